@@ -1,0 +1,67 @@
+// Config field types shared across node kinds, with the checks and messages a manager reads.
+import { Duration, IANAZone } from 'luxon';
+import { z } from 'zod';
+import { checkTemplate, templateRoots, type TemplateRoot } from './templates.ts';
+
+export const slugPattern = /^[a-z0-9][a-z0-9-]*$/;
+
+/** A node id or a port name: lower-case words joined by hyphens. */
+export const slug = () =>
+  z.string().regex(slugPattern, {
+    error: 'must be lower-case letters, digits and hyphens, starting with a letter or digit (for example "first-call")',
+  });
+
+export function isValidDuration(text: string): boolean {
+  if (!/^P(?!$)/.test(text)) return false;
+  const duration = Duration.fromISO(text);
+  return duration.isValid && duration.toMillis() > 0;
+}
+
+/** An ISO 8601 duration such as P2D (two days) or PT4H (four hours). */
+export const isoDuration = () =>
+  z.string().refine(isValidDuration, {
+    error: 'must be a length of time written as an ISO 8601 duration, for example PT4H (4 hours), P2D (2 days) or P1W (1 week)',
+  });
+
+export const timeOfDay = () =>
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day written as HH:MM, for example 09:00' });
+
+export function isValidTimezone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export const timezone = () =>
+  z.string().refine(isValidTimezone, {
+    error: 'must be a time zone name such as America/New_York or Europe/London',
+  });
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const weekday = () => z.enum(weekdays, { error: `must be one of ${weekdays.join(', ')}` });
+
+export const e164 = () =>
+  z.string().regex(/^\+[1-9]\d{6,14}$/, { error: 'must be a phone number in international format, for example +14155550100' });
+
+export const isoDateTime = () =>
+  z.iso.datetime({ offset: true, error: 'must be a date and time such as 2026-12-01T09:00:00-05:00' });
+
+/**
+ * A Liquid template. It must parse, and may only read the variables a contact journey provides.
+ * Which `links.*` exist is checked by the step that declares them.
+ */
+export const template = (roots: readonly TemplateRoot[] = templateRoots) =>
+  z.string().superRefine((text, ctx) => {
+    const check = checkTemplate(text);
+    if (check.syntaxError) {
+      ctx.addIssue({ code: 'custom', message: `has a template error: ${check.syntaxError}` });
+      return;
+    }
+    for (const variable of check.variables) {
+      const root = variable.split(/[.[]/)[0] as TemplateRoot;
+      if (!roots.includes(root)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `uses {{ ${variable} }}, which a journey does not provide; use ${roots.map((r) => `${r}.…`).join(', ')}`,
+        });
+      }
+    }
+  });

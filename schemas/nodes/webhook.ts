@@ -1,0 +1,41 @@
+// The `webhook` step: calls another system over HTTP and can keep its JSON reply on the contact.
+import { z } from 'zod';
+import { template } from '../fields.ts';
+import { defineNode } from '../node-definition.ts';
+
+export const webhook = defineNode({
+  kind: 'webhook',
+  label: 'Webhook',
+  description: 'Calls another system (a CRM, a payment service) and can save its reply on the contact for later steps.',
+  category: 'integration',
+  icon: 'webhook',
+  config: z
+    .object({
+      url: template()
+        .regex(/^https?:\/\/\S+$/, { error: 'must be a web address starting with https:// or http://' })
+        .meta({ title: 'Address', description: 'May include the contact’s details, such as {{ contact.id }}.', widget: 'url' }),
+      method: z
+        .enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' })
+        .default('POST')
+        .meta({ title: 'Method', widget: 'select' }),
+      headers: z.record(z.string(), z.string()).optional().meta({ title: 'Headers', widget: 'key-values' }),
+      body: template().optional().meta({ title: 'Body', description: 'Usually JSON, written with the contact’s details.', widget: 'template' }),
+      timeoutMs: z
+        .number({ error: 'must be a number of milliseconds' })
+        .int({ error: 'must be a whole number of milliseconds' })
+        .min(100, { error: 'must be at least 100 ms' })
+        .max(30_000, { error: 'must be at most 30000 ms (30 seconds)' })
+        .default(5000)
+        .meta({ title: 'Give up after', unit: 'ms', widget: 'number' }),
+      saveAs: z
+        .string()
+        .regex(/^[A-Za-z_]\w*$/, { error: 'must be a name of letters, digits and underscores, such as crmReply' })
+        .optional()
+        .meta({ title: 'Save the reply as', description: 'Later steps read it as attributes.<name>.', widget: 'text' }),
+    })
+    .strict()
+    .refine((c) => c.body === undefined || c.method !== 'GET', { error: 'cannot send a body with GET', path: ['body'] }),
+  ports: ['ok', 'error'],
+  portLabels: { ok: 'Succeeded', error: 'Failed' },
+  summary: (c) => `${c.method} ${c.url.replace(/^https?:\/\//, '').slice(0, 40)}${c.saveAs ? ` → ${c.saveAs}` : ''}`,
+});
