@@ -1,0 +1,53 @@
+// The `journey` command: dispatches to one module per subcommand and turns every failure into a plain message.
+import { diffCommand, diffHelp } from './commands/diff.ts';
+import { fmtCommand, fmtHelp } from './commands/fmt.ts';
+import { startCommand, startHelp } from './commands/start.ts';
+import { validateCommand, validateHelp } from './commands/validate.ts';
+import { processIo, UsageError, type Io } from './io.ts';
+
+interface Command {
+  run: (args: string[], io: Io) => Promise<number>;
+  help: string;
+}
+
+const commands: Record<string, Command> = {
+  validate: { run: validateCommand, help: validateHelp },
+  fmt: { run: fmtCommand, help: fmtHelp },
+  diff: { run: diffCommand, help: diffHelp },
+  start: { run: startCommand, help: startHelp },
+};
+
+export function usage(): string {
+  return `Usage: journey <command> [options]\n\n${Object.values(commands)
+    .map((c) => c.help)
+    .join('\n\n')}\n`;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`journey: unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}. Run journey --help for details.\n`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // parseArgs reports unknown options with a code; both kinds of mistake deserve one line, not a stack trace.
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`journey ${name}: ${(error as Error).message}\n\n${command.help}\n`);
+      return 2;
+    }
+    io.err(`journey ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.JOURNEY_DEBUG) io.err(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
