@@ -44,6 +44,11 @@ export const e164 = () =>
 export const isoDateTime = () =>
   z.iso.datetime({ offset: true, error: 'must be a date and time such as 2026-12-01T09:00:00-05:00' });
 
+/** What each kind of template may read: links only in messages that declare them, the agent only in a call script. */
+export const messageRoots: readonly TemplateRoot[] = ['contact', 'attributes', 'links', 'results', 'lastCall'];
+export const dataRoots: readonly TemplateRoot[] = ['contact', 'attributes', 'results', 'lastCall'];
+export const scriptRoots: readonly TemplateRoot[] = ['contact', 'attributes', 'results', 'lastCall', 'agent'];
+
 /**
  * A Liquid template. It must parse, and may only read the variables a contact journey provides.
  * Which `links.*` exist is checked by the step that declares them.

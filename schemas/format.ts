@@ -47,8 +47,11 @@ function orderNode(node: unknown): unknown {
   return out;
 }
 
+/** The step's exits in declared order; for a config that does not parse, the fixed list where the kind has one. */
 function portOrder(kind: Parameters<typeof portsOf>[0], config: unknown): string[] {
-  const parsed = definitionOf(kind).config.safeParse(config ?? {});
+  const def = definitionOf(kind);
+  if (typeof def.ports !== 'function') return [...def.ports];
+  const parsed = def.config.safeParse(config ?? {});
   return parsed.success ? portsOf(kind, parsed.data) : [];
 }
 

@@ -1,6 +1,6 @@
 // The `dialer` step: places a call, detects answering machines, and connects live answers to agents.
 import { z } from 'zod';
-import { e164, slug, template } from '../fields.ts';
+import { dataRoots, e164, scriptRoots, slug, template } from '../fields.ts';
 import { defineNode } from '../node-definition.ts';
 
 export const dialerModes = ['predictive', 'progressive', 'preview', 'agentless'] as const;
@@ -33,10 +33,10 @@ export const dialer = defineNode({
           },
         }),
       queue: slug().optional().meta({ title: 'Agent queue', description: 'Agents in this queue take the calls.', widget: 'queue' }),
-      script: template()
+      script: template(scriptRoots)
         .optional()
         .meta({ title: 'Agent script', description: 'Shown to the agent during the call.', widget: 'template' }),
-      message: template()
+      message: template(dataRoots)
         .optional()
         .meta({
           title: 'Recorded message',

@@ -1,6 +1,6 @@
 // The `email` step: sends an email rendered for the contact.
 import { z } from 'zod';
-import { template } from '../fields.ts';
+import { messageRoots, template } from '../fields.ts';
 import { defineNode } from '../node-definition.ts';
 import { checkLinksDeclared, linksField } from './links.ts';
 
@@ -13,11 +13,11 @@ export const email = defineNode({
   channel: 'email',
   config: z
     .object({
-      subject: template()
+      subject: template(messageRoots)
         .check(z.minLength(1, { error: '{step} has no subject' }))
         .meta({ title: 'Subject', widget: 'template' }),
-      text: template().optional().meta({ title: 'Message (plain text)', widget: 'template' }),
-      html: template().optional().meta({ title: 'Message (HTML)', widget: 'template' }),
+      text: template(messageRoots).optional().meta({ title: 'Message (plain text)', widget: 'template' }),
+      html: template(messageRoots).optional().meta({ title: 'Message (HTML)', widget: 'template' }),
       from: z.email({ error: 'must be an email address' }).optional().meta({ title: 'Sender', widget: 'text' }),
       replyTo: z.email({ error: 'must be an email address' }).optional().meta({ title: 'Reply to', widget: 'text' }),
       links: linksField(),

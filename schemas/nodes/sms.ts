@@ -1,6 +1,6 @@
 // The `sms` step: sends a text message rendered for the contact.
 import { z } from 'zod';
-import { template } from '../fields.ts';
+import { messageRoots, template } from '../fields.ts';
 import { defineNode } from '../node-definition.ts';
 import { checkLinksDeclared, linksField } from './links.ts';
 
@@ -13,7 +13,7 @@ export const sms = defineNode({
   channel: 'sms',
   config: z
     .object({
-      body: template()
+      body: template(messageRoots)
         .check(z.minLength(1, { error: '{step} has no text' }))
         .meta({ title: 'Message', widget: 'template' }),
       from: z

@@ -1,6 +1,6 @@
 // The `webhook` step: calls another system over HTTP and can keep its JSON reply on the contact.
 import { z } from 'zod';
-import { template } from '../fields.ts';
+import { dataRoots, template } from '../fields.ts';
 import { defineNode } from '../node-definition.ts';
 
 export const webhook = defineNode({
@@ -11,15 +11,18 @@ export const webhook = defineNode({
   icon: 'webhook',
   config: z
     .object({
-      url: template()
-        .regex(/^https?:\/\/\S+$/, { error: 'must be a web address starting with https:// or http://' })
+      url: template(dataRoots)
+        // Liquid tags may hold spaces ({{ contact.id }}); the address around them may not.
+        .refine((url) => /^https?:\/\/\S+$/.test(url.replace(/\{\{.*?\}\}|\{%.*?%\}/g, 'x')), {
+          error: 'must be a web address starting with https:// or http://, with no spaces outside {{ }}',
+        })
         .meta({ title: 'Address', description: 'May include the contact’s details, such as {{ contact.id }}.', widget: 'url' }),
       method: z
         .enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' })
         .default('POST')
         .meta({ title: 'Method', widget: 'select' }),
       headers: z.record(z.string(), z.string()).optional().meta({ title: 'Headers', widget: 'key-values' }),
-      body: template().optional().meta({ title: 'Body', description: 'Usually JSON, written with the contact’s details.', widget: 'template' }),
+      body: template(dataRoots).optional().meta({ title: 'Body', description: 'Usually JSON, written with the contact’s details.', widget: 'template' }),
       timeoutMs: z
         .number({ error: 'must be a number of milliseconds' })
         .int({ error: 'must be a whole number of milliseconds' })
