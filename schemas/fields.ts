@@ -60,6 +60,10 @@ export const template = (roots: readonly TemplateRoot[] = templateRoots) =>
       ctx.addIssue({ code: 'custom', message: `has a template error: ${check.syntaxError}` });
       return;
     }
+    const fileTag = /\{%-?\s*(include|render|layout)\b/.exec(text)?.[1];
+    if (fileTag) {
+      ctx.addIssue({ code: 'custom', message: `uses {% ${fileTag} %}, which is not available: a template cannot read other files; write the text here` });
+    }
     for (const variable of check.variables) {
       const root = variable.split(/[.[]/)[0] as TemplateRoot;
       if (!roots.includes(root)) {
