@@ -1,0 +1,128 @@
+// The simulated telephone network: decides, from a call's idempotency key alone, everything that will happen to it.
+import { lognormal, seededRandom } from '../random.ts';
+import { pickWeighted, wholeMs } from './sampling.ts';
+
+export type CallOutcome = 'human' | 'machine' | 'no-answer' | 'busy' | 'invalid';
+export type AmdVerdict = 'human' | 'machine';
+
+/** A lognormal distribution given as mean and coefficient of variation (standard deviation / mean). */
+export interface Spread {
+  mean: number;
+  cv: number;
+}
+
+export interface CarrierProfile {
+  /**
+   * Share of calls by what happens when we let them ring as long as needed; the shares sum to 1. A call that would
+   * be answered only after the step's ring time becomes no-answer, so short ring times lower the answered shares.
+   */
+  outcomes: { human: number; machine: number; noAnswer: number; busy: number; invalid: number };
+  /** Milliseconds from placing the call to the first ring; busy and invalid numbers are rejected at that moment. */
+  setupMs: Spread;
+  /** Seconds of ringing before a person or a machine answers. */
+  ringSeconds: Spread;
+  /** Seconds a person speaks on picking up ("Hello?"). */
+  humanGreetingSeconds: Spread;
+  /** Seconds of a voicemail greeting, up to its beep. */
+  machineGreetingSeconds: Spread;
+  amd: {
+    /** Probability that answering-machine detection calls a person a person. */
+    humanAccuracy: number;
+    /** Probability that it calls a machine a machine. */
+    machineAccuracy: number;
+    /** Milliseconds from the answer to the verdict. */
+    decisionMs: Spread;
+  };
+}
+
+export const defaultCarrierProfile: CarrierProfile = {
+  outcomes: { human: 0.2, machine: 0.35, noAnswer: 0.35, busy: 0.07, invalid: 0.03 },
+  setupMs: { mean: 2500, cv: 0.4 },
+  ringSeconds: { mean: 7, cv: 0.6 },
+  humanGreetingSeconds: { mean: 1.2, cv: 0.4 },
+  machineGreetingSeconds: { mean: 9, cv: 0.35 },
+  amd: { humanAccuracy: 0.95, machineAccuracy: 0.9, decisionMs: { mean: 2800, cv: 0.35 } },
+};
+
+export interface AmdDecision {
+  verdict: AmdVerdict;
+  /** From the answer to the verdict. */
+  decisionMs: number;
+  /** From placing the call to the verdict. */
+  atMs: number;
+}
+
+/** All offsets are whole milliseconds after the call was placed. */
+export type CallPlan =
+  | {
+      outcome: 'human' | 'machine';
+      ringingMs: number;
+      answerMs: number;
+      /** The callee starts speaking as the line opens, so this equals `answerMs`. */
+      greetingStartMs: number;
+      /** The end of "Hello?", or a voicemail's beep. */
+      greetingStopMs: number;
+      /** Present when detection is on. */
+      amd?: AmdDecision;
+    }
+  | {
+      outcome: 'no-answer';
+      ringingMs: number;
+      /** We stop ringing after the step's ring time. */
+      endMs: number;
+    }
+  | {
+      outcome: 'busy' | 'invalid';
+      endMs: number;
+    };
+
+export interface PlanCallInput {
+  /** The call's idempotency key, so a repeated attempt to place the same call meets the same fate. */
+  key: string;
+  seed: number;
+  ringSeconds: number;
+  amdEnabled: boolean;
+  profile: CarrierProfile;
+  /** The number is known to be unreachable (for instance it failed to parse), whatever the profile says. */
+  invalid?: boolean;
+}
+
+export function planCall(input: PlanCallInput): CallPlan {
+  const { key, seed, profile } = input;
+  // One stream per quantity, so that changing one setting (AMD on, a longer ring) leaves every other draw of the
+  // same call unchanged and two simulations differ only where their settings do.
+  const draw = (name: string) => seededRandom(seed, key, `carrier:${name}`);
+  const outcome = input.invalid ? 'invalid' : pickOutcome(profile.outcomes, draw('outcome')());
+  const ringingMs = wholeMs(lognormal(draw('setup'), profile.setupMs.mean, profile.setupMs.cv));
+
+  if (outcome === 'busy' || outcome === 'invalid') return { outcome, endMs: ringingMs };
+  const ringLimitMs = input.ringSeconds * 1000;
+  const noAnswer = { outcome: 'no-answer', ringingMs, endMs: ringingMs + ringLimitMs } as const;
+  if (outcome === 'no-answer') return noAnswer;
+
+  const ringMs = wholeMs(lognormal(draw('ring'), profile.ringSeconds.mean, profile.ringSeconds.cv) * 1000);
+  if (ringMs > ringLimitMs) return noAnswer;
+
+  const answerMs = ringingMs + ringMs;
+  const greeting = outcome === 'human' ? profile.humanGreetingSeconds : profile.machineGreetingSeconds;
+  const greetingMs = wholeMs(lognormal(draw('greeting'), greeting.mean, greeting.cv) * 1000);
+  const plan: CallPlan = { outcome, ringingMs, answerMs, greetingStartMs: answerMs, greetingStopMs: answerMs + greetingMs };
+  if (!input.amdEnabled) return plan;
+
+  const accuracy = outcome === 'human' ? profile.amd.humanAccuracy : profile.amd.machineAccuracy;
+  const right = draw('amd-verdict')() < accuracy;
+  const verdict: AmdVerdict = right ? outcome : outcome === 'human' ? 'machine' : 'human';
+  const decisionMs = wholeMs(lognormal(draw('amd-latency'), profile.amd.decisionMs.mean, profile.amd.decisionMs.cv));
+  return { ...plan, amd: { verdict, decisionMs, atMs: answerMs + decisionMs } };
+}
+
+function pickOutcome(shares: CarrierProfile['outcomes'], u: number): CallOutcome {
+  const weighted = [
+    ['human', shares.human],
+    ['machine', shares.machine],
+    ['no-answer', shares.noAnswer],
+    ['busy', shares.busy],
+    ['invalid', shares.invalid],
+  ] as const;
+  return pickWeighted(weighted, u, 'carrier profile outcomes');
+}
