@@ -1,0 +1,64 @@
+// The interface every channel provider implements, simulated or real: accept a send under an idempotency key.
+import type { EventType } from '../../schemas/events.ts';
+
+export interface SmsPayload {
+  to: string;
+  from?: string;
+  body: string;
+}
+
+export interface EmailPayload {
+  to: string;
+  from?: string;
+  replyTo?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  trackOpens: boolean;
+  /** Tracked links in the message, by name. */
+  links: Record<string, string>;
+}
+
+export interface WebhookPayload {
+  url: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface SmsLinks {
+  links: Record<string, string>;
+}
+
+export type Payload =
+  | ({ channel: 'sms' } & SmsPayload & SmsLinks)
+  | ({ channel: 'email' } & EmailPayload)
+  | ({ channel: 'webhook' } & WebhookPayload);
+
+export interface SendRequest {
+  /** `runId:contactId:nodeId:visit`: the same key is never delivered twice. */
+  key: string;
+  runId: string;
+  contactId: string;
+  nodeId: string;
+  payload: Payload;
+  /** The moment of sending, from the runtime's clock. */
+  now: number;
+}
+
+/** Something that will happen later because of a send: a delivery, a reply, a click, a call's progress. */
+export interface FollowUp {
+  type: EventType;
+  at: number;
+  data: Record<string, unknown>;
+}
+
+export type SendResult =
+  | { status: 'accepted'; providerId: string; followUps: FollowUp[]; data?: Record<string, unknown> }
+  | { status: 'transient-error'; reason: string }
+  | { status: 'permanent-error'; reason: string };
+
+export interface ChannelProvider {
+  send(request: SendRequest): Promise<SendResult>;
+}

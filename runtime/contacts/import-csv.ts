@@ -1,0 +1,237 @@
+// Imports a contact list from CSV as a stream: phone numbers to E.164, per-row problems with line numbers, merges.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isValidTimezone } from '../../schemas/fields.ts';
+import type { Executor } from '../store/dialect.ts';
+import type { NewContact } from '../store/schema.ts';
+
+export type ContactField = 'externalId' | 'firstName' | 'lastName' | 'phone' | 'email' | 'timezone' | 'state' | 'postalCode';
+
+/** Header names recognised without a mapping (compared without case, spaces, dashes or underscores). */
+const knownHeaders: Record<ContactField, string[]> = {
+  externalId: ['externalid', 'id', 'customerid', 'accountid', 'contactid'],
+  firstName: ['firstname', 'givenname', 'first'],
+  lastName: ['lastname', 'surname', 'familyname', 'last'],
+  phone: ['phone', 'phonenumber', 'mobile', 'mobilenumber', 'cell', 'telephone'],
+  email: ['email', 'emailaddress', 'mail'],
+  timezone: ['timezone', 'tz', 'zone'],
+  state: ['state', 'region', 'province'],
+  postalCode: ['postalcode', 'zip', 'zipcode', 'postcode'],
+};
+
+export interface ImportOptions {
+  listId: string;
+  /** Country for numbers written without +country code. */
+  defaultRegion?: CountryCode;
+  /** Explicit header for a field, overriding the recognised names. */
+  columns?: Partial<Record<ContactField, string>>;
+  now: number;
+  /** Rows written per statement. */
+  batchSize?: number;
+}
+
+export interface ImportProblem {
+  /** Line in the file (the header is line 1). */
+  line: number;
+  column?: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  imported: number;
+  merged: number;
+  skipped: number;
+  problems: ImportProblem[];
+  /** Problems beyond this many are counted, not kept, so a bad million-row file cannot fill memory. */
+  problemsTruncated: number;
+}
+
+const maxProblems = 1000;
+const normalise = (h: string) => h.toLowerCase().replace(/[\s_-]/g, '');
+
+/** A contact's id: stable for the same list and person, so re-importing merges instead of duplicating. */
+export function contactId(listId: string, identity: string): string {
+  return `c_${createHash('sha1').update(`${listId}\u0000${identity}`).digest('hex').slice(0, 20)}`;
+}
+
+export async function importContactsCsv(db: Executor, input: Readable, options: ImportOptions): Promise<ImportReport> {
+  const report: ImportReport = { rows: 0, imported: 0, merged: 0, skipped: 0, problems: [], problemsTruncated: 0 };
+  const problem = (p: ImportProblem) => {
+    if (report.problems.length < maxProblems) report.problems.push(p);
+    else report.problemsTruncated++;
+  };
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  let header: string[] | undefined;
+  let fieldIndex: Partial<Record<ContactField, number>> = {};
+  let consentIndex: [string, number][] = [];
+  let pending: NewContact[] = [];
+  const seenInBatch = new Map<string, number>();
+  const batchSize = options.batchSize ?? 1000;
+
+  const flush = async () => {
+    if (!pending.length) return;
+    const rows = pending;
+    pending = [];
+    seenInBatch.clear();
+    const existing = await db.selectFrom('contacts').select('id').where('id', 'in', rows.map((r) => r.id)).execute();
+    report.merged += existing.length;
+    report.imported += rows.length - existing.length;
+    await db
+      .insertInto('contacts')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          external_id: eb.ref('excluded.external_id'),
+          phone: eb.ref('excluded.phone'),
+          email: eb.ref('excluded.email'),
+          first_name: eb.ref('excluded.first_name'),
+          last_name: eb.ref('excluded.last_name'),
+          timezone: eb.ref('excluded.timezone'),
+          state: eb.ref('excluded.state'),
+          postal_code: eb.ref('excluded.postal_code'),
+          attributes: eb.ref('excluded.attributes'),
+          consent: eb.ref('excluded.consent'),
+        })),
+      )
+      .execute();
+  };
+
+  try {
+    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const cells = record.record;
+      const line = record.info.lines;
+      if (!header) {
+        header = cells;
+        ({ fieldIndex, consentIndex } = mapHeader(header, options.columns));
+        const missing = (Object.keys(options.columns ?? {}) as ContactField[]).filter((f) => fieldIndex[f] === undefined);
+        if (missing.length) {
+          throw new ImportError(`The file has no column ${missing.map((f) => `"${options.columns![f]}"`).join(', ')} (mapped to ${missing.join(', ')})`, 1);
+        }
+        if (fieldIndex.phone === undefined && fieldIndex.email === undefined) {
+          throw new ImportError(`The file has no phone or email column; its columns are ${header.map((h) => `"${h}"`).join(', ')}`, 1);
+        }
+        continue;
+      }
+      report.rows++;
+      const contact = toContact(cells, line, header, fieldIndex, consentIndex, options, problem);
+      if (!contact) {
+        report.skipped++;
+        continue;
+      }
+      // The same person twice in one batch: the later row wins, as it would across batches.
+      const earlier = seenInBatch.get(contact.id);
+      if (earlier !== undefined) {
+        pending[earlier] = contact;
+        report.merged++;
+        continue;
+      }
+      seenInBatch.set(contact.id, pending.length);
+      pending.push(contact);
+      if (pending.length >= batchSize) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    const line = (error as { lines?: number }).lines;
+    throw new ImportError(`The file is not valid CSV${line ? ` at line ${line}` : ''}: ${(error as Error).message}`, line);
+  }
+  if (!header) throw new ImportError('The file is empty: it needs a header row and at least one contact', 1);
+  return report;
+}
+
+export class ImportError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+function mapHeader(header: string[], columns: ImportOptions['columns'] = {}) {
+  const fieldIndex: Partial<Record<ContactField, number>> = {};
+  const normalised = header.map(normalise);
+  for (const field of Object.keys(knownHeaders) as ContactField[]) {
+    const explicit = columns[field];
+    const index = explicit !== undefined ? header.findIndex((h) => h === explicit || normalise(h) === normalise(explicit)) : normalised.findIndex((h) => knownHeaders[field].includes(h));
+    if (index >= 0) fieldIndex[field] = index;
+  }
+  const consentIndex: [string, number][] = [];
+  normalised.forEach((h, i) => {
+    const channel = /^consent(sms|voice|email|call|calls|phone)$/.exec(h)?.[1];
+    if (channel) consentIndex.push([channel === 'sms' || channel === 'email' ? channel : 'voice', i]);
+  });
+  return { fieldIndex, consentIndex };
+}
+
+function toContact(
+  cells: string[],
+  line: number,
+  header: string[],
+  fieldIndex: Partial<Record<ContactField, number>>,
+  consentIndex: [string, number][],
+  options: ImportOptions,
+  problem: (p: ImportProblem) => void,
+): NewContact | undefined {
+  const cell = (field: ContactField) => {
+    const i = fieldIndex[field];
+    const value = i === undefined ? undefined : cells[i];
+    return value ? value : null;
+  };
+  let phone = cell('phone');
+  if (phone) {
+    const parsed = parsePhoneNumberFromString(phone, options.defaultRegion);
+    if (parsed?.isValid()) {
+      phone = parsed.number;
+    } else {
+      problem({ line, column: header[fieldIndex.phone!], severity: 'warning', message: `"${phone}" is not a valid phone number${options.defaultRegion ? ` for ${options.defaultRegion}` : '; write it with its country code, e.g. +14155550100'}; the contact is kept without a phone` });
+      phone = null;
+    }
+  }
+  let email = cell('email')?.toLowerCase() ?? null;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    problem({ line, column: header[fieldIndex.email!], severity: 'warning', message: `"${email}" is not a valid email address; the contact is kept without an email` });
+    email = null;
+  }
+  if (!phone && !email) {
+    problem({ line, severity: 'error', message: 'The row has no valid phone number or email address; it was skipped' });
+    return undefined;
+  }
+  let timezone = cell('timezone');
+  if (timezone && !isValidTimezone(timezone)) {
+    problem({ line, column: header[fieldIndex.timezone!], severity: 'warning', message: `"${timezone}" is not a time zone name such as America/Chicago; the contact's time zone will be worked out from its state or phone number` });
+    timezone = null;
+  }
+  const consent: Record<string, boolean> = {};
+  for (const [channel, i] of consentIndex) {
+    const value = (cells[i] ?? '').toLowerCase();
+    if (/^(yes|y|true|1)$/.test(value)) consent[channel] = true;
+    else if (/^(no|n|false|0)$/.test(value)) consent[channel] = false;
+    else if (value) problem({ line, column: header[i], severity: 'warning', message: `"${cells[i]}" is not yes or no; consent for ${channel} is treated as not given` });
+  }
+  const mapped = new Set<number>([...Object.values(fieldIndex), ...consentIndex.map(([, i]) => i)]);
+  const attributes: Record<string, string> = {};
+  header.forEach((name, i) => {
+    if (!mapped.has(i) && cells[i] !== undefined && cells[i] !== '') attributes[name] = cells[i]!;
+  });
+  const externalId = cell('externalId');
+  return {
+    id: contactId(options.listId, externalId ? `x:${externalId}` : phone ? `p:${phone}` : `e:${email}`),
+    list_id: options.listId,
+    external_id: externalId,
+    phone,
+    email,
+    first_name: cell('firstName'),
+    last_name: cell('lastName'),
+    timezone,
+    state: cell('state')?.toUpperCase() ?? null,
+    postal_code: cell('postalCode'),
+    attributes: JSON.stringify(attributes),
+    consent: JSON.stringify(consent),
+    created_at: options.now,
+  };
+}

@@ -1,0 +1,13 @@
+// `wait-for-event`: holds the contact until they react (click, reply, open) or the timeout passes.
+import { DateTime, Duration } from 'luxon';
+import type { NodeHandler } from './types.ts';
+
+export const waitForEvent: NodeHandler<'wait-for-event'> = {
+  timerPort: 'timeout',
+  eventPort: 'event',
+  enter: ({ node, now }) => ({
+    type: 'wait',
+    until: DateTime.fromMillis(now).plus(Duration.fromISO(node.config.timeout)).toMillis(),
+    event: { type: node.config.event, ...(node.config.link && { link: node.config.link }) },
+  }),
+};

@@ -1,0 +1,23 @@
+// Runs the date-prefixed migrations at start-up; each migration is frozen once it has landed.
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { DialectName, Store } from './dialect.ts';
+import { initial } from './migrations/2026-11-24-initial.ts';
+
+function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '2026-11-24-initial': initial(dialect),
+  };
+}
+
+export async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => migrations(store.dialect) },
+    ...(store.pgSchema && { migrationTableSchema: store.pgSchema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Could not update the database schema at ${store.location}${failed ? ` (migration ${failed.migrationName})` : ''}: ${String(error)}`);
+  }
+}
