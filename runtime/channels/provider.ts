@@ -61,4 +61,6 @@ export type SendResult =
 
 export interface ChannelProvider {
   send(request: SendRequest): Promise<SendResult>;
+  /** Many sends at once, answered in order; providers with a bulk API (or a store to write to) implement it. */
+  sendMany?(requests: SendRequest[]): Promise<SendResult[]>;
 }

@@ -51,23 +51,33 @@ const stopWords = ['STOP', 'Stop', 'UNSUBSCRIBE', 'stop please'];
 const minute = 60_000;
 
 /**
- * A send whose key was seen before gets the first answer again: the provider is where "exactly once" is kept when a
- * crash falls between the send and its record.
+ * Sends whose key was seen before get the first answer again: the provider is where "exactly once" is kept when a
+ * crash falls between a send and its record. Accepted sends are recorded in one statement per batch.
  */
-async function once(db: Executor, request: SendRequest, channel: string, decide: () => SendResult): Promise<SendResult> {
-  const previous = await db.selectFrom('simulated_sends').select(['result']).where('idempotency_key', '=', request.key).executeTakeFirst();
-  if (previous) {
-    await db.updateTable('simulated_sends').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('idempotency_key', '=', request.key).execute();
-    return JSON.parse(previous.result) as SendResult;
+async function once(db: Executor, requests: SendRequest[], channel: string, decide: (request: SendRequest) => SendResult): Promise<SendResult[]> {
+  const keys = requests.map((r) => r.key);
+  const previous = new Map<string, SendResult>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('simulated_sends').select(['idempotency_key', 'result']).where('idempotency_key', 'in', keys.slice(i, i + 500)).execute();
+    for (const row of rows) previous.set(row.idempotency_key, JSON.parse(row.result) as SendResult);
   }
-  const result = decide();
-  if (result.status === 'accepted') {
-    await db
-      .insertInto('simulated_sends')
-      .values({ idempotency_key: request.key, channel, accepted_at: request.now, attempts: 1, result: JSON.stringify(result) })
-      .execute();
+  const repeated = keys.filter((k) => previous.has(k));
+  for (let i = 0; i < repeated.length; i += 500) {
+    await db.updateTable('simulated_sends').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('idempotency_key', 'in', repeated.slice(i, i + 500)).execute();
   }
-  return result;
+  const accepted: { idempotency_key: string; channel: string; accepted_at: number; attempts: number; result: string }[] = [];
+  const results = requests.map((request) => {
+    const earlier = previous.get(request.key);
+    if (earlier) return earlier;
+    const result = decide(request);
+    if (result.status === 'accepted') {
+      previous.set(request.key, result);
+      accepted.push({ idempotency_key: request.key, channel, accepted_at: request.now, attempts: 1, result: JSON.stringify(result) });
+    }
+    return result;
+  });
+  for (let i = 0; i < accepted.length; i += 500) await db.insertInto('simulated_sends').values(accepted.slice(i, i + 500)).execute();
+  return results;
 }
 
 /** The attempt number matters for passing errors only: a retry of the same key may succeed. */
@@ -83,8 +93,12 @@ export class SimulatedSms implements ChannelProvider {
     private readonly behaviour: SmsBehaviour = defaultSmsBehaviour,
   ) {}
 
-  send(request: SendRequest): Promise<SendResult> {
-    return once(this.db, request, 'sms', () => {
+  async send(request: SendRequest): Promise<SendResult> {
+    return (await this.sendMany([request]))[0]!;
+  }
+
+  sendMany(requests: SendRequest[]): Promise<SendResult[]> {
+    return once(this.db, requests, 'sms', (request) => {
       const b = this.behaviour;
       const attempt = (this.attempts.get(request.key) ?? 0) + 1;
       this.attempts.set(request.key, attempt);
@@ -122,8 +136,12 @@ export class SimulatedEmail implements ChannelProvider {
     private readonly behaviour: EmailBehaviour = defaultEmailBehaviour,
   ) {}
 
-  send(request: SendRequest): Promise<SendResult> {
-    return once(this.db, request, 'email', () => {
+  async send(request: SendRequest): Promise<SendResult> {
+    return (await this.sendMany([request]))[0]!;
+  }
+
+  sendMany(requests: SendRequest[]): Promise<SendResult[]> {
+    return once(this.db, requests, 'email', (request) => {
       const b = this.behaviour;
       const attempt = (this.attempts.get(request.key) ?? 0) + 1;
       this.attempts.set(request.key, attempt);
@@ -151,8 +169,12 @@ export class SimulatedEmail implements ChannelProvider {
 /** Answers every call with 200 and an empty JSON object: simulation never reaches the outside world. */
 export class SimulatedWebhook implements ChannelProvider {
   constructor(private readonly db: Executor) {}
-  send(request: SendRequest): Promise<SendResult> {
-    return once(this.db, request, 'webhook', () => ({ status: 'accepted', providerId: `sim-webhook-${request.key}`, followUps: [], data: { status: 200, reply: {} } }));
+  async send(request: SendRequest): Promise<SendResult> {
+    return (await this.sendMany([request]))[0]!;
+  }
+
+  sendMany(requests: SendRequest[]): Promise<SendResult[]> {
+    return once(this.db, requests, 'webhook', (request) => ({ status: 'accepted', providerId: `sim-webhook-${request.key}`, followUps: [], data: { status: 200, reply: {} } }));
   }
 }
 

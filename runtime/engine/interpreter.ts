@@ -1,5 +1,5 @@
 // The interpreter loop: reactions in, due contacts stepped, messages out, dialers paced, finished runs closed.
-import type { Payload, ChannelProvider, FollowUp } from '../channels/provider.ts';
+import type { ChannelProvider, FollowUp, Payload, SendResult } from '../channels/provider.ts';
 import type { Clock } from '../clock.ts';
 import { checkGate } from '../compliance/gate.ts';
 import { claimLocked, type Executor, type Store } from '../store/dialect.ts';
@@ -197,18 +197,7 @@ export class Interpreter {
       return due;
     });
     if (!rows.length) return 0;
-    const answers = await Promise.all(
-      rows.map((row) =>
-        this.providers[row.channel].send({
-          key: row.idempotency_key,
-          runId: row.run_id,
-          contactId: row.contact_id,
-          nodeId: row.node_id,
-          payload: JSON.parse(row.payload) as Payload,
-          now,
-        }),
-      ),
-    );
+    const answers = await this.send(rows, now);
     await this.db.transaction().execute(async (tx) => {
       const writes = new BatchWrites();
       const byRun = new Map<string, OutboxRow[]>();
@@ -227,6 +216,23 @@ export class Interpreter {
     return rows.length;
   }
 
+  /** Each channel's sends at once: in bulk where the provider can, else concurrently. */
+  private async send(rows: OutboxRow[], now: number): Promise<SendResult[]> {
+    const answers: SendResult[] = new Array(rows.length);
+    const byChannel = new Map<ChannelName, number[]>();
+    rows.forEach((row, i) => byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), i]));
+    for (const [channel, indexes] of byChannel) {
+      const provider = this.providers[channel];
+      const requests = indexes.map((i) => {
+        const row = rows[i]!;
+        return { key: row.idempotency_key, runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id, payload: JSON.parse(row.payload) as Payload, now };
+      });
+      const results = provider.sendMany ? await provider.sendMany(requests) : await Promise.all(requests.map((r) => provider.send(r)));
+      indexes.forEach((i, k) => (answers[i] = results[k]!));
+    }
+    return answers;
+  }
+
   private async recordAnswer(tx: Executor, env: StepEnvironment, row: OutboxRow, answer: Awaited<ReturnType<ChannelProvider['send']>>, cursor: CursorState | undefined): Promise<void> {
     const channel = row.channel as Exclude<ChannelName, 'voice'>;
     const names = sendEvents[channel];
@@ -236,11 +242,11 @@ export class Interpreter {
     if (answer.status === 'transient-error' && attempts < this.maxAttempts) {
       // Back off 30 s, 1 min, 2 min, ...: a passing outage should not turn into a flood of retries.
       const backoff = 30_000 * 2 ** (attempts - 1);
-      await tx.updateTable('outbox').set({ attempts, next_attempt_at: env.now + backoff, error: answer.reason }).where('id', '=', row.id).execute();
+      env.writes.outboxChanges.set(row.id, { ...row, attempts, next_attempt_at: env.now + backoff, error: answer.reason });
       return;
     }
     if (answer.status === 'accepted') {
-      await tx.updateTable('outbox').set({ status: 'sent', attempts, sent_at: env.now, error: null }).where('id', '=', row.id).execute();
+      env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null });
       const data = { providerId: answer.providerId, attempts, ...answer.data };
       recordEvent(env, eventCursor, names.okEvent as 'sms.sent', data, row.node_id);
       for (const followUp of answer.followUps) env.writes.inbox.push(inboxRow(row, followUp));
@@ -252,7 +258,7 @@ export class Interpreter {
       return;
     }
     const reason = answer.status === 'transient-error' ? `${answer.reason} (gave up after ${attempts} attempts)` : answer.reason;
-    await tx.updateTable('outbox').set({ status: 'failed', attempts, error: reason }).where('id', '=', row.id).execute();
+    env.writes.outboxChanges.set(row.id, { ...row, status: 'failed', attempts, error: reason });
     recordEvent(env, eventCursor, names.failedEvent as 'sms.failed', { reason, attempts }, row.node_id);
     if (waiting) exit(env, waiting, names.failed, { error: reason });
   }
@@ -270,8 +276,11 @@ export class Interpreter {
     });
   }
 
-  /** Drives a run on a virtual clock until it completes or `until` passes; returns the number of rounds. */
-  async runToCompletion(runId: string, options: { until?: number; advance: (to: number) => void }): Promise<{ completed: boolean; rounds: number }> {
+  /**
+   * Drives a run on a virtual clock until it completes or `until` passes. Each jump goes `resolutionMs` past the next
+   * due moment, so that work due close together is done in one round (events keep their own times).
+   */
+  async runToCompletion(runId: string, options: { until?: number; advance: (to: number) => void; resolutionMs?: number }): Promise<{ completed: boolean; rounds: number }> {
     let rounds = 0;
     for (;;) {
       rounds++;
@@ -281,7 +290,7 @@ export class Interpreter {
       if (work > 0) continue;
       const next = await this.nextDueAt();
       if (next === undefined || (options.until !== undefined && next > options.until)) return { completed: false, rounds };
-      options.advance(next);
+      options.advance(next + (options.resolutionMs ?? 0));
     }
   }
 }

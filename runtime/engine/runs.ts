@@ -124,7 +124,13 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
     await tx.updateTable('cursors').set({ status: 'done', due_at: null, wait_event: null }).where('run_id', '=', runId).where('status', '!=', 'done').execute();
     await tx.updateTable('outbox').set({ status: 'failed', error: `Run stopped: ${reason}` }).where('run_id', '=', runId).where('status', '=', 'pending').execute();
     await tx.deleteFrom('inbox').where('run_id', '=', runId).execute();
-    await tx.updateTable('counters').set({ count: 0 }).where('run_id', '=', runId).where('node_id', '=', '').where('metric', '=', 'active').execute();
+    // Released contacts are held nowhere any more.
+    await tx
+      .updateTable('counters')
+      .set({ count: 0 })
+      .where('run_id', '=', runId)
+      .where((eb) => eb.or([eb.and([eb('node_id', '=', ''), eb('metric', '=', 'active')]), eb('metric', '=', 'waiting')]))
+      .execute();
     await tx.updateTable('runs').set({ status: 'stopped', ended_at: now, stop_reason: reason }).where('id', '=', runId).execute();
     await recordRunEvent(tx, runId, 'run.stopped', now, { reason });
   });

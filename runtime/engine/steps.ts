@@ -99,8 +99,8 @@ function settle(env: StepEnvironment, cursor: CursorState, outcome: StepOutcome)
       hold(env, cursor, firstHold, 'waiting', outcome.until, outcome.event ?? null);
       return false;
     case 'retry':
-      hold(env, cursor, firstHold, 'ready', outcome.at, null);
       cursor.attempt++;
+      hold(env, cursor, firstHold, 'ready', outcome.at, null);
       return false;
     case 'send':
       env.writes.outbox.push({

@@ -1,5 +1,6 @@
 // The writes of one batch, gathered in memory and committed together: cursor moves, events, outbox, inbox, counters.
 import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { CounterTable, CursorTable, Database, EventTable, InboxTable, OutboxTable } from '../store/schema.ts';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -9,6 +10,8 @@ export class BatchWrites {
   readonly cursors = new Map<string, Insertable<CursorTable>>();
   readonly events: Insertable<EventTable>[] = [];
   readonly outbox: Insertable<OutboxTable>[] = [];
+  /** Outbox rows whose status, attempts or next attempt changed, written back whole. */
+  readonly outboxChanges = new Map<number, Selectable<OutboxTable>>();
   readonly inbox: Insertable<InboxTable>[] = [];
   readonly counters = new Map<string, Insertable<CounterTable>>();
   readonly doneInbox: number[] = [];
@@ -25,7 +28,7 @@ export class BatchWrites {
   }
 
   get empty(): boolean {
-    return !this.cursors.size && !this.events.length && !this.outbox.length && !this.inbox.length && !this.counters.size && !this.doneInbox.length;
+    return !this.cursors.size && !this.events.length && !this.outbox.length && !this.outboxChanges.size && !this.inbox.length && !this.counters.size && !this.doneInbox.length;
   }
 
   async flush(tx: Transaction<Database>): Promise<void> {
@@ -49,6 +52,21 @@ export class BatchWrites {
     for (const rows of chunks(this.events)) await tx.insertInto('events').values(rows).execute();
     // A key already in the outbox means this send was written before; writing it again must not send it twice.
     for (const rows of chunks(this.outbox)) await tx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+    for (const rows of chunks([...this.outboxChanges.values()])) {
+      await tx
+        .insertInto('outbox')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            attempts: eb.ref('excluded.attempts'),
+            next_attempt_at: eb.ref('excluded.next_attempt_at'),
+            sent_at: eb.ref('excluded.sent_at'),
+            error: eb.ref('excluded.error'),
+          })),
+        )
+        .execute();
+    }
     for (const rows of chunks(this.inbox)) await tx.insertInto('inbox').values(rows).execute();
     for (const rows of chunks([...this.counters.values()].filter((c) => c.count !== 0))) {
       await tx

@@ -1,6 +1,7 @@
 // The `journey` command: dispatches to one module per subcommand and turns every failure into a plain message.
 import { diffCommand, diffHelp } from './commands/diff.ts';
 import { fmtCommand, fmtHelp } from './commands/fmt.ts';
+import { simulateCommand, simulateHelp } from './commands/simulate.ts';
 import { startCommand, startHelp } from './commands/start.ts';
 import { validateCommand, validateHelp } from './commands/validate.ts';
 import { processIo, UsageError, type Io } from './io.ts';
@@ -14,6 +15,7 @@ const commands: Record<string, Command> = {
   validate: { run: validateCommand, help: validateHelp },
   fmt: { run: fmtCommand, help: fmtHelp },
   diff: { run: diffCommand, help: diffHelp },
+  simulate: { run: simulateCommand, help: simulateHelp },
   start: { run: startCommand, help: startHelp },
 };
 
