@@ -1,5 +1,6 @@
 // The dialer at this stage: progressive (one call per free agent) and agentless pacing over simulated carrier and agents.
 import type { z } from 'zod';
+import type { Journey } from '../../schemas/journey.ts';
 import type { dialer as dialerDefinition } from '../../schemas/nodes/dialer.ts';
 import { idempotencyKey, toRow } from '../engine/cursor.ts';
 import type { DialerEngine } from '../engine/dialer-engine.ts';
@@ -10,7 +11,7 @@ import { claimLocked, type Executor } from '../store/dialect.ts';
 import { loadContacts, loadCursors } from '../engine/interpreter.ts';
 import { templateScope } from '../nodes/types.ts';
 import { agentlessCallTimeline, messageDurationMs, progressiveCallTimeline, type CallTimeline } from './call-timeline.ts';
-import { AgentPool } from './simulated-agents.ts';
+import { AgentPool, defaultAgentProfile } from './simulated-agents.ts';
 import { defaultCarrierProfile, planCall, type CarrierProfile } from './virtual-carrier.ts';
 
 type DialerConfig = z.output<typeof dialerDefinition.config>;
@@ -48,7 +49,7 @@ export class SimulatedDialer implements DialerEngine {
       const env = interpreter.environment(context, writes, now);
       const queues = [...new Set(steps.flatMap((s) => (s.type === 'dialer' && s.config.mode !== 'agentless' && s.config.queue ? [s.config.queue] : [])))];
       const staffing = context.options.agents ?? Object.fromEntries(queues.map((q) => [q, this.agentsPerQueue]));
-      const pool = await this.loadPool(tx, runId, staffing, now);
+      const pool = await this.loadPool(tx, runId, staffing, now, simulatedDispositions(context.journey));
       let placed = 0;
       for (const step of steps) {
         if (step.type !== 'dialer') continue;
@@ -124,7 +125,7 @@ export class SimulatedDialer implements DialerEngine {
         }
       }
       await this.savePool(tx, runId, pool);
-      await writes.flush(tx);
+      await writes.flush(tx, store.writeRows);
       return placed;
     });
   }
@@ -167,9 +168,11 @@ export class SimulatedDialer implements DialerEngine {
   }
 
   /** One pool per run, shared by its dialer steps: an agent in two queues' steps is still one person. */
-  private async loadPool(db: Executor, runId: string, staffing: Record<string, number>, now: number): Promise<AgentPool> {
+  private async loadPool(db: Executor, runId: string, staffing: Record<string, number>, now: number, dispositions: string[]): Promise<AgentPool> {
     const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', runId).where('node_id', '=', '').executeTakeFirst();
-    return state ? AgentPool.fromJSON(JSON.parse(state.state)) : AgentPool.staffed(staffing, now);
+    if (state) return AgentPool.fromJSON(JSON.parse(state.state));
+    const defaultProfile = dispositions.length ? { ...defaultAgentProfile, dispositions: dispositions.map((name) => ({ name, weight: 1 })) } : defaultAgentProfile;
+    return AgentPool.staffed(staffing, now, { defaultProfile });
   }
 
   private async savePool(db: Executor, runId: string, pool: AgentPool): Promise<void> {
@@ -179,6 +182,24 @@ export class SimulatedDialer implements DialerEngine {
       .onConflict((oc) => oc.columns(['run_id', 'node_id']).doUpdateSet({ state: JSON.stringify(pool.toJSON()) }))
       .execute();
   }
+}
+
+/**
+ * The dispositions the journey's branches test for, plus one they do not: simulated agents record these, so that a
+ * simulation exercises every branch on how a call ended.
+ */
+export function simulatedDispositions(journey: Journey): string[] {
+  const values = new Set<string>();
+  for (const node of Object.values(journey.nodes)) {
+    if (node.type !== 'branch') continue;
+    for (const rule of node.config.rules) {
+      for (const c of rule.conditions) {
+        if (!/^(lastCall|results\.[a-z0-9-]+)\.disposition$/.test(c.field)) continue;
+        for (const v of Array.isArray(c.value) ? c.value : [c.value]) if (typeof v === 'string') values.add(v);
+      }
+    }
+  }
+  return values.size ? [...[...values].sort(), 'no-decision'] : [];
 }
 
 function callResult(config: DialerConfig, timeline: CallTimeline, agentId: string | undefined): Record<string, unknown> {

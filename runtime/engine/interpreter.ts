@@ -148,7 +148,7 @@ export class Interpreter {
         }
         advance(env, cursor, contact);
       }
-      await writes.flush(tx);
+      await writes.flush(tx, this.store.writeRows);
       return rows.length;
     });
   }
@@ -171,7 +171,7 @@ export class Interpreter {
         await applyReaction(tx, env, row, cursor, contacts.get(row.contact_id));
         writes.doneInbox.push(Number(row.id));
       }
-      await writes.flush(tx);
+      await writes.flush(tx, this.store.writeRows);
       return rows.length;
     });
   }
@@ -211,7 +211,7 @@ export class Interpreter {
           await this.recordAnswer(tx, env, row, answer, cursors.get(row.contact_id));
         }
       }
-      await writes.flush(tx);
+      await writes.flush(tx, this.store.writeRows);
     });
     return rows.length;
   }

@@ -1,5 +1,6 @@
 // The writes of one batch, gathered in memory and committed together: cursor moves, events, outbox, inbox, counters.
-import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
+import type { RowWriter } from '../store/dialect.ts';
 import type { Selectable } from 'kysely';
 import type { CounterTable, CursorTable, Database, EventTable, InboxTable, OutboxTable } from '../store/schema.ts';
 
@@ -31,50 +32,37 @@ export class BatchWrites {
     return !this.cursors.size && !this.events.length && !this.outbox.length && !this.outboxChanges.size && !this.inbox.length && !this.counters.size && !this.doneInbox.length;
   }
 
-  async flush(tx: Transaction<Database>): Promise<void> {
-    for (const rows of chunks([...this.cursors.values()])) {
-      await tx
-        .insertInto('cursors')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.columns(['run_id', 'contact_id']).doUpdateSet((eb) => ({
-            node_id: eb.ref('excluded.node_id'),
-            status: eb.ref('excluded.status'),
-            due_at: eb.ref('excluded.due_at'),
-            visit: eb.ref('excluded.visit'),
-            attempt: eb.ref('excluded.attempt'),
-            wait_event: eb.ref('excluded.wait_event'),
-            results: eb.ref('excluded.results'),
-          })),
-        )
-        .execute();
-    }
-    for (const rows of chunks(this.events)) await tx.insertInto('events').values(rows).execute();
+  async flush(tx: Transaction<Database>, writeRows: RowWriter): Promise<void> {
+    const cursorColumns = ['run_id', 'contact_id', 'node_id', 'status', 'due_at', 'visit', 'attempt', 'wait_event', 'results'] as const;
+    await writeRows(
+      tx,
+      'cursors',
+      cursorColumns,
+      [...this.cursors.values()].map((c) => cursorColumns.map((k) => c[k] ?? null)),
+      `on conflict (run_id, contact_id) do update set ${cursorColumns.slice(2).map((k) => `${k} = excluded.${k}`).join(', ')}`,
+    );
+    const eventColumns = ['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'] as const;
+    await writeRows(tx, 'events', eventColumns, this.events.map((e) => eventColumns.map((k) => e[k] ?? null)));
+    const outboxColumns = ['idempotency_key', 'run_id', 'contact_id', 'node_id', 'channel', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'sent_at', 'error'] as const;
     // A key already in the outbox means this send was written before; writing it again must not send it twice.
-    for (const rows of chunks(this.outbox)) await tx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
-    for (const rows of chunks([...this.outboxChanges.values()])) {
-      await tx
-        .insertInto('outbox')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            attempts: eb.ref('excluded.attempts'),
-            next_attempt_at: eb.ref('excluded.next_attempt_at'),
-            sent_at: eb.ref('excluded.sent_at'),
-            error: eb.ref('excluded.error'),
-          })),
-        )
-        .execute();
-    }
-    for (const rows of chunks(this.inbox)) await tx.insertInto('inbox').values(rows).execute();
-    for (const rows of chunks([...this.counters.values()].filter((c) => c.count !== 0))) {
-      await tx
-        .insertInto('counters')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['run_id', 'node_id', 'metric']).doUpdateSet({ count: sql`counters.count + excluded.count` }))
-        .execute();
-    }
+    await writeRows(tx, 'outbox', outboxColumns, this.outbox.map((o) => outboxColumns.map((k) => o[k] ?? null)), 'on conflict (idempotency_key) do nothing');
+    const changedColumns = ['id', ...outboxColumns] as const;
+    await writeRows(
+      tx,
+      'outbox',
+      changedColumns,
+      [...this.outboxChanges.values()].map((o) => changedColumns.map((k) => o[k] ?? null)),
+      'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error',
+    );
+    const inboxColumns = ['run_id', 'contact_id', 'type', 'due_at', 'data'] as const;
+    await writeRows(tx, 'inbox', inboxColumns, this.inbox.map((r) => inboxColumns.map((k) => r[k] ?? null)));
+    await writeRows(
+      tx,
+      'counters',
+      ['run_id', 'node_id', 'metric', 'count'],
+      [...this.counters.values()].filter((c) => c.count !== 0).map((c) => [c.run_id, c.node_id, c.metric, c.count]),
+      'on conflict (run_id, node_id, metric) do update set count = counters.count + excluded.count',
+    );
     for (const ids of chunks(this.doneInbox)) await tx.deleteFrom('inbox').where('id', 'in', ids).execute();
   }
 }

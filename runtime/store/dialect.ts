@@ -2,14 +2,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type ColumnDataType, type ColumnDefinitionBuilder, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type ColumnDefinitionBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/** Writes many rows in the current transaction: `columns` in order, one array of values per row. */
+export type RowWriter = (tx: Transaction<Database>, table: keyof Database & string, columns: readonly string[], rows: readonly unknown[][], onConflict?: string) => Promise<void>;
+
 export interface Store {
   db: Kysely<Database>;
+  /** The fastest way this dialect has to write a batch of rows; `onConflict` is an ON CONFLICT clause both dialects read. */
+  writeRows: RowWriter;
   dialect: DialectName;
   /** Where the data lives, for messages (a file path or a redacted URL). */
   location: string;
@@ -36,6 +41,7 @@ export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatab
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
+      writeRows: multiRowInsert,
       dialect: 'postgres',
       location: url.replace(/\/\/[^@/]*@/, '//***@'),
       ...(options.pgSchema && { pgSchema: options.pgSchema }),
@@ -46,11 +52,15 @@ export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatab
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
+  // WAL with NORMAL sync survives a killed process intact; checkpoints every ~40 MB instead of every 4 MB keep
+  // their fsyncs off the commit path of most batches, and a 32 MB page cache keeps the hot indexes in memory.
   database.pragma('synchronous = NORMAL');
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('cache_size = -32768');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  return { db, writeRows: preparedRowWriter(database), dialect: 'sqlite', location: file, close: () => db.destroy() };
 }
 
 /** Type and constraints of an auto-incrementing primary key column. */
@@ -72,3 +82,32 @@ export function claimLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
+
+const rowsPerStatement = 500;
+
+/** PostgreSQL: multi-row INSERTs, a few hundred rows per round trip. */
+const multiRowInsert: RowWriter = async (tx, table, columns, rows, onConflict = '') => {
+  for (let i = 0; i < rows.length; i += rowsPerStatement) {
+    const chunk = rows.slice(i, i + rowsPerStatement);
+    const values = sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`))})`));
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${values} ${sql.raw(onConflict)}`.execute(tx);
+  }
+};
+
+/**
+ * SQLite: one prepared statement run once per row. better-sqlite3 is synchronous and Kysely holds the one
+ * connection for the whole transaction, so these rows land inside the transaction Kysely opened; it saves
+ * building and parsing a large statement for every batch, the main cost of a batch otherwise.
+ */
+function preparedRowWriter(database: SQLite.Database): RowWriter {
+  const statements = new Map<string, SQLite.Statement>();
+  return async (_tx, table, columns, rows, onConflict = '') => {
+    const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')}) ${onConflict}`;
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = database.prepare(text);
+      statements.set(text, statement);
+    }
+    for (const row of rows) statement.run(...(row as unknown[]));
+  };
+}

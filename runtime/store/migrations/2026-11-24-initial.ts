@@ -1,5 +1,5 @@
 // The first schema: contacts, journeys and versions, runs, cursors, events, outbox, inbox, counters, do-not-contact.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { autoIncrementKey, bigIntType, type DialectName } from '../dialect.ts';
 
 export function initial(dialect: DialectName) {
@@ -83,6 +83,13 @@ export function initial(dialect: DialectName) {
         .execute();
       // The claim reads a run's due cursors in due order straight off this index; done and in-flight ones have no due time.
       await db.schema.createIndex('cursors_due').on('cursors').columns(['run_id', 'due_at', 'contact_id']).execute();
+      // Only contacts queued for a call or on one are in this index, so the dialer finds them without a scan.
+      await db.schema
+        .createIndex('cursors_calls')
+        .on('cursors')
+        .columns(['run_id', 'node_id', 'wait_event', 'contact_id'])
+        .where(sql.ref('wait_event'), 'in', [sql.lit('{"type":"dial-queue"}'), sql.lit('{"type":"call"}')])
+        .execute();
 
       await db.schema
         .createTable('events')
@@ -114,6 +121,7 @@ export function initial(dialect: DialectName) {
         .addColumn('error', 'text')
         .execute();
       await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_by_run').on('outbox').columns(['run_id', 'status']).execute();
 
       await db.schema
         .createTable('inbox')
