@@ -26,8 +26,16 @@ export const isoDuration = () =>
 export const timeOfDay = () =>
   z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day written as HH:MM, for example 09:00' });
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether the zone is a known IANA name; remembered, because checking builds a formatter each time. */
 export function isValidTimezone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 export const timezone = () =>

@@ -11,12 +11,12 @@ const nodeKeys = ['type', 'label', 'position', 'config', 'next'];
  * that still has problems; values are kept, only their order and layout change (positions round to whole pixels).
  */
 export function formatJourney(value: unknown): string {
-  if (!isObject(value)) return `${stringify(value, '')}\n`;
-  const doc: Record<string, unknown> = {};
+  if (!isObject(value)) return `${stringify(orderBySchema(value, undefined), '')}\n`;
+  const doc = record();
   for (const key of ordered(value, documentKeys)) {
     if (key === 'settings' && isObject(value.settings)) doc.settings = pick(value.settings, ordered(value.settings, settingsKeys));
     else if (key === 'nodes' && isObject(value.nodes)) doc.nodes = orderNodes(value.nodes);
-    else doc[key] = value[key];
+    else doc[key] = orderBySchema(value[key], undefined);
   }
   return `${stringify(doc, '')}\n`;
 }
@@ -28,21 +28,21 @@ function orderNodes(nodes: Record<string, unknown>): Record<string, unknown> {
     const sb = isObject(nodes[b]) && nodes[b].type === 'start' ? 0 : 1;
     return sa - sb || (a < b ? -1 : a > b ? 1 : 0);
   });
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const id of ids) out[id] = orderNode(nodes[id]);
   return out;
 }
 
 function orderNode(node: unknown): unknown {
-  if (!isObject(node)) return node;
+  if (!isObject(node)) return orderBySchema(node, undefined);
   const kind = isNodeKind(node.type) ? node.type : undefined;
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const key of ordered(node, nodeKeys)) {
     const v = node[key];
     if (key === 'position' && isObject(v)) out.position = new Inline(roundPosition(v));
-    else if (key === 'config' && kind) out.config = orderBySchema(v, definitionOf(kind).config);
+    else if (key === 'config') out.config = orderBySchema(v, kind ? definitionOf(kind).config : undefined);
     else if (key === 'next' && isObject(v)) out.next = pick(v, ordered(v, kind ? portOrder(kind, node.config) : []));
-    else out[key] = v;
+    else out[key] = orderBySchema(v, undefined);
   }
   return out;
 }
@@ -56,7 +56,7 @@ function portOrder(kind: Parameters<typeof portsOf>[0], config: unknown): string
 }
 
 function roundPosition(p: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const key of ordered(p, ['x', 'y'])) {
     const v = p[key];
     out[key] = typeof v === 'number' && Number.isFinite(v) ? Math.round(v) + 0 : v;
@@ -72,7 +72,7 @@ function orderBySchema(value: unknown, schema: z.ZodType | undefined): unknown {
   }
   if (!isObject(value)) return value;
   const shape = schema ? objectShape(schema) : undefined;
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const key of ordered(value, shape ? Object.keys(shape) : [])) {
     out[key] = orderBySchema(value[key], schema ? childSchema(schema, key) : undefined);
   }
@@ -96,7 +96,7 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
 
 function childSchema(schema: z.ZodType, key: string | number): z.ZodType | undefined {
   const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType };
-  if (def.type === 'object') return def.shape?.[String(key)];
+  if (def.type === 'object') return def.shape && Object.hasOwn(def.shape, key) ? def.shape[String(key)] : undefined;
   if (def.type === 'array') return def.element;
   if (def.type === 'record') return def.valueType;
   return undefined;
@@ -111,7 +111,14 @@ function ordered(value: Record<string, unknown>, preferred: readonly string[]): 
 }
 
 function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((k) => [k, value[k]]));
+  const out = record();
+  for (const k of keys) out[k] = orderBySchema(value[k], undefined);
+  return out;
+}
+
+/** An object with no prototype, so that keys such as "__proto__" or "constructor" are kept as plain keys. */
+function record(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -97,7 +97,7 @@ function childOf(schema: z.ZodType, key: Segment): z.ZodType | undefined {
   while (node && innerOf(node)) node = innerOf(node);
   if (!node) return undefined;
   const def = node._zod.def as { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType };
-  if (def.type === 'object') return def.shape?.[String(key)];
+  if (def.type === 'object') return def.shape && Object.hasOwn(def.shape, key) ? def.shape[String(key)] : undefined;
   if (def.type === 'array') return def.element;
   if (def.type === 'record') return def.valueType;
   return undefined;

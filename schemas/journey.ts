@@ -33,7 +33,7 @@ export const nodeEnvelope = z
     type: z.string({ error: 'must name the kind of step, such as "sms" or "dialer"' }),
     label: z.string().min(1).max(80, { error: 'must be at most 80 characters' }).optional(),
     position,
-    config: z.unknown().optional(),
+    config: z.record(z.string(), z.unknown(), { error: 'should be a group of settings in { }' }).optional(),
     next: z.record(z.string(), z.string({ error: 'must be the id of the next step' })).optional(),
   })
   .strict();

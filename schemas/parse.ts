@@ -22,7 +22,34 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }
 
+/** No journey nests anywhere near this deep; deeper text is refused before any recursive code reads it. */
+export const maxNesting = 100;
+
+/** The offset where the nesting of objects and lists first goes deeper than `maxNesting`, if it does. */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (++depth > maxNesting) return i;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return undefined;
+}
+
 export function parseJsonText(text: string): { value: unknown } | { problem: Problem } {
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    const where = lineColumn(text, deep);
+    return {
+      problem: { severity: 'error', path: '', message: `The file nests objects or lists more than ${maxNesting} levels deep at line ${where.line}, column ${where.column}; a journey never needs that` },
+    };
+  }
   try {
     return { value: JSON.parse(text) };
   } catch {

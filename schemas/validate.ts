@@ -121,7 +121,7 @@ function checkNode(
     const guess = closest(kind, nodeKinds);
     error(
       [...base, 'type'],
-      `The step '${id}' is of an unknown kind "${kind}"${guess ? `; did you mean "${guess}"?` : ''} Known kinds: ${nodeKinds.join(', ')}`,
+      `The step '${id}' is of an unknown kind "${kind}"${guess ? `; did you mean "${guess}"?` : '.'} Known kinds: ${nodeKinds.join(', ')}`,
       id,
     );
     return node;
@@ -184,13 +184,15 @@ function checkGraph(
 
   // A loop is only safe when a wait slows it down: look for cycles among the steps that do not wait.
   const moving = [...nodes.values()].filter((n) => !waitKinds.has(n.kind ?? ''));
-  for (const cycle of stronglyConnected(moving, (n) => edges(n).filter((t) => !waitKinds.has(nodes.get(t)?.kind ?? '')))) {
-    const first = cycle[0]!;
-    const selfLoop = cycle.length === 1 && edges(nodes.get(first)!).includes(first);
-    if (cycle.length < 2 && !selfLoop) continue;
+  const movingEdges = (n: CheckedNode) => edges(n).filter((t) => !waitKinds.has(nodes.get(t)?.kind ?? ''));
+  for (const component of stronglyConnected(moving, movingEdges)) {
+    const first = component[0]!;
+    const selfLoop = component.length === 1 && edges(nodes.get(first)!).includes(first);
+    if (component.length < 2 && !selfLoop) continue;
+    const loop = loopThrough(first, new Set(component), (id) => movingEdges(nodes.get(id)!));
     error(
       ['nodes', first],
-      `Steps ${[...cycle, first].map((id) => `'${id}'`).join(' → ')} form a loop with no Wait in it: a contact would go round without pause. Add a Wait or a Wait for a reaction inside the loop`,
+      `Steps ${loop.map((id) => `'${id}'`).join(' → ')} form a loop with no Wait in it: a contact would go round without pause. Add a Wait or a Wait for a reaction inside the loop`,
       first,
     );
   }
@@ -297,6 +299,28 @@ function toJourney(envelope: z.infer<typeof journeyEnvelope>, nodes: Map<string,
     settings: envelope.settings,
     nodes: out,
   };
+}
+
+/** A loop from `start` back to itself along real edges inside one component, for a message that reads as the flow. */
+function loopThrough(start: string, members: Set<string>, successors: (id: string) => string[]): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length) {
+    const id = queue.shift()!;
+    for (const next of [...successors(id)].sort()) {
+      if (!members.has(next)) continue;
+      if (next === start) {
+        const path = [start];
+        for (let at = id; at !== start; at = previous.get(at)!) path.splice(1, 0, at);
+        return [...path, start];
+      }
+      if (!previous.has(next)) {
+        previous.set(next, id);
+        queue.push(next);
+      }
+    }
+  }
+  return [start, start];
 }
 
 /** Tarjan's algorithm; components come out in a deterministic order, each sorted by id. */

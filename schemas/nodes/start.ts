@@ -28,7 +28,7 @@ export const start = defineNode({
     })
     .strict()
     .refine((c) => !c.startAt || !c.endAt || Date.parse(c.endAt) > Date.parse(c.startAt), {
-      error: 'stops entering contacts before it starts: "Stop entering at" must be after "Start at"',
+      error: '{step} stops entering contacts before it starts: "Stop entering at" must be after "Start at"',
       path: ['endAt'],
     }),
   ports: ['out'],

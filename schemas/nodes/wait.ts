@@ -42,7 +42,7 @@ export const wait = defineNode({
     })
     .strict()
     .refine((c) => (c.duration === undefined) !== (c.until === undefined), {
-      error: '{step} needs either a length of time or a time of day to wait until, not both',
+      error: '{step} needs a length of time or a time of day to wait until (one of them, not both)',
     }),
   ports: ['out'],
   portLabels: { out: 'Next' },

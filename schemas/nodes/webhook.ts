@@ -37,7 +37,7 @@ export const webhook = defineNode({
         .meta({ title: 'Save the reply as', description: 'Later steps read it as attributes.<name>.', widget: 'text' }),
     })
     .strict()
-    .refine((c) => c.body === undefined || c.method !== 'GET', { error: 'cannot send a body with GET', path: ['body'] }),
+    .refine((c) => c.body === undefined || c.method !== 'GET', { error: '{step} cannot send a body with GET; remove the body or use POST', path: ['body'] }),
   ports: ['ok', 'error'],
   portLabels: { ok: 'Succeeded', error: 'Failed' },
   summary: (c) => `${c.method} ${c.url.replace(/^https?:\/\//, '').slice(0, 40)}${c.saveAs ? ` → ${c.saveAs}` : ''}`,

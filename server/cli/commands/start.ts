@@ -17,7 +17,7 @@ export async function startCommand(_args: string[], io: Io): Promise<number> {
     io.out(`  examples/${file}  ${result?.journey ? `"${result.journey.name}", ${Object.keys(result.journey.nodes).length} steps` : `${errors} error(s)`}\n`);
   }
   io.out(
-    '\nAvailable now:\n  npx journey validate examples/*.journey.json   check journey files\n  npx journey fmt --check examples/*.journey.json  check they are formatted\n  npx journey diff OLD NEW                         compare two versions\n\nThe server, the canvas editor and the runtime come next; see README.md.\n',
+    '\nAvailable now:\n  npx journey validate examples/*.journey.json   check journey files\n  npx journey fmt --check examples/*.journey.json  check they are formatted\n  npx journey diff OLD NEW                         compare two versions\n  npx journey simulate examples/missed-payment.journey.json --contacts examples/missed-payment.contacts.csv\n                                                   play a journey on a virtual clock\n\nThe server and the canvas editor come next; see README.md.\n',
   );
   return 0;
 }
