@@ -1,0 +1,19 @@
+// Vite builds the editor (editor/) into dist/editor, which the server serves; tests run under Vitest's own config.
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'editor',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/editor',
+    emptyOutDir: true,
+  },
+  server: {
+    // During editor development the API and the live WebSocket come from `npm start` on port 3000.
+    proxy: {
+      '/api': 'http://localhost:3000',
+      '/ws': { target: 'ws://localhost:3000', ws: true },
+    },
+  },
+});
