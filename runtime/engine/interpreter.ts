@@ -171,6 +171,7 @@ export class Interpreter {
         await applyReaction(tx, env, row, cursor, contacts.get(row.contact_id));
         writes.doneInbox.push(Number(row.id));
       }
+      await this.stepOn(tx, context, writes, now, [...cursors.values()], contacts);
       await writes.flush(tx, this.store.writeRows);
       return rows.length;
     });
@@ -200,20 +201,35 @@ export class Interpreter {
     const answers = await this.send(rows, now);
     await this.db.transaction().execute(async (tx) => {
       const writes = new BatchWrites();
-      const byRun = new Map<string, OutboxRow[]>();
-      rows.forEach((row) => byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]));
-      for (const [runId, runRows] of byRun) {
+      const byRun = new Map<string, number[]>();
+      rows.forEach((row, i) => byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), i]));
+      for (const [runId, indexes] of byRun) {
         const context = await this.context(runId);
         const env = this.environment(context, writes, now);
-        const cursors = await loadCursors(tx, runId, runRows.map((r) => r.contact_id));
-        for (const row of runRows) {
-          const answer = answers[rows.indexOf(row)]!;
-          await this.recordAnswer(tx, env, row, answer, cursors.get(row.contact_id));
-        }
+        const cursors = await loadCursors(tx, runId, indexes.map((i) => rows[i]!.contact_id));
+        for (const i of indexes) await this.recordAnswer(tx, env, rows[i]!, answers[i]!, cursors.get(rows[i]!.contact_id));
+        const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+        // A paused run still records what its providers answered, but its contacts stay where they are.
+        if (run?.status === 'running') await this.stepOn(tx, context, writes, now, [...cursors.values()]);
       }
       await writes.flush(tx, this.store.writeRows);
     });
     return rows.length;
+  }
+
+  /**
+   * Contacts that a reaction or an answer just moved to their next step go on at once, in the same transaction,
+   * instead of waiting for the next claim: the same steps, one claim fewer for each send.
+   */
+  private async stepOn(tx: Executor, context: RunContext, writes: BatchWrites, now: number, cursors: CursorState[], known?: Map<string, ContactView>): Promise<void> {
+    const moved = cursors.filter((c) => c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
+    if (!moved.length) return;
+    const contacts = known ?? (await loadContacts(tx, moved.map((c) => c.contactId)));
+    const env = this.environment(context, writes, now, await loadDoNotContact(tx, moved.flatMap((c) => contacts.get(c.contactId) ?? [])));
+    for (const cursor of moved) {
+      const contact = contacts.get(cursor.contactId);
+      if (contact) advance(env, cursor, contact);
+    }
   }
 
   /** Each channel's sends at once: in bulk where the provider can, else concurrently. */
