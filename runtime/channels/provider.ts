@@ -43,6 +43,8 @@ export interface SendRequest {
   contactId: string;
   nodeId: string;
   payload: Payload;
+  /** 1 for the first offer of this key, 2 for the first retry, ...; kept in the outbox, so it survives a restart. */
+  attempt: number;
   /** The moment of sending, from the runtime's clock. */
   now: number;
 }

@@ -86,7 +86,6 @@ function attemptRandom(seed: number, request: SendRequest, attempt: number) {
 }
 
 export class SimulatedSms implements ChannelProvider {
-  private attempts = new Map<string, number>();
   constructor(
     private readonly db: Executor,
     private readonly seed: number,
@@ -100,12 +99,10 @@ export class SimulatedSms implements ChannelProvider {
   sendMany(requests: SendRequest[]): Promise<SendResult[]> {
     return once(this.db, requests, 'sms', (request) => {
       const b = this.behaviour;
-      const attempt = (this.attempts.get(request.key) ?? 0) + 1;
-      this.attempts.set(request.key, attempt);
       const fate = seededRandom(this.seed, 'sms', request.key);
       const invalid = fate() < b.invalidRate;
       if (invalid) return { status: 'permanent-error', reason: 'The number cannot receive texts (rejected by the network)' };
-      if (attemptRandom(this.seed, request, attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The SMS gateway did not answer in time' };
+      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The SMS gateway did not answer in time' };
       const followUps: FollowUp[] = [];
       const deliveredAt = request.now + Math.round(1000 + fate() * 9000);
       if (fate() < b.deliveryFailureRate) {
@@ -129,7 +126,6 @@ export class SimulatedSms implements ChannelProvider {
 }
 
 export class SimulatedEmail implements ChannelProvider {
-  private attempts = new Map<string, number>();
   constructor(
     private readonly db: Executor,
     private readonly seed: number,
@@ -143,11 +139,9 @@ export class SimulatedEmail implements ChannelProvider {
   sendMany(requests: SendRequest[]): Promise<SendResult[]> {
     return once(this.db, requests, 'email', (request) => {
       const b = this.behaviour;
-      const attempt = (this.attempts.get(request.key) ?? 0) + 1;
-      this.attempts.set(request.key, attempt);
       const fate = seededRandom(this.seed, 'email', request.key);
       if (fate() < b.bounceRate) return { status: 'permanent-error', reason: 'The mailbox does not exist (hard bounce)' };
-      if (attemptRandom(this.seed, request, attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The mail server asked to try again later' };
+      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The mail server asked to try again later' };
       const followUps: FollowUp[] = [];
       const payload = request.payload.channel === 'email' ? request.payload : undefined;
       const deliveredAt = request.now + Math.round(2000 + fate() * 20_000);

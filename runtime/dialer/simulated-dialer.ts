@@ -66,7 +66,6 @@ export class SimulatedDialer implements DialerEngine {
             .select('contact_id')
             .where('run_id', '=', runId)
             .where('node_id', '=', step.id)
-            .where('status', '=', 'in-flight')
             .where('wait_event', '=', dialQueue)
             .orderBy('contact_id')
             .limit(capacity),
@@ -132,24 +131,24 @@ export class SimulatedDialer implements DialerEngine {
 
   async nextDueAt(interpreter: Interpreter): Promise<number | undefined> {
     const db = interpreter.store.db;
-    const queued = await db
-      .selectFrom('cursors')
-      .innerJoin('runs', 'runs.id', 'cursors.run_id')
-      .select('cursors.run_id')
-      .distinct()
-      .where('runs.status', '=', 'running')
-      .where('cursors.status', '=', 'in-flight')
-      .where('cursors.wait_event', '=', dialQueue)
-      .execute();
+    const runs = await db.selectFrom('runs').select('id').where('status', '=', 'running').execute();
     let next: number | undefined;
-    for (const { run_id } of queued) {
-      const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', run_id).where('node_id', '=', '').executeTakeFirst();
-      if (!state) continue;
-      const pool = AgentPool.fromJSON(JSON.parse(state.state));
-      const context = await interpreter.context(run_id);
+    for (const { id } of runs) {
+      const context = await interpreter.context(id);
       for (const step of Object.values(context.journey.nodes)) {
-        if (step.type !== 'dialer' || !step.config.queue) continue;
-        const at = pool.nextFreeAt(step.config.queue, 0);
+        if (step.type !== 'dialer' || step.config.mode === 'agentless' || !step.config.queue) continue;
+        const queued = await db
+          .selectFrom('cursors')
+          .select('contact_id')
+          .where('run_id', '=', id)
+          .where('node_id', '=', step.id)
+          .where('wait_event', '=', dialQueue)
+          .limit(1)
+          .executeTakeFirst();
+        if (!queued) continue;
+        const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', id).where('node_id', '=', '').executeTakeFirst();
+        if (!state) continue;
+        const at = AgentPool.fromJSON(JSON.parse(state.state)).nextFreeAt(step.config.queue, 0);
         if (at !== undefined && (next === undefined || at < next)) next = at;
       }
     }

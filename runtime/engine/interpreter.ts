@@ -66,8 +66,18 @@ export class Interpreter {
     await this.startScheduledRuns(now);
     const runs = await this.db.selectFrom('runs').select('id').where('status', '=', 'running').orderBy('created_at').orderBy('id').execute();
     let work = 0;
+    // Reactions keep arriving after a run completes (a late STOP, an unsubscribe); they are still recorded and obeyed.
+    const reacting = await this.db
+      .selectFrom('inbox')
+      .innerJoin('runs', 'runs.id', 'inbox.run_id')
+      .select('inbox.run_id')
+      .distinct()
+      .where('runs.status', 'in', ['running', 'completed'])
+      .where('inbox.due_at', '<=', now)
+      .orderBy('inbox.run_id')
+      .execute();
+    for (const { run_id } of reacting) work += await this.processInbox(run_id, now);
     for (const { id } of runs) {
-      work += await this.processInbox(id, now);
       work += await this.stepContacts(id, now);
       if (this.dialer) work += await this.dialer.pace(this, id, now);
     }
@@ -81,7 +91,8 @@ export class Interpreter {
     const running = this.db.selectFrom('runs').select('id').where('status', 'in', ['running']);
     const cursor = await this.db.selectFrom('cursors').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', running).executeTakeFirst();
     const outbox = await this.db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
-    const inbox = await this.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', running).executeTakeFirst();
+    const reacting = this.db.selectFrom('runs').select('id').where('status', 'in', ['running', 'completed']);
+    const inbox = await this.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', reacting).executeTakeFirst();
     const scheduled = await this.db.selectFrom('runs').select((eb) => eb.fn.min('start_at').as('t')).where('status', '=', 'scheduled').executeTakeFirst();
     const dialer = this.dialer ? await this.dialer.nextDueAt(this) : undefined;
     const times = [cursor?.t, outbox?.t, inbox?.t, scheduled?.t, dialer].filter((t): t is number => t !== null && t !== undefined).map(Number);
@@ -241,7 +252,15 @@ export class Interpreter {
       const provider = this.providers[channel];
       const requests = indexes.map((i) => {
         const row = rows[i]!;
-        return { key: row.idempotency_key, runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id, payload: JSON.parse(row.payload) as Payload, now };
+        return {
+          key: row.idempotency_key,
+          runId: row.run_id,
+          contactId: row.contact_id,
+          nodeId: row.node_id,
+          payload: JSON.parse(row.payload) as Payload,
+          attempt: row.attempts + 1,
+          now,
+        };
       });
       const results = provider.sendMany ? await provider.sendMany(requests) : await Promise.all(requests.map((r) => provider.send(r)));
       indexes.forEach((i, k) => (answers[i] = results[k]!));

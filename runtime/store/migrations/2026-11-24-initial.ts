@@ -83,13 +83,15 @@ export function initial(dialect: DialectName) {
         .execute();
       // The claim reads a run's due cursors in due order straight off this index; done and in-flight ones have no due time.
       await db.schema.createIndex('cursors_due').on('cursors').columns(['run_id', 'due_at', 'contact_id']).execute();
-      // Only contacts queued for a call or on one are in this index, so the dialer finds them without a scan.
-      await db.schema
-        .createIndex('cursors_calls')
-        .on('cursors')
-        .columns(['run_id', 'node_id', 'wait_event', 'contact_id'])
-        .where(sql.ref('wait_event'), 'in', [sql.lit('{"type":"dial-queue"}'), sql.lit('{"type":"call"}')])
-        .execute();
+      // Only contacts queued for a call, or on one, are in these indexes, so the dialer finds them without a scan.
+      for (const [name, waitEvent] of [['cursors_dial_queue', '{"type":"dial-queue"}'], ['cursors_on_call', '{"type":"call"}']] as const) {
+        await db.schema
+          .createIndex(name)
+          .on('cursors')
+          .columns(['run_id', 'node_id', 'contact_id'])
+          .where(sql.ref('wait_event'), '=', sql.lit(waitEvent))
+          .execute();
+      }
 
       await db.schema
         .createTable('events')
