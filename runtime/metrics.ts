@@ -68,6 +68,12 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
         metrics.active += metrics.audience;
       }
       if (!e.node_id || !e.contact_id) continue;
+      if (e.type === 'contact.released') {
+        at.delete(e.contact_id);
+        metrics.active--;
+        continue;
+      }
+      if (e.type !== 'node.entered' && e.type !== 'node.exited' && e.type !== 'contact.completed') continue;
       const step = (metrics.steps[e.node_id] ??= emptyStep());
       if (e.type === 'node.entered') {
         step.entered++;
@@ -82,10 +88,6 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
         const outcome = (JSON.parse(e.data) as { outcome: string }).outcome;
         step.outcomes[outcome] = (step.outcomes[outcome] ?? 0) + 1;
         metrics.outcomes[outcome] = (metrics.outcomes[outcome] ?? 0) + 1;
-        metrics.active--;
-      }
-      if (e.type === 'contact.released') {
-        at.delete(e.contact_id);
         metrics.active--;
       }
     }

@@ -66,13 +66,13 @@ export class Interpreter {
     await this.startScheduledRuns(now);
     const runs = await this.db.selectFrom('runs').select('id').where('status', '=', 'running').orderBy('created_at').orderBy('id').execute();
     let work = 0;
-    // Reactions keep arriving after a run completes (a late STOP, an unsubscribe); they are still recorded and obeyed.
+    // Reactions keep arriving after a run completes or stops (a late STOP, an unsubscribe): still recorded and obeyed.
     const reacting = await this.db
       .selectFrom('inbox')
       .innerJoin('runs', 'runs.id', 'inbox.run_id')
       .select('inbox.run_id')
       .distinct()
-      .where('runs.status', 'in', ['running', 'completed'])
+      .where('runs.status', 'in', ['running', 'completed', 'stopped'])
       .where('inbox.due_at', '<=', now)
       .orderBy('inbox.run_id')
       .execute();
@@ -90,8 +90,13 @@ export class Interpreter {
   async nextDueAt(): Promise<number | undefined> {
     const running = this.db.selectFrom('runs').select('id').where('status', 'in', ['running']);
     const cursor = await this.db.selectFrom('cursors').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', running).executeTakeFirst();
-    const outbox = await this.db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('t')).where('status', '=', 'pending').executeTakeFirst();
-    const reacting = this.db.selectFrom('runs').select('id').where('status', 'in', ['running', 'completed']);
+    const outbox = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('t'))
+      .where('status', '=', 'pending')
+      .where('run_id', 'in', running)
+      .executeTakeFirst();
+    const reacting = this.db.selectFrom('runs').select('id').where('status', 'in', ['running', 'completed', 'stopped']);
     const inbox = await this.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', reacting).executeTakeFirst();
     const scheduled = await this.db.selectFrom('runs').select((eb) => eb.fn.min('start_at').as('t')).where('status', '=', 'scheduled').executeTakeFirst();
     const dialer = this.dialer ? await this.dialer.nextDueAt(this) : undefined;
@@ -197,6 +202,8 @@ export class Interpreter {
           .selectFrom('outbox')
           .selectAll()
           .where('status', '=', 'pending')
+          // A paused run sends nothing until it resumes.
+          .where('run_id', 'in', tx.selectFrom('runs').select('runs.id').where('runs.status', '=', 'running'))
           .where('channel', '!=', 'voice')
           .where('next_attempt_at', '<=', now)
           .orderBy('next_attempt_at')
@@ -220,7 +227,7 @@ export class Interpreter {
         const cursors = await loadCursors(tx, runId, indexes.map((i) => rows[i]!.contact_id));
         for (const i of indexes) await this.recordAnswer(tx, env, rows[i]!, answers[i]!, cursors.get(rows[i]!.contact_id));
         const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
-        // A paused run still records what its providers answered, but its contacts stay where they are.
+        // Paused while its sends were out: the answers are recorded, the contacts stay where they are.
         if (run?.status === 'running') await this.stepOn(tx, context, writes, now, [...cursors.values()]);
       }
       await writes.flush(tx, this.store.writeRows);
@@ -262,7 +269,14 @@ export class Interpreter {
           now,
         };
       });
-      const results = provider.sendMany ? await provider.sendMany(requests) : await Promise.all(requests.map((r) => provider.send(r)));
+      // A provider that throws answers with a passing error for those messages alone; the others are still recorded.
+      const failed = (error: unknown): SendResult => ({ status: 'transient-error', reason: `The ${channel} provider failed: ${error instanceof Error ? error.message : String(error)}` });
+      let results: SendResult[];
+      if (provider.sendMany) {
+        results = await provider.sendMany(requests).catch((error: unknown) => requests.map(() => failed(error)));
+      } else {
+        results = (await Promise.allSettled(requests.map((r) => provider.send(r)))).map((r) => (r.status === 'fulfilled' ? r.value : failed(r.reason)));
+      }
       indexes.forEach((i, k) => (answers[i] = results[k]!));
     }
     return answers;
@@ -352,6 +366,7 @@ function inboxRow(row: OutboxRow, followUp: FollowUp) {
 }
 
 function exitDeleted(env: StepEnvironment, cursor: CursorState): void {
+  if (cursor.status !== 'ready' || cursor.attempt > 0) env.writes.count(cursor.runId, cursor.nodeId, 'waiting', -1);
   env.writes.count(cursor.runId, '', 'active', -1);
   cursor.status = 'done';
   cursor.dueAt = null;

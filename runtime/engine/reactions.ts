@@ -62,7 +62,9 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
     return;
   }
   const awaited = cursor.waitEvent;
-  if (cursor.status === 'waiting' && awaited?.type === row.type && (!awaited.link || awaited.link === data.link)) {
+  // A reaction after the deadline came too late, even when the clock reaches both in one round: the timer wins.
+  const inTime = cursor.dueAt === null || Number(row.due_at) <= cursor.dueAt;
+  if (cursor.status === 'waiting' && inTime && awaited?.type === row.type && (!awaited.link || awaited.link === data.link)) {
     const node = env.context.journey.nodes[cursor.nodeId]!;
     const handler = handlers[node.type] as NodeHandler<typeof node.type>;
     exit(env, cursor, handler.eventPort ?? 'event', {});

@@ -17,27 +17,19 @@ export interface RunContext {
   options: RunOptions;
 }
 
-/** Published versions never change, so a run's journey is parsed once per process. */
-const journeys = new Map<string, Journey>();
-
 export async function loadRunContext(db: Executor, runId: string): Promise<RunContext | undefined> {
   const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) return undefined;
-  const key = `${run.journey_id}@${run.version}`;
-  let journey = journeys.get(key);
-  if (!journey) {
-    const version = await db
-      .selectFrom('journey_versions')
-      .select('content')
-      .where('journey_id', '=', run.journey_id)
-      .where('version', '=', run.version)
-      .executeTakeFirstOrThrow();
-    const result = validateJourney(JSON.parse(version.content));
-    if (!result.journey) {
-      throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
-    }
-    journey = result.journey;
-    journeys.set(key, journey);
+  const version = await db
+    .selectFrom('journey_versions')
+    .select('content')
+    .where('journey_id', '=', run.journey_id)
+    .where('version', '=', run.version)
+    .executeTakeFirstOrThrow();
+  const result = validateJourney(JSON.parse(version.content));
+  if (!result.journey) {
+    throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
   }
+  const journey = result.journey;
   return { run, journey, options: JSON.parse(run.options) as RunOptions };
 }

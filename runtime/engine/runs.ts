@@ -123,7 +123,6 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
       .execute();
     await tx.updateTable('cursors').set({ status: 'done', due_at: null, wait_event: null }).where('run_id', '=', runId).where('status', '!=', 'done').execute();
     await tx.updateTable('outbox').set({ status: 'failed', error: `Run stopped: ${reason}` }).where('run_id', '=', runId).where('status', '=', 'pending').execute();
-    await tx.deleteFrom('inbox').where('run_id', '=', runId).execute();
     // Released contacts are held nowhere any more.
     await tx
       .updateTable('counters')

@@ -5,9 +5,10 @@ import type { NodeHandler } from './types.ts';
 export const waitForEvent: NodeHandler<'wait-for-event'> = {
   timerPort: 'timeout',
   eventPort: 'event',
-  enter: ({ node, now }) => ({
+  // Days are counted on the journey's calendar, so a P1D wait is the same on every server whatever its time zone.
+  enter: ({ node, journey, now }) => ({
     type: 'wait',
-    until: DateTime.fromMillis(now).plus(Duration.fromISO(node.config.timeout)).toMillis(),
+    until: DateTime.fromMillis(now, { zone: journey.settings.timezone }).plus(Duration.fromISO(node.config.timeout)).toMillis(),
     event: { type: node.config.event, ...(node.config.link && { link: node.config.link }) },
   }),
 };

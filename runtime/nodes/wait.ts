@@ -10,7 +10,7 @@ export const wait: NodeHandler<'wait'> = {
   enter: ({ node, contact, journey, now }) => {
     const c = node.config;
     if (c.duration) {
-      return { type: 'wait', until: DateTime.fromMillis(now).plus(Duration.fromISO(c.duration)).toMillis() };
+      return { type: 'wait', until: DateTime.fromMillis(now, { zone: journey.settings.timezone }).plus(Duration.fromISO(c.duration)).toMillis() };
     }
     const until = c.until!;
     const zone =
