@@ -4,7 +4,12 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { isValidTimezone } from '../../schemas/fields.ts';
 import type { complianceChecks } from '../../schemas/nodes/compliance-gate.ts';
-import { contactHours, describeSchedule, isAllowedNow, nextAllowedMoment, type Channel } from './hours.ts';
+import { holidaysOn, namedHolidaysOn } from './holidays.ts';
+import { describeSchedule, type Channel, type Schedule } from './hours.ts';
+import { profiles, regionOverride, type ComplianceProfile, type RegionOverride } from './profiles/index.ts';
+import type { FrequencyCap } from './profiles/types.ts';
+import { resolvePlace, type ResolvedPlace } from './timezones.ts';
+import { nextOpen, closedReason, type AllowedTimes } from './window.ts';
 
 export type ComplianceCheck = (typeof complianceChecks)[number];
 
@@ -13,6 +18,24 @@ export interface GateContact {
   email: string | null;
   timezone: string | null;
   consent: Record<string, boolean | undefined>;
+  /** State or region code (US state, UK nation, AU state, NZ region); decides state rules and holidays. */
+  state?: string | null;
+  postalCode?: string | null;
+}
+
+/** What the store knows about a number's past contacts, loaded per batch by the caller. */
+export interface ContactHistory {
+  /** Times (ms) of calls or texts to `value` on the listed channels at or after `since`, oldest first, across journeys. */
+  attemptsSince(value: string, channels: readonly Channel[], since: number): number[];
+  /** The time of the last abandoned call to `value`, if any. */
+  lastAbandonedAt(value: string): number | undefined;
+}
+
+/** The imported copies of national do-not-call registers. */
+export interface RegistryView {
+  /** When the copy of the profile's register in use was downloaded, or undefined when none was imported. */
+  downloadedAt(profile: ComplianceProfileId): number | undefined;
+  isListed(profile: ComplianceProfileId, value: string): boolean;
 }
 
 export interface GateRequest {
@@ -21,37 +44,51 @@ export interface GateRequest {
   checks: readonly ComplianceCheck[];
   outsideHours: 'defer' | 'block';
   contact: GateContact;
-  /** The journey's time zone, used when the contact has no valid zone of its own. */
+  /** The journey's time zone, used when nothing about the contact tells where it is. */
   defaultTimezone: string;
   /** Milliseconds since the epoch, from the run's clock. */
   now: number;
   /** Whether `value` (an E.164 phone number, or a lower-cased email) is on a do-not-contact list for `channel`. */
   isDoNotContact: (channel: string, value: string) => boolean;
+  /** Past contacts; without it the frequency and repeat-after-abandon rules cannot be checked and are skipped. */
+  history?: ContactHistory;
+  /** National registers; without it the register is not checked (a caller that has no store, such as a preview). */
+  registry?: RegistryView;
+  /** A dialer that holds an agent for this call (preview, progressive) may call again after an abandoned call. */
+  agentGuaranteed?: boolean;
 }
 
-export type GateDecision =
-  | { allowed: true; timezone: string }
-  | { allowed: false; action: 'defer'; until: number; reason: string; rule: string; timezone: string }
-  | { allowed: false; action: 'block'; reason: string; rule: string; timezone: string };
-
-/**
- * The checks this implementation enforces. `holidays` and `frequency` are accepted in a gate's config but not yet
- * enforced: a gate asking for them lets the contact through as if they were not listed.
- */
-export const enforcedChecks: readonly ComplianceCheck[] = ['hours', 'dnc', 'consent'];
-
-/**
- * Channels that need the contact's recorded consent, per profile. SMS everywhere (TCPA prior express consent; PECR
- * regulation 22; Spam Act 2003; UEMA 2007); email where the law is opt-in (PECR, Spam Act, UEMA), not in the US,
- * where CAN-SPAM is opt-out. Consent for marketing calls (TCPA's rules for autodialled or prerecorded calls to mobiles)
- * is not modelled yet: voice relies on the DNC and hours checks.
- */
-export const consentRequired: Record<ComplianceProfileId, readonly Channel[]> = {
-  US: ['sms'],
-  UK: ['sms', 'email'],
-  AU: ['sms', 'email'],
-  NZ: ['sms', 'email'],
+export type GateDecision = (
+  | { allowed: true }
+  | { allowed: false; action: 'defer'; until: number; reason: string; rule: string }
+  | { allowed: false; action: 'block'; reason: string; rule: string }
+) & {
+  /** The zone the decision was taken in (the first of `timezones`). */
+  timezone: string;
+  /** Every zone the contact may be in; it is allowed only when allowed in all. */
+  timezones: string[];
 };
+
+/** One rule that stops the contact now: `block` for good at this gate, `defer` until a moment. */
+export interface Finding {
+  rule: string;
+  action: 'block' | 'defer';
+  reason: string;
+  /** For a deferral: the earliest moment this rule alone would allow. */
+  until?: number;
+}
+
+export interface ComplianceEvaluation {
+  allowed: boolean;
+  /** Every rule that stops the contact now, blocking ones first. */
+  findings: Finding[];
+  /** The next moment every rule allows, when the contact is held rather than blocked. */
+  nextAllowedAt?: number;
+  place: ResolvedPlace;
+}
+
+/** Every check a gate can ask for is enforced. */
+export const enforcedChecks: readonly ComplianceCheck[] = ['hours', 'holidays', 'dnc', 'consent', 'frequency'];
 
 // Lets a number written nationally ("07700 900123") match the E.164 form that do-not-contact lists hold.
 const phoneCountry: Record<ComplianceProfileId, CountryCode> = { US: 'US', UK: 'GB', AU: 'AU', NZ: 'NZ' };
@@ -62,64 +99,171 @@ const channelWords: Record<Channel, { noun: string; address: string; hours: stri
   email: { noun: 'emails', address: 'email address', hours: 'email hours' },
 };
 
-export function checkGate(request: GateRequest): GateDecision {
-  const { channel, profile, checks, contact } = request;
-  const timezone = contact.timezone && isValidTimezone(contact.timezone) ? contact.timezone : request.defaultTimezone;
+const hourMs = 60 * 60 * 1000;
+
+/** Every rule of the profile (and of the contact's state) applied to the request, with all that fail. */
+export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
+  const { channel, checks, contact } = request;
+  const profile = profiles[request.profile];
   const words = channelWords[channel];
-  const block = (rule: string, reason: string): GateDecision => ({ allowed: false, action: 'block', rule, reason, timezone });
+  const journeyZone = isValidTimezone(request.defaultTimezone) ? request.defaultTimezone : '';
+  const place = resolvePlace(contact, profile.country, journeyZone);
+  const override = profile.country === 'US' ? regionOverride(profile.id, place.region) : undefined;
+  const findings: Finding[] = [];
+  const block = (rule: string, reason: string) => findings.push({ rule, action: 'block', reason });
+  const values = addressesToCheck(request);
+  const consented = contact.consent[channel] === true;
 
-  // Blocking checks come first: a contact who may never be reached should leave now, not wait for hours to open.
   if (checks.includes('dnc')) {
-    const values = addressesToCheck(request);
     if (values.length === 0) {
-      return block(
-        `${profile}.dnc.missing-${channel === 'email' ? 'email' : 'phone'}`,
-        `The contact has no ${words.address}, so it cannot be checked against the do-not-contact list.`,
-      );
-    }
-    if (values.some((value) => request.isDoNotContact(channel, value))) {
-      return block(`${profile}.dnc.internal`, `The contact’s ${words.address} is on the do-not-contact list for ${words.noun}.`);
+      block(`${profile.id}.dnc.missing-${channel === 'email' ? 'email' : 'phone'}`, `The contact has no ${words.address}, so it cannot be checked against the do-not-contact list.`);
+    } else if (values.some((value) => request.isDoNotContact(channel, value))) {
+      block(`${profile.id}.dnc.internal`, `The contact’s ${words.address} is on the do-not-contact list for ${words.noun}.`);
     }
   }
 
-  if (checks.includes('consent') && consentRequired[profile].includes(channel)) {
-    const consent = contact.consent[channel];
-    if (consent !== true) {
-      return block(
-        `${profile}.consent.${channel}`,
-        consent === false
-          ? `The contact has declined ${words.noun}; ${profile} rules need consent before sending ${words.noun}.`
-          : `The contact has no recorded consent for ${words.noun}; ${profile} rules need consent before sending ${words.noun}.`,
-      );
-    }
+  if (checks.includes('consent') && profile.consent.channels.includes(channel) && !consented) {
+    block(
+      `${profile.id}.consent.${channel}`,
+      contact.consent[channel] === false
+        ? `The contact has declined ${words.noun}; ${profile.id} rules need consent before sending ${words.noun}.`
+        : `The contact has no recorded consent for ${words.noun}; ${profile.id} rules need consent before sending ${words.noun}.`,
+    );
   }
 
-  const schedule = contactHours[profile][channel];
-  if (checks.includes('hours') && schedule) {
-    if (!isValidTimezone(timezone)) {
-      return block(
-        `${profile}.hours.timezone`,
-        `The journey’s time zone "${timezone}" is not a known time zone, so the contact’s local time cannot be known.`,
-      );
-    }
-    if (!isAllowedNow(schedule, timezone, request.now)) {
-      const hours = `Outside ${words.hours} (${describeSchedule(schedule)}) in ${timezone}`;
-      if (request.outsideHours === 'block') {
-        return block(`${profile}.hours`, `${hours}; this gate sends such contacts out as blocked.`);
+  // The register comes after consent: for a contact without consent, the missing consent is the reason to fix.
+  if (checks.includes('dnc')) {
+    const register = profile.registry;
+    if (request.registry && register.channels.includes(channel) && !(register.consentExempts && consented) && values.length > 0) {
+      const downloadedAt = request.registry.downloadedAt(profile.id);
+      const ageDays = downloadedAt === undefined ? undefined : Math.floor((request.now - downloadedAt) / (24 * hourMs));
+      if (downloadedAt === undefined) {
+        block(`${profile.id}.dnc.registry-missing`, `No copy of the ${register.name} has been imported, so ${words.noun} to contacts without consent cannot be screened. Import the register with its download date.`);
+      } else if (ageDays! > register.maxAgeDays) {
+        block(
+          `${profile.id}.dnc.registry-stale`,
+          `The ${register.name} copy was downloaded ${ageDays} days ago (${new Date(downloadedAt).toISOString().slice(0, 10)}); ${profile.id} rules allow at most ${register.maxAgeDays} days. Import a fresh copy.`,
+        );
+      } else if (values.some((value) => request.registry!.isListed(profile.id, value))) {
+        block(`${profile.id}.dnc.registry`, `The contact’s number is on the ${register.name} and there is no recorded consent for ${words.noun}.`);
       }
-      const until = nextAllowedMoment(schedule, timezone, request.now);
-      return {
-        allowed: false,
-        action: 'defer',
-        until,
-        rule: `${profile}.hours`,
-        reason: `${hours}; held until ${describeLocal(until, timezone, request.now)} local.`,
-        timezone,
-      };
     }
   }
 
-  return { allowed: true, timezone };
+  const times = allowedTimes(profile, override, channel, place, checks);
+  const timezones = place.zones;
+  if (times && timezones.every((z) => !z)) {
+    block(`${profile.id}.hours.timezone`, `The contact’s time zone cannot be told from its details and the journey’s time zone "${request.defaultTimezone}" is not a known time zone.`);
+  }
+
+  const deferrals: Finding[] = [];
+  if (checks.includes('frequency') && request.history && values[0] && channel !== 'email') {
+    for (const cap of frequencyCaps(profile, override, channel)) {
+      const since = request.now - cap.windowHours * hourMs;
+      const attempts = request.history.attemptsSince(values[0], cap.counts, since);
+      if (attempts.length >= cap.max) {
+        // Held until enough of the counted attempts fall out of the window.
+        const until = attempts[attempts.length - cap.max]! + cap.windowHours * hourMs;
+        const counted = cap.counts.map((c) => channelWords[c].noun).join(' and ');
+        deferrals.push({ rule: capRule(profile, override, cap), action: 'defer', until, reason: `The number had ${attempts.length} ${counted} in the last ${cap.windowHours} hours; at most ${cap.max} are allowed.` });
+      }
+    }
+  }
+  if (channel === 'voice' && profile.redial.afterAbandonedHours !== null && request.history && values[0] && !(profile.redial.unlessAgentGuaranteed && request.agentGuaranteed)) {
+    const abandonedAt = request.history.lastAbandonedAt(values[0]);
+    const until = abandonedAt === undefined ? undefined : abandonedAt + profile.redial.afterAbandonedHours * hourMs;
+    if (until !== undefined && until > request.now) {
+      deferrals.push({ rule: `${profile.id}.redial.abandoned`, action: 'defer', until, reason: `A call to this number was abandoned at ${new Date(abandonedAt!).toISOString()}; no new call within ${profile.redial.afterAbandonedHours} hours unless an agent is guaranteed.` });
+    }
+  }
+
+  let nextAllowedAt: number | undefined;
+  if (times && timezones.every(Boolean)) {
+    const closed = closedNow(times, request.now);
+    const earliest = Math.max(request.now, ...deferrals.map((d) => d.until!));
+    const opens = nextOpen(times, earliest);
+    if (opens === undefined) {
+      block(`${profile.id}.hours.no-overlap`, `The contact may be in ${timezones.join(', ')}, and their allowed hours never overlap. Give the contact a time zone or a state.`);
+    } else {
+      nextAllowedAt = opens;
+      if (closed) {
+        const where = timezones.length === 1 ? timezones[0]! : `all of ${timezones.join(', ')}`;
+        const rule = closed.holiday ? holidayRule(profile, override, closed.holiday) : hoursRule(profile, override, channel);
+        const what = closed.holiday ? `${closed.holiday} in ${closed.zone}` : `Outside ${words.hours} (${times.schedules.map(describeSchedule).join('; ')}) in ${where}`;
+        if (request.outsideHours === 'block') block(rule, `${what}; this gate sends such contacts out as blocked.`);
+        else deferrals.push({ rule, action: 'defer', until: opens, reason: `${what}; held until ${describeLocal(opens, timezones[0]!, request.now)} local.` });
+      }
+    }
+  } else if (deferrals.length) {
+    nextAllowedAt = Math.max(...deferrals.map((d) => d.until!));
+  }
+
+  const all = [...findings, ...deferrals];
+  const blocked = findings.length > 0;
+  return { allowed: all.length === 0, findings: all, ...(!blocked && nextAllowedAt !== undefined && all.length > 0 && { nextAllowedAt }), place };
+}
+
+/** The gate's one decision: the first blocking rule, else a hold until every rule allows, else allowed. */
+export function checkGate(request: GateRequest): GateDecision {
+  const evaluation = evaluateCompliance(request);
+  const timezones = evaluation.place.zones.filter(Boolean);
+  const zone = { timezone: timezones[0] ?? request.defaultTimezone, timezones };
+  const first = evaluation.findings[0];
+  if (!first) return { allowed: true, ...zone };
+  if (first.action === 'block') return { allowed: false, action: 'block', rule: first.rule, reason: first.reason, ...zone };
+  const until = evaluation.nextAllowedAt ?? first.until!;
+  // The rule named is the one that holds the contact longest: the one a manager would have to change.
+  const longest = evaluation.findings.reduce((a, b) => ((b.until ?? 0) > (a.until ?? 0) ? b : a));
+  return { allowed: false, action: 'defer', until, rule: longest.rule, reason: longest.reason, ...zone };
+}
+
+function allowedTimes(profile: ComplianceProfile, override: RegionOverride | undefined, channel: Channel, place: ResolvedPlace, checks: readonly ComplianceCheck[]): AllowedTimes | undefined {
+  const schedules: Schedule[] = [];
+  if (checks.includes('hours')) {
+    const base = profile.hours.channels[channel];
+    if (base) schedules.push(base);
+    const state = override?.hours?.channels[channel];
+    if (state) schedules.push(state);
+  }
+  const holidays = checks.includes('holidays');
+  const national = holidays && profile.holidays.channels.includes(channel);
+  const named = holidays && override?.namedHolidays?.channels.includes(channel) ? override.namedHolidays : undefined;
+  if (!schedules.length && !national && !named) return undefined;
+  const closedDay =
+    national || named
+      ? (_zone: string, date: string) => {
+          const names = [
+            ...(national ? holidaysOn(profile.country, date, { national: profile.holidays.national, regional: profile.holidays.regional, ...(place.region && { region: place.region }) }) : []),
+            ...(named ? namedHolidaysOn(profile.country, override!.region, date, named.names) : []),
+          ];
+          return names.length ? names.join(', ') : undefined;
+        }
+      : undefined;
+  return { schedules, zones: place.zones, ...(closedDay && { closedDay }) };
+}
+
+function closedNow(times: AllowedTimes, now: number): { zone: string; holiday?: string } | undefined {
+  for (const zone of times.zones) {
+    const reason = closedReason(times, zone, now);
+    if (reason) return reason === 'hours' ? { zone } : { zone, holiday: reason };
+  }
+  return undefined;
+}
+
+function frequencyCaps(profile: ComplianceProfile, override: RegionOverride | undefined, channel: Channel): FrequencyCap[] {
+  return [...profile.frequency, ...(override?.frequency ?? [])].filter((cap) => cap.channel === channel);
+}
+
+function capRule(profile: ComplianceProfile, override: RegionOverride | undefined, cap: FrequencyCap): string {
+  return override?.frequency?.includes(cap) ? `${profile.id}-${override.region}.frequency` : `${profile.id}.frequency`;
+}
+
+function hoursRule(profile: ComplianceProfile, override: RegionOverride | undefined, channel: Channel): string {
+  return override?.hours?.channels[channel] ? `${profile.id}-${override.region}.hours` : `${profile.id}.hours`;
+}
+
+function holidayRule(profile: ComplianceProfile, override: RegionOverride | undefined, holiday: string): string {
+  return override?.namedHolidays && override.namedHolidays.names.some((n) => holiday.includes(n)) ? `${profile.id}-${override.region}.holidays` : `${profile.id}.holidays`;
 }
 
 // Lists hold normalised values; the raw phone is checked too, so an entry stored as imported still matches.
@@ -130,7 +274,7 @@ function addressesToCheck({ channel, profile, contact }: GateRequest): string[] 
   }
   const raw = contact.phone?.trim();
   if (!raw) return [];
-  const e164 = parsePhoneNumberFromString(raw, phoneCountry[profile])?.number;
+  const e164 = /^\+\d{8,15}$/.test(raw) ? raw : parsePhoneNumberFromString(raw, phoneCountry[profile])?.number;
   return e164 && e164 !== raw ? [e164, raw] : [raw];
 }
 

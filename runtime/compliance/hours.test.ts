@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contactHours, describeSchedule, isAllowedNow, nextAllowedMoment, type Schedule } from './hours.ts';
+import { describeSchedule, isAllowedNow, nextAllowedMoment, type Schedule } from './hours.ts';
+import { profiles } from './profiles/index.ts';
 
 const utc = (iso: string) => Date.parse(iso);
 const everyDay8to9: Schedule = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '21:00' }];
@@ -25,7 +26,7 @@ describe('nextAllowedMoment', () => {
   });
 
   it('skips days without hours across a clock change (UK, Saturday night to Monday)', () => {
-    const monday = nextAllowedMoment(contactHours.UK.voice!, 'Europe/London', utc('2026-10-24T20:00:00Z'));
+    const monday = nextAllowedMoment(profiles.UK.hours.channels.voice!, 'Europe/London', utc('2026-10-24T20:00:00Z'));
     expect(new Date(monday).toISOString()).toBe('2026-10-26T08:00:00.000Z');
   });
 
@@ -48,8 +49,8 @@ describe('nextAllowedMoment', () => {
 
 describe('describeSchedule', () => {
   it('reads as a manager would write it', () => {
-    expect(describeSchedule(contactHours.US.voice!)).toBe('08:00-21:00');
-    expect(describeSchedule(contactHours.AU.voice!)).toBe('Mon-Fri 09:00-20:00, Sat 09:00-17:00');
+    expect(describeSchedule(profiles.US.hours.channels.voice!)).toBe('08:00-21:00');
+    expect(describeSchedule(profiles.AU.hours.channels.voice!)).toBe('Mon-Fri 09:00-20:00, Sat 09:00-17:00');
     expect(describeSchedule([{ days: ['sat', 'mon', 'sun'], from: '10:00', to: '12:00' }])).toBe('Mon, Sat, Sun 10:00-12:00');
   });
 });

@@ -1,6 +1,5 @@
-// Allowed contact hours per compliance profile and channel, and the next moment a contact may be reached.
+// Schedules of allowed local hours: whether a moment is inside one, and the next moment that is.
 import { DateTime } from 'luxon';
-import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { weekdays } from '../../schemas/fields.ts';
 
 export type Weekday = (typeof weekdays)[number];
@@ -17,48 +16,6 @@ export interface TimeWindow {
 }
 
 export type Schedule = readonly TimeWindow[];
-
-const everyDay = weekdays;
-const monToFri: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
-
-// Each profile errs on the stricter side of its sources, because a contact held for an hour costs little and a call
-// at the wrong hour is a complaint or a fine. Public holidays are not in these tables: they belong to the `holidays`
-// check. SMS follows the voice hours everywhere, though only the US applies its hours rule to texts in law (the FCC
-// treats a text as a call under the TCPA); a text at 23:00 annoys as much as a call. Email has no hours rule in any
-// of the four places, so `null`: any time.
-const voiceHours: Record<ComplianceProfileId, Schedule> = {
-  // 47 CFR 64.1200(c)(1) (TCPA): no telephone solicitation before 8 a.m. or after 9 p.m. at the called party's
-  // location, every day. Stricter state rules (Florida, Texas, ...) are the state overrides' job.
-  US: [{ days: everyDay, from: '08:00', to: '21:00' }],
-  // No statute sets hours in the UK. The ICO only says "avoid antisocial hours"; the DMA's Telemarketing Guide gives
-  // Mon-Fri 08:00-21:00, Sat 09:00-21:00 and no calls on Sundays or bank holidays. We take the guide as the rule.
-  UK: [
-    { days: monToFri, from: '08:00', to: '21:00' },
-    { days: ['sat'], from: '09:00', to: '21:00' },
-  ],
-  // Telecommunications (Telemarketing and Research Calls) Industry Standard 2017, schedule 1: weekdays 09:00-20:00,
-  // Saturday 09:00-17:00, no calls on Sunday or national public holidays (research calls have longer hours; we apply
-  // the telemarketing ones to all calls).
-  AU: [
-    { days: monToFri, from: '09:00', to: '20:00' },
-    { days: ['sat'], from: '09:00', to: '17:00' },
-  ],
-  // The Marketing Association's Telemarketing Code of Practice, as its members summarise it: 08:00-21:00 Monday to
-  // Saturday, never on Sundays or public holidays. We could only read the code second-hand, so we keep a margin: the
-  // day starts at 09:00 and Saturday ends at 18:00.
-  NZ: [
-    { days: monToFri, from: '09:00', to: '21:00' },
-    { days: ['sat'], from: '09:00', to: '18:00' },
-  ],
-};
-
-/** Allowed hours per profile and channel; `null` means the channel may be used at any time. */
-export const contactHours: Record<ComplianceProfileId, Record<Channel, Schedule | null>> = {
-  US: { voice: voiceHours.US, sms: voiceHours.US, email: null },
-  UK: { voice: voiceHours.UK, sms: voiceHours.UK, email: null },
-  AU: { voice: voiceHours.AU, sms: voiceHours.AU, email: null },
-  NZ: { voice: voiceHours.NZ, sms: voiceHours.NZ, email: null },
-};
 
 function minutes(time: string): number {
   const match = /^(\d\d):(\d\d)$/.exec(time);

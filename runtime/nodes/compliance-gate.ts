@@ -13,7 +13,7 @@ export const complianceGate: NodeHandler<'compliance-gate'> = {
       now,
     });
     if (decision.allowed) return { type: 'exit', port: 'allowed' };
-    const data = { reason: decision.reason, rule: decision.rule, timezone: decision.timezone };
+    const data = { reason: decision.reason, rule: decision.rule, timezone: decision.timezone, timezones: decision.timezones };
     if (decision.action === 'defer') {
       return {
         type: 'retry',

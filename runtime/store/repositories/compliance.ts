@@ -1,0 +1,195 @@
+// Compliance data in the store: the internal do-not-contact list, imported national registers, and per-batch loading of
+// what a gate needs to know about a batch's numbers (register entries, recent calls and texts, abandoned calls).
+import type { ComplianceProfileId } from '../../../schemas/compliance-profiles.ts';
+import type { Journey } from '../../../schemas/journey.ts';
+import type { ContactHistory, RegistryView } from '../../compliance/gate.ts';
+import type { Channel } from '../../compliance/hours.ts';
+import { normalisePhone } from '../../compliance/numbers.ts';
+import { profiles } from '../../compliance/profiles/index.ts';
+import type { Executor } from '../dialect.ts';
+
+export type DncChannel = Channel;
+
+export interface DoNotContactEntry {
+  channel: DncChannel;
+  value: string;
+  reason: string;
+  addedAt: number;
+}
+
+/** A phone number in E.164 form, an email address lower-cased: the forms the gate looks up. */
+export function normaliseAddress(channel: DncChannel, value: string): string | undefined {
+  return channel === 'email' ? value.trim().toLowerCase() || undefined : normalisePhone(value);
+}
+
+export async function listDoNotContact(db: Executor, options: { channel?: DncChannel; limit?: number; offset?: number } = {}): Promise<DoNotContactEntry[]> {
+  let query = db.selectFrom('do_not_contact').selectAll().orderBy('added_at', 'desc').orderBy('value');
+  if (options.channel) query = query.where('channel', '=', options.channel);
+  const rows = await query.limit(options.limit ?? 100).offset(options.offset ?? 0).execute();
+  return rows.map((r) => ({ channel: r.channel as DncChannel, value: r.value, reason: r.reason, addedAt: Number(r.added_at) }));
+}
+
+/** Adds an address to the list for a channel; adding one already there keeps the first reason. */
+export async function addDoNotContact(db: Executor, entry: { channel: DncChannel; value: string; reason: string; now: number }): Promise<DoNotContactEntry> {
+  const value = normaliseAddress(entry.channel, entry.value);
+  if (!value) throw new Error(`"${entry.value}" is not ${entry.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`);
+  await db
+    .insertInto('do_not_contact')
+    .values({ channel: entry.channel, value, reason: entry.reason, added_at: entry.now })
+    .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
+    .execute();
+  const row = await db.selectFrom('do_not_contact').selectAll().where('channel', '=', entry.channel).where('value', '=', value).executeTakeFirstOrThrow();
+  return { channel: entry.channel, value: row.value, reason: row.reason, addedAt: Number(row.added_at) };
+}
+
+/** Removes an address from a channel's list; true when it was there. */
+export async function removeDoNotContact(db: Executor, channel: DncChannel, value: string): Promise<boolean> {
+  const normalised = normaliseAddress(channel, value) ?? value;
+  const result = await db.deleteFrom('do_not_contact').where('channel', '=', channel).where('value', '=', normalised).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export interface RegistryImportReport {
+  profile: ComplianceProfileId;
+  downloadedAt: number;
+  entries: number;
+  /** Lines that held no phone number, with their line numbers (at most 20). */
+  skipped: { line: number; text: string }[];
+}
+
+/**
+ * Replaces a profile's register with the numbers of a downloaded copy (one number per line, or the first column of a
+ * CSV), recording when the copy was downloaded: the gate refuses to pass contacts once that date is too old.
+ */
+export async function importRegistry(db: Executor, input: { profile: ComplianceProfileId; text: string; downloadedAt: number; source: string; now: number }): Promise<RegistryImportReport> {
+  if (!(input.downloadedAt <= input.now)) throw new Error('The register’s download date is in the future; give the date the file was downloaded.');
+  const country = profiles[input.profile].country;
+  const numbers = new Set<string>();
+  const skipped: RegistryImportReport['skipped'] = [];
+  input.text.split(/\r?\n/).forEach((line, i) => {
+    const cell = line.split(',')[0]?.trim().replace(/^"|"$/g, '') ?? '';
+    if (!cell || /^[a-z_ ]+$/i.test(cell)) return;
+    const value = normalisePhone(cell, country);
+    if (value) numbers.add(value);
+    else if (skipped.length < 20) skipped.push({ line: i + 1, text: line.slice(0, 80) });
+  });
+  await db.deleteFrom('registry_numbers').where('profile', '=', input.profile).execute();
+  const values = [...numbers];
+  for (let i = 0; i < values.length; i += 500) {
+    await db
+      .insertInto('registry_numbers')
+      .values(values.slice(i, i + 500).map((value) => ({ profile: input.profile, value })))
+      .execute();
+  }
+  await db.insertInto('registry_imports').values({ profile: input.profile, source: input.source, downloaded_at: input.downloadedAt, imported_at: input.now, entries: values.length }).execute();
+  return { profile: input.profile, downloadedAt: input.downloadedAt, entries: values.length, skipped };
+}
+
+/** The latest import of each profile's register. */
+export async function registryStatus(db: Executor): Promise<{ profile: ComplianceProfileId; downloadedAt: number; importedAt: number; entries: number; source: string }[]> {
+  const rows = await db.selectFrom('registry_imports').selectAll().orderBy('id', 'desc').execute();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) if (!latest.has(row.profile)) latest.set(row.profile, row);
+  return [...latest.values()].map((r) => ({ profile: r.profile as ComplianceProfileId, downloadedAt: Number(r.downloaded_at), importedAt: Number(r.imported_at), entries: r.entries, source: r.source }));
+}
+
+/** Remembers an abandoned call, for the profiles that forbid calling the number again too soon. */
+export async function recordAbandonedCall(db: Executor, call: { phone: string; at: number; runId: string }): Promise<void> {
+  const value = normalisePhone(call.phone);
+  if (value) await db.insertInto('abandoned_calls').values({ value, at: call.at, run_id: call.runId }).execute();
+}
+
+/** What the gates of a journey need from the store; worked out once per journey. */
+interface GateNeeds {
+  registry: boolean;
+  frequencyHours: number;
+  redialHours: number;
+}
+
+const needsByJourney = new WeakMap<Journey, GateNeeds>();
+
+function gateNeeds(journey: Journey): GateNeeds {
+  let needs = needsByJourney.get(journey);
+  if (!needs) {
+    needs = { registry: false, frequencyHours: 0, redialHours: 0 };
+    for (const node of Object.values(journey.nodes)) {
+      if (node.type !== 'compliance-gate') continue;
+      const profile = profiles[node.config.profile ?? journey.settings.compliance];
+      const channel = node.config.channel;
+      if (node.config.checks.includes('dnc') && profile.registry.channels.includes(channel)) needs.registry = true;
+      if (node.config.checks.includes('frequency')) {
+        // State caps are as long as the federal ones or shorter, so the profile's longest window covers them.
+        for (const cap of profile.frequency) needs.frequencyHours = Math.max(needs.frequencyHours, cap.windowHours);
+        needs.frequencyHours = Math.max(needs.frequencyHours, 24);
+      }
+      if (channel === 'voice' && profile.redial.afterAbandonedHours) needs.redialHours = Math.max(needs.redialHours, profile.redial.afterAbandonedHours);
+    }
+    needsByJourney.set(journey, needs);
+  }
+  return needs;
+}
+
+export interface GateData {
+  history?: ContactHistory;
+  registry?: RegistryView;
+}
+
+/**
+ * Loads, for one batch of contacts, what the journey's gates check beyond the do-not-contact list, with a few indexed
+ * queries per batch (none when the journey's gates need nothing of it).
+ */
+export async function loadGateData(db: Executor, journey: Journey, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
+  const needs = gateNeeds(journey);
+  const phones = [...new Set(contacts.flatMap((c) => (c.phone ? [normalisePhone(c.phone) ?? c.phone] : [])))];
+  const data: GateData = {};
+  if (needs.registry) {
+    const status = new Map((await registryStatus(db)).map((s) => [s.profile, s.downloadedAt]));
+    const listed = new Set<string>();
+    if (status.size && phones.length) {
+      for (let i = 0; i < phones.length; i += 500) {
+        const rows = await db.selectFrom('registry_numbers').select(['profile', 'value']).where('value', 'in', phones.slice(i, i + 500)).execute();
+        for (const r of rows) listed.add(`${r.profile}\u0000${r.value}`);
+      }
+    }
+    data.registry = { downloadedAt: (profile) => status.get(profile), isListed: (profile, value) => listed.has(`${profile}\u0000${value}`) };
+  }
+  if ((needs.frequencyHours || needs.redialHours) && phones.length) {
+    const attempts = new Map<string, { channel: Channel; at: number }[]>();
+    const abandoned = new Map<string, number>();
+    for (let i = 0; i < phones.length; i += 500) {
+      const slice = phones.slice(i, i + 500);
+      if (needs.frequencyHours) {
+        const rows = await db
+          .selectFrom('contacts')
+          .innerJoin('outbox', 'outbox.contact_id', 'contacts.id')
+          .select(['contacts.phone', 'outbox.channel', 'outbox.created_at'])
+          .where('contacts.phone', 'in', slice)
+          .where('outbox.channel', 'in', ['voice', 'sms'])
+          .where('outbox.created_at', '>=', now - needs.frequencyHours * 3_600_000)
+          .execute();
+        for (const r of rows) {
+          if (!r.phone) continue;
+          const list = attempts.get(r.phone) ?? [];
+          list.push({ channel: r.channel as Channel, at: Number(r.created_at) });
+          attempts.set(r.phone, list);
+        }
+      }
+      if (needs.redialHours) {
+        const rows = await db
+          .selectFrom('abandoned_calls')
+          .select(['value', (eb) => eb.fn.max('at').as('at')])
+          .where('value', 'in', slice)
+          .where('at', '>=', now - needs.redialHours * 3_600_000)
+          .groupBy('value')
+          .execute();
+        for (const r of rows) abandoned.set(r.value, Number(r.at));
+      }
+    }
+    for (const list of attempts.values()) list.sort((a, b) => a.at - b.at);
+    data.history = {
+      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at >= since && channels.includes(a.channel)).map((a) => a.at),
+      lastAbandonedAt: (value) => abandoned.get(value),
+    };
+  }
+  return data;
+}
