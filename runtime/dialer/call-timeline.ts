@@ -33,7 +33,7 @@ export interface CallTimeline {
 }
 
 /** Time for the dialer to act on what it learnt: bridge the agent, drop the line or start the recording. */
-const switchMs = 200;
+export const switchMs = 200;
 /** Time for our hang-up to take the line down. */
 const teardownMs = 50;
 const wordsPerMinute = 150;
@@ -159,7 +159,7 @@ function unansweredTimeline(placedAt: number, plan: Extract<CallPlan, { outcome:
   return { followUps, port, disposition, endedAt };
 }
 
-function endedEvent(placedAt: number, endedAt: number, port: CallPort, disposition: string, billableSeconds: number, agentId?: string): FollowUp {
+export function endedEvent(placedAt: number, endedAt: number, port: CallPort, disposition: string, billableSeconds: number, agentId?: string): FollowUp {
   const data: Record<string, unknown> = { port, disposition, durationMs: endedAt - placedAt, billableSeconds };
   if (agentId !== undefined) data.agentId = agentId;
   return { type: 'call.ended', at: endedAt, data };

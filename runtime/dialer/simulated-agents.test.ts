@@ -118,3 +118,38 @@ describe('AgentPool', () => {
     expect(() => AgentPool.fromJSON({ ...json, agents: [...json.agents, ...json.agents] })).toThrow(/appears twice/);
   });
 });
+
+describe('AgentPool driven by a person', () => {
+  it('goes available, reserved, on call, wrap-up and available again, with the disposition and the times', () => {
+    const pool = AgentPool.staffed({ sales: 2 }, t0);
+    pool.logOut('sales-1', t0);
+    pool.logIn('sales-1', t0 + 1000);
+    // sales-2 has been idle since t0, sales-1 only since t0 + 1 s: sales-2 takes the first call.
+    expect(pool.reserve('sales', t0 + 2000)?.id).toBe('sales-2');
+    pool.connect('sales-2', t0 + 5000);
+    expect(pool.get('sales-2').state).toBe('on-call');
+    pool.hangUp('sales-2', t0 + 95_000);
+    expect(pool.get('sales-2').state).toBe('wrap-up');
+    expect(pool.counts('sales', t0 + 96_000)).toEqual({ offline: 0, available: 1, reserved: 0, 'on-call': 0, 'wrap-up': 1 });
+    expect(pool.finishWrapUp('sales-2', t0 + 110_000, 'promise-to-pay')).toEqual({ agentId: 'sales-2', disposition: 'promise-to-pay', talkMs: 90_000, wrapMs: 15_000 });
+    expect(pool.get('sales-2')).toMatchObject({ state: 'available', idleSince: t0 + 110_000 });
+    // Now sales-1 has waited longest.
+    expect(pool.reserve('sales', t0 + 120_000)?.id).toBe('sales-1');
+    pool.unreserve('sales-1', t0 + 140_000);
+    expect(pool.freeAgents('sales', t0 + 140_000).map((a) => a.id)).toEqual(['sales-2', 'sales-1']);
+  });
+
+  it('refuses transitions out of order, a wrap-up without a disposition, and hand-driving a booked simulated agent', () => {
+    const pool = AgentPool.staffed({ sales: 2 }, t0);
+    expect(() => pool.connect('sales-1', t0)).toThrow(/available, not reserved/);
+    expect(() => pool.hangUp('sales-1', t0)).toThrow(/not on-call/);
+    pool.reserve('sales', t0);
+    pool.connect('sales-1', t0 + 1000);
+    expect(() => pool.logOut('sales-1', t0 + 2000)).toThrow(/cannot log out/);
+    pool.hangUp('sales-1', t0 + 3000);
+    expect(() => pool.finishWrapUp('sales-1', t0 + 4000, ' ')).toThrow(/disposition/);
+    pool.reserve('sales', t0);
+    pool.release('sales-2', t0 + 60_000);
+    expect(() => pool.connect('sales-2', t0 + 1000)).toThrow(/booked call/);
+  });
+});

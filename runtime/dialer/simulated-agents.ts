@@ -55,6 +55,21 @@ export interface AgentCallPlan {
   machineMs: number;
 }
 
+/** How one call goes for the agent who takes it, from a source of uniform draws per named quantity. */
+export function planAgentCall(profile: AgentProfile, draw: (name: string) => () => number, what = 'agent profile dispositions'): AgentCallPlan {
+  const machine = profile.machineSeconds ?? defaultMachineSeconds;
+  return {
+    talkMs: wholeMs(lognormal(draw('talk'), profile.talkMeanSeconds, profile.talkCv) * 1000),
+    wrapMs: wholeMs(lognormal(draw('wrap'), profile.wrapMeanSeconds, profile.wrapCv) * 1000),
+    disposition: pickWeighted(
+      profile.dispositions.map((d) => [d.name, d.weight] as const),
+      draw('disposition')(),
+      what,
+    ),
+    machineMs: wholeMs((machine.min + (machine.max - machine.min) * draw('machine')()) * 1000),
+  };
+}
+
 const profileJson = z.object({
   talkMeanSeconds: z.number().positive(),
   talkCv: z.number().nonnegative(),
@@ -160,18 +175,7 @@ export class AgentPool {
     const profile = this.profiles[queue] ?? this.defaultProfile;
     // The agent's id is left out of the seed: the same contact then has the same conversation whoever answers, so
     // simulations with different staffing differ only in who is free, not in what the calls are like.
-    const draw = (name: string) => seededRandom(seed, key, `agent:${name}`);
-    const machine = profile.machineSeconds ?? defaultMachineSeconds;
-    return {
-      talkMs: wholeMs(lognormal(draw('talk'), profile.talkMeanSeconds, profile.talkCv) * 1000),
-      wrapMs: wholeMs(lognormal(draw('wrap'), profile.wrapMeanSeconds, profile.wrapCv) * 1000),
-      disposition: pickWeighted(
-        profile.dispositions.map((d) => [d.name, d.weight] as const),
-        draw('disposition')(),
-        `agent profile dispositions of queue '${queue}'`,
-      ),
-      machineMs: wholeMs((machine.min + (machine.max - machine.min) * draw('machine')()) * 1000),
-    };
+    return planAgentCall(profile, (name) => seededRandom(seed, key, `agent:${name}`), `agent profile dispositions of queue '${queue}'`);
   }
 
   /**
@@ -195,6 +199,49 @@ export class AgentPool {
     }
   }
 
+  /**
+   * The transitions a person drives from the agent page: the call reached them, they hung up, they recorded a
+   * disposition and are ready again. Simulated agents book the same states ahead through `release`.
+   */
+  connect(agentId: string, at: number): void {
+    const agent = this.live(agentId, 'reserved', 'be connected to a call');
+    agent.state = 'on-call';
+    agent.callStart = at;
+  }
+
+  hangUp(agentId: string, at: number): void {
+    const agent = this.live(agentId, 'on-call', 'hang up');
+    agent.state = 'wrap-up';
+    agent.wrapStart = at;
+  }
+
+  /** Ends the wrap-up with the disposition the journey will branch on; the agent is available again. */
+  finishWrapUp(agentId: string, at: number, disposition: string): { agentId: string; disposition: string; talkMs: number; wrapMs: number } {
+    const agent = this.live(agentId, 'wrap-up', 'finish a wrap-up');
+    if (!disposition.trim()) throw new Error(`agent pool: agent '${agentId}' must choose a disposition to finish the wrap-up`);
+    const talkMs = (agent.wrapStart ?? at) - (agent.callStart ?? at);
+    const wrapMs = at - (agent.wrapStart ?? at);
+    agent.state = 'available';
+    agent.idleSince = at;
+    delete agent.callStart;
+    delete agent.wrapStart;
+    return { agentId, disposition, talkMs, wrapMs };
+  }
+
+  /** A reserved agent whose call never reached them (no answer, a machine) is available again. */
+  unreserve(agentId: string, at: number): void {
+    const agent = this.live(agentId, 'reserved', 'be released from a reservation');
+    agent.state = 'available';
+    agent.idleSince = at;
+  }
+
+  private live(agentId: string, state: AgentState, action: string): Agent {
+    const agent = this.agent(agentId);
+    if (agent.busyUntil !== undefined) throw new Error(`agent pool: agent '${agentId}' is a simulated agent with a booked call and cannot ${action} by hand`);
+    if (agent.state !== state) throw new Error(`agent pool: agent '${agentId}' is ${agent.state}, not ${state}, and cannot ${action}`);
+    return agent;
+  }
+
   logIn(agentId: string, at: number): void {
     const agent = this.agent(agentId);
     if (agent.state !== 'offline') return;
@@ -209,6 +256,17 @@ export class AgentPool {
       throw new Error(`agent pool: agent '${agentId}' is ${agent.state} and cannot log out before the call's work is done`);
     }
     agent.state = 'offline';
+  }
+
+  /** The queues the pool staffs. */
+  queues(): string[] {
+    return [...new Set([...this.agents.values()].map((agent) => agent.queue))].sort();
+  }
+
+  /** The agents of the queue as of `now`, in id order. */
+  agentsOf(queue: string, now: number): Agent[] {
+    this.advance(now);
+    return [...this.agents.values()].filter((agent) => agent.queue === queue).map((agent) => ({ ...agent }));
   }
 
   /** How many agents of the queue are in each state at `now`: the dialer's gauges. */
@@ -227,6 +285,20 @@ export class AgentPool {
       if (agent.queue === queue && agent.busyUntil !== undefined && (next === undefined || agent.busyUntil < next)) next = agent.busyUntil;
     }
     return next;
+  }
+
+  /**
+   * The earliest moment an agent of the queue is or will be free, read without moving the pool's time: an available
+   * agent's idle start, else the end of the earliest booking.
+   */
+  firstFreeAt(queue: string): number | undefined {
+    let first: number | undefined;
+    for (const agent of this.agents.values()) {
+      if (agent.queue !== queue) continue;
+      const at = agent.busyUntil ?? (agent.state === 'available' ? agent.idleSince : undefined);
+      if (at !== undefined && (first === undefined || at < first)) first = at;
+    }
+    return first;
   }
 
   /** Moves booked agents along their schedule up to `now`; an agent once free stays free, time only goes forward. */

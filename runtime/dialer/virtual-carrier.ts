@@ -19,8 +19,10 @@ export interface CarrierProfile {
   outcomes: { human: number; machine: number; noAnswer: number; busy: number; invalid: number };
   /** Milliseconds from placing the call to the first ring; busy and invalid numbers are rejected at that moment. */
   setupMs: Spread;
-  /** Seconds of ringing before a person or a machine answers. */
+  /** Seconds of ringing before a person (and, without `machineRingSeconds`, a machine) answers. */
   ringSeconds: Spread;
+  /** Seconds of ringing before voicemail picks up, which waits for several rings, longer than most people. */
+  machineRingSeconds?: Spread;
   /** Seconds a person speaks on picking up ("Hello?"). */
   humanGreetingSeconds: Spread;
   /** Seconds of a voicemail greeting, up to its beep. */
@@ -30,8 +32,13 @@ export interface CarrierProfile {
     humanAccuracy: number;
     /** Probability that it calls a machine a machine. */
     machineAccuracy: number;
-    /** Milliseconds from the answer to the verdict. */
+    /** Milliseconds from the answer to a 'machine' verdict (and to every verdict without `silenceMs`). */
     decisionMs: Spread;
+    /**
+     * Milliseconds of silence after a short greeting before the detector calls the line a person. With it, a
+     * 'human' verdict comes that long after "Hello?" ends, as detectors that listen for the pause after a greeting do.
+     */
+    silenceMs?: Spread;
   };
 }
 
@@ -41,7 +48,7 @@ export const defaultCarrierProfile: CarrierProfile = {
   ringSeconds: { mean: 7, cv: 0.6 },
   humanGreetingSeconds: { mean: 1.2, cv: 0.4 },
   machineGreetingSeconds: { mean: 9, cv: 0.35 },
-  amd: { humanAccuracy: 0.95, machineAccuracy: 0.9, decisionMs: { mean: 2800, cv: 0.35 } },
+  amd: { humanAccuracy: 0.95, machineAccuracy: 0.9, decisionMs: { mean: 2800, cv: 0.35 }, silenceMs: { mean: 800, cv: 0.3 } },
 };
 
 export interface AmdDecision {
@@ -88,10 +95,18 @@ export interface PlanCallInput {
 }
 
 export function planCall(input: PlanCallInput): CallPlan {
-  const { key, seed, profile } = input;
+  const { key, seed } = input;
   // One stream per quantity, so that changing one setting (AMD on, a longer ring) leaves every other draw of the
   // same call unchanged and two simulations differ only where their settings do.
-  const draw = (name: string) => seededRandom(seed, key, `carrier:${name}`);
+  return planCallFrom((name) => seededRandom(seed, key, `carrier:${name}`), input);
+}
+
+/**
+ * The plan of one call from a source of uniform draws per named quantity. The benchmark hands one fast stream per
+ * contact for every name, which keeps the draws of a contact the same whatever the pacing policy does.
+ */
+export function planCallFrom(draw: (name: string) => () => number, input: Omit<PlanCallInput, 'key' | 'seed'>): CallPlan {
+  const { profile } = input;
   const outcome = input.invalid ? 'invalid' : pickOutcome(profile.outcomes, draw('outcome')());
   const ringingMs = wholeMs(lognormal(draw('setup'), profile.setupMs.mean, profile.setupMs.cv));
 
@@ -100,7 +115,8 @@ export function planCall(input: PlanCallInput): CallPlan {
   const noAnswer = { outcome: 'no-answer', ringingMs, endMs: ringingMs + ringLimitMs } as const;
   if (outcome === 'no-answer') return noAnswer;
 
-  const ringMs = wholeMs(lognormal(draw('ring'), profile.ringSeconds.mean, profile.ringSeconds.cv) * 1000);
+  const ring = outcome === 'machine' ? (profile.machineRingSeconds ?? profile.ringSeconds) : profile.ringSeconds;
+  const ringMs = wholeMs(lognormal(draw('ring'), ring.mean, ring.cv) * 1000);
   if (ringMs > ringLimitMs) return noAnswer;
 
   const answerMs = ringingMs + ringMs;
@@ -109,20 +125,36 @@ export function planCall(input: PlanCallInput): CallPlan {
   const plan: CallPlan = { outcome, ringingMs, answerMs, greetingStartMs: answerMs, greetingStopMs: answerMs + greetingMs };
   if (!input.amdEnabled) return plan;
 
-  const accuracy = outcome === 'human' ? profile.amd.humanAccuracy : profile.amd.machineAccuracy;
+  const { amd } = profile;
+  const accuracy = outcome === 'human' ? amd.humanAccuracy : amd.machineAccuracy;
   const right = draw('amd-verdict')() < accuracy;
   const verdict: AmdVerdict = right ? outcome : outcome === 'human' ? 'machine' : 'human';
-  const decisionMs = wholeMs(lognormal(draw('amd-latency'), profile.amd.decisionMs.mean, profile.amd.decisionMs.cv));
+  const latency = wholeMs(lognormal(draw('amd-latency'), amd.decisionMs.mean, amd.decisionMs.cv));
+  let decisionMs = latency;
+  if (verdict === 'human' && amd.silenceMs) {
+    // A machine taken for a person paused after a short first phrase, as long as a person's "Hello?".
+    const phraseMs =
+      outcome === 'human' ? greetingMs : wholeMs(lognormal(draw('amd-phrase'), profile.humanGreetingSeconds.mean, profile.humanGreetingSeconds.cv) * 1000);
+    decisionMs = phraseMs + wholeMs(lognormal(draw('amd-silence'), amd.silenceMs.mean, amd.silenceMs.cv));
+  }
   return { ...plan, amd: { verdict, decisionMs, atMs: answerMs + decisionMs } };
 }
 
+const weightedOutcomes = new WeakMap<CarrierProfile['outcomes'], readonly (readonly [CallOutcome, number])[]>();
+
 function pickOutcome(shares: CarrierProfile['outcomes'], u: number): CallOutcome {
-  const weighted = [
+  // Built once per profile: the benchmark plans millions of calls from the same few profiles.
+  let weighted = weightedOutcomes.get(shares);
+  if (!weighted) weightedOutcomes.set(shares, (weighted = outcomeWeights(shares)));
+  return pickWeighted(weighted, u, 'carrier profile outcomes');
+}
+
+function outcomeWeights(shares: CarrierProfile['outcomes']): readonly (readonly [CallOutcome, number])[] {
+  return [
     ['human', shares.human],
     ['machine', shares.machine],
     ['no-answer', shares.noAnswer],
     ['busy', shares.busy],
     ['invalid', shares.invalid],
-  ] as const;
-  return pickWeighted(weighted, u, 'carrier profile outcomes');
+  ];
 }

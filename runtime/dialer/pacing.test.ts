@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { abandonmentDefinitions } from './abandonment.ts';
+import { legalDeadline, maxCalls, PredictivePolicy, ProgressivePolicy, withinBudget, type PacingSnapshot } from './pacing.ts';
+import { VicidialPolicy } from './vicidial-pacing.ts';
+
+const { US, UK } = abandonmentDefinitions;
+
+function snapshot(over: Partial<PacingSnapshot> = {}): PacingSnapshot {
+  return {
+    now: 0,
+    agentsLoggedIn: 10,
+    freeAgents: 0,
+    talkingElapsedMs: [],
+    talkingCount: 0,
+    wrappingElapsedMs: [],
+    wrappingCount: 0,
+    ringingAgesMs: [],
+    ringingCount: 0,
+    waitingLive: 0,
+    // The window of a campaign that `teach` describes: 400 live answers, none abandoned.
+    window: { liveAnswers: 400, abandoned: 0, estimatedAmdFalsePositives: 0, rate: 0 },
+    ...over,
+  };
+}
+
+/** Teaches a policy a campaign where every call placed goes live 10 s later with probability `p`, and agents talk 60 s and wrap up 10 s. */
+function teach(policy: PredictivePolicy, p: number, calls = 2000): void {
+  for (let i = 0; i < calls; i++) {
+    if (i < p * calls) policy.observe({ placedAt: 0, liveAt: 10_000, connectedAt: 10_000, abandoned: false, humanAnswered: true });
+    else policy.observe({ placedAt: 0, settledAt: 20_000, abandoned: false, humanAnswered: false });
+    if (i < p * calls) policy.observeAgent(60_000, 10_000);
+  }
+}
+
+describe('legalDeadline', () => {
+  it('is 2 s after the greeting ends (US) or starts (UK)', () => {
+    expect(legalDeadline(US, { greetingStartAt: 1000, greetingStopAt: 2200 })).toBe(4200);
+    expect(legalDeadline(UK, { greetingStartAt: 1000, greetingStopAt: 2200 })).toBe(3000);
+  });
+});
+
+describe('maxCalls', () => {
+  it('solves n·p + z·sqrt(v + n·p(1-p)) <= room for the largest whole n', () => {
+    for (const [room, variance, p, z] of [
+      [10, 2, 0.2, 1.5],
+      [3, 0.5, 0.1, 2],
+      [40, 8, 0.35, 0.5],
+      [5, 1, 0.2, -0.5],
+    ] as const) {
+      const n = maxCalls(room, variance, p, z);
+      const fits = (k: number) => k * p + z * Math.sqrt(variance + k * p * (1 - p)) <= room + 1e-9;
+      expect(fits(n)).toBe(true);
+      expect(fits(n + 1)).toBe(false);
+    }
+    expect(maxCalls(-1, 1, 0.2, 1)).toBe(0);
+  });
+});
+
+describe('ProgressivePolicy', () => {
+  it('places one call per free agent and holds the agent', () => {
+    const policy = new ProgressivePolicy(US);
+    expect(policy.reservesAgents).toBe(true);
+    expect(policy.decide(snapshot({ freeAgents: 4, ringingCount: 3 }))).toBe(4);
+  });
+});
+
+describe('PredictivePolicy', () => {
+  it('dials progressively until it has seen enough live answers', () => {
+    const policy = new PredictivePolicy(US);
+    expect(policy.decide(snapshot({ freeAgents: 5, ringingCount: 2, ringingAgesMs: [1000, 2000] }))).toBe(3);
+  });
+
+  it('dials ahead of free agents once it knows the campaign, more when more agents are about to be free', () => {
+    const policy = new PredictivePolicy(US);
+    teach(policy, 0.2);
+    const idle = policy.decide(snapshot({ freeAgents: 5 }));
+    // Five free agents and one live answer in five calls: well beyond one call per agent.
+    expect(idle).toBeGreaterThan(5);
+    expect(idle).toBeLessThan(25);
+    // Agents five seconds from the end of their wrap-up will be free for the new calls' answers.
+    const wrapping = policy.decide(snapshot({ now: 1, freeAgents: 5, wrappingElapsedMs: [5000, 5000, 5000, 5000, 5000], wrappingCount: 5 }));
+    expect(wrapping).toBeGreaterThan(idle);
+    // Calls already ringing use up the supply.
+    const ringing = policy.decide(snapshot({ now: 2, freeAgents: 5, ringingAgesMs: new Array(20).fill(5000), ringingCount: 20 }));
+    expect(ringing).toBeLessThan(idle);
+  });
+
+  it('falls back to one call per free agent when the window’s rate nears the cap', () => {
+    const policy = new PredictivePolicy(US);
+    teach(policy, 0.2);
+    const window = { liveAnswers: 1000, abandoned: 28, estimatedAmdFalsePositives: 0, rate: 0.028 };
+    expect(policy.decide(snapshot({ freeAgents: 5, ringingCount: 1, ringingAgesMs: [1000], window }))).toBe(4);
+  });
+
+  it('never risks the abandoned call that would take a small campaign’s window over the limit', () => {
+    const policy = new PredictivePolicy(US);
+    teach(policy, 0.2);
+    // 40 live answers: none abandoned leaves room for one (1/41 = 2.4 %); one abandoned does not (2/41 = 4.9 %).
+    const clean = { liveAnswers: 40, abandoned: 0, estimatedAmdFalsePositives: 0, rate: 0 };
+    const one = { liveAnswers: 40, abandoned: 1, estimatedAmdFalsePositives: 0, rate: 0.025 };
+    expect(policy.decide(snapshot({ freeAgents: 5, window: clean }))).toBeGreaterThan(5);
+    expect(policy.decide(snapshot({ now: 1, freeAgents: 5, window: one }))).toBe(5);
+    expect(withinBudget(one, 0.027)).toBe(false);
+    expect(withinBudget({ ...one, liveAnswers: 80 }, 0.027)).toBe(true);
+  });
+
+  it('dials less after abandoned calls, and survives a JSON round trip', () => {
+    const calm = new PredictivePolicy(US);
+    const burnt = new PredictivePolicy(US);
+    teach(calm, 0.2);
+    teach(burnt, 0.2);
+    for (let i = 0; i < 100; i++) burnt.observe({ placedAt: 0, liveAt: 10_000, droppedAt: 12_000, abandoned: true, humanAnswered: true });
+    // Steering happens every 10 s of the snapshot clock.
+    for (let t = 0; t <= 600_000; t += 10_000) {
+      calm.decide(snapshot({ now: t, freeAgents: 5 }));
+      burnt.decide(snapshot({ now: t, freeAgents: 5 }));
+    }
+    const at = snapshot({ now: 700_000, freeAgents: 5 });
+    expect(burnt.decide(at)).toBeLessThan(calm.decide(at));
+    const copy = new PredictivePolicy(US, JSON.parse(JSON.stringify(burnt.toJSON())));
+    expect(copy.decide(snapshot({ now: 800_000, freeAgents: 5 }))).toBe(burnt.decide(snapshot({ now: 800_000, freeAgents: 5 })));
+  });
+});
+
+describe('VicidialPolicy', () => {
+  it('aims at dial level × (agents talking + ready) calls in progress, counting the calls already out', () => {
+    const policy = new VicidialPolicy({ startLevel: 2 });
+    // 4 ready, 6 talking: goal round(2 × 10) = 20; 6 talking + 5 ringing + 1 waiting are out: 8 more.
+    const s = snapshot({ freeAgents: 4, talkingCount: 6, talkingElapsedMs: new Array(6).fill(1000), ringingCount: 5, ringingAgesMs: new Array(5).fill(1000), waitingLive: 1 });
+    expect(policy.decide(s)).toBe(8);
+  });
+
+  it('raises the level by the ready-minus-waiting differential over agents, and halves it when drops pass the limit today', () => {
+    const policy = new VicidialPolicy();
+    // 15 one-second samples with 5 ready agents of 10 and no waiting calls: level 1 × (1 + 5/10) = 1.5 at 15 s.
+    for (let t = 0; t <= 15_000; t += 1000) policy.decide(snapshot({ now: t, freeAgents: 5, talkingCount: 5, talkingElapsedMs: new Array(5).fill(1000) }));
+    expect(policy.dialLevel).toBe(1.5);
+    // 60 answers and 3 drops today: 5 % of answers, over the 3 % limit, with over 50 calls placed: at 30 s the
+    // differential takes the level to 1.5 × 1.5 = 2.25, which the drop rule halves to 1.125.
+    for (let i = 0; i < 60; i++) policy.observe({ placedAt: 0, liveAt: 1, connectedAt: 2, abandoned: false, humanAnswered: true });
+    for (let i = 0; i < 3; i++) policy.observe({ placedAt: 0, liveAt: 1, droppedAt: 2, abandoned: true, humanAnswered: true });
+    for (let t = 16_000; t <= 30_000; t += 1000) policy.decide(snapshot({ now: t, freeAgents: 5, talkingCount: 5, talkingElapsedMs: new Array(5).fill(1000) }));
+    expect(policy.dialLevel).toBe(1.125);
+  });
+
+  it('drops a live call 2 s after it reaches the queue, whatever the greeting', () => {
+    expect(new VicidialPolicy().holdUntil({ liveAt: 5000 })).toBe(7000);
+  });
+});
