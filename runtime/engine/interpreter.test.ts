@@ -1014,8 +1014,9 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         failed: end('failed'),
       });
     const rows: Row[] = [
-      { external_id: 'A', phone: '+12025550161' },
-      { external_id: 'B', phone: '+12025550162' },
+      // Consent to texts exempts the numbers from the National DNC Registry, which these tests do not import.
+      { external_id: 'A', phone: '+12025550161', consent_sms: 'yes' },
+      { external_id: 'B', phone: '+12025550162', consent_sms: 'yes' },
     ];
 
     it('STOP puts the phone on the do-not-contact list and a later SMS gate blocks it; START removes it', async () => {
@@ -1062,6 +1063,27 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       await settle(h);
       expect(await store.db.selectFrom('do_not_contact').select(['channel', 'value']).execute()).toEqual([{ channel: 'sms', value: '+12025550165' }]);
       expect(await eventsOf(store, h.runId, { type: 'contact.optedOut' })).toHaveLength(1);
+    });
+
+    it('a HELP reply is answered once with who is texting and how to stop, even after the journey has finished', async () => {
+      const doc = journey('j-help', {
+        start: start('text'),
+        text: { type: 'sms', config: { body: 'Your appointment is tomorrow' }, next: { sent: 'done', failed: 'done' } },
+        done: end('done'),
+      });
+      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550168' }], { providers: (s) => ({ sms: new SimulatedSms(s.db, 1, quietSms) }) });
+      expect((await h.drive()).completed).toBe(true);
+      await addInbox(store, h.runId, h.ids.A!, 'sms.replied', h.clock.now() + minute, { nodeId: 'text', text: 'help' });
+      h.clock.advanceTo(h.clock.now() + 2 * minute);
+      await settle(h);
+      await settle(h);
+      const sends = await store.db.selectFrom('outbox').select(['idempotency_key', 'node_id', 'status', 'payload']).where('run_id', '=', h.runId).where('idempotency_key', 'like', '%:help:%').execute();
+      expect(sends).toHaveLength(1);
+      expect(sends[0]).toMatchObject({ node_id: '', status: 'sent' });
+      expect(JSON.parse(sends[0]!.payload)).toMatchObject({ to: '+12025550168', body: expect.stringMatching(/reply STOP to stop these messages, START to receive them again/) });
+      expect(await store.db.selectFrom('simulated_sends').select('idempotency_key').where('idempotency_key', '=', sends[0]!.idempotency_key).execute()).toHaveLength(1);
+      // The answer moves nobody: the contact ended once, where it ended.
+      expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'done' });
     });
 
     it('a STOP reply is honoured when it reaches a stopped run, whether it arrived just before the stop or after it', async () => {

@@ -2,12 +2,14 @@
 import type { ChannelProvider, FollowUp, Payload, SendResult } from '../channels/provider.ts';
 import type { Clock } from '../clock.ts';
 import { checkGate } from '../compliance/gate.ts';
+import { loadGateData, type GateData } from '../store/repositories/compliance.ts';
+import type { SelectQueryBuilder } from 'kysely';
 import { claimLocked, type Executor, type Store } from '../store/dialect.ts';
-import type { ChannelName, Contact, Cursor as CursorRow, OutboxRow } from '../store/schema.ts';
+import type { ChannelName, Contact, Cursor as CursorRow, Database, OutboxRow, RunStatus } from '../store/schema.ts';
 import { seededRandom } from '../random.ts';
 import { TemplateRenderer } from '../templates/render.ts';
 import type { ContactView, StepServices } from '../nodes/types.ts';
-import { fromRow, toRow, type CursorState } from './cursor.ts';
+import { fromRow, type CursorState } from './cursor.ts';
 import { applyReaction } from './reactions.ts';
 import { loadRunContext, type RunContext } from './run-context.ts';
 import { advance, exit, recordEvent, type StepEnvironment } from './steps.ts';
@@ -25,7 +27,14 @@ export interface InterpreterOptions {
   batchSize?: number;
   /** Sends of a message before a passing error counts as final. */
   maxAttempts?: number;
+  /**
+   * The runs this interpreter drives: all of them (the default), the live ones only (on the real clock), or one
+   * simulated run on its own virtual clock. A server drives each simulated run apart so that its clock can race ahead.
+   */
+  scope?: RunScope;
 }
+
+export type RunScope = { kind: 'all' } | { kind: 'live' } | { kind: 'run'; runId: string };
 
 const sendEvents: Record<Exclude<ChannelName, 'voice'>, { ok: string; okEvent: string; failed: string; failedEvent: string }> = {
   sms: { ok: 'sent', okEvent: 'sms.sent', failed: 'failed', failedEvent: 'sms.failed' },
@@ -42,8 +51,10 @@ export class Interpreter {
   private readonly renderer = new TemplateRenderer();
   private readonly contexts = new Map<string, RunContext>();
   readonly dialer?: DialerEngine;
+  readonly scope: RunScope;
 
   constructor(options: InterpreterOptions) {
+    this.scope = options.scope ?? { kind: 'all' };
     this.store = options.store;
     this.clock = options.clock;
     this.providers = options.providers;
@@ -56,6 +67,14 @@ export class Interpreter {
     return this.store.db;
   }
 
+  /** The ids of the runs in this interpreter's scope with one of `statuses`, as a subquery. */
+  private runsIn(db: Executor, statuses: RunStatus[]) {
+    let query = db.selectFrom('runs').select('runs.id').where('runs.status', 'in', statuses);
+    if (this.scope.kind === 'live') query = query.where('runs.simulated', '=', 0);
+    if (this.scope.kind === 'run') query = query.where('runs.id', '=', this.scope.runId);
+    return query;
+  }
+
   render(template: string, scope: Parameters<TemplateRenderer['render']>[1]): string {
     return this.renderer.render(template, scope);
   }
@@ -64,19 +83,8 @@ export class Interpreter {
   async tick(): Promise<number> {
     const now = this.clock.now();
     await this.startScheduledRuns(now);
-    const runs = await this.db.selectFrom('runs').select('id').where('status', '=', 'running').orderBy('created_at').orderBy('id').execute();
-    let work = 0;
-    // Reactions keep arriving after a run completes or stops (a late STOP, an unsubscribe): still recorded and obeyed.
-    const reacting = await this.db
-      .selectFrom('inbox')
-      .innerJoin('runs', 'runs.id', 'inbox.run_id')
-      .select('inbox.run_id')
-      .distinct()
-      .where('runs.status', 'in', ['running', 'completed', 'stopped'])
-      .where('inbox.due_at', '<=', now)
-      .orderBy('inbox.run_id')
-      .execute();
-    for (const { run_id } of reacting) work += await this.processInbox(run_id, now);
+    const runs = await this.runsIn(this.db, ['running']).select('runs.created_at').orderBy('runs.created_at').orderBy('runs.id').execute();
+    let work = await this.processInbox(now);
     for (const { id } of runs) {
       work += await this.stepContacts(id, now);
       if (this.dialer) work += await this.dialer.pace(this, id, now);
@@ -88,7 +96,7 @@ export class Interpreter {
 
   /** The next moment anything is due, for the virtual clock to jump to; undefined when nothing ever will be. */
   async nextDueAt(): Promise<number | undefined> {
-    const running = this.db.selectFrom('runs').select('id').where('status', 'in', ['running']);
+    const running = this.runsIn(this.db, ['running']);
     const cursor = await this.db.selectFrom('cursors').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', running).executeTakeFirst();
     const outbox = await this.db
       .selectFrom('outbox')
@@ -96,18 +104,23 @@ export class Interpreter {
       .where('status', '=', 'pending')
       .where('run_id', 'in', running)
       .executeTakeFirst();
-    const reacting = this.db.selectFrom('runs').select('id').where('status', 'in', ['running', 'completed', 'stopped']);
+    const reacting = this.runsIn(this.db, ['running', 'completed', 'stopped']);
     const inbox = await this.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', reacting).executeTakeFirst();
-    const scheduled = await this.db.selectFrom('runs').select((eb) => eb.fn.min('start_at').as('t')).where('status', '=', 'scheduled').executeTakeFirst();
+    const scheduled = await this.db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.min('start_at').as('t'))
+      .where('id', 'in', this.runsIn(this.db, ['scheduled']))
+      .executeTakeFirst();
     const dialer = this.dialer ? await this.dialer.nextDueAt(this) : undefined;
     const times = [cursor?.t, outbox?.t, inbox?.t, scheduled?.t, dialer].filter((t): t is number => t !== null && t !== undefined).map(Number);
     return times.length ? Math.min(...times) : undefined;
   }
 
-  async context(runId: string): Promise<RunContext> {
+  /** `db` is the transaction the caller holds, if any: on SQLite a read outside it would wait for it forever. */
+  async context(runId: string, db: Executor = this.db): Promise<RunContext> {
     let context = this.contexts.get(runId);
     if (!context) {
-      context = await loadRunContext(this.db, runId);
+      context = await loadRunContext(db, runId);
       if (!context) throw new Error(`There is no run ${runId}`);
       this.contexts.set(runId, context);
     }
@@ -115,7 +128,7 @@ export class Interpreter {
   }
 
   /** The environment handlers and exits write into, for one run, one batch and one moment. */
-  environment(context: RunContext, writes: BatchWrites, now: number, dnc: Set<string> = new Set()): StepEnvironment {
+  environment(context: RunContext, writes: BatchWrites, now: number, dnc: Set<string> = new Set(), gateData: GateData = {}): StepEnvironment {
     const seed = context.run.seed;
     const renderer = this.renderer;
     return {
@@ -124,14 +137,14 @@ export class Interpreter {
       now,
       services: (contact: ContactView): StepServices => ({
         render: (template, scope) => renderer.render(template, scope),
-        checkGate: (request) => checkGate({ ...request, isDoNotContact: (channel, value) => dnc.has(`${channel}\u0000${value}`) }),
+        checkGate: (request) => checkGate({ ...request, ...gateData, isDoNotContact: (channel, value) => dnc.has(`${channel}\u0000${value}`) }),
         random: (name) => seededRandom(seed, contact.id, name)(),
       }),
     };
   }
 
   private async startScheduledRuns(now: number): Promise<void> {
-    await this.db.updateTable('runs').set({ status: 'running' }).where('status', '=', 'scheduled').where('start_at', '<=', now).execute();
+    await this.db.updateTable('runs').set({ status: 'running' }).where('id', 'in', this.runsIn(this.db, ['scheduled'])).where('start_at', '<=', now).execute();
   }
 
   /** Claims a batch of due contacts of a run and steps each until it waits; all writes commit together. */
@@ -139,24 +152,22 @@ export class Interpreter {
     const context = await this.context(runId);
     return this.db.transaction().execute(async (tx) => {
       const rows = await claimLocked(
-        tx
-          .selectFrom('cursors')
-          .selectAll()
-          .where('run_id', '=', runId)
-          .where('due_at', '<=', now)
-          .orderBy('due_at')
-          .orderBy('contact_id')
+        withContact(tx.selectFrom('cursors'))
+          .where('cursors.run_id', '=', runId)
+          .where('cursors.due_at', '<=', now)
+          .orderBy('cursors.due_at')
+          .orderBy('cursors.contact_id')
           .limit(this.batchSize),
         this.store.dialect,
+        'cursors',
       ).execute();
       if (!rows.length) return 0;
-      const contacts = await loadContacts(tx, rows.map((r) => r.contact_id));
-      const dnc = await loadDoNotContact(tx, [...contacts.values()]);
+      const claimed = rows.map((row) => ({ cursor: fromRow(row), contact: contactOf(row) }));
+      const batch = claimed.flatMap((c) => c.contact ?? []);
+      const dnc = await loadDoNotContact(tx, batch);
       const writes = new BatchWrites();
-      const env = this.environment(context, writes, now, dnc);
-      for (const row of rows) {
-        const contact = contacts.get(row.contact_id);
-        const cursor = fromRow(row);
+      const env = this.environment(context, writes, now, dnc, await loadGateData(tx, context.journey, batch, now));
+      for (const { cursor, contact } of claimed) {
         if (!contact) {
           recordEvent(env, cursor, 'contact.released', { reason: 'The contact was deleted from its list' });
           exitDeleted(env, cursor);
@@ -169,25 +180,37 @@ export class Interpreter {
     });
   }
 
-  /** Records reactions and outcomes that are due, and lets them move the contacts that wait for them. */
-  private async processInbox(runId: string, now: number): Promise<number> {
-    const context = await this.context(runId);
+  /**
+   * Records reactions and outcomes that are due, and lets them move the contacts that wait for them. One claim serves
+   * every run: reactions keep arriving after a run completes or stops (a late STOP, an unsubscribe) and are still
+   * recorded and obeyed; a paused run's wait until it resumes.
+   */
+  private async processInbox(now: number): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
       const rows = await claimLocked(
-        tx.selectFrom('inbox').selectAll().where('run_id', '=', runId).where('due_at', '<=', now).orderBy('due_at').orderBy('id').limit(this.batchSize),
+        tx
+          .selectFrom('inbox')
+          .selectAll('inbox')
+          .where('inbox.run_id', 'in', this.runsIn(tx, ['running', 'completed', 'stopped']))
+          .where('inbox.due_at', '<=', now)
+          .orderBy('inbox.due_at')
+          .orderBy('inbox.id')
+          .limit(this.batchSize),
         this.store.dialect,
       ).execute();
       if (!rows.length) return 0;
-      const cursors = await loadCursors(tx, runId, rows.map((r) => r.contact_id));
-      const contacts = await loadContacts(tx, rows.map((r) => r.contact_id));
       const writes = new BatchWrites();
-      for (const row of rows) {
-        const env = this.environment(context, writes, Number(row.due_at));
-        const cursor = cursors.get(row.contact_id);
-        await applyReaction(tx, env, row, cursor, contacts.get(row.contact_id));
-        writes.doneInbox.push(Number(row.id));
+      for (const [runId, runRows] of groupBy(rows, (r) => r.run_id)) {
+        const context = await this.context(runId, tx);
+        const loaded = await loadCursorsWithContacts(tx, runId, runRows.map((r) => r.contact_id));
+        for (const row of runRows) {
+          const env = this.environment(context, writes, Number(row.due_at));
+          const found = loaded.get(row.contact_id);
+          await applyReaction(tx, env, row, found?.cursor, found?.contact);
+          writes.doneInbox.push(Number(row.id));
+        }
+        await this.stepOn(tx, context, writes, now, [...loaded.values()]);
       }
-      await this.stepOn(tx, context, writes, now, [...cursors.values()], contacts);
       await writes.flush(tx, this.store.writeRows);
       return rows.length;
     });
@@ -196,39 +219,47 @@ export class Interpreter {
   /** Hands due outbox messages to their providers and records each answer with the move it causes. */
   private async deliver(now: number): Promise<number> {
     const leaseMs = 60_000;
-    const rows = await this.db.transaction().execute(async (tx) => {
-      const due = await claimLocked(
-        tx
-          .selectFrom('outbox')
-          .selectAll()
-          .where('status', '=', 'pending')
-          // A paused run sends nothing until it resumes.
-          .where('run_id', 'in', tx.selectFrom('runs').select('runs.id').where('runs.status', '=', 'running'))
-          .where('channel', '!=', 'voice')
-          .where('next_attempt_at', '<=', now)
-          .orderBy('next_attempt_at')
-          .orderBy('id')
-          .limit(this.batchSize),
-        this.store.dialect,
-      ).execute();
-      // Pushing the next attempt out works as a lease: another worker will not send these while this one does.
-      if (due.length) await tx.updateTable('outbox').set({ next_attempt_at: now + leaseMs }).where('id', 'in', due.map((r) => r.id)).execute();
-      return due;
-    });
+    // Pushing the next attempt out works as a lease: another worker will not send these while this one does, and
+    // after a crash they go again once it runs out (the provider answers a repeated key as it did the first time).
+    const rows = await this.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: now + leaseMs })
+      .where(
+        'id',
+        'in',
+        claimLocked(
+          this.db
+            .selectFrom('outbox')
+            .select('outbox.id')
+            .where('status', '=', 'pending')
+            // A paused run sends nothing until it resumes. Answers to a contact's own message (HELP), which belong to
+            // no step, still go out after the run has completed or stopped.
+            .where((eb) =>
+              eb.or([eb('run_id', 'in', this.runsIn(this.db, ['running'])), eb.and([eb('node_id', '=', ''), eb('run_id', 'in', this.runsIn(this.db, ['running', 'completed', 'stopped']))])]),
+            )
+            .where('channel', '!=', 'voice')
+            .where('next_attempt_at', '<=', now)
+            .orderBy('next_attempt_at')
+            .orderBy('id')
+            .limit(this.batchSize),
+          this.store.dialect,
+        ),
+      )
+      .returningAll()
+      .execute();
+    rows.sort((a, b) => a.id - b.id);
     if (!rows.length) return 0;
     const answers = await this.send(rows, now);
     await this.db.transaction().execute(async (tx) => {
       const writes = new BatchWrites();
-      const byRun = new Map<string, number[]>();
-      rows.forEach((row, i) => byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), i]));
-      for (const [runId, indexes] of byRun) {
-        const context = await this.context(runId);
+      for (const [runId, indexes] of groupBy(rows.map((_, i) => i), (i) => rows[i]!.run_id)) {
+        const context = await this.context(runId, tx);
         const env = this.environment(context, writes, now);
-        const cursors = await loadCursors(tx, runId, indexes.map((i) => rows[i]!.contact_id));
-        for (const i of indexes) await this.recordAnswer(tx, env, rows[i]!, answers[i]!, cursors.get(rows[i]!.contact_id));
+        const loaded = await loadCursorsWithContacts(tx, runId, indexes.map((i) => rows[i]!.contact_id));
+        for (const i of indexes) await this.recordAnswer(tx, env, rows[i]!, answers[i]!, loaded.get(rows[i]!.contact_id)?.cursor);
         const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
         // Paused while its sends were out: the answers are recorded, the contacts stay where they are.
-        if (run?.status === 'running') await this.stepOn(tx, context, writes, now, [...cursors.values()]);
+        if (run?.status === 'running') await this.stepOn(tx, context, writes, now, [...loaded.values()]);
       }
       await writes.flush(tx, this.store.writeRows);
     });
@@ -239,23 +270,18 @@ export class Interpreter {
    * Contacts that a reaction or an answer just moved to their next step go on at once, in the same transaction,
    * instead of waiting for the next claim: the same steps, one claim fewer for each send.
    */
-  private async stepOn(tx: Executor, context: RunContext, writes: BatchWrites, now: number, cursors: CursorState[], known?: Map<string, ContactView>): Promise<void> {
-    const moved = cursors.filter((c) => c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
+  private async stepOn(tx: Executor, context: RunContext, writes: BatchWrites, now: number, loaded: Loaded[]): Promise<void> {
+    const moved = loaded.filter(({ cursor: c, contact }) => contact && c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
     if (!moved.length) return;
-    const contacts = known ?? (await loadContacts(tx, moved.map((c) => c.contactId)));
-    const env = this.environment(context, writes, now, await loadDoNotContact(tx, moved.flatMap((c) => contacts.get(c.contactId) ?? [])));
-    for (const cursor of moved) {
-      const contact = contacts.get(cursor.contactId);
-      if (contact) advance(env, cursor, contact);
-    }
+    const batch = moved.flatMap((m) => m.contact ?? []);
+    const env = this.environment(context, writes, now, await loadDoNotContact(tx, batch), await loadGateData(tx, context.journey, batch, now));
+    for (const { cursor, contact } of moved) advance(env, cursor, contact!);
   }
 
   /** Each channel's sends at once: in bulk where the provider can, else concurrently. */
   private async send(rows: OutboxRow[], now: number): Promise<SendResult[]> {
     const answers: SendResult[] = new Array(rows.length);
-    const byChannel = new Map<ChannelName, number[]>();
-    rows.forEach((row, i) => byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), i]));
-    for (const [channel, indexes] of byChannel) {
+    for (const [channel, indexes] of groupBy(rows.map((_, i) => i), (i) => rows[i]!.channel)) {
       const provider = this.providers[channel];
       const requests = indexes.map((i) => {
         const row = rows[i]!;
@@ -298,6 +324,8 @@ export class Interpreter {
       env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null });
       const data = { providerId: answer.providerId, attempts, ...answer.data };
       recordEvent(env, eventCursor, names.okEvent as 'sms.sent', data, row.node_id);
+      // Per run and channel, so that the server can report sends without counting events.
+      env.writes.count(row.run_id, '', `sent:${channel}`);
       for (const followUp of answer.followUps) env.writes.inbox.push(inboxRow(row, followUp));
       const port = channel === 'webhook' ? webhookPort(answer.data) : names.ok;
       if (waiting) {
@@ -371,7 +399,75 @@ function exitDeleted(env: StepEnvironment, cursor: CursorState): void {
   cursor.status = 'done';
   cursor.dueAt = null;
   cursor.waitEvent = null;
-  env.writes.cursor(toRow(cursor));
+  env.writes.cursor(cursor);
+}
+
+/** A contact's cursor with the contact itself, which is missing when the contact was deleted from its list. */
+interface Loaded {
+  cursor: CursorState;
+  contact: ContactView | undefined;
+}
+
+/** Cursor columns with the contact's, read in one join: every claim needs both. */
+function withContact(query: SelectQueryBuilder<Database, 'cursors', object>) {
+  return query
+    .leftJoin('contacts', 'contacts.id', 'cursors.contact_id')
+    .selectAll('cursors')
+    .select([
+      'contacts.id as c_id',
+      'contacts.external_id as c_external_id',
+      'contacts.phone as c_phone',
+      'contacts.email as c_email',
+      'contacts.first_name as c_first_name',
+      'contacts.last_name as c_last_name',
+      'contacts.timezone as c_timezone',
+      'contacts.state as c_state',
+      'contacts.postal_code as c_postal_code',
+      'contacts.attributes as c_attributes',
+      'contacts.consent as c_consent',
+    ]);
+}
+
+type JoinedRow = Awaited<ReturnType<ReturnType<typeof withContact>['execute']>>[number];
+
+function contactOf(row: JoinedRow): ContactView | undefined {
+  if (row.c_id === null) return undefined;
+  return {
+    id: row.c_id,
+    externalId: row.c_external_id,
+    phone: row.c_phone,
+    email: row.c_email,
+    firstName: row.c_first_name,
+    lastName: row.c_last_name,
+    timezone: row.c_timezone,
+    state: row.c_state,
+    postalCode: row.c_postal_code,
+    attributes: JSON.parse(row.c_attributes ?? '{}') as Record<string, unknown>,
+    consent: JSON.parse(row.c_consent ?? '{}') as Record<string, boolean>,
+  };
+}
+
+export async function loadCursorsWithContacts(db: Executor, runId: string, contactIds: string[]): Promise<Map<string, Loaded>> {
+  const out = new Map<string, Loaded>();
+  const unique = [...new Set(contactIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await withContact(db.selectFrom('cursors'))
+      .where('cursors.run_id', '=', runId)
+      .where('cursors.contact_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.contact_id, { cursor: fromRow(row), contact: contactOf(row) });
+  }
+  return out;
+}
+
+function groupBy<T, K extends string>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const group = out.get(key(row));
+    if (group) group.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
 }
 
 export async function loadContacts(db: Executor, ids: string[]): Promise<Map<string, ContactView>> {

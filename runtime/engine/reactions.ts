@@ -1,20 +1,13 @@
 // What a reaction or an outcome from outside does: it is recorded, it may move a waiting contact, it may opt one out.
 import type { Transaction } from 'kysely';
 import type { EventType } from '../../schemas/events.ts';
+import { helpReply, smsKeyword } from '../compliance/keywords.ts';
+import { recordAbandonedCall } from '../store/repositories/compliance.ts';
 import { handlers } from '../nodes/index.ts';
 import type { ContactView, NodeHandler } from '../nodes/types.ts';
 import type { Database, InboxRow } from '../store/schema.ts';
 import type { CursorState } from './cursor.ts';
 import { exit, recordEvent, type StepEnvironment } from './steps.ts';
-
-/** US carrier and CTIA keywords; START and UNSTOP opt back in. The compliance profiles extend these. */
-export const optOutKeywords = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'];
-export const optInKeywords = ['START', 'UNSTOP'];
-
-export function keywordOf(text: string): string | undefined {
-  const word = text.trim().split(/\s+/)[0]?.toUpperCase().replace(/[^A-Z]/g, '');
-  return word && [...optOutKeywords, ...optInKeywords].includes(word) ? word : undefined;
-}
 
 export interface ReactionData {
   nodeId?: string;
@@ -32,18 +25,40 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
   recordEvent(env, eventCursor, row.type as EventType, eventData, data.nodeId ?? null);
 
   if (row.type === 'sms.replied' && contact?.phone && typeof data.text === 'string') {
-    const keyword = keywordOf(data.text);
-    if (keyword && optOutKeywords.includes(keyword)) {
+    // The journey's profile decides which words opt out; opt-outs are recorded at once, well within any deadline.
+    const found = smsKeyword(data.text, env.context.journey.settings.compliance);
+    const keyword = found?.keyword;
+    if (found?.kind === 'opt-out') {
       await tx
         .insertInto('do_not_contact')
         .values({ channel: 'sms', value: contact.phone, reason: `Replied ${keyword}`, added_at: env.now })
         .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
         .execute();
       recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'sms', keyword }, data.nodeId ?? null);
-    } else if (keyword) {
+    } else if (found?.kind === 'opt-in') {
       await tx.deleteFrom('do_not_contact').where('channel', '=', 'sms').where('value', '=', contact.phone).execute();
       recordEvent(env, eventCursor, 'contact.optedIn', { channel: 'sms', keyword }, data.nodeId ?? null);
+    } else if (found?.kind === 'help') {
+      // Answered through the outbox like any send, once per reply (the inbox row's id is in the key). It belongs
+      // to no step ('' is never a step id), so its answer moves no contact.
+      env.writes.outbox.push({
+        idempotency_key: `${row.run_id}:${row.contact_id}:help:${row.id}`,
+        run_id: row.run_id,
+        contact_id: row.contact_id,
+        node_id: '',
+        channel: 'sms',
+        payload: JSON.stringify({ channel: 'sms', to: contact.phone, body: helpReply(env.context.journey.settings.compliance, env.context.journey.name) }),
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: env.now,
+        created_at: env.now,
+        sent_at: null,
+        error: null,
+      });
     }
+  }
+  if (row.type === 'call.abandoned' && contact?.phone) {
+    await recordAbandonedCall(tx, { phone: contact.phone, at: Number(row.due_at), runId: row.run_id });
   }
   if (row.type === 'email.unsubscribed' && contact?.email) {
     await tx

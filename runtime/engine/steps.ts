@@ -4,7 +4,7 @@ import type { EventType } from '../../schemas/events.ts';
 import type { JourneyNode } from '../../schemas/journey.ts';
 import { handlers } from '../nodes/index.ts';
 import type { ContactView, NodeHandler, StepContext, StepOutcome, StepServices } from '../nodes/types.ts';
-import { idempotencyKey, toRow, type CursorState } from './cursor.ts';
+import { idempotencyKey, type CursorState } from './cursor.ts';
 import type { RunContext } from './run-context.ts';
 import type { BatchWrites } from './writes.ts';
 
@@ -130,7 +130,7 @@ function hold(env: StepEnvironment, cursor: CursorState, firstHold: boolean, sta
   cursor.status = status;
   cursor.dueAt = dueAt;
   cursor.waitEvent = waitEvent;
-  env.writes.cursor(toRow(cursor));
+  env.writes.cursor(cursor);
 }
 
 /**
@@ -154,7 +154,7 @@ export function exit(env: StepEnvironment, cursor: CursorState, port: string, re
   cursor.nodeId = next;
   cursor.status = 'ready';
   cursor.dueAt = env.now;
-  env.writes.cursor(toRow(cursor));
+  env.writes.cursor(cursor);
   return true;
 }
 
@@ -166,5 +166,5 @@ function finish(env: StepEnvironment, cursor: CursorState, outcome: string, reas
   cursor.status = 'done';
   cursor.dueAt = null;
   cursor.waitEvent = null;
-  env.writes.cursor(toRow(cursor));
+  env.writes.cursor(cursor);
 }

@@ -2,13 +2,15 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { RowWriter } from '../store/dialect.ts';
 import type { Selectable } from 'kysely';
-import type { CounterTable, CursorTable, Database, EventTable, InboxTable, OutboxTable } from '../store/schema.ts';
+import type { CounterTable, Database, EventTable, InboxTable, OutboxTable } from '../store/schema.ts';
+import { toRow, type CursorState } from './cursor.ts';
 
 /** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const chunkRows = 500;
 
 export class BatchWrites {
-  readonly cursors = new Map<string, Insertable<CursorTable>>();
+  /** The last state of each contact moved in the batch; serialised once, at flush, however many steps it took. */
+  readonly cursors = new Map<string, CursorState>();
   readonly events: Insertable<EventTable>[] = [];
   readonly outbox: Insertable<OutboxTable>[] = [];
   /** Outbox rows whose status, attempts or next attempt changed, written back whole. */
@@ -17,8 +19,8 @@ export class BatchWrites {
   readonly counters = new Map<string, Insertable<CounterTable>>();
   readonly doneInbox: number[] = [];
 
-  cursor(row: Insertable<CursorTable>): void {
-    this.cursors.set(`${row.run_id}\u0000${row.contact_id}`, row);
+  cursor(state: CursorState): void {
+    this.cursors.set(`${state.runId}\u0000${state.contactId}`, state);
   }
 
   count(runId: string, nodeId: string, metric: string, delta = 1): void {
@@ -38,7 +40,10 @@ export class BatchWrites {
       tx,
       'cursors',
       cursorColumns,
-      [...this.cursors.values()].map((c) => cursorColumns.map((k) => c[k] ?? null)),
+      [...this.cursors.values()].map((state) => {
+        const c = toRow(state);
+        return cursorColumns.map((k) => c[k] ?? null);
+      }),
       `on conflict (run_id, contact_id) do update set ${cursorColumns.slice(2).map((k) => `${k} = excluded.${k}`).join(', ')}`,
     );
     const eventColumns = ['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'] as const;

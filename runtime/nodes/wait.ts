@@ -10,6 +10,8 @@ export const wait: NodeHandler<'wait'> = {
   enter: ({ node, contact, journey, now }) => {
     const c = node.config;
     if (c.duration) {
+      const fixed = fixedMillis(c.duration);
+      if (fixed !== undefined) return { type: 'wait', until: now + fixed };
       return { type: 'wait', until: DateTime.fromMillis(now, { zone: journey.settings.timezone }).plus(Duration.fromISO(c.duration)).toMillis() };
     }
     const until = c.until!;
@@ -18,6 +20,22 @@ export const wait: NodeHandler<'wait'> = {
     return { type: 'wait', until: nextTimeOfDay(now, until.time, zone, until.days) };
   },
 };
+
+const fixedDurations = new Map<string, number | undefined>();
+
+/**
+ * Milliseconds of a duration made of hours, minutes and seconds only, which are the same length on any day; undefined
+ * for days, weeks, months and years, which follow the calendar of the journey's zone (a day across a clock change
+ * lasts 23 or 25 hours). Parsed once per text: every contact passing a wait asks for the same few durations.
+ */
+function fixedMillis(iso: string): number | undefined {
+  if (fixedDurations.has(iso)) return fixedDurations.get(iso);
+  const duration = Duration.fromISO(iso);
+  const calendar = duration.years || duration.quarters || duration.months || duration.weeks || duration.days;
+  const ms = calendar ? undefined : duration.as('milliseconds');
+  fixedDurations.set(iso, ms);
+  return ms;
+}
 
 /** The first moment after `now` at `time` in `zone`, on one of `days` when given. */
 export function nextTimeOfDay(now: number, time: string, zone: string, days?: readonly (keyof typeof weekdayNumbers)[]): number {

@@ -75,10 +75,12 @@ export function bigIntType(dialect: DialectName): ColumnDataType {
 
 /**
  * Locks the rows a claim selects so that other workers skip them. SQLite has one writer at a time and the claim
- * runs inside a write transaction, so there is nothing to add there.
+ * runs inside a write transaction, so there is nothing to add there. `of` names the claimed table when the query
+ * joins others (PostgreSQL cannot lock the nullable side of an outer join, and need not).
  */
-export function claimLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query: Q, dialect: DialectName): Q {
-  return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+export function claimLocked<Q extends { forUpdate(of?: never): Q; skipLocked(): Q }>(query: Q, dialect: DialectName, of?: string): Q {
+  if (dialect !== 'postgres') return query;
+  return (of ? (query.forUpdate as unknown as (of: string) => Q).call(query, of) : query.forUpdate()).skipLocked();
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;

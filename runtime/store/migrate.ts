@@ -2,10 +2,16 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { DialectName, Store } from './dialect.ts';
 import { initial } from './migrations/2026-11-24-initial.ts';
+import { compliance } from './migrations/2026-11-25-compliance.ts';
+import { access } from './migrations/2026-11-25-access.ts';
+import { agents } from './migrations/2026-11-25-agents.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '2026-11-24-initial': initial(dialect),
+    '2026-11-25-compliance': compliance(dialect),
+    '2026-11-25-access': access(dialect),
+    '2026-11-25-agents': agents(dialect),
   };
 }
 

@@ -138,11 +138,47 @@ export interface DoNotContactTable {
   added_at: number;
 }
 
-/** What the dialer of a step keeps between ticks: its agents and its measurements, as JSON. */
+/**
+ * What the dialer of a step keeps between ticks. `state` holds compact live gauges (what a monitor shows); `memory`
+ * what the dialer learnt and the calls it tracks. The row with node id '' is the run's agents.
+ */
 export interface DialerStateTable {
   run_id: string;
   node_id: string;
   state: string;
+  memory: string | null;
+}
+
+export type AgentRowState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';
+
+/** An agent a person drives from the agent page, with the call it holds, if any. */
+export interface AgentTable {
+  /** The agent's id: the id of the agent's API token. */
+  id: string;
+  name: string;
+  state: AgentRowState;
+  /** JSON array of the queues the agent takes calls from. */
+  queues: string;
+  /** When the agent entered its state. */
+  since: number;
+  /** When the agent last became free; the longest idle takes the next call. */
+  idle_since: number;
+  run_id: string | null;
+  node_id: string | null;
+  contact_id: string | null;
+  visit: number | null;
+  call_key: string | null;
+  /** `preview` (the agent reads the contact before calling), `dialing` (placed, not yet answered), `talking`. */
+  call_phase: string | null;
+  /** When the agent of a preview call asked for it to be placed. */
+  started_at: number | null;
+  connected_at: number | null;
+  wrap_started_at: number | null;
+  disposition: string | null;
+  /** Calls finished; the dialer learns handle times from the last one each time this grows. */
+  handled: ColumnType<number, number | undefined, number>;
+  last_talk_ms: number | null;
+  last_wrap_ms: number | null;
 }
 
 /** Every send a simulated provider accepted, by idempotency key: the record the crash test reads. */
@@ -154,6 +190,43 @@ export interface SimulatedSendTable {
   attempts: number;
   /** JSON: what the provider answered, given again for a repeated key. */
   result: string;
+}
+
+/** One import of a national do-not-call register: which copy (downloaded when) the gate screens against. */
+export interface RegistryImportTable {
+  id: Generated<number>;
+  /** The compliance profile whose register this is (US: National DNC Registry, UK: TPS, ...). */
+  profile: string;
+  /** The file the copy came from, for the record. */
+  source: string;
+  downloaded_at: number;
+  imported_at: number;
+  entries: number;
+}
+
+/** The numbers of the latest imported copy of each register, E.164. */
+export interface RegistryNumberTable {
+  profile: string;
+  value: string;
+}
+
+/** Calls abandoned by the dialer, by number, for the rule against calling such a number again too soon. */
+export interface AbandonedCallTable {
+  value: string;
+  at: number;
+  run_id: string;
+}
+
+export type TokenRole = 'viewer' | 'editor' | 'operator' | 'agent' | 'admin';
+
+/** An API token: its SHA-256 hash (the token itself is shown once, when made), a name for people and a role. */
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: TokenRole;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
 }
 
 export interface Database {
@@ -169,7 +242,12 @@ export interface Database {
   counters: CounterTable;
   do_not_contact: DoNotContactTable;
   dialer_state: DialerStateTable;
+  agents: AgentTable;
   simulated_sends: SimulatedSendTable;
+  registry_imports: RegistryImportTable;
+  registry_numbers: RegistryNumberTable;
+  abandoned_calls: AbandonedCallTable;
+  api_tokens: ApiTokenTable;
 }
 
 export type Contact = Selectable<ContactTable>;
@@ -178,3 +256,4 @@ export type Cursor = Selectable<CursorTable>;
 export type Run = Selectable<RunTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type InboxRow = Selectable<InboxTable>;
+export type AgentRow = Selectable<AgentTable>;

@@ -1,0 +1,108 @@
+// The shapes the API answers with, shared with the editor's client (`import type` only).
+import type { JourneyDiff } from '../schemas/diff.ts';
+import type { Problem } from '../schemas/problems.ts';
+import type { RunMetrics } from '../runtime/metrics.ts';
+import type { RunStatus, TokenRole } from '../runtime/store/schema.ts';
+import type { ContactView } from '../runtime/nodes/types.ts';
+
+export type { JourneyDiff, Problem, RunMetrics, RunStatus, TokenRole };
+
+export interface JourneySummary {
+  id: string;
+  name: string;
+  updatedAt: string;
+  latestVersion: number | null;
+}
+
+export interface JourneyDraft extends JourneySummary {
+  /** The canonical document as JSON. */
+  journey: Record<string, unknown>;
+  /** The canonical file, byte for byte what `journey fmt` writes. */
+  text: string;
+  /** The validator's warnings (a draft with errors is refused). */
+  problems: Problem[];
+}
+
+export interface Version {
+  journeyId: string;
+  version: number;
+  contentHash: string;
+  author: string;
+  message: string;
+  publishedAt: string;
+}
+
+export interface VersionWithContent extends Version {
+  journey: Record<string, unknown>;
+  text: string;
+}
+
+export interface ContactListView {
+  id: string;
+  name: string;
+  contacts: number;
+  createdAt: string;
+}
+
+/** A contact as the API shows it: the runtime's own view of a contact row. */
+export type { ContactView } from '../runtime/nodes/types.ts';
+
+export type RunMode = 'live' | 'simulated';
+
+export interface RunView {
+  id: string;
+  journeyId: string;
+  version: number;
+  listId: string;
+  status: RunStatus;
+  mode: RunMode;
+  seed: number;
+  startAt: string;
+  createdAt: string;
+  endedAt: string | null;
+  stopReason: string | null;
+  metrics: RunMetrics;
+}
+
+export interface Session {
+  name: string;
+  role: TokenRole;
+}
+
+export type AgentState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';
+
+export interface AgentDesk {
+  agent: { id: string; name: string; state: AgentState; queues: string[]; since: string };
+  call: {
+    runId: string;
+    nodeId: string;
+    journeyName: string;
+    contact: ContactView;
+    /** The call step's script rendered for this customer. */
+    script: string;
+    /** `preview`: read it and start the call; `dialing`: placed, not answered yet; `talking`: connected. */
+    phase: 'preview' | 'dialing' | 'talking';
+    connectedAt: string | null;
+  } | null;
+  /** The outcomes the call's journey branches on, offered as the end-of-call choice. */
+  dispositions: string[];
+}
+
+export interface RunAgent {
+  name: string;
+  queue: string;
+  state: string;
+  since: string;
+}
+
+/** `GET /api/compliance/check`: may this contact be reached now on this channel, and if not, why and from when. */
+export type { ComplianceCheckResult } from '../runtime/compliance/check.ts';
+
+/** An entry of the internal do-not-contact list (`GET /api/do-not-contact`). */
+export interface DoNotContactView {
+  channel: 'voice' | 'sms' | 'email';
+  /** A phone number in E.164 form or an email address, lower-cased. */
+  value: string;
+  reason: string;
+  addedAt: string;
+}
