@@ -1,8 +1,13 @@
 // The `journey` command: dispatches to one module per subcommand and turns every failure into a plain message.
+import { complianceCommand, complianceHelp } from './commands/compliance.ts';
 import { diffCommand, diffHelp } from './commands/diff.ts';
 import { fmtCommand, fmtHelp } from './commands/fmt.ts';
+import { importCommand, importHelp } from './commands/import.ts';
+import { pullCommand, pullHelp } from './commands/pull.ts';
+import { pushCommand, pushHelp } from './commands/push.ts';
 import { simulateCommand, simulateHelp } from './commands/simulate.ts';
-import { startCommand, startHelp } from './commands/start.ts';
+import { serveCommand, serveHelp, startCommand, startHelp } from './commands/serve.ts';
+import { tokenCommand, tokenHelp } from './commands/token.ts';
 import { validateCommand, validateHelp } from './commands/validate.ts';
 import { processIo, UsageError, type Io } from './io.ts';
 
@@ -16,6 +21,12 @@ const commands: Record<string, Command> = {
   fmt: { run: fmtCommand, help: fmtHelp },
   diff: { run: diffCommand, help: diffHelp },
   simulate: { run: simulateCommand, help: simulateHelp },
+  compliance: { run: complianceCommand, help: complianceHelp },
+  import: { run: importCommand, help: importHelp },
+  push: { run: pushCommand, help: pushHelp },
+  pull: { run: pullCommand, help: pullHelp },
+  token: { run: tokenCommand, help: tokenHelp },
+  serve: { run: serveCommand, help: serveHelp },
   start: { run: startCommand, help: startHelp },
 };
 

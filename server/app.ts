@@ -1,0 +1,81 @@
+// The HTTP app: the API routes composed per resource under /api, the OpenAPI document, /metrics, and the editor.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { bodyLimit } from 'hono/body-limit';
+import type { Store } from '../runtime/store/dialect.ts';
+import { errorBody, onError } from './http/errors.ts';
+import { router } from './http/openapi.ts';
+import type { LiveHub } from './live/hub.ts';
+import { prometheusText } from './prometheus.ts';
+import { sessionRoutes, tokenRoutes } from './routes/access.ts';
+import { agentRoutes, queueRoutes, runAgentRoutes } from './routes/agent.ts';
+import { complianceRoutes } from './routes/compliance.ts';
+import { contactListRoutes } from './routes/contact-lists.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { runRoutes } from './routes/runs.ts';
+import { trackedLinkRoutes } from './routes/tracked-links.ts';
+import type { Runner } from './runner.ts';
+
+/** JSON bodies beyond this are refused with 413; a journey file is a few kilobytes, a large one a few hundred. */
+export const maxJsonBytes = 5 * 1024 * 1024;
+/** A register copy is read whole; the area codes a campaign subscribes to fit well within this. */
+export const maxRegistryBytes = 256 * 1024 * 1024;
+
+export interface AppDependencies {
+  store: Store;
+  runner: Runner;
+  hub?: LiveHub;
+  /** The built editor (dist/editor); absent in API-only tests. */
+  editorDir?: string;
+}
+
+export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
+  const now = () => runner.now();
+  const api = router()
+    .route('/session', sessionRoutes(store, now))
+    .route('/tokens', tokenRoutes(store, now))
+    .route('/journeys', journeyRoutes(store, now))
+    .route('/contact-lists', contactListRoutes(store, now))
+    .route('/runs', runRoutes(store, runner))
+    .route('/runs', runAgentRoutes(store, now))
+    .route('/agent', agentRoutes(store, runner))
+    .route('/queues', queueRoutes(store, now))
+    .route('/', complianceRoutes(store, now));
+
+  const app = router();
+  app.onError(onError);
+  // The CSV upload has its own, larger limit, as has a national register's copy; every other body is JSON.
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method === 'PUT' && c.req.path.endsWith('/csv')) return next();
+    if (c.req.method === 'PUT' && c.req.path.startsWith('/api/registries/')) return bodyLimit({ maxSize: maxRegistryBytes })(c, next);
+    return bodyLimit({ maxSize: maxJsonBytes })(c, next);
+  });
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  const routes = app.route('/api', api);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', description: 'An API token; the first admin token is printed when the server first starts' });
+  app.doc('/api/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'Journey builder API', version: '1.0.0', description: 'Journeys, versions, contact lists, runs and their events. See docs/api.md.' },
+  });
+  app.get('/metrics', async (c) => {
+    c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    return c.body(await prometheusText(store, { webSocketClients: hub?.clientCount ?? 0, webSocketMessages: hub?.stats.messagesSent ?? 0 }));
+  });
+  app.route('/t', trackedLinkRoutes(store, runner));
+  app.all('/api/*', (c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}; the routes are listed at /api/openapi.json`), 404));
+
+  if (editorDir && existsSync(join(editorDir, 'index.html'))) {
+    const index = readFileSync(join(editorDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: editorDir }));
+    // The editor routes in the browser (/agent, /runs/...): any other page gets the app.
+    app.get('*', (c) => c.html(index));
+  } else {
+    app.get('/', (c) =>
+      c.text('The editor is not built: run `npm run build` (npm start does it), then reload. The API answers under /api.', 503),
+    );
+  }
+  return { app, routes };
+}
+
+export type AppRoutes = ReturnType<typeof createApp>['routes'];

@@ -1,0 +1,42 @@
+// `journey serve` and `journey start`: the server with the runtime and the editor, until Ctrl+C.
+import { parseArgs } from 'node:util';
+import { startServer } from '../../serve.ts';
+import { UsageError, type Io } from '../io.ts';
+
+export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [--examples] [--editor DIR]
+  Starts the server, the runtime and the editor in one process. --port defaults to PORT, else 3000;
+  --database to DATABASE_URL, else the embedded SQLite file ./data/journeys.db (postgres://... for PostgreSQL).
+  --examples loads the example journeys and contact lists into an empty store. On first start it prints an
+  admin sign-in link.`;
+
+export const startHelp = `journey start
+  What npm start runs: journey serve --examples on the embedded SQLite file, then open the printed link.`;
+
+export async function serveCommand(args: string[], io: Io, defaults: { examples?: boolean } = {}): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, database: { type: 'string' }, examples: { type: 'boolean' }, editor: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  const server = await startServer({
+    ...(port !== undefined && { port }),
+    ...(values.host && { host: values.host }),
+    ...(values.database && { databaseUrl: values.database }),
+    ...(values.editor && { editorDir: values.editor }),
+    loadExamples: values.examples ?? defaults.examples ?? false,
+  });
+  io.out('Press Ctrl+C to stop.\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out('Stopping: runs keep their place and go on at the next start.\n');
+  await server.close();
+  return 0;
+}
+
+export const startCommand = (args: string[], io: Io) => serveCommand(args, io, { examples: true });

@@ -1,0 +1,33 @@
+// `journey token create`: a token made straight in the store, which is how an admin who lost theirs gets back in.
+import { parseArgs } from 'node:util';
+import { openStore } from '../../../runtime/store/dialect.ts';
+import { migrate } from '../../../runtime/store/migrate.ts';
+import { createToken, tokenRoles } from '../../../runtime/store/repositories/tokens.ts';
+import type { TokenRole } from '../../../runtime/store/schema.ts';
+import { UsageError, type Io } from '../io.ts';
+
+export const tokenHelp = `journey token create --name N --role R [--database URL]
+  Makes an API token in the store and prints it (it is shown this once; the store keeps only its hash). Roles:
+  ${tokenRoles.join(', ')}. Run it where the server's database is to recover admin access. --database defaults
+  to DATABASE_URL, else ./data/journeys.db.`;
+
+export async function tokenCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError(sub ? `unknown subcommand "${sub}"; the only one is "create"` : 'journey token needs a subcommand: create');
+  const { values, positionals } = parseArgs({ args: rest, options: { name: { type: 'string' }, role: { type: 'string' }, database: { type: 'string' } }, allowPositionals: true });
+  if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
+  const name = values.name?.trim();
+  if (!name) throw new UsageError('--name is needed: who or what the token is for, e.g. --name ci');
+  if (name.length > 100) throw new UsageError('--name is at most 100 characters');
+  if (!(tokenRoles as readonly string[]).includes(values.role ?? '')) throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}${values.role ? `, not "${values.role}"` : ''}`);
+  const store = openStore(values.database);
+  try {
+    await migrate(store);
+    const made = await createToken(store.db, { name, role: values.role as TokenRole, now: Date.now() });
+    io.out(`${made.token}\n`);
+    io.err(`Made the ${made.role} token "${made.name}" (id ${made.id}) in ${store.location}; it is shown only this once.\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,36 @@
+// First start: the example journeys as drafts and published version 1, and their contact lists, ready to run.
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatJourney } from '../schemas/format.ts';
+import { loadJourney } from '../schemas/parse.ts';
+import { importContactsCsv } from '../runtime/contacts/import-csv.ts';
+import type { Store } from '../runtime/store/dialect.ts';
+import { ensureContactList, publishJourney } from '../runtime/store/repositories/journeys.ts';
+
+/** Loads every `examples/*.journey.json` (with its `.contacts.csv`) when the store has no journeys; returns their ids. */
+export async function loadExamples(store: Store, dir: string, now: number): Promise<string[]> {
+  const db = store.db;
+  const any = await db.selectFrom('journeys').select('id').limit(1).executeTakeFirst();
+  if (any) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.journey.json')).sort();
+  const loaded: string[] = [];
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8');
+    const { journey, problems } = loadJourney(text);
+    if (!journey) throw new Error(`The example ${file} does not validate: ${problems[0]?.message ?? ''}`);
+    const start = Object.values(journey.nodes).find((n) => n.type === 'start');
+    const list = start?.type === 'start' && 'list' in start.config.audience ? start.config.audience.list : undefined;
+    if (list) {
+      await ensureContactList(db, list, journey.name, now);
+      const csv = join(dir, file.replace(/\.journey\.json$/, '.contacts.csv'));
+      await importContactsCsv(db, createReadStream(csv), { listId: list, now });
+    }
+    // The file as written, not the parsed journey, which carries derived fields (each step's id) the file does not.
+    const document: unknown = JSON.parse(text);
+    await publishJourney(db, document, { author: 'examples', message: 'The example as shipped', now });
+    await db.updateTable('journeys').set({ draft: formatJourney(document) }).where('id', '=', journey.id).execute();
+    loaded.push(journey.id);
+  }
+  return loaded;
+}

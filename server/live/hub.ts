@@ -1,0 +1,210 @@
+// Live monitoring over WebSocket: a snapshot on subscribe, then per-client deltas at most ten a second.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { runMetrics, type RunMetrics, type StepMetrics } from '../../runtime/metrics.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import type { RunStatus } from '../../runtime/store/schema.ts';
+import { allows, authenticate, tokenOf } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
+
+/** The fastest a client is sent anything: ten messages a second, however fast the run moves. */
+export const minIntervalMs = 100;
+/** A frame larger than this is not a subscription; it is refused unread. */
+const maxFrameBytes = 64 * 1024;
+const maxSubscriptionsPerClient = 50;
+
+export interface RunState {
+  status: RunStatus;
+  metrics: RunMetrics;
+  dialer: Record<string, unknown>;
+}
+
+export type ServerMessage =
+  | { type: 'snapshot'; runId: string; status: RunStatus; metrics: RunMetrics; dialer: Record<string, unknown>; at: string }
+  | {
+      type: 'delta';
+      runId: string;
+      status?: RunStatus;
+      steps?: Record<string, StepMetrics>;
+      outcomes?: Record<string, number>;
+      active?: number;
+      audience?: number;
+      dialer?: Record<string, unknown>;
+      at: string;
+    }
+  | { type: 'error'; message: string }
+  | { type: 'subscribed' | 'unsubscribed'; runId: string };
+
+interface Client {
+  socket: WebSocket;
+  /** What this client was last sent per run: its deltas are computed against it. */
+  seen: Map<string, RunState>;
+  lastSentAt: Map<string, number>;
+}
+
+/** The parts of `after` that differ from `before`: whole StepMetrics for each changed step. */
+export function delta(before: RunState, after: RunState): Omit<Extract<ServerMessage, { type: 'delta' }>, 'type' | 'runId' | 'at'> | undefined {
+  const out: Omit<Extract<ServerMessage, { type: 'delta' }>, 'type' | 'runId' | 'at'> = {};
+  if (before.status !== after.status) out.status = after.status;
+  if (before.metrics.active !== after.metrics.active) out.active = after.metrics.active;
+  if (before.metrics.audience !== after.metrics.audience) out.audience = after.metrics.audience;
+  const steps: Record<string, StepMetrics> = {};
+  for (const [id, step] of Object.entries(after.metrics.steps)) {
+    if (JSON.stringify(step) !== JSON.stringify(before.metrics.steps[id])) steps[id] = step;
+  }
+  if (Object.keys(steps).length) out.steps = steps;
+  if (JSON.stringify(before.metrics.outcomes) !== JSON.stringify(after.metrics.outcomes)) out.outcomes = after.metrics.outcomes;
+  if (JSON.stringify(before.dialer) !== JSON.stringify(after.dialer)) out.dialer = after.dialer;
+  return Object.keys(out).length ? out : undefined;
+}
+
+export class LiveHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+  private readonly clients = new Set<Client>();
+  /** Runs with at least one subscriber, and their latest state read from the counters. */
+  private readonly watched = new Map<string, RunState>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+  readonly stats = { messagesSent: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number,
+  ) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Takes over an HTTP upgrade to /ws once the token is checked; a bad token gets a plain 401 and no socket. */
+  async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const caller = await authenticate(this.store.db, tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`), this.now());
+      if (!allows(caller.role, 'viewer')) throw new ApiError(403, 'forbidden', 'Watching runs needs the viewer role or above');
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 500;
+      const message = error instanceof ApiError ? error.message : 'The server could not check the token';
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+  }
+
+  private accept(socket: WebSocket): void {
+    const client: Client = { socket, seen: new Map(), lastSentAt: new Map() };
+    this.clients.add(client);
+    socket.on('message', (data, isBinary) => {
+      this.receive(client, isBinary ? undefined : data.toString()).catch((error: unknown) => this.send(client, { type: 'error', message: `The server could not do that: ${(error as Error).message}` }));
+    });
+    socket.on('close', () => this.drop(client));
+    socket.on('error', () => this.drop(client));
+    this.ensureTimer();
+  }
+
+  private drop(client: Client): void {
+    this.clients.delete(client);
+    for (const runId of client.seen.keys()) this.release(runId);
+  }
+
+  private async receive(client: Client, text: string | undefined): Promise<void> {
+    let message: unknown;
+    try {
+      message = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      return this.send(client, { type: 'error', message: 'Messages are JSON, e.g. {"type":"subscribe","runId":"..."}' });
+    }
+    const m = message as { type?: unknown; runId?: unknown } | undefined;
+    if (!m || typeof m !== 'object' || (m.type !== 'subscribe' && m.type !== 'unsubscribe') || typeof m.runId !== 'string' || !m.runId) {
+      return this.send(client, { type: 'error', message: 'Send {"type":"subscribe","runId":"<run id>"} or {"type":"unsubscribe","runId":"<run id>"}' });
+    }
+    const runId = m.runId;
+    if (m.type === 'unsubscribe') {
+      if (client.seen.delete(runId)) this.release(runId);
+      client.lastSentAt.delete(runId);
+      return this.send(client, { type: 'unsubscribed', runId });
+    }
+    if (!client.seen.has(runId) && client.seen.size >= maxSubscriptionsPerClient) {
+      return this.send(client, { type: 'error', message: `A connection can watch at most ${maxSubscriptionsPerClient} runs at once` });
+    }
+    const state = await this.read(runId);
+    if (!state) return this.send(client, { type: 'error', message: `There is no run "${runId}"` });
+    if (!client.seen.has(runId)) this.watched.set(runId, state);
+    client.seen.set(runId, state);
+    client.lastSentAt.set(runId, Date.now());
+    this.send(client, { type: 'snapshot', runId, status: state.status, metrics: state.metrics, dialer: state.dialer, at: new Date().toISOString() });
+  }
+
+  private release(runId: string): void {
+    for (const c of this.clients) if (c.seen.has(runId)) return;
+    this.watched.delete(runId);
+  }
+
+  /** One read of the counters per watched run, whatever the number of clients: monitoring never queries events. */
+  private async read(runId: string): Promise<RunState | undefined> {
+    const run = await this.store.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+    if (!run) return undefined;
+    const dialerRows = await this.store.db.selectFrom('dialer_state').select(['node_id', 'state']).where('run_id', '=', runId).execute();
+    const dialer: Record<string, unknown> = {};
+    for (const row of dialerRows) dialer[row.node_id || 'agents'] = JSON.parse(row.state) as unknown;
+    return { status: run.status, metrics: await runMetrics(this.store.db, runId), dialer };
+  }
+
+  private ensureTimer(): void {
+    this.timer ??= setInterval(() => void this.poll(), minIntervalMs);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      if (!this.clients.size) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+        return;
+      }
+      for (const runId of [...this.watched.keys()]) {
+        const state = await this.read(runId);
+        if (!state) continue;
+        this.watched.set(runId, state);
+        const at = Date.now();
+        // Clients that were last sent the same state (most of them: each poll hands every client one state object)
+        // get the same delta: it is worked out and serialised once per poll, not once per client.
+        const frames = new Map<RunState, string | undefined>();
+        for (const client of this.clients) {
+          const seen = client.seen.get(runId);
+          if (!seen || at - (client.lastSentAt.get(runId) ?? 0) < minIntervalMs) continue;
+          if (!frames.has(seen)) {
+            const change = delta(seen, state);
+            frames.set(seen, change && JSON.stringify({ type: 'delta', runId, ...change, at: new Date(at).toISOString() } satisfies ServerMessage));
+          }
+          const frame = frames.get(seen);
+          if (!frame) continue;
+          client.seen.set(runId, state);
+          client.lastSentAt.set(runId, at);
+          this.sendFrame(client, frame);
+        }
+      }
+    } catch (error) {
+      console.error('live monitoring:', error);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private send(client: Client, message: ServerMessage): void {
+    this.sendFrame(client, JSON.stringify(message));
+  }
+
+  private sendFrame(client: Client, frame: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    client.socket.send(frame);
+    this.stats.messagesSent++;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const c of this.clients) c.socket.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,46 @@
+// GET /metrics in the Prometheus text format, read from the runs table and the running counters, never from events.
+import type { Store } from '../runtime/store/dialect.ts';
+
+export interface ProcessGauges {
+  webSocketClients: number;
+  webSocketMessages: number;
+}
+
+const dialerPorts = ['connected', 'machine', 'no-answer', 'abandoned'];
+
+export async function prometheusText(store: Store, gauges: ProcessGauges): Promise<string> {
+  const db = store.db;
+  const runs = await db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const global = await db
+    .selectFrom('counters')
+    .select(['metric', (eb) => eb.fn.sum<number>('count').as('n')])
+    .where((eb) => eb.or([eb('metric', '=', 'entered'), eb('metric', 'like', 'sent:%'), eb('metric', 'in', dialerPorts.map((p) => `port:${p}`))]))
+    .groupBy('metric')
+    .execute();
+  const total = (metric: string) => Number(global.find((g) => g.metric === metric)?.n ?? 0);
+  const liveAnswers = total('port:connected') + total('port:abandoned');
+  const lines = [
+    '# HELP journey_runs Runs by status.',
+    '# TYPE journey_runs gauge',
+    ...['scheduled', 'running', 'paused', 'stopped', 'completed'].map((s) => `journey_runs{status="${s}"} ${Number(runs.find((r) => r.status === s)?.n ?? 0)}`),
+    '# HELP journey_contact_steps_total Steps entered by contacts, all runs.',
+    '# TYPE journey_contact_steps_total counter',
+    `journey_contact_steps_total ${total('entered')}`,
+    '# HELP journey_sends_total Messages accepted by providers, per channel.',
+    '# TYPE journey_sends_total counter',
+    ...['sms', 'email', 'webhook'].map((c) => `journey_sends_total{channel="${c}"} ${total(`sent:${c}`)}`),
+    '# HELP journey_calls_total Calls finished by dialer steps, per result.',
+    '# TYPE journey_calls_total counter',
+    ...dialerPorts.map((p) => `journey_calls_total{result="${p}"} ${total(`port:${p}`)}`),
+    '# HELP journey_calls_abandon_ratio Abandoned calls over live answers, all runs.',
+    '# TYPE journey_calls_abandon_ratio gauge',
+    `journey_calls_abandon_ratio ${liveAnswers ? total('port:abandoned') / liveAnswers : 0}`,
+    '# HELP journey_websocket_clients Connected live-monitoring clients.',
+    '# TYPE journey_websocket_clients gauge',
+    `journey_websocket_clients ${gauges.webSocketClients}`,
+    '# HELP journey_websocket_messages_total Messages sent to live-monitoring clients.',
+    '# TYPE journey_websocket_messages_total counter',
+    `journey_websocket_messages_total ${gauges.webSocketMessages}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}

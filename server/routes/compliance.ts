@@ -1,0 +1,156 @@
+// Compliance from the API: the question a gate asks ("may this number be reached now?") and the do-not-contact list.
+import { createRoute, z } from '@hono/zod-openapi';
+import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
+import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../runtime/compliance/check.ts';
+import { addDoNotContact, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import { requireRole } from '../http/auth.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { errors, json, router, security } from '../http/openapi.ts';
+
+const channels = ['voice', 'sms', 'email'] as const;
+const CheckResult = z.custom<ComplianceCheckResult>().openapi('ComplianceCheck', { type: 'object' });
+const Entry = z.custom<Omit<DoNotContactEntry, 'addedAt'> & { addedAt: string }>().openapi('DoNotContactEntry', { type: 'object' });
+const Registry = z.custom<{ profile: string; downloadedAt: string; importedAt: string; entries: number; source: string }>().openapi('Registry', { type: 'object' });
+const view = (e: DoNotContactEntry) => ({ ...e, addedAt: new Date(e.addedAt).toISOString() });
+
+export function complianceRoutes(store: Store, now: () => number) {
+  const viewer = requireRole(store.db, 'viewer', now);
+  const operator = requireRole(store.db, 'operator', now);
+  return router()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/compliance/check',
+        middleware: [viewer],
+        security,
+        summary: 'May this contact be reached on this channel at this moment, and if not, why and from when',
+        request: {
+          query: z.object({
+            profile: z.enum(complianceProfileIds),
+            channel: z.enum(channels),
+            phone: z.string().optional(),
+            email: z.string().optional(),
+            state: z.string().optional(),
+            postalCode: z.string().optional(),
+            timezone: z.string().optional(),
+            at: z.string().optional(),
+          }),
+        },
+        responses: { 200: json(CheckResult, 'The answer, with every rule that stands in the way'), 400: errors[400], 401: errors[401], 403: errors[403] },
+      }),
+      (c) => {
+        const q = c.req.valid('query');
+        try {
+          const result = checkCompliance({
+            profile: q.profile,
+            channel: q.channel,
+            at: q.at ?? now(),
+            ...(q.phone && { phone: q.phone }),
+            ...(q.email && { email: q.email }),
+            ...(q.state && { state: q.state }),
+            ...(q.postalCode && { postalCode: q.postalCode }),
+            ...(q.timezone && { timezone: q.timezone }),
+          });
+          return c.json(result, 200);
+        } catch (error) {
+          if (error instanceof ComplianceInputError) throw new ApiError(400, 'bad_request', error.message);
+          throw error;
+        }
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/do-not-contact',
+        middleware: [viewer],
+        security,
+        summary: 'The internal do-not-contact list, newest first',
+        request: { query: z.object({ channel: z.enum(channels).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }) },
+        responses: { 200: json(z.object({ entries: z.array(Entry) }), 'The entries'), 400: errors[400], 401: errors[401], 403: errors[403] },
+      }),
+      async (c) => {
+        const q = c.req.valid('query');
+        return c.json({ entries: (await listDoNotContact(store.db, { limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }) })).map(view) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/do-not-contact',
+        middleware: [operator],
+        security,
+        summary: 'Put a phone number or an email address on the do-not-contact list for a channel',
+        request: { body: { content: { 'application/json': { schema: z.object({ channel: z.enum(channels), value: z.string().min(1), reason: z.string().trim().min(1).max(500).optional() }).strict() } }, required: true } },
+        responses: { 201: json(Entry, 'The entry'), 400: errors[400], 401: errors[401], 403: errors[403] },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        // Checked here rather than by catching what the store throws, so that a failing database is a 500, not a 400.
+        if (!normaliseAddress(body.channel, body.value)) {
+          const message = `"${body.value}" is not ${body.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`;
+          throw new ApiError(400, 'bad_request', message, { issues: [{ path: '/value', message }] });
+        }
+        const entry = await addDoNotContact(store.db, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${c.get('caller').name}`, now: now() });
+        return c.json(view(entry), 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/do-not-contact/{channel}/{value}',
+        middleware: [operator],
+        security,
+        summary: 'Take an address off the do-not-contact list',
+        request: { params: z.object({ channel: z.enum(channels).openapi({ param: { name: 'channel', in: 'path' } }), value: z.string().min(1).openapi({ param: { name: 'value', in: 'path' } }) }) },
+        responses: { 204: { description: 'Removed' }, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { channel, value } = c.req.valid('param');
+        if (!(await removeDoNotContact(store.db, channel, value))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/registries',
+        middleware: [viewer],
+        security,
+        summary: 'The national do-not-call registers imported, with the date each copy was downloaded',
+        responses: { 200: json(z.object({ registries: z.array(Registry) }), 'The latest copy of each register'), 401: errors[401], 403: errors[403] },
+      }),
+      async (c) => {
+        const rows = await registryStatus(store.db);
+        return c.json({ registries: rows.map((r) => ({ ...r, downloadedAt: new Date(r.downloadedAt).toISOString(), importedAt: new Date(r.importedAt).toISOString() })) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/registries/{profile}',
+        middleware: [operator],
+        security,
+        summary: "Replace a profile's national register with a downloaded copy (one number per line, or a CSV whose first column is the number)",
+        request: {
+          params: z.object({ profile: z.enum(complianceProfileIds).openapi({ param: { name: 'profile', in: 'path' } }) }),
+          query: z.object({ downloadedAt: z.iso.datetime({ offset: true }), source: z.string().trim().min(1).max(200).default('upload') }),
+          body: { content: { 'text/plain': { schema: z.string() }, 'text/csv': { schema: z.string() } }, required: true },
+        },
+        responses: { 200: json(z.object({ profile: z.string(), entries: z.number(), downloadedAt: z.string(), skipped: z.array(z.object({ line: z.number(), text: z.string() })) }), 'The import'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
+      }),
+      async (c) => {
+        const { profile } = c.req.valid('param');
+        const { downloadedAt, source } = c.req.valid('query');
+        const text = await c.req.text();
+        try {
+          // One transaction: a failed import leaves the previous copy in force, never an empty register.
+          const report = await store.db.transaction().execute((tx) => importRegistry(tx, { profile, text, downloadedAt: Date.parse(downloadedAt), source, now: now() }));
+          return c.json({ ...report, downloadedAt: new Date(report.downloadedAt).toISOString() }, 200);
+        } catch (error) {
+          if (error instanceof Error && /download date/.test(error.message)) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: '/downloadedAt', message: error.message }] });
+          throw error;
+        }
+      },
+    );
+}

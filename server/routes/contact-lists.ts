@@ -1,0 +1,193 @@
+// Contact lists: made by name, filled by a streamed CSV upload (a million rows never held in memory) or one by one.
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { CountryCode } from 'libphonenumber-js';
+import { getCountries } from 'libphonenumber-js';
+import { ImportError, importContactsCsv, type ContactField, type ImportReport } from '../../runtime/contacts/import-csv.ts';
+import { ContactFieldError, upsertContact } from '../../runtime/contacts/upsert-contact.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import { ensureContactList } from '../../runtime/store/repositories/journeys.ts';
+import { toContactView } from '../../runtime/engine/interpreter.ts';
+import type { ContactListView, ContactView } from '../api-types.ts';
+import { requireRole } from '../http/auth.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { errors, json, router, security } from '../http/openapi.ts';
+
+/** A CSV of a million contacts is some 100 MB; this leaves room and still refuses a runaway upload. */
+export const maxCsvBytes = 1024 * 1024 * 1024;
+
+const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
+const countries = new Set<string>(getCountries());
+
+const ListView = z.custom<ContactListView>().openapi('ContactList', { type: 'object' });
+const Report = z.custom<ImportReport>().openapi('ImportReport', { type: 'object' });
+const ContactSchema = z.custom<ContactView>().openapi('Contact', { type: 'object' });
+const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and dashes, starting with a letter or digit, e.g. "overdue-accounts"');
+const Region = z
+  .string()
+  .refine((r) => countries.has(r.toUpperCase()), 'Use a two-letter country code such as US, GB, AU or NZ')
+  .transform((r) => r.toUpperCase() as CountryCode);
+const ContactInput = z
+  .object({
+    externalId: z.string().optional(),
+    phone: z.string().optional(),
+    email: z.string().optional(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+    timezone: z.string().optional(),
+    state: z.string().optional(),
+    postalCode: z.string().optional(),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+    consent: z.record(z.string(), z.boolean()).optional(),
+  })
+  .strict()
+  .openapi('ContactInput');
+
+
+export function contactListRoutes(store: Store, now: () => number) {
+  const db = store.db;
+  const viewer = requireRole(db, 'viewer', now);
+  const editor = requireRole(db, 'editor', now);
+
+  async function listView(id: string): Promise<ContactListView> {
+    const row = await db.selectFrom('contact_lists').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`The contact list "${id}"`);
+    const { n } = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
+    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString() };
+  }
+
+  const app = router()
+    .openapi(
+      createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'List contact lists', responses: { 200: json(z.object({ lists: z.array(ListView) }), 'The lists'), 401: errors[401], 403: errors[403] } }),
+      async (c) => {
+        const rows = await db
+          .selectFrom('contact_lists')
+          .leftJoin('contacts', 'contacts.list_id', 'contact_lists.id')
+          .select(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', (eb) => eb.fn.count<number>('contacts.id').as('n')])
+          .groupBy(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at'])
+          .orderBy('contact_lists.name')
+          .execute();
+        return c.json({ lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString() })) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        middleware: [editor],
+        security,
+        summary: 'Create a contact list',
+        request: { body: { content: { 'application/json': { schema: z.object({ id: slug, name: z.string().trim().min(1).max(200) }) } }, required: true } },
+        responses: { 201: json(ListView, 'The new list'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] },
+      }),
+      async (c) => {
+        const { id, name } = c.req.valid('json');
+        const exists = await db.selectFrom('contact_lists').select('id').where('id', '=', id).executeTakeFirst();
+        if (exists) throw new ApiError(409, 'conflict', `A contact list with the id "${id}" already exists`);
+        await ensureContactList(db, id, name, now());
+        return c.json(await listView(id), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a contact list', request: { params: IdParam }, responses: { 200: json(ListView, 'The list'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      async (c) => c.json(await listView(c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/contacts',
+        middleware: [viewer],
+        security,
+        summary: 'Page through the contacts of a list',
+        request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), after: z.string().optional() }) },
+        responses: { 200: json(z.object({ contacts: z.array(ContactSchema) }), 'A page of contacts, in id order'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { limit, after } = c.req.valid('query');
+        await listView(id);
+        let query = db.selectFrom('contacts').selectAll().where('list_id', '=', id).orderBy('id').limit(limit);
+        if (after) query = query.where('id', '>', after);
+        return c.json({ contacts: (await query.execute()).map(toContactView) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/contacts',
+        middleware: [editor],
+        security,
+        summary: 'Add a contact, or update the one with the same external id (else phone, else email)',
+        request: { params: IdParam, query: z.object({ region: Region.optional() }), body: { content: { 'application/json': { schema: ContactInput } }, required: true } },
+        responses: { 200: json(ContactSchema, 'The merged contact'), 201: json(ContactSchema, 'The new contact'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        await listView(id);
+        const { region } = c.req.valid('query');
+        try {
+          const written = await upsertContact(db, id, c.req.valid('json'), { ...(region && { defaultRegion: region }), now: now() });
+          const row = await db.selectFrom('contacts').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow();
+          return written.created ? c.json(toContactView(row), 201) : c.json(toContactView(row), 200);
+        } catch (error) {
+          if (error instanceof ContactFieldError) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: `/${error.field}`, message: error.message }] });
+          throw error;
+        }
+      },
+    );
+
+  // The CSV upload streams its body into the importer, which an OpenAPI-validated body would read whole first; it is
+  // described by hand below.
+  app.put('/:id/csv', editor, bodyLimit({ maxSize: maxCsvBytes }), async (c) => {
+    const id = c.req.param('id');
+    const idCheck = slug.safeParse(id);
+    if (!idCheck.success) throw new ApiError(400, 'bad_request', `"${id}" cannot be a list id: ${idCheck.error.issues[0]?.message ?? ''}`, { issues: [{ path: '/id', message: idCheck.error.issues[0]?.message ?? 'not a slug' }] });
+    const query = new URL(c.req.url).searchParams;
+    const columns: Partial<Record<ContactField, string>> = {};
+    for (const [key, value] of query) {
+      if (!key.startsWith('column.')) continue;
+      const field = key.slice(7) as ContactField;
+      if (!fields.includes(field)) throw new ApiError(400, 'bad_request', `"${key}" maps no known field; use column.<field> with one of ${fields.join(', ')}`, { issues: [{ path: `/${key}`, message: 'unknown field' }] });
+      columns[field] = value;
+    }
+    const regionText = query.get('region');
+    const region = regionText === null ? undefined : Region.safeParse(regionText);
+    if (region && !region.success) throw new ApiError(400, 'bad_request', `"${regionText}" is not a country: use a two-letter code such as US, GB, AU or NZ`, { issues: [{ path: '/region', message: 'unknown country' }] });
+    const body = c.req.raw.body;
+    if (!body) throw new ApiError(400, 'bad_request', 'Send the CSV file as the body of the request');
+    const existed = await db.selectFrom('contact_lists').select('id').where('id', '=', id).executeTakeFirst();
+    await ensureContactList(db, id, query.get('name') ?? id, now());
+    try {
+      const report = await importContactsCsv(db, Readable.fromWeb(body as NodeReadableStream<Uint8Array>), {
+        listId: id,
+        columns,
+        ...(region?.success && { defaultRegion: region.data }),
+        now: now(),
+      });
+      return c.json({ report, list: await listView(id) }, 200);
+    } catch (error) {
+      // A file refused before any row landed leaves no empty list behind.
+      if (!existed && !(await db.selectFrom('contacts').select('id').where('list_id', '=', id).limit(1).executeTakeFirst())) {
+        await db.deleteFrom('contact_lists').where('id', '=', id).execute();
+      }
+      if (error instanceof ImportError) throw new ApiError(400, 'bad_csv', error.message, { ...(error.line !== undefined && { line: error.line }) });
+      throw error;
+    }
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'put',
+    path: '/{id}/csv',
+    summary: 'Upload contacts as CSV (streamed; bad rows skipped and reported with their line, good rows kept)',
+    security,
+    request: {
+      params: IdParam,
+      query: z.object({ region: z.string().optional(), name: z.string().optional(), 'column.phone': z.string().optional(), 'column.email': z.string().optional(), 'column.externalId': z.string().optional() }),
+      body: { content: { 'text/csv': { schema: z.string() } }, required: true },
+    },
+    responses: { 200: json(z.object({ report: Report, list: ListView }), 'The import report'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
+  });
+  return app;
+}

@@ -1,0 +1,195 @@
+// Journeys: drafts (validated, stored canonical), immutable published versions, and the diff between any two.
+import { createRoute, z } from '@hono/zod-openapi';
+import { diffJourneys, renderDiff } from '../../schemas/diff.ts';
+import { formatJourney } from '../../schemas/format.ts';
+import { hasErrors } from '../../schemas/problems.ts';
+import { validateJourney } from '../../schemas/validate.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
+import type { JourneyDiff, JourneyDraft, JourneySummary, Version, VersionWithContent } from '../api-types.ts';
+import { requireRole } from '../http/auth.ts';
+import { ApiError, notFound } from '../http/errors.ts';
+import { errors, json, router, security } from '../http/openapi.ts';
+
+const JourneyDocument = z.record(z.string(), z.unknown()).openapi('JourneyDocument', {
+  description: 'A journey file (see schemas/journey.schema.json)',
+});
+const Draft = z.custom<JourneyDraft>().openapi('JourneyDraft', { type: 'object' });
+const Summary = z.custom<JourneySummary>().openapi('JourneySummary', { type: 'object' });
+const VersionSchema = z.custom<Version>().openapi('Version', { type: 'object' });
+const VersionContent = z.custom<VersionWithContent>().openapi('VersionWithContent', { type: 'object' });
+const Diff = z.custom<{ diff: JourneyDiff; text: string }>().openapi('JourneyDiff', { type: 'object' });
+const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** Validates a document for storing; errors refuse it with 422 and the validator's list, warnings travel with it. */
+function checked(document: unknown) {
+  const { journey, problems } = validateJourney(document);
+  if (!journey || hasErrors(problems)) {
+    const errorsOnly = problems.filter((p) => p.severity === 'error');
+    throw new ApiError(422, 'invalid_journey', `The journey has ${errorsOnly.length} error${errorsOnly.length === 1 ? '' : 's'}: ${errorsOnly[0]?.message ?? ''}`, { problems });
+  }
+  return { journey, problems, text: formatJourney(document) };
+}
+
+export function journeyRoutes(store: Store, now: () => number) {
+  const db = store.db;
+  const viewer = requireRole(db, 'viewer', now);
+  const editor = requireRole(db, 'editor', now);
+
+  async function latestVersion(id: string): Promise<number | null> {
+    const row = await db.selectFrom('journey_versions').select((eb) => eb.fn.max('version').as('v')).where('journey_id', '=', id).executeTakeFirst();
+    return row?.v === null || row?.v === undefined ? null : Number(row.v);
+  }
+
+  async function draftOf(id: string): Promise<JourneyDraft> {
+    const row = await db.selectFrom('journeys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`The journey "${id}"`);
+    const journey = JSON.parse(row.draft) as Record<string, unknown>;
+    return {
+      id: row.id,
+      name: row.name,
+      updatedAt: new Date(Number(row.updated_at)).toISOString(),
+      latestVersion: await latestVersion(id),
+      journey,
+      text: row.draft,
+      problems: validateJourney(journey).problems,
+    };
+  }
+
+  const versionView = (row: { journey_id: string; version: number; content_hash: string; author: string; message: string; published_at: number }): Version => ({
+    journeyId: row.journey_id,
+    version: Number(row.version),
+    contentHash: row.content_hash,
+    author: row.author,
+    message: row.message,
+    publishedAt: new Date(Number(row.published_at)).toISOString(),
+  });
+
+  async function contentOf(id: string, version: string): Promise<unknown> {
+    if (version === 'draft') return (await draftOf(id)).journey;
+    const n = Number(version);
+    if (!Number.isInteger(n) || n < 1) throw new ApiError(400, 'bad_request', `"${version}" is not a version: use a number from 1, or "draft"`);
+    const row = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', id).where('version', '=', n).executeTakeFirst();
+    if (!row) throw notFound(`Version ${n} of the journey "${id}"`);
+    return JSON.parse(row.content);
+  }
+
+  return router()
+    .openapi(
+      createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'List journeys', responses: { 200: json(z.object({ journeys: z.array(Summary) }), 'The journeys'), 401: errors[401], 403: errors[403] } }),
+      async (c) => {
+        const rows = await db.selectFrom('journeys').select(['id', 'name', 'updated_at']).orderBy('name').orderBy('id').execute();
+        const journeys = await Promise.all(rows.map(async (r) => ({ id: r.id, name: r.name, updatedAt: new Date(Number(r.updated_at)).toISOString(), latestVersion: await latestVersion(r.id) })));
+        return c.json({ journeys }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        middleware: [editor],
+        security,
+        summary: 'Create a journey draft',
+        request: { body: { content: { 'application/json': { schema: JourneyDocument } }, required: true } },
+        responses: { 201: json(Draft, 'The stored draft'), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409], 422: errors[422] },
+      }),
+      async (c) => {
+        const { journey, text } = checked(c.req.valid('json'));
+        const taken = () => new ApiError(409, 'conflict', `A journey with the id "${journey.id}" already exists; save to it with PUT /api/journeys/${journey.id}, or choose another id`);
+        const exists = await db.selectFrom('journeys').select('id').where('id', '=', journey.id).executeTakeFirst();
+        if (exists) throw taken();
+        // Two creates of one id at once: the second meets the primary key, and is told the same as above.
+        const inserted = await db.insertInto('journeys').values({ id: journey.id, name: journey.name, draft: text, updated_at: now() }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw taken();
+        return c.json(await draftOf(journey.id), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a journey draft', request: { params: IdParam }, responses: { 200: json(Draft, 'The draft'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      async (c) => c.json(await draftOf(c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/{id}',
+        middleware: [editor],
+        security,
+        summary: 'Save a journey draft',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: JourneyDocument } }, required: true } },
+        responses: { 200: json(Draft, 'The stored draft'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        if (body.id !== undefined && body.id !== id) {
+          throw new ApiError(400, 'bad_request', `The file's id is "${String(body.id)}" but it was sent to the journey "${id}"; ids do not change once made`, { issues: [{ path: '/id', message: 'must match the journey in the URL' }] });
+        }
+        const { journey, text } = checked(body);
+        const updated = await db.updateTable('journeys').set({ name: journey.name, draft: text, updated_at: now() }).where('id', '=', id).executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) throw notFound(`The journey "${id}"`);
+        return c.json(await draftOf(id), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/versions',
+        middleware: [editor],
+        security,
+        summary: 'Publish the draft as a new immutable version',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ message: z.string().trim().min(1, 'Say what changed in a few words').max(500) }) } }, required: true } },
+        responses: { 201: json(VersionSchema, 'The new version (or the latest, when the draft equals it)'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const draft = await draftOf(id);
+        checked(draft.journey);
+        const published = await publishJourney(db, draft.journey, { author: c.get('caller').name, message: c.req.valid('json').message, now: now() });
+        const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', published.version).executeTakeFirstOrThrow();
+        return c.json(versionView(row), 201);
+      },
+    )
+    .openapi(
+      createRoute({ method: 'get', path: '/{id}/versions', middleware: [viewer], security, summary: 'List published versions, newest first', request: { params: IdParam }, responses: { 200: json(z.object({ versions: z.array(VersionSchema) }), 'The versions'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        await draftOf(id);
+        const rows = await db.selectFrom('journey_versions').select(['journey_id', 'version', 'content_hash', 'author', 'message', 'published_at']).where('journey_id', '=', id).orderBy('version', 'desc').execute();
+        return c.json({ versions: rows.map(versionView) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/versions/{version}',
+        middleware: [viewer],
+        security,
+        summary: 'Get one published version with its file',
+        request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) }) },
+        responses: { 200: json(VersionContent, 'The version'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { id, version } = c.req.valid('param');
+        const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', version).executeTakeFirst();
+        if (!row) throw notFound(`Version ${version} of the journey "${id}"`);
+        return c.json({ ...versionView(row), journey: JSON.parse(row.content) as Record<string, unknown>, text: row.content }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/diff',
+        middleware: [viewer],
+        security,
+        summary: 'What changed between two versions (or a version and the draft)',
+        request: { params: IdParam, query: z.object({ from: z.string().min(1), to: z.string().min(1).default('draft') }) },
+        responses: { 200: json(Diff, 'The semantic diff and its rendering'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const { from, to } = c.req.valid('query');
+        const diff = diffJourneys(await contentOf(id, from), await contentOf(id, to));
+        return c.json({ diff, text: renderDiff(diff) }, 200);
+      },
+    );
+}

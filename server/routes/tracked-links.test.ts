@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../runtime/clock.ts';
+import { startRun } from '../../runtime/engine/runs.ts';
+import { encodeLinkToken } from '../../runtime/nodes/links.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import { ensureContactList, publishJourney } from '../../runtime/store/repositories/journeys.ts';
+import { freshStore, testDialects } from '../../runtime/store/test-stores.ts';
+import { createApp } from '../app.ts';
+import { Runner } from '../runner.ts';
+
+const t0 = Date.parse('2026-01-05T15:00:00Z');
+const journey = {
+  schemaVersion: 1,
+  id: 'offer',
+  name: 'Offer',
+  settings: { timezone: 'America/New_York', compliance: 'US' },
+  nodes: {
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'text' } },
+    text: {
+      type: 'sms',
+      position: { x: 200, y: 0 },
+      config: { body: 'See {{ links.offer }}', trackLinks: true, links: { offer: 'https://example.com/offer?a=1' } },
+      next: { sent: 'done', failed: 'done' },
+    },
+    done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'completed' } },
+  },
+};
+
+describe.each(testDialects)('tracked links on %s', (dialect) => {
+  let store: Store;
+  let runner: Runner;
+  let app: ReturnType<typeof createApp>['app'];
+  let runId: string;
+
+  beforeEach(async () => {
+    store = await freshStore(dialect);
+    runner = new Runner({ store, clock: new VirtualClock(t0) });
+    ({ app } = createApp({ store, runner }));
+    await ensureContactList(store.db, 'people', 'People', t0);
+    await store.db
+      .insertInto('contacts')
+      .values({ id: 'c1', list_id: 'people', external_id: null, phone: '+12025550100', email: null, first_name: 'Ann', last_name: null, timezone: null, state: null, postal_code: null, attributes: '{}', consent: '{"sms":true}', created_at: t0 })
+      .execute();
+    const published = await publishJourney(store.db, journey, { author: 't', message: 't', now: t0 });
+    runId = (await startRun(store, { journeyId: 'offer', version: published.version, listId: 'people', now: t0 })).id;
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await store.close();
+  });
+
+  it('records the click for the contact and redirects to the address the published step declares', async () => {
+    const res = await app.request(`/t/${encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: 'offer' })}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://example.com/offer?a=1');
+    const inbox = await store.db.selectFrom('inbox').select(['contact_id', 'type', 'data']).where('run_id', '=', runId).execute();
+    expect(inbox.map((r) => [r.contact_id, r.type, JSON.parse(r.data)])).toEqual([['c1', 'link.clicked', { nodeId: 'text', link: 'offer' }]]);
+  });
+
+  it('answers 404 and records nothing for a token naming a link the step does not have, or no token of ours', async () => {
+    for (const token of [encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: 'elsewhere' }), encodeLinkToken({ runId: 'nope', contactId: 'c1', nodeId: 'text', link: 'offer' }), 'not-a-token']) {
+      const res = await app.request(`/t/${token}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+// GET /t/:token: the address a tracked link in an SMS or email points to. Records the click, then redirects.
+import { Hono } from 'hono';
+import { decodeLinkToken } from '../../runtime/nodes/links.ts';
+import type { Store } from '../../runtime/store/dialect.ts';
+import type { Runner } from '../runner.ts';
+
+export function trackedLinkRoutes(store: Store, runner: Runner) {
+  const db = store.db;
+  const app = new Hono();
+  app.get('/:token', async (c) => {
+    const token = decodeLinkToken(c.req.param('token'));
+    const gone = () => c.text('This link is not valid any more.', 404);
+    if (!token) return gone();
+    const run = await db.selectFrom('runs').select(['journey_id', 'version', 'simulated']).where('id', '=', token.runId).executeTakeFirst();
+    if (!run) return gone();
+    const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
+    const node = (JSON.parse(version.content) as { nodes: Record<string, { config?: { links?: Record<string, string> } }> }).nodes[token.nodeId];
+    // The target comes from the published step, never from the link itself: the address cannot be turned into an
+    // open redirect by editing the token.
+    const target = node?.config?.links?.[token.link];
+    if (!target) return gone();
+    const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
+    if (contact) {
+      await db
+        .insertInto('inbox')
+        .values({ run_id: token.runId, contact_id: token.contactId, type: 'link.clicked', due_at: await runner.timeOf(token.runId), data: JSON.stringify({ nodeId: token.nodeId, link: token.link }) })
+        .execute();
+      if (run.simulated) await runner.simulate(token.runId);
+      else runner.wake();
+    }
+    return c.redirect(target, 302);
+  });
+  return app;
+}

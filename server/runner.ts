@@ -1,0 +1,169 @@
+// Drives the runtime inside the server: live runs on the real clock, and each simulated run on its own virtual clock.
+import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/channels/simulated.ts';
+import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
+import { SimulatedDialer } from '../runtime/dialer/simulated-dialer.ts';
+import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
+import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
+import type { Store } from '../runtime/store/dialect.ts';
+
+/** How long a live loop with nothing due sleeps at most, so that work written by another process is seen. */
+const idlePollMs = 1000;
+/** A virtual jump goes this far past the next due moment, so work due close together is done in one round. */
+const simulatedResolutionMs = 1000;
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface RunnerOptions {
+  store: Store;
+  /** The real clock unless a test supplies its own. */
+  clock?: Clock;
+  /** How the simulated phone network answers; the default mix of people, machines and no answers otherwise. */
+  carrier?: CarrierProfile;
+  onError?: (error: unknown, where: string) => void;
+}
+
+export class Runner {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly live: Interpreter;
+  private readonly simulations = new Map<string, Promise<void>>();
+  /** The virtual clock of each simulated run that is playing. */
+  private readonly clocks = new Map<string, VirtualClock>();
+  private stopping = false;
+  private wakeLive: (() => void) | undefined;
+  private liveLoop: Promise<void> | undefined;
+  private readonly onError: (error: unknown, where: string) => void;
+  private readonly carrier: CarrierProfile | undefined;
+  /** Contact-steps are what the server's /metrics reports; this counts the rounds of work done, per kind of loop. */
+  readonly stats = { liveRounds: 0, simulatedRounds: 0 };
+
+  constructor(options: RunnerOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? new RealClock();
+    this.carrier = options.carrier;
+    this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
+  }
+
+  private interpreter(clock: Clock, scope: RunScope, seed: number): Interpreter {
+    const db = this.store.db;
+    return new Interpreter({
+      store: this.store,
+      clock,
+      scope,
+      // Live runs also use the simulated providers until real SMS, email and telephony providers are configured.
+      providers: { sms: new SimulatedSms(db, seed), email: new SimulatedEmail(db, seed), webhook: new SimulatedWebhook(db), voice: new SimulatedWebhook(db) },
+      dialer: new SimulatedDialer(this.carrier ? { carrier: this.carrier } : {}),
+    });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Starts the live loop and resumes every simulated run left unfinished by a previous process. */
+  async start(): Promise<void> {
+    this.liveLoop = this.runLive();
+    const unfinished = await this.store.db.selectFrom('runs').select('id').where('simulated', '=', 1).where('status', 'in', ['scheduled', 'running']).execute();
+    for (const { id } of unfinished) await this.simulate(id);
+  }
+
+  /** Tells the live loop that something changed (a run started, an event arrived) so it does not wait out its sleep. */
+  wake(): void {
+    this.wakeLive?.();
+  }
+
+  private async runLive(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const work = await this.live.tick();
+        this.stats.liveRounds++;
+        if (work > 0) {
+          await yieldToIo();
+          continue;
+        }
+        const next = await this.live.nextDueAt();
+        const wait = Math.max(0, Math.min(idlePollMs, next === undefined ? idlePollMs : next - this.clock.now()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wakeLive = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeLive = undefined;
+      } catch (error) {
+        this.onError(error, 'live runs');
+        await new Promise((resolve) => setTimeout(resolve, idlePollMs));
+      }
+    }
+  }
+
+  /**
+   * Plays a simulated run on its own virtual clock, starting at the run's start time, as fast as the machine goes.
+   * Resolves when the run is under way; `finished(runId)` resolves when it has ended.
+   */
+  async simulate(runId: string): Promise<void> {
+    if (this.simulations.has(runId)) return;
+    const run = await this.store.db.selectFrom('runs').select('seed').where('id', '=', runId).executeTakeFirstOrThrow();
+    // A run resumed after a restart, or woken by an event, goes on from where its clock stood.
+    const clock = new VirtualClock(await this.timeOf(runId));
+    const interpreter = this.interpreter(clock, { kind: 'run', runId }, Number(run.seed));
+    this.clocks.set(runId, clock);
+    const done = this.playSimulation(runId, interpreter, clock).finally(() => {
+      this.simulations.delete(runId);
+      this.clocks.delete(runId);
+    });
+    this.simulations.set(runId, done);
+  }
+
+  private async playSimulation(runId: string, interpreter: Interpreter, clock: VirtualClock): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopping) return;
+        const work = await interpreter.tick();
+        this.stats.simulatedRounds++;
+        // Other requests and the live loop get their turn between rounds.
+        await yieldToIo();
+        const run = await this.store.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+        if (!run || run.status === 'completed' || run.status === 'stopped') return;
+        if (run.status === 'paused') {
+          // A paused simulation holds its clock; resuming picks up from the same moment.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+        if (work > 0) continue;
+        const next = await interpreter.nextDueAt();
+        if (next === undefined) return;
+        clock.advanceTo(next + simulatedResolutionMs);
+      }
+    } catch (error) {
+      this.onError(error, `simulated run ${runId}`);
+    }
+  }
+
+  /**
+   * "Now" for a run: the real clock for a live run; for a simulated one its virtual clock while it plays, else the
+   * moment of its last event, where its clock stopped.
+   */
+  async timeOf(runId: string): Promise<number> {
+    const playing = this.clocks.get(runId);
+    if (playing) return playing.now();
+    const run = await this.store.db.selectFrom('runs').select(['simulated', 'start_at']).where('id', '=', runId).executeTakeFirst();
+    if (!run?.simulated) return this.clock.now();
+    const last = await this.store.db.selectFrom('events').select((eb) => eb.fn.max('time').as('t')).where('run_id', '=', runId).executeTakeFirst();
+    return Math.max(Number(run.start_at), Number(last?.t ?? 0));
+  }
+
+  /** Resolves when a simulated run's play has ended (at once when it is not playing). */
+  async finished(runId: string): Promise<void> {
+    await this.simulations.get(runId);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.liveLoop;
+    await Promise.all(this.simulations.values());
+  }
+}

@@ -1,0 +1,98 @@
+// One process: the store, the runtime, the API, live monitoring and the editor, listening on one port.
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { openStore, type Store } from '../runtime/store/dialect.ts';
+import { migrate } from '../runtime/store/migrate.ts';
+import { countTokens, createToken } from '../runtime/store/repositories/tokens.ts';
+import { createApp } from './app.ts';
+import { loadExamples } from './examples.ts';
+import { LiveHub } from './live/hub.ts';
+import { Runner } from './runner.ts';
+import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
+
+export type { CarrierProfile };
+
+export interface ServeOptions {
+  /** 0 picks a free port. Default: PORT, else 3000. */
+  port?: number;
+  host?: string;
+  /** Default: DATABASE_URL, else the embedded SQLite file ./data/journeys.db. */
+  databaseUrl?: string;
+  /** Loads the examples and their contact lists when the store has no journeys yet. */
+  loadExamples?: boolean;
+  /** The built editor; default dist/editor beside the package. */
+  editorDir?: string;
+  quiet?: boolean;
+  /** How the simulated phone network answers (tests and demos); the default mix otherwise. */
+  carrier?: CarrierProfile;
+}
+
+export interface RunningServer {
+  url: string;
+  /** The admin token made on first start (the store had no admin); undefined when the store already had one. */
+  adminToken: string | undefined;
+  /** The sign-in link printed on first start. */
+  signInUrl: string | undefined;
+  store: Store;
+  runner: Runner;
+  hub: LiveHub;
+  close(): Promise<void>;
+}
+
+const packageRoot = join(import.meta.dirname, '..');
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
+  await migrate(store);
+  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }) });
+  if (options.loadExamples) {
+    const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
+    if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
+  }
+  let adminToken: string | undefined;
+  if ((await countTokens(store.db, 'admin')) === 0) adminToken = (await createToken(store.db, { name: 'admin', role: 'admin', now: runner.now() })).token;
+
+  const hub = new LiveHub(store, () => runner.now());
+  const editorDir = options.editorDir ?? join(packageRoot, 'dist', 'editor');
+  const { app } = createApp({ store, runner, hub, editorDir });
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, ...(options.host && { hostname: options.host }) }, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://host').pathname !== '/ws') return socket.destroy();
+    void hub.handleUpgrade(request, socket, head);
+  });
+  await runner.start();
+  const address = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
+  const url = `http://${host}:${address.port}`;
+  const signInUrl = adminToken ? `${url}/?token=${adminToken}` : undefined;
+  log(`Journey builder on ${url} (data: ${store.location})`);
+  if (signInUrl) log(`First start: sign in as admin with this link (shown once; keep it):\n  ${signInUrl}`);
+  else log('Sign in with your API token; an admin makes tokens in the editor or with POST /api/tokens.');
+  if (!existsSync(join(editorDir, 'index.html'))) log(`The editor is not built (${editorDir}); run npm run build.`);
+
+  return {
+    url,
+    adminToken,
+    signInUrl,
+    store,
+    runner,
+    hub,
+    async close() {
+      hub.close();
+      await runner.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Open keep-alive connections would hold close() for their timeout.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await store.close();
+    },
+  };
+}
