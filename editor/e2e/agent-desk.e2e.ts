@@ -1,0 +1,176 @@
+// An agent signs in at /agent, goes available, takes a call the dialer connects in a live run and ends it with a
+// disposition; the journey then takes the branch for that disposition.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunMetrics, RunView } from '../../server/api-types.ts';
+import type { CarrierProfile } from '../../server/serve.ts';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+const queue = 'e2e-desk';
+const journey = {
+  schemaVersion: 1,
+  id: 'agent-desk-e2e',
+  name: 'Agent desk check',
+  settings: { timezone: 'America/Chicago', compliance: 'US' },
+  nodes: {
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'agent-desk-e2e' } }, next: { out: 'call' } },
+    call: {
+      type: 'dialer',
+      label: 'Call about the balance',
+      position: { x: 280, y: 0 },
+      config: {
+        mode: 'progressive',
+        queue,
+        script: 'Hello {{ contact.firstName }} {{ contact.lastName }}, your balance is ${{ attributes.balance }}.',
+        amd: { enabled: true, onMachine: 'hangup' },
+        ringSeconds: 15,
+        callerId: '+12025550143',
+      },
+      next: { connected: 'result', machine: 'not-reached', 'no-answer': 'not-reached', abandoned: 'not-reached', failed: 'not-reached' },
+    },
+    result: {
+      type: 'branch',
+      label: 'How did the call end?',
+      position: { x: 560, y: 0 },
+      config: { rules: [{ port: 'paid', label: 'Paid', conditions: [{ field: 'lastCall.disposition', op: 'equals', value: 'paid' }] }] },
+      next: { paid: 'paid', else: 'other' },
+    },
+    paid: { type: 'end', position: { x: 840, y: 0 }, config: { outcome: 'paid' } },
+    other: { type: 'end', position: { x: 840, y: 160 }, config: { outcome: 'other' } },
+    'not-reached': { type: 'end', position: { x: 560, y: 240 }, config: { outcome: 'not-reached' } },
+  },
+};
+
+/**
+ * A live run dials on the real clock, and the dialer checks calling hours at the moment it dials. The contacts live
+ * (by their time zone column) where it is now mid-day, so the test does not depend on the hour CI runs at.
+ */
+function zoneAtMidday(): string {
+  const zones = ['America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/Berlin', 'America/Sao_Paulo'];
+  const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+  return zones.find((zone) => hourIn(zone) >= 10 && hourIn(zone) <= 18) ?? 'America/Chicago';
+}
+
+const contacts = () =>
+  [
+    'external_id,first_name,last_name,phone,timezone,balance',
+    ...['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'John Backus'].map(
+      (name, i) => `E2E-${i + 1},${name.replace(' ', ',')},+1312555${String(100 + i).padStart(4, '0')},${zoneAtMidday()},${(100 + i * 10).toFixed(2)}`,
+    ),
+  ].join('\n');
+
+/** Every call is answered by a person after a short ring, and detection knows it: the call reaches the agent at once. */
+const everyonePicksUp: CarrierProfile = {
+  outcomes: { human: 1, machine: 0, noAnswer: 0, busy: 0, invalid: 0 },
+  setupMs: { mean: 500, cv: 0.2 },
+  ringSeconds: { mean: 2, cv: 0.2 },
+  humanGreetingSeconds: { mean: 1, cv: 0.2 },
+  machineGreetingSeconds: { mean: 9, cv: 0.3 },
+  amd: { humanAccuracy: 1, machineAccuracy: 1, decisionMs: { mean: 1000, cv: 0.2 }, silenceMs: { mean: 500, cv: 0.2 } },
+};
+
+async function call(method: string, path: string, body?: unknown, type?: string): Promise<any> {
+  const response = await server.api(method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), type);
+  const text = await response.text();
+  expect(response.ok, `${method} ${path} answered ${response.status}: ${text}`).toBe(true);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function openAgentPage(token: string): Promise<{ page: Page; errors: () => string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.url}/agent`);
+  await page.getByLabel('Agent sign-in link or token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return { page, errors: () => errors };
+}
+
+describeInBrowser('the agent desktop', () => {
+  beforeAll(async () => {
+    ensureEditorBuilt();
+    server = await startTestServer({ carrier: everyonePicksUp });
+    browser = await launchBrowser();
+    await call('POST', '/journeys', journey);
+    await call('POST', `/journeys/${journey.id}/versions`, { message: 'For the agent desk test' });
+    await call('PUT', `/contact-lists/${journey.id}/csv?region=US`, contacts(), 'text/csv');
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('takes a call in a live run to its disposition, and the journey branches on it', async () => {
+    const { token } = await call('POST', '/tokens', { name: 'Dana Agent', role: 'agent' });
+    const { page, errors } = await openAgentPage(token);
+    await page.locator('[data-agent-state]').waitFor();
+    await expect(page.locator('[data-agent-state]').getAttribute('data-agent-state')).resolves.toBe('offline');
+    await page.getByLabel('Another queue, by name').fill(queue);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('button', { name: 'Go available' }).click();
+    await page.locator('[data-agent-state="available"]').waitFor();
+    await page.screenshot({ path: screenshotPath('agent-available') });
+
+    // No simulated agents in the queue: every call this run connects goes to the person on the page.
+    const run: RunView = await call('POST', '/runs', { journeyId: journey.id, mode: 'live', agents: { [queue]: 0 } });
+    await page.locator('[data-agent-state="on-call"]').waitFor({ timeout: 120_000 });
+    const customer = (await page.locator('#customer-name').textContent()) ?? '';
+    const [firstName, lastName] = customer.split(' ');
+    expect(contacts()).toContain(`${firstName},${lastName}`);
+    const script = (await page.locator('[data-script]').textContent()) ?? '';
+    expect(script).toMatch(new RegExp(`^Hello ${firstName} ${lastName}, your balance is \\$\\d+\\.\\d\\d\\.$`));
+    // The focus moves to the call, so that a keyboard user is taken to it.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('call-title');
+    await page.screenshot({ path: screenshotPath('agent-on-call'), fullPage: true });
+
+    await page.getByRole('button', { name: 'End the call' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choose how the call ended' }).waitFor();
+    await page.getByRole('radio', { name: /Paid/ }).check();
+    await page.getByRole('button', { name: 'End the call' }).click();
+    await page.locator('[data-agent-state="wrap-up"]').waitFor();
+    await page.screenshot({ path: screenshotPath('agent-wrap-up') });
+
+    // The journey goes on for that customer down the branch of the disposition the agent chose.
+    const metrics = await until('the paid branch', async () => {
+      const m: RunMetrics = await call('GET', `/runs/${run.id}/metrics`);
+      return (m.steps.result?.ports.paid ?? 0) >= 1 ? m : undefined;
+    });
+    expect(metrics.steps.result?.ports.paid).toBe(1);
+    expect(metrics.outcomes.paid).toBe(1);
+
+    await page.getByRole('button', { name: 'Ready for the next call' }).click();
+    await page.locator('[data-agent-state="available"], [data-agent-state="reserved"], [data-agent-state="on-call"]').first().waitFor();
+    await call('POST', `/runs/${run.id}/stop`, {});
+    expect(errors()).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('lets a manager sign in on the page and watch the simulated agents of a simulated run', async () => {
+    const run: RunView = await call('POST', '/runs', { journeyId: journey.id, mode: 'simulated', agents: { [queue]: 3 } });
+    const { page, errors } = await openAgentPage(server.token);
+    expect(run.mode).toBe('simulated');
+    await page.getByRole('heading', { name: 'Watch simulated agents' }).waitFor();
+    await page.locator('[data-agent]').first().waitFor();
+    const listed: { agents: { name: string; queue: string; state: string }[] } = await call('GET', `/runs/${run.id}/agents`);
+    expect(listed.agents.length).toBe(3);
+    await expect(page.locator('[data-agent]').count()).resolves.toBe(3);
+    for (const agent of listed.agents) expect(agent.queue).toBe(queue);
+    await page.screenshot({ path: screenshotPath('agent-watch') });
+    expect(errors()).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,120 @@
+// What the browser tests share: Debian's Chromium, an up-to-date build of the editor, and a server on a fresh store.
+import { execFileSync } from 'node:child_process';
+import type { CarrierProfile } from '../../server/serve.ts';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+
+export const root = join(import.meta.dirname, '..', '..');
+export const chromiumPath = '/usr/bin/chromium';
+const editorDir = join(root, 'dist', 'editor');
+
+/** `describe` when Chromium is there; without it the tests skip, except in CI, where they must run. */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (existsSync(chromiumPath)) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.CI) throw new Error(`The browser tests need Chromium at ${chromiumPath} (apt-get install chromium); CI requires them.`);
+  describe.skip(`${name} (skipped: no Chromium at ${chromiumPath}; install it with apt-get install chromium)`, body);
+}
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the editor with Vite when the build is missing or older than its sources; one build at a time. */
+export function ensureEditorBuilt(): void {
+  const sources = ['editor/src', 'editor/index.html', 'schemas', 'vite.config.ts', 'package-lock.json'].map((p) => join(root, p));
+  const lock = join(root, 'dist', '.editor-build-lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (const started = Date.now(); ; ) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building; a lock older than two minutes was left by a killed run.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 180_000) throw new Error(`Waited three minutes for another build of the editor (${lock}).`);
+      execFileSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    const built = join(editorDir, 'index.html');
+    if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.filter(existsSync).map(newestChange))) return;
+    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: 'pipe',
+      // Vitest sets NODE_ENV=test, which would give a development build of React.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface TestServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+  /** Calls the API as the admin. */
+  api(method: string, path: string, body?: string, type?: string): Promise<Response>;
+}
+
+export async function startTestServer(options: { loadExamples?: boolean; carrier?: CarrierProfile } = {}): Promise<TestServer> {
+  const { startServer } = await import('../../server/serve.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'editor-e2e-'));
+  const server = await startServer({ port: 0, databaseUrl: join(dir, 'journeys.db'), loadExamples: options.loadExamples ?? false, editorDir, quiet: true, ...(options.carrier && { carrier: options.carrier }) });
+  const token = server.adminToken;
+  if (!token) throw new Error('The server made no admin token on a fresh store.');
+  return {
+    url: server.url,
+    token,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    api: (method, path, body, type = 'application/json') =>
+      fetch(`${server.url}/api${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': type }, ...(body !== undefined && { body }) }),
+  };
+}
+
+const pageErrors = new WeakMap<Page, string[]>();
+
+/** Uncaught errors in the page so far: a test ends by checking there were none. */
+export function errorsOf(page: Page): string[] {
+  return pageErrors.get(page) ?? [];
+}
+
+/** Opens the editor signed in, the way a manager opens the sign-in link they were sent. */
+export async function openEditor(browser: Browser, server: TestServer): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.getByText('Signed in as').waitFor();
+  return page;
+}
+
+export function screenshotPath(name: string): string {
+  const dir = join(tmpdir(), 'editor-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
+}
+
+/** Waits for the page to show what is expected; generous, because the suite may share two cores with other tests. */
+export function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 15_000, interval: 100 });
+}

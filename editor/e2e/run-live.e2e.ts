@@ -1,0 +1,172 @@
+// A manager starts runs from the Runs tab and watches them live: counts on the canvas reach the run's final metrics.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RunMetrics, RunView } from '../../server/api-types.ts';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+async function apiJson<T>(method: string, path: string): Promise<T> {
+  const response = await server.api(method, path);
+  expect(response.ok, `${method} ${path} answered ${response.status}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+async function openRunsOf(page: Page, journeyName: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page.getByRole('button', { name: new RegExp(journeyName) }).click();
+  await page.locator('.journey-name', { hasText: journeyName }).waitFor();
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Runs' }).click();
+  await page.getByRole('heading', { name: `Runs of “${journeyName}”` }).waitFor();
+}
+
+/** The run id the page shows in its address once a run is watched. */
+/**
+ * Starts a run from the form and returns its id, read from the address the page moves to. The Runs tab may already
+ * show an earlier run (and have its address), so the wait is for an address that names another run.
+ */
+async function startRunFromForm(page: Page): Promise<string> {
+  const before = page.url();
+  await page.getByRole('button', { name: 'Start the run' }).click();
+  await page.waitForURL((url) => /\/runs\/[^/]+$/.test(url.pathname) && url.href !== before);
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+}
+
+describeInBrowser('watching runs live', () => {
+  beforeAll(async () => {
+    ensureEditorBuilt();
+    server = await startTestServer({ loadExamples: true });
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('starts a simulated run and shows counts on the canvas that reach the final metrics', async () => {
+    const page = await openEditor(browser, server);
+    await openRunsOf(page, 'Missed payment reminder');
+    const runId = await startRunFromForm(page);
+    await page.locator('[data-connection="live"]').waitFor();
+
+    // While it runs, counts move: some contacts have gone through the first step and the chart has a line.
+    await page.waitForFunction(() => Number(document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered')) > 0);
+    await page.locator('.run-chart polyline').first().waitFor();
+    await page.screenshot({ path: screenshotPath('run-live-moving') });
+
+    await page.locator('[data-run-status="completed"]').first().waitFor({ timeout: 90_000 });
+    const metrics = await apiJson<RunMetrics>('GET', `/runs/${runId}/metrics`);
+    // The final delta can trail the status by one tick; wait until the totals agree, then compare everything.
+    await page.waitForFunction((active) => document.querySelector('[data-total="active"]')?.textContent === String(active), metrics.active);
+    await page.waitForFunction(
+      (expected) => Object.entries(expected).every(([id, entered]) => document.querySelector(`[data-live-step="${id}"]`)?.getAttribute('data-entered') === String(entered)),
+      Object.fromEntries(Object.entries(metrics.steps).map(([id, s]) => [id, s.entered])),
+    );
+    await page.screenshot({ path: screenshotPath('run-live-finished') });
+
+    expect(await page.locator('[data-total="audience"]').textContent()).toBe(metrics.audience.toLocaleString('en-US'));
+    const finished = Object.values(metrics.outcomes).reduce((a, b) => a + b, 0);
+    expect(finished).toBeGreaterThan(0);
+    expect(await page.locator('[data-total="finished"]').textContent()).toBe(finished.toLocaleString('en-US'));
+    const run = await apiJson<RunView>('GET', `/runs/${runId}`);
+    for (const [id, step] of Object.entries(metrics.steps)) {
+      const counts = page.locator(`[data-live-step="${id}"]`);
+      expect(await counts.getAttribute('data-entered'), `contacts that reached ${id}`).toBe(String(step.entered));
+      expect(await counts.getAttribute('data-waiting'), `contacts held at ${id}`).toBe(String(step.waiting));
+      for (const [port, n] of Object.entries(step.ports)) {
+        const edge = page.locator(`[data-edge="${id}:${port}"]`);
+        const shown = (await edge.count()) ? await edge.textContent() : await page.locator(`[data-port-count="${id}:${port}"]`).getAttribute('data-count');
+        expect(shown?.replace(/,/g, ''), `contacts that left ${id} by ${port}`).toBe(String(n));
+      }
+      for (const [outcome, n] of Object.entries(step.outcomes)) {
+        expect(await page.locator(`[data-outcome="${id}:${outcome}"]`).getAttribute('data-count'), `${id} finished ${outcome}`).toBe(String(n));
+      }
+    }
+    expect(run.status).toBe('completed');
+
+    // The dialer steps show their gauges; the abandoned-call share is the one worked out from the step's exits.
+    const dialer = page.locator('[data-dialer="collections-call"]');
+    await expect(dialer.locator('[data-gauge="abandon"]').textContent()).resolves.toMatch(/^(\d+\.\d %|no answers yet) · limit \d+(\.\d+)? %/);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('pauses, resumes and stops a live run', async () => {
+    const page = await openEditor(browser, server);
+    await openRunsOf(page, 'Missed payment reminder');
+    await page.getByText('Live: in real time').click();
+    const runId = await startRunFromForm(page);
+    await page.locator('[data-run-status="running"]').first().waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered')) > 0);
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('.run-header [data-run-status="paused"]').waitFor();
+    expect((await apiJson<RunView>('GET', `/runs/${runId}`)).status).toBe('paused');
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('.run-header [data-run-status="running"]').waitFor();
+    expect((await apiJson<RunView>('GET', `/runs/${runId}`)).status).toBe('running');
+
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.screenshot({ path: screenshotPath('run-live-stop-confirm') });
+    await page.getByRole('button', { name: 'Stop the run' }).click();
+    await page.locator('.run-header [data-run-status="stopped"]').waitFor();
+    const stopped = await apiJson<RunView>('GET', `/runs/${runId}`);
+    expect(stopped.status).toBe('stopped');
+    // Stopping takes every contact out: the header says none is left in the journey.
+    await page.waitForFunction(() => document.querySelector('[data-total="active"]')?.textContent === '0');
+    expect(stopped.metrics.active).toBe(0);
+    await expect(page.getByRole('button', { name: 'Pause' }).count()).resolves.toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('schedules a live run for later, which waits until then and can be called off', async () => {
+    const page = await openEditor(browser, server);
+    await openRunsOf(page, 'Missed payment reminder');
+    const later = new Date(Date.now() + 26 * 3600_000);
+    const local = new Date(later.getTime() - later.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByText('Live: in real time').click();
+    await page.getByLabel('Start date and time').fill(local);
+    const runId = await startRunFromForm(page);
+    await page.locator('.run-header [data-run-status="scheduled"]').waitFor();
+    const run = await apiJson<RunView>('GET', `/runs/${runId}`);
+    expect(run.status).toBe('scheduled');
+    expect(run.mode).toBe('live');
+    expect(run.startAt).toBe(new Date(local).toISOString());
+    // Nobody has been contacted: no step has been reached yet.
+    expect(await page.locator('[data-live-step="start"]').getAttribute('data-entered')).toBe('0');
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('button', { name: 'Stop the run' }).click();
+    await page.locator('.run-header [data-run-status="stopped"]').waitFor();
+    expect((await apiJson<RunView>('GET', `/runs/${runId}`)).status).toBe('stopped');
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('reconnects when the live connection drops, and the fresh snapshot replaces the figures', async () => {
+    const run = (await (await server.api('POST', '/runs', JSON.stringify({ journeyId: 'missed-payment', mode: 'simulated' }))).json()) as RunView;
+    const page = await openEditor(browser, server);
+    let connections = 0;
+    // The first connection is cut by the network after its snapshot; the page must come back on its own.
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const upstream = ws.connectToServer();
+      const nth = ++connections;
+      upstream.onMessage((message) => {
+        ws.send(message);
+        if (nth === 1 && String(message).includes('"snapshot"')) ws.close({ code: 1006 });
+      });
+    });
+    await page.goto(`${server.url}/runs/${run.id}`);
+    await page.locator('[data-run-status="completed"]').first().waitFor({ timeout: 90_000 });
+    await page.locator('[data-connection="live"]').waitFor();
+    expect(connections).toBeGreaterThanOrEqual(2);
+    const metrics = await apiJson<RunMetrics>('GET', `/runs/${run.id}/metrics`);
+    await page.waitForFunction((n) => document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered') === String(n), metrics.steps.start?.entered);
+    expect(await page.locator('[data-total="active"]').textContent()).toBe(String(metrics.active));
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

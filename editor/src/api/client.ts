@@ -1,0 +1,71 @@
+// Calls to the server's API with the signed-in token; errors become ApiError with the server's plain message.
+import type { Problem } from '../../../schemas/problems.ts';
+import { getToken } from './token.ts';
+import type {
+  ApiContact,
+  ApiErrorBody,
+  ContactList,
+  DiffAnswer,
+  JourneyDraft,
+  JourneySummary,
+  QueueView,
+  Session,
+  Version,
+  VersionWithJourney,
+} from './types.ts';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = getToken();
+  const response = await fetch(`/api${path}`, {
+    method,
+    headers: {
+      ...(token && { Authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (data as ApiErrorBody | undefined)?.error;
+    const message =
+      response.status === 401
+        ? 'You are not signed in, or your sign-in link has expired. Open the sign-in link you were given.'
+        : response.status === 403
+          ? 'Your account is not allowed to do this. Ask an administrator for editor rights.'
+          : (error?.message ??
+            (response.status >= 500 ? 'The server is not available right now; try again in a moment.' : `The server refused the request (${response.status}).`));
+    throw new ApiError(response.status, message, error?.details?.problems ?? []);
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  session: () => request<Session>('GET', '/session'),
+  listJourneys: () => request<{ journeys: JourneySummary[] }>('GET', '/journeys').then((r) => r.journeys),
+  getJourney: (id: string) => request<JourneyDraft>('GET', `/journeys/${enc(id)}`),
+  createJourney: (doc: unknown) => request<JourneyDraft>('POST', '/journeys', doc),
+  saveJourney: (id: string, doc: unknown) => request<JourneyDraft>('PUT', `/journeys/${enc(id)}`, doc),
+  publish: (id: string, message: string) => request<Version>('POST', `/journeys/${enc(id)}/versions`, { message }),
+  versions: (id: string) => request<{ versions: Version[] }>('GET', `/journeys/${enc(id)}/versions`).then((r) => r.versions),
+  version: (id: string, version: number) => request<VersionWithJourney>('GET', `/journeys/${enc(id)}/versions/${version}`),
+  diff: (id: string, from: number, to: number | 'draft') => request<DiffAnswer>('GET', `/journeys/${enc(id)}/diff?from=${from}&to=${to}`),
+  queues: () => request<{ queues: QueueView[] }>('GET', '/queues').then((r) => r.queues),
+  contactLists: () => request<{ lists: ContactList[] }>('GET', '/contact-lists').then((r) => r.lists),
+  contacts: (listId: string, limit: number) =>
+    request<{ contacts: ApiContact[] }>('GET', `/contact-lists/${enc(listId)}/contacts?limit=${limit}`).then((r) => r.contacts),
+};

@@ -1,0 +1,100 @@
+// The app shell: header with the journey's name and tabs, then the page of the current route.
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+import { useKeyBindings } from '../actions/useKeyBindings.ts';
+import { connectToServer, useServerData } from '../api/server-data.ts';
+import { AgentPage } from '../agent/AgentPage.tsx';
+import { Canvas } from '../canvas/Canvas.tsx';
+import { DoNotContactPage } from '../compliance/DoNotContactPage.tsx';
+import { DiffPanel } from '../files/DiffPanel.tsx';
+import { hasUnsavedChanges } from '../files/file-actions.ts';
+import { Inspector } from '../inspector/Inspector.tsx';
+import { Palette } from '../palette/Palette.tsx';
+import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
+import { RunsPage } from '../runs/RunsPage.tsx';
+import { useEditor } from '../store/editor-store.ts';
+import { navigate, routePaths, useRoute, type Route } from './routes.ts';
+import { SignInBanner } from './SignIn.tsx';
+import { Toolbar } from './Toolbar.tsx';
+
+const tabs: { route: Route; label: string }[] = [
+  { route: 'design', label: 'Design' },
+  { route: 'runs', label: 'Runs' },
+  { route: 'do-not-contact', label: 'Do not contact' },
+];
+
+function StatusLine() {
+  const notice = useEditor((s) => s.notice);
+  const unsaved = useEditor((s) => s.doc !== s.server.savedDoc && hasUnsavedChanges());
+  const version = useEditor((s) => s.server.latestVersion);
+  return (
+    <div className="status">
+      <span role="status" aria-live="polite" className={notice?.tone === 'error' ? 'status-error' : ''}>
+        {notice?.text}
+      </span>
+      <span className="status-right">
+        {unsaved ? 'Unsaved changes' : 'All changes saved'}
+        {version !== null && ` · Published version ${version}`}
+      </span>
+    </div>
+  );
+}
+
+function DesignPage() {
+  useKeyBindings(true);
+  const diffing = useEditor((s) => s.diffView !== undefined);
+  return (
+    <ReactFlowProvider>
+      <Toolbar />
+      <div className="workspace">
+        <Palette />
+        <main className="centre" id="main">
+          {diffing && <div className="diff-banner">Comparing versions: the canvas is read-only. Use “Back to editing” to continue.</div>}
+          <Canvas />
+          <ProblemsPanel />
+        </main>
+        {diffing ? <DiffPanel /> : <Inspector />}
+      </div>
+      <StatusLine />
+    </ReactFlowProvider>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const journeyName = useEditor((s) => s.doc.name);
+  const session = useServerData((d) => d.session);
+  useEffect(() => {
+    void connectToServer();
+  }, []);
+  if (route === 'agent') return <AgentPage />;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to the canvas
+      </a>
+      <header className="app-header">
+        <span className="brand">Journey builder</span>
+        <span className="journey-name">{journeyName}</span>
+        <nav aria-label="Pages" className="tabs">
+          {tabs.map((tab) => (
+            <a
+              key={tab.route}
+              href={routePaths[tab.route]}
+              aria-current={route === tab.route ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(tab.route);
+              }}
+            >
+              {tab.label}
+            </a>
+          ))}
+        </nav>
+        <span className="session">{session ? `Signed in as ${session.name}` : 'Not signed in'}</span>
+      </header>
+      <SignInBanner />
+      {route === 'runs' ? <RunsPage /> : route === 'do-not-contact' ? <DoNotContactPage /> : <DesignPage />}
+    </div>
+  );
+}

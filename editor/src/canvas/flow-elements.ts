@@ -1,0 +1,92 @@
+// Turns the journey file into React Flow nodes and edges, reusing the objects of steps that did not change.
+import type { Edge, Node } from '@xyflow/react';
+import type { Problem } from '../../../schemas/problems.ts';
+import type { FileNode, JourneyFile } from '../model/document.ts';
+import { problemsOfNode, sameProblems } from '../model/problems.ts';
+import { edgeId, type DiffView, type Selection } from '../store/editor-store.ts';
+import type { Size } from './sizes.ts';
+
+export type DiffStatus = 'added' | 'removed' | 'changed' | 'rewired';
+
+export type StepNodeData = {
+  node: FileNode;
+  problems: Problem[];
+  diff?: DiffStatus;
+};
+
+export type StepFlowNode = Node<StepNodeData, 'step'>;
+
+const previous = new Map<string, StepFlowNode>();
+
+function reuse(id: string, node: FileNode, problems: Problem[], selected: boolean, size: Size | undefined, diff: DiffStatus | undefined, draggable: boolean): StepFlowNode {
+  const old = previous.get(id);
+  if (
+    old &&
+    old.data.node === node &&
+    old.selected === selected &&
+    old.data.diff === diff &&
+    old.draggable === draggable &&
+    old.measured?.width === size?.width &&
+    old.measured?.height === size?.height &&
+    sameProblems(old.data.problems, problems)
+  ) {
+    return old;
+  }
+  const fresh: StepFlowNode = {
+    id,
+    type: 'step',
+    position: node.position,
+    data: { node, problems, ...(diff && { diff }) },
+    selected,
+    draggable,
+    ...(size && { measured: size }),
+  };
+  previous.set(id, fresh);
+  return fresh;
+}
+
+export function flowNodes(doc: JourneyFile, selection: Selection, sizes: Record<string, Size>, diffView: DiffView | undefined): StepFlowNode[] {
+  const selected = new Set(selection.nodes);
+  if (diffView) return diffNodes(diffView, sizes);
+  return Object.entries(doc.nodes).map(([id, node]) => reuse(id, node, problemsOfNode(doc, id), selected.has(id), sizes[id], undefined, true));
+}
+
+function diffNodes(view: DiffView, sizes: Record<string, Size>): StepFlowNode[] {
+  const status = new Map<string, DiffStatus>();
+  for (const n of view.diff.added) status.set(n.id, 'added');
+  for (const n of view.diff.changed) status.set(n.id, 'changed');
+  for (const r of view.diff.rewired) if (!status.has(r.id)) status.set(r.id, 'rewired');
+  const nodes = Object.entries(view.after.nodes).map(([id, node]) => reuse(id, node, [], false, sizes[id], status.get(id), false));
+  for (const removed of view.diff.removed) {
+    const node = view.before.nodes[removed.id];
+    if (node) nodes.push(reuse(removed.id, node, [], false, sizes[removed.id], 'removed', false));
+  }
+  return nodes;
+}
+
+export type StepEdge = Edge<{ diff?: 'added' | 'removed' }>;
+
+export function flowEdges(doc: JourneyFile, selection: Selection, diffView: DiffView | undefined): StepEdge[] {
+  const selected = new Set(selection.edges);
+  if (!diffView) return edgesOf(doc, (id) => ({ selected: selected.has(id) }));
+  const before = new Set(edgesOf(diffView.before, () => ({})).map((e) => `${e.id}>${e.target}`));
+  const after = edgesOf(diffView.after, () => ({}));
+  const afterKeys = new Set(after.map((e) => `${e.id}>${e.target}`));
+  const removed = edgesOf(diffView.before, () => ({})).filter((e) => !afterKeys.has(`${e.id}>${e.target}`));
+  return [
+    ...after.map((e) => (before.has(`${e.id}>${e.target}`) ? e : { ...e, className: 'edge-added', data: { diff: 'added' as const } })),
+    ...removed.map((e) => ({ ...e, id: `removed:${e.id}`, className: 'edge-removed', data: { diff: 'removed' as const } })),
+  ];
+}
+
+function edgesOf(doc: JourneyFile, extra: (id: string) => Partial<StepEdge>): StepEdge[] {
+  const edges: StepEdge[] = [];
+  for (const [source, node] of Object.entries(doc.nodes)) {
+    for (const [port, target] of Object.entries(node.next ?? {})) {
+      if (!(target in doc.nodes)) continue;
+      const id = edgeId(source, port);
+      edges.push({ id, source, sourceHandle: port, target, targetHandle: 'in', ...extra(id) });
+    }
+  }
+  return edges;
+}

@@ -1,0 +1,136 @@
+// Opening, saving, publishing, importing and exporting journeys; each leaves a plain message in the status line.
+import { diffJourneys } from '../../../schemas/diff.ts';
+import { formatJourney } from '../../../schemas/format.ts';
+import { loadJourney } from '../../../schemas/parse.ts';
+import { hasErrors } from '../../../schemas/problems.ts';
+import { api, ApiError } from '../api/client.ts';
+import { fitView } from '../canvas/flow-instance.ts';
+import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
+import { problemsOf } from '../model/problems.ts';
+import { getState, load, notify, setServer, showDiff } from '../store/editor-store.ts';
+
+export function hasUnsavedChanges(): boolean {
+  const state = getState();
+  return state.server.savedDoc !== state.doc && (state.server.savedDoc !== undefined || Object.keys(state.doc.nodes).length > 0);
+}
+
+function afterLoad(): void {
+  requestAnimationFrame(() => requestAnimationFrame(fitView));
+}
+
+export function newJourney(): void {
+  load(emptyJourney(), { latestVersion: null });
+  notify('New journey: drag a Start step onto the canvas to begin.');
+}
+
+export async function openJourney(id: string): Promise<void> {
+  try {
+    const draft = await api.getJourney(id);
+    const doc = asJourneyFile(draft.journey);
+    if (!doc) throw new Error('The server sent a journey this editor cannot read.');
+    load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion });
+    notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
+    afterLoad();
+  } catch (error) {
+    notify(messageOf(error), 'error');
+  }
+}
+
+/** Reads a journey file from disk; a file with problems still opens, so that they can be fixed on the canvas. */
+export async function importFile(file: File): Promise<void> {
+  const text = await file.text();
+  const result = loadJourney(text);
+  const doc = result.value === undefined ? undefined : asJourneyFile(result.value);
+  if (!doc) {
+    notify(`“${file.name}” could not be opened. ${result.problems[0]?.message ?? 'It is not a journey file.'}`, 'error');
+    return;
+  }
+  load(doc, { latestVersion: null });
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  notify(`Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`);
+  afterLoad();
+}
+
+/** The canonical file, byte for byte what `journey fmt` writes. */
+export function exportText(doc: JourneyFile = getState().doc): string {
+  return formatJourney(doc);
+}
+
+export function exportFile(): void {
+  const doc = getState().doc;
+  const blob = new Blob([exportText(doc)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${doc.id || 'journey'}.journey.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+/** Saves the draft on the server: creates it the first time, replaces it after. */
+export async function saveDraft(): Promise<boolean> {
+  const { doc, server } = getState();
+  if (hasErrors(problemsOf(doc))) {
+    notify('The draft has errors, and the server keeps only drafts without errors. Fix the errors listed under Problems, then save.', 'error');
+    return false;
+  }
+  try {
+    let draft;
+    if (server.savedId === doc.id) draft = await api.saveJourney(doc.id, doc);
+    else {
+      try {
+        draft = await api.createJourney(doc);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 409)) throw error;
+        if (!window.confirm(`A journey with the id “${doc.id}” is already on the server. Replace its draft with this one?`)) return false;
+        draft = await api.saveJourney(doc.id, doc);
+      }
+    }
+    setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion });
+    notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
+    return true;
+  } catch (error) {
+    notify(messageOf(error), 'error');
+    return false;
+  }
+}
+
+export async function publish(message: string): Promise<boolean> {
+  const { doc } = getState();
+  if (hasErrors(problemsOf(doc))) {
+    notify('This journey cannot be published while it has errors. Fix the errors listed under Problems first.', 'error');
+    return false;
+  }
+  if (!(await saveDraft())) return false;
+  try {
+    const version = await api.publish(doc.id, message);
+    setServer({ ...getState().server, latestVersion: version.version });
+    notify(`Published version ${version.version}.`);
+    return true;
+  } catch (error) {
+    notify(messageOf(error), 'error');
+    return false;
+  }
+}
+
+/** Shows two versions on the canvas; `'draft'` stands for the journey as it is in the editor now. */
+export async function compareVersions(from: number | 'draft', to: number | 'draft'): Promise<void> {
+  const { doc } = getState();
+  try {
+    const read = async (v: number | 'draft') => (v === 'draft' ? doc : asJourneyFile((await api.version(doc.id, v)).journey));
+    const [before, after] = await Promise.all([read(from), read(to)]);
+    if (!before || !after) throw new Error('A version could not be read.');
+    const name = (v: number | 'draft') => (v === 'draft' ? 'the draft' : `version ${v}`);
+    showDiff({ fromLabel: name(from), toLabel: name(to), before, after, diff: diffJourneys(before, after) });
+    afterLoad();
+  } catch (error) {
+    notify(messageOf(error), 'error');
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ApiError && error.problems.length) return `${error.message} ${error.problems[0]!.message}`;
+  if (error instanceof TypeError) return 'The server cannot be reached. Check that it is running, then try again.';
+  return error instanceof Error ? error.message : String(error);
+}

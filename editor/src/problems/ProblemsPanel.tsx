@@ -1,0 +1,43 @@
+// The problems panel: everything the shared validator finds, as the user edits; a click goes to the step and field.
+import { useState } from 'react';
+import type { Problem } from '../../../schemas/problems.ts';
+import { problemsOf } from '../model/problems.ts';
+import { selectNode, useEditor } from '../store/editor-store.ts';
+
+function goTo(problem: Problem): void {
+  selectNode(problem.nodeId, problem.path);
+}
+
+export function ProblemsPanel() {
+  const problems = useEditor((s) => problemsOf(s.doc));
+  const stepCount = useEditor((s) => Object.keys(s.doc.nodes).length);
+  const [open, setOpen] = useState(true);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const summary =
+    problems.length === 0
+      ? 'No problems: the journey can be published.'
+      : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}${errors ? ' — fix the errors to publish' : ''}`;
+  return (
+    <section className="problems" aria-label="Problems">
+      <h2>
+        <button type="button" className="problems-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          <span className={`dot ${errors ? 'dot-error' : warnings ? 'dot-warning' : 'dot-ok'}`} aria-hidden="true" />
+          Problems: <span className="problems-summary">{stepCount === 0 ? 'Add a Start step to begin.' : summary}</span>
+        </button>
+      </h2>
+      {open && problems.length > 0 && (
+        <ul className="problem-list">
+          {problems.map((problem, i) => (
+            <li key={`${problem.path}:${i}`}>
+              <button type="button" className={`problem problem-${problem.severity}`} onClick={() => goTo(problem)}>
+                <span className="problem-severity">{problem.severity === 'error' ? 'Error' : 'Warning'}</span>
+                <span className="problem-message">{problem.message}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

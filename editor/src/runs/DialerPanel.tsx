@@ -1,0 +1,57 @@
+// The dialer step's live gauges: calls under way, agents busy and free, abandoned calls against the limit.
+import { memo } from 'react';
+import type { FileNode } from '../model/document.ts';
+import { dialerFigures } from './dialer-gauges.ts';
+import { useDialerState, useStepMetrics } from './live-store.ts';
+
+const whole = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString());
+
+/** The dialer's names for calls under way, in words a manager reads. */
+const callWords: Record<string, string> = { ringing: 'ringing', waiting: 'answered, waiting for an agent', preview: 'shown to an agent first' };
+
+function period(hours: number | undefined): string {
+  if (hours === undefined) return '';
+  return hours % 24 === 0 ? ` over ${hours / 24} day${hours === 24 ? '' : 's'}` : ` over ${hours} hours`;
+}
+
+function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
+  const { gauges, runAgents } = useDialerState(id);
+  const step = useStepMetrics(id);
+  const queue = typeof node.config.queue === 'string' ? node.config.queue : undefined;
+  const cap = typeof node.config.maxAbandonRate === 'number' ? node.config.maxAbandonRate : undefined;
+  const f = dialerFigures({ gauges, runAgents, step, ...(queue !== undefined && { queue }), ...(cap !== undefined && { maxAbandonRate: cap }) });
+  const rate = f.abandonPercent;
+  const over = rate !== undefined && rate > f.capPercent;
+  const agentless = node.config.mode === 'agentless';
+  const callDetail = Object.entries(f.calls ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([what, n]) => `${n} ${callWords[what] ?? what}`)
+    .join(', ');
+  return (
+    <dl className="dialer-panel" data-dialer={id} aria-label={`Dialer of ${id}`}>
+      <div>
+        <dt>Calls under way</dt>
+        <dd data-gauge="calls" title={callDetail || undefined}>
+          {f.callsInFlight === undefined ? '—' : callDetail || 'none'}
+        </dd>
+      </div>
+      {!agentless && (
+        <div>
+          <dt>Agents</dt>
+          <dd data-gauge="agents">
+            {whole(f.agentsBusy)} busy · {whole(f.agentsFree)} free
+          </dd>
+        </div>
+      )}
+      <div title={`Calls a person answered that no agent was free to take in time, as a share of the ${whole(f.liveAnswers)} calls a person answered${period(f.windowHours)}`}>
+        <dt>Abandoned</dt>
+        <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
+          {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
+        </dd>
+      </div>
+      <meter min={0} max={f.capPercent * 2} low={f.capPercent * 0.8} high={f.capPercent} optimum={0} value={Math.min(rate ?? 0, f.capPercent * 2)} aria-label="Abandoned calls against the limit" />
+    </dl>
+  );
+}
+
+export const DialerPanel = memo(DialerPanelView);
