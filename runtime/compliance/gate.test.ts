@@ -263,7 +263,7 @@ add({ rule: 'AU.consent.sms', name: 'AU text with consent declined: blocked', pr
 // ---- The 72-hour rule after an abandoned call, and frequency caps across journeys.
 const hour = 60 * 60 * 1000;
 const history = (attempts: { channel: Channel; at: number }[], abandonedAt?: number): ContactHistory => ({
-  attemptsSince: (_v, channels, since) => attempts.filter((a) => a.at >= since && channels.includes(a.channel)).map((a) => a.at).sort((a, b) => a - b),
+  attemptsSince: (_v, channels, since) => attempts.filter((a) => a.at > since && channels.includes(a.channel)).map((a) => a.at).sort((a, b) => a - b),
   lastAbandonedAt: () => abandonedAt,
 });
 const ukNoon = local('Europe/London', '2026-06-10T12:00');

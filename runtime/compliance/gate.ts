@@ -25,7 +25,10 @@ export interface GateContact {
 
 /** What the store knows about a number's past contacts, loaded per batch by the caller. */
 export interface ContactHistory {
-  /** Times (ms) of calls or texts to `value` on the listed channels at or after `since`, oldest first, across journeys. */
+  /**
+   * Times (ms) of calls or texts to `value` on the listed channels after `since` (not at it: an attempt exactly one
+   * window ago has just fallen out, so a hold until then ends), oldest first, across journeys on the same timeline.
+   */
   attemptsSince(value: string, channels: readonly Channel[], since: number): number[];
   /** The time of the last abandoned call to `value`, if any. */
   lastAbandonedAt(value: string): number | undefined;
@@ -211,7 +214,8 @@ export function checkGate(request: GateRequest): GateDecision {
   const first = evaluation.findings[0];
   if (!first) return { allowed: true, ...zone };
   if (first.action === 'block') return { allowed: false, action: 'block', rule: first.rule, reason: first.reason, ...zone };
-  const until = evaluation.nextAllowedAt ?? first.until!;
+  // A hold always ends after now: a hold until now would have the step check the contact again at once, forever.
+  const until = Math.max(evaluation.nextAllowedAt ?? first.until!, request.now + 1);
   // The rule named is the one that holds the contact longest: the one a manager would have to change.
   const longest = evaluation.findings.reduce((a, b) => ((b.until ?? 0) > (a.until ?? 0) ? b : a));
   return { allowed: false, action: 'defer', until, rule: longest.rule, reason: longest.reason, ...zone };

@@ -14,6 +14,7 @@ import { templateScope, type ContactView } from '../nodes/types.ts';
 import { seededRandom } from '../random.ts';
 import { claimLocked, type Executor } from '../store/dialect.ts';
 import { loadGateData } from '../store/repositories/compliance.ts';
+import { timelineOf } from '../engine/run-context.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, estimateAmdFalsePositiveShare, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
@@ -303,7 +304,7 @@ class Round {
    * allowed moment (and is never dialed now), one the rules refuse leaves by `failed`. True when the call may go.
    */
   private async gate(step: Step, contacts: ContactView[], now: number): Promise<(contact: ContactView, cursor: CursorState, at: number) => boolean> {
-    const data = await loadGateData(this.tx, this.context.journey, contacts, now);
+    const data = await loadGateData(this.tx, this.context.journey, timelineOf(this.context), contacts, now);
     const journey = this.context.journey;
     const agentGuaranteed = step.config.mode === 'preview' || step.config.mode === 'progressive';
     return (contact, cursor, at) => {

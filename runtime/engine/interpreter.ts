@@ -11,7 +11,7 @@ import { TemplateRenderer } from '../templates/render.ts';
 import type { ContactView, StepServices } from '../nodes/types.ts';
 import { fromRow, type CursorState } from './cursor.ts';
 import { applyReaction } from './reactions.ts';
-import { loadRunContext, type RunContext } from './run-context.ts';
+import { loadRunContext, timelineOf, type RunContext } from './run-context.ts';
 import { advance, exit, recordEvent, type StepEnvironment } from './steps.ts';
 import { BatchWrites } from './writes.ts';
 import type { DialerEngine } from './dialer-engine.ts';
@@ -166,7 +166,7 @@ export class Interpreter {
       const batch = claimed.flatMap((c) => c.contact ?? []);
       const dnc = await loadDoNotContact(tx, batch);
       const writes = new BatchWrites();
-      const env = this.environment(context, writes, now, dnc, await loadGateData(tx, context.journey, batch, now));
+      const env = this.environment(context, writes, now, dnc, await loadGateData(tx, context.journey, timelineOf(context), batch, now));
       for (const { cursor, contact } of claimed) {
         if (!contact) {
           recordEvent(env, cursor, 'contact.released', { reason: 'The contact was deleted from its list' });
@@ -274,7 +274,7 @@ export class Interpreter {
     const moved = loaded.filter(({ cursor: c, contact }) => contact && c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
     if (!moved.length) return;
     const batch = moved.flatMap((m) => m.contact ?? []);
-    const env = this.environment(context, writes, now, await loadDoNotContact(tx, batch), await loadGateData(tx, context.journey, batch, now));
+    const env = this.environment(context, writes, now, await loadDoNotContact(tx, batch), await loadGateData(tx, context.journey, timelineOf(context), batch, now));
     for (const { cursor, contact } of moved) advance(env, cursor, contact!);
   }
 

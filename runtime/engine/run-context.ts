@@ -17,6 +17,11 @@ export interface RunContext {
   options: RunOptions;
 }
 
+/** Whose calls and texts a run's compliance checks count: see `GateTimeline`. */
+export function timelineOf(context: RunContext): { runId: string; simulated: boolean } {
+  return { runId: context.run.id, simulated: context.run.simulated === 1 };
+}
+
 export async function loadRunContext(db: Executor, runId: string): Promise<RunContext | undefined> {
   const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) return undefined;

@@ -138,7 +138,18 @@ export interface GateData {
  * Loads, for one batch of contacts, what the journey's gates check beyond the do-not-contact list, with a few indexed
  * queries per batch (none when the journey's gates need nothing of it).
  */
-export async function loadGateData(db: Executor, journey: Journey, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
+/**
+ * Whose history counts: a live run counts the calls and texts of live runs, a simulated run only its own. A
+ * simulation's calls never reached anyone, and each simulation plays on its own virtual clock, so another run's
+ * history is on a different timeline: counting it would hold real contacts for made-up calls, or hold a simulated
+ * contact for calls "made" days ahead of its clock.
+ */
+export interface GateTimeline {
+  runId: string;
+  simulated: boolean;
+}
+
+export async function loadGateData(db: Executor, journey: Journey, timeline: GateTimeline, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
   const needs = gateNeeds(journey);
   const phones = [...new Set(contacts.flatMap((c) => (c.phone ? [normalisePhone(c.phone) ?? c.phone] : [])))];
   const data: GateData = {};
@@ -159,14 +170,18 @@ export async function loadGateData(db: Executor, journey: Journey, contacts: rea
     for (let i = 0; i < phones.length; i += 500) {
       const slice = phones.slice(i, i + 500);
       if (needs.frequencyHours) {
-        const rows = await db
+        let query = db
           .selectFrom('contacts')
           .innerJoin('outbox', 'outbox.contact_id', 'contacts.id')
           .select(['contacts.phone', 'outbox.channel', 'outbox.created_at'])
           .where('contacts.phone', 'in', slice)
           .where('outbox.channel', 'in', ['voice', 'sms'])
-          .where('outbox.created_at', '>=', now - needs.frequencyHours * 3_600_000)
-          .execute();
+          .where('outbox.created_at', '>', now - needs.frequencyHours * 3_600_000)
+          .where('outbox.created_at', '<=', now);
+        query = timeline.simulated
+          ? query.where('outbox.run_id', '=', timeline.runId)
+          : query.where('outbox.run_id', 'in', (eb) => eb.selectFrom('runs').select('runs.id').where('runs.simulated', '=', 0));
+        const rows = await query.execute();
         for (const r of rows) {
           if (!r.phone) continue;
           const list = attempts.get(r.phone) ?? [];
@@ -175,19 +190,22 @@ export async function loadGateData(db: Executor, journey: Journey, contacts: rea
         }
       }
       if (needs.redialHours) {
-        const rows = await db
+        let query = db
           .selectFrom('abandoned_calls')
           .select(['value', (eb) => eb.fn.max('at').as('at')])
           .where('value', 'in', slice)
-          .where('at', '>=', now - needs.redialHours * 3_600_000)
-          .groupBy('value')
-          .execute();
+          .where('at', '>', now - needs.redialHours * 3_600_000)
+          .where('at', '<=', now);
+        query = timeline.simulated
+          ? query.where('run_id', '=', timeline.runId)
+          : query.where('run_id', 'in', (eb) => eb.selectFrom('runs').select('runs.id').where('runs.simulated', '=', 0));
+        const rows = await query.groupBy('value').execute();
         for (const r of rows) abandoned.set(r.value, Number(r.at));
       }
     }
     for (const list of attempts.values()) list.sort((a, b) => a.at - b.at);
     data.history = {
-      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at >= since && channels.includes(a.channel)).map((a) => a.at),
+      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at > since && channels.includes(a.channel)).map((a) => a.at),
       lastAbandonedAt: (value) => abandoned.get(value),
     };
   }
