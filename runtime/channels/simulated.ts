@@ -1,5 +1,6 @@
 // Simulated SMS and email providers: seeded and deterministic, recording every accepted send by idempotency key.
 import type { Executor } from '../store/dialect.ts';
+import { visitKey } from '../engine/cursor.ts';
 import { lognormal, seededRandom } from '../random.ts';
 import type { ChannelProvider, FollowUp, SendRequest, SendResult } from './provider.ts';
 
@@ -82,7 +83,7 @@ async function once(db: Executor, requests: SendRequest[], channel: string, deci
 
 /** The attempt number matters for passing errors only: a retry of the same key may succeed. */
 function attemptRandom(seed: number, request: SendRequest, attempt: number) {
-  return seededRandom(seed, request.key, attempt);
+  return seededRandom(seed, visitKey(request.key), attempt);
 }
 
 export class SimulatedSms implements ChannelProvider {
@@ -99,7 +100,7 @@ export class SimulatedSms implements ChannelProvider {
   sendMany(requests: SendRequest[]): Promise<SendResult[]> {
     return once(this.db, requests, 'sms', (request) => {
       const b = this.behaviour;
-      const fate = seededRandom(this.seed, 'sms', request.key);
+      const fate = seededRandom(this.seed, 'sms', visitKey(request.key));
       const invalid = fate() < b.invalidRate;
       if (invalid) return { status: 'permanent-error', reason: 'The number cannot receive texts (rejected by the network)' };
       if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The SMS gateway did not answer in time' };
@@ -139,7 +140,7 @@ export class SimulatedEmail implements ChannelProvider {
   sendMany(requests: SendRequest[]): Promise<SendResult[]> {
     return once(this.db, requests, 'email', (request) => {
       const b = this.behaviour;
-      const fate = seededRandom(this.seed, 'email', request.key);
+      const fate = seededRandom(this.seed, 'email', visitKey(request.key));
       if (fate() < b.bounceRate) return { status: 'permanent-error', reason: 'The mailbox does not exist (hard bounce)' };
       if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The mail server asked to try again later' };
       const followUps: FollowUp[] = [];

@@ -1,6 +1,7 @@
 // Simulated agents per queue: who is free, who takes the next call, and how long and how each call goes.
 import { z } from 'zod';
 import { lognormal, seededRandom } from '../random.ts';
+import { visitKey } from '../engine/cursor.ts';
 import { pickWeighted, wholeMs } from './sampling.ts';
 
 export interface AgentProfile {
@@ -175,7 +176,8 @@ export class AgentPool {
     const profile = this.profiles[queue] ?? this.defaultProfile;
     // The agent's id is left out of the seed: the same contact then has the same conversation whoever answers, so
     // simulations with different staffing differ only in who is free, not in what the calls are like.
-    return planAgentCall(profile, (name) => seededRandom(seed, key, `agent:${name}`), `agent profile dispositions of queue '${queue}'`);
+    const visit = visitKey(key);
+    return planAgentCall(profile, (name) => seededRandom(seed, visit, `agent:${name}`), `agent profile dispositions of queue '${queue}'`);
   }
 
   /**

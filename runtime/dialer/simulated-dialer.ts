@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Journey, JourneyNode } from '../../schemas/journey.ts';
 import type { dialer as dialerDefinition } from '../../schemas/nodes/dialer.ts';
 import type { FollowUp } from '../channels/provider.ts';
-import { idempotencyKey, type CursorState } from '../engine/cursor.ts';
+import { idempotencyKey, visitKey, type CursorState } from '../engine/cursor.ts';
 import type { DialerEngine } from '../engine/dialer-engine.ts';
 import { loadContacts, loadCursors, type Interpreter } from '../engine/interpreter.ts';
 import type { RunContext } from '../engine/run-context.ts';
@@ -574,7 +574,7 @@ function callRef(cursor: CursorState): AgentCallRef {
 
 /** How long a simulated agent reads a preview before placing the call: 5 to 20 seconds, fixed per call. */
 function previewMs(seed: number, key: string): number {
-  return Math.round(5000 + 15_000 * seededRandom(seed, key, 'agent:preview')());
+  return Math.round(5000 + 15_000 * seededRandom(seed, visitKey(key), 'agent:preview')());
 }
 
 function dialerNodes(journey: Journey): DialerNode[] {

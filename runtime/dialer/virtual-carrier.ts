@@ -1,5 +1,6 @@
 // The simulated telephone network: decides, from a call's idempotency key alone, everything that will happen to it.
 import { lognormal, seededRandom } from '../random.ts';
+import { visitKey } from '../engine/cursor.ts';
 import { pickWeighted, wholeMs } from './sampling.ts';
 
 export type CallOutcome = 'human' | 'machine' | 'no-answer' | 'busy' | 'invalid';
@@ -98,7 +99,8 @@ export function planCall(input: PlanCallInput): CallPlan {
   const { key, seed } = input;
   // One stream per quantity, so that changing one setting (AMD on, a longer ring) leaves every other draw of the
   // same call unchanged and two simulations differ only where their settings do.
-  return planCallFrom((name) => seededRandom(seed, key, `carrier:${name}`), input);
+  const visit = visitKey(key);
+  return planCallFrom((name) => seededRandom(seed, visit, `carrier:${name}`), input);
 }
 
 /**

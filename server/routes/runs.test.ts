@@ -42,10 +42,24 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     const run = await t.request('GET', `/api/runs/${res.json.id}`, { token: 'viewer' });
     expect(run.json).toMatchObject({ status: 'completed', endedAt: expect.any(String), metrics: { audience: 3, active: 0 } });
     const m = await metrics(res.json.id);
-    // The simulated provider fails a text now and then, by chance of the run's id; every one has an answer.
+    // The simulated provider fails a text now and then, by chance of the seed; every one has an answer.
     expect((m.steps.reminder.ports.sent ?? 0) + (m.steps.reminder.ports.failed ?? 0)).toBe(3);
     expect(Object.values(m.outcomes as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(3);
     expect(t.runnerErrors).toEqual([]);
+  });
+
+  it('plays two simulated runs with the same seed the same way, and a run with another seed differently', async () => {
+    const played = async (seed: number) => {
+      const res = await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'reminder', seed } });
+      expect(res.status).toBe(201);
+      await t.runner.finished(res.json.id);
+      const events = await t.store.db.selectFrom('events').select(['type', 'node_id', 'port', 'contact_id', 'time']).where('run_id', '=', res.json.id).orderBy('seq').execute();
+      return events.map((e) => `${Number(e.time)} ${e.contact_id} ${e.type} ${e.node_id ?? ''} ${e.port ?? ''}`);
+    };
+    const first = await played(11);
+    expect(first.length).toBeGreaterThan(3);
+    expect(await played(11)).toEqual(first);
+    expect(await played(12)).not.toEqual(first);
   });
 
   it('lists runs newest first, filtered by journey', async () => {
