@@ -33,8 +33,16 @@ export async function findToken(db: Executor, token: string): Promise<TokenOwner
   return row;
 }
 
+/** "Last used" to the minute: a busy page makes many requests a second, and each need not be a write. */
+const touchEveryMs = 60_000;
+
 export async function touchToken(db: Executor, id: string, now: number): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - touchEveryMs)]))
+    .execute();
 }
 
 export async function listTokens(db: Executor): Promise<TokenSummary[]> {
