@@ -48,8 +48,10 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
         <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
           {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
         </dd>
+        <dd className="dialer-meter">
+          <meter min={0} max={f.capPercent * 2} low={f.capPercent * 0.8} high={f.capPercent} optimum={0} value={Math.min(rate ?? 0, f.capPercent * 2)} aria-label="Abandoned calls against the limit" />
+        </dd>
       </div>
-      <meter min={0} max={f.capPercent * 2} low={f.capPercent * 0.8} high={f.capPercent} optimum={0} value={Math.min(rate ?? 0, f.capPercent * 2)} aria-label="Abandoned calls against the limit" />
     </dl>
   );
 }

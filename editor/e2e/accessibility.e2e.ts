@@ -1,0 +1,95 @@
+// Every page a manager or an agent uses, checked by axe-core against WCAG 2.1 A and AA: contrast, names, labels, roles.
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, startTestServer, type TestServer } from './harness.ts';
+
+const axeSource = createRequire(import.meta.url)('axe-core').source as string;
+
+let server: TestServer;
+let browser: Browser;
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary: string }[];
+}
+
+/** What axe finds wrong on the page as it stands, one line per rule and element, to read in a failed assertion. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}; ${n.failureSummary.replace(/\s+/g, ' ')}`));
+}
+
+async function openJourney(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+  await page.locator('.journey-name', { hasText: name }).waitFor();
+}
+
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+}
+
+describeInBrowser('accessibility', () => {
+  beforeAll(async () => {
+    ensureEditorBuilt();
+    server = await startTestServer({ loadExamples: true });
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the design page, empty and with a journey open and a step selected in the inspector', async () => {
+    const page = await openEditor(browser, server);
+    expect(await violations(page)).toEqual([]);
+    await openJourney(page, 'Missed payment reminder');
+    await page.locator('.react-flow__node').first().click();
+    await page.locator('.inspector input, .inspector select, .inspector textarea').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('the runs page: the start form, and a finished run on the canvas', async () => {
+    const page = await openEditor(browser, server);
+    await openJourney(page, 'Appointment reminder');
+    await openTab(page, 'Runs');
+    await page.getByRole('button', { name: 'Start the run' }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Start the run' }).click();
+    await page.locator('.run-header [data-run-status="completed"]').waitFor({ timeout: 60_000 });
+    expect(await violations(page)).toEqual([]);
+    expect(errorsOf(page)).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('the do-not-contact page', async () => {
+    const page = await openEditor(browser, server);
+    await openTab(page, 'Do not contact');
+    await page.getByRole('heading', { name: 'Do not contact', level: 1 }).waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('the agent page, signed out and signed in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${server.url}/agent`);
+    await page.locator('main').waitFor();
+    expect(await violations(page)).toEqual([]);
+    const made = (await (await server.api('POST', '/tokens', JSON.stringify({ name: 'Dana Agent', role: 'agent' }))).json()) as { token: string };
+    await page.goto(`${server.url}/agent?token=${made.token}`);
+    await page.getByText('Dana Agent').first().waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
