@@ -173,4 +173,21 @@ describeInBrowser('the agent desktop', () => {
     expect(errors()).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('keeps the agent page sign-in apart from the editor sign-in in the same browser', async () => {
+    const { token } = await call('POST', '/tokens', { name: 'Lee Agent', role: 'agent' });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const editor = await context.newPage();
+    await editor.goto(`${server.url}/?token=${server.token}`);
+    await editor.getByText('Signed in as admin').waitFor();
+    const agent = await context.newPage();
+    await agent.goto(`${server.url}/agent?token=${token}`);
+    await agent.getByText('Lee Agent').first().waitFor();
+    // The manager's tab, reloaded, is still the manager's; the agent's, reloaded, still the agent's.
+    await editor.reload();
+    await editor.getByText('Signed in as admin').waitFor();
+    await agent.reload();
+    await agent.getByText('Lee Agent').first().waitFor();
+    await context.close();
+  }, 60_000);
 });
