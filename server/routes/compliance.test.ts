@@ -18,6 +18,19 @@ describe.each(testDialects)('compliance and do-not-contact on %s', (dialect) => 
     expect(morning.json).toMatchObject({ allowed: true, reasons: [] });
   });
 
+  it('checks the do-not-contact list too: a listed number is refused at any hour, however it is written', async () => {
+    const at = '2026-03-17T15:00:00Z';
+    const check = (phone: string, channel = 'voice') => t.request('GET', `/api/compliance/check?profile=US&channel=${channel}&phone=${encodeURIComponent(phone)}&at=${at}`, { token: 'viewer' });
+    expect((await check('+12025550142')).json).toMatchObject({ allowed: true });
+    await t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'voice', value: '+12025550142' } });
+    const refused = await check('(202) 555-0142');
+    expect(refused.json).toMatchObject({ allowed: false, nextAllowedAt: null, reasons: [{ rule: 'US.dnc.internal', action: 'block' }] });
+    // The list is per channel: texts to the same number are another question.
+    expect((await check('+12025550142', 'sms')).json.reasons.map((r: { rule: string }) => r.rule)).not.toContain('US.dnc.internal');
+    await t.request('DELETE', '/api/do-not-contact/voice/%2B12025550142', { token: 'operator' });
+    expect((await check('+12025550142')).json).toMatchObject({ allowed: true });
+  });
+
   it('refuses a check with an unknown profile (400, pointer) or a moment it cannot read (400)', async () => {
     const profile = await t.request('GET', '/api/compliance/check?profile=XX&channel=voice&phone=%2B12025550100');
     expect(profile.status).toBe(400);

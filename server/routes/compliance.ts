@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../runtime/compliance/check.ts';
-import { addDoNotContact, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
+import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -39,13 +39,18 @@ export function complianceRoutes(store: Store, now: () => number) {
         },
         responses: { 200: json(CheckResult, 'The answer, with every rule that stands in the way'), 400: errors[400], 401: errors[401], 403: errors[403] },
       }),
-      (c) => {
+      async (c) => {
         const q = c.req.valid('query');
+        const address = q.channel === 'email' ? q.email : q.phone;
+        // The internal list is checked too; consent and frequency need a contact's history, which a check does not have.
+        const listed = address ? await doNotContactAmong(store.db, q.channel, [address]) : new Set<string>();
         try {
           const result = checkCompliance({
             profile: q.profile,
             channel: q.channel,
             at: q.at ?? now(),
+            checks: address ? ['hours', 'holidays', 'dnc'] : ['hours', 'holidays'],
+            isDoNotContact: (channel, value) => channel === q.channel && listed.has(value),
             ...(q.phone && { phone: q.phone }),
             ...(q.email && { email: q.email }),
             ...(q.state && { state: q.state }),

@@ -110,8 +110,8 @@ export function GatePreview({ node, doc }: { node: FileNode; doc: JourneyFile })
       ) : (
         <>
           <p className="help">
-            Would this gate let a {channelWords[channel].action} through under the {profile} rules? Hours and public holidays are checked here; the
-            do-not-contact list, consent and how often the contact was reached are checked when the journey runs.
+            Would this gate let a {channelWords[channel].action} through under the {profile} rules? Hours, public holidays and the
+            do-not-contact list are checked here; consent and how often the contact was reached are checked when the journey runs.
           </p>
           <form onSubmit={(e) => void check(e)} className="gate-preview-form">
             <div className="field">

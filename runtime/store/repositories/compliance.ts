@@ -42,6 +42,14 @@ export async function addDoNotContact(db: Executor, entry: { channel: DncChannel
   return { channel: entry.channel, value: row.value, reason: row.reason, addedAt: Number(row.added_at) };
 }
 
+/** Which of these addresses (as given, and normalised) are on a channel's list: for a check of one contact. */
+export async function doNotContactAmong(db: Executor, channel: DncChannel, addresses: readonly string[]): Promise<Set<string>> {
+  const values = [...new Set(addresses.flatMap((a) => [a.trim(), normaliseAddress(channel, a)]).filter((v): v is string => !!v))];
+  if (!values.length) return new Set();
+  const rows = await db.selectFrom('do_not_contact').select('value').where('channel', '=', channel).where('value', 'in', values).execute();
+  return new Set(rows.map((r) => r.value));
+}
+
 /** Removes an address from a channel's list; true when it was there. */
 export async function removeDoNotContact(db: Executor, channel: DncChannel, value: string): Promise<boolean> {
   const normalised = normaliseAddress(channel, value) ?? value;
