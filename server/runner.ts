@@ -1,5 +1,8 @@
 // Drives the runtime inside the server: live runs on the real clock, and each simulated run on its own virtual clock.
+import { HttpWebhook } from '../runtime/channels/http-webhook.ts';
+import type { ChannelProvider } from '../runtime/channels/provider.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/channels/simulated.ts';
+import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
 import { SimulatedDialer } from '../runtime/dialer/simulated-dialer.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
@@ -19,6 +22,8 @@ export interface RunnerOptions {
   clock?: Clock;
   /** How the simulated phone network answers; the default mix of people, machines and no answers otherwise. */
   carrier?: CarrierProfile;
+  /** The SMTP relay live runs send email through; without one, live runs' email is simulated. */
+  smtp?: SmtpSettings;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -34,6 +39,7 @@ export class Runner {
   private liveLoop: Promise<void> | undefined;
   private readonly onError: (error: unknown, where: string) => void;
   private readonly carrier: CarrierProfile | undefined;
+  private readonly smtp: SmtpEmail | undefined;
   /** Contact-steps are what the server's /metrics reports; this counts the rounds of work done, per kind of loop. */
   readonly stats = { liveRounds: 0, simulatedRounds: 0 };
 
@@ -41,18 +47,33 @@ export class Runner {
     this.store = options.store;
     this.clock = options.clock ?? new RealClock();
     this.carrier = options.carrier;
+    this.smtp = options.smtp ? new SmtpEmail(options.smtp) : undefined;
     this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
   }
 
+  /** What live runs reach people through, in words for the start-up message. */
+  describeLiveChannels(): string {
+    return [
+      this.smtp ? 'email through the SMTP relay' : 'email simulated (set SMTP_URL and EMAIL_FROM to send it)',
+      'webhooks to their addresses',
+      'texts and calls simulated (no SMS or telephony provider is built in yet)',
+    ].join('; ');
+  }
+
   private interpreter(clock: Clock, scope: RunScope, seed: number): Interpreter {
     const db = this.store.db;
+    const live = scope.kind === 'live';
+    // A live run reaches real addresses where a provider exists: webhooks always, email when an SMTP relay is set.
+    // Texts and calls stay simulated until an SMS or telephony provider is built in. A simulated run never leaves
+    // the machine.
+    const email: ChannelProvider = live && this.smtp ? this.smtp : new SimulatedEmail(db, seed);
+    const webhook: ChannelProvider = live ? new HttpWebhook() : new SimulatedWebhook(db);
     return new Interpreter({
       store: this.store,
       clock,
       scope,
-      // Live runs also use the simulated providers until real SMS, email and telephony providers are configured.
-      providers: { sms: new SimulatedSms(db, seed), email: new SimulatedEmail(db, seed), webhook: new SimulatedWebhook(db), voice: new SimulatedWebhook(db) },
+      providers: { sms: new SimulatedSms(db, seed), email, webhook, voice: new SimulatedWebhook(db) },
       dialer: new SimulatedDialer(this.carrier ? { carrier: this.carrier } : {}),
     });
   }
@@ -165,5 +186,6 @@ export class Runner {
     this.wake();
     await this.liveLoop;
     await Promise.all(this.simulations.values());
+    this.smtp?.close();
   }
 }

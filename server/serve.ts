@@ -11,6 +11,7 @@ import { loadExamples } from './examples.ts';
 import { LiveHub } from './live/hub.ts';
 import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
+import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
 
 export type { CarrierProfile };
 
@@ -27,6 +28,8 @@ export interface ServeOptions {
   quiet?: boolean;
   /** How the simulated phone network answers (tests and demos); the default mix otherwise. */
   carrier?: CarrierProfile;
+  /** The SMTP relay for live runs' email. Default: SMTP_URL with EMAIL_FROM as the default sender; none, simulated. */
+  smtp?: SmtpSettings;
 }
 
 export interface RunningServer {
@@ -47,7 +50,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
   await migrate(store);
-  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }) });
+  const smtp = options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
+  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }) });
   if (options.loadExamples) {
     const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
@@ -75,6 +79,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   log(`Journey builder on ${url} (data: ${store.location})`);
   if (signInUrl) log(`First start: sign in as admin with this link (shown once; keep it):\n  ${signInUrl}`);
   else log('Sign in with your API token; an admin makes tokens in the editor or with POST /api/tokens.');
+  log(`Live runs: ${runner.describeLiveChannels()}. Simulated runs send nothing.`);
   if (!existsSync(join(editorDir, 'index.html'))) log(`The editor is not built (${editorDir}); run npm run build.`);
 
   return {
