@@ -7,7 +7,8 @@ export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [
   Starts the server, the runtime and the editor in one process. --port defaults to PORT, else 3000;
   --database to DATABASE_URL, else the embedded SQLite file ./data/journeys.db (postgres://... for PostgreSQL).
   --examples loads the example journeys and contact lists into an empty store. On first start it prints an
-  admin sign-in link.`;
+  admin sign-in link. Live runs send email through SMTP_URL (with EMAIL_FROM as the default sender) when it is set,
+  and tracked links point at JOURNEY_PUBLIC_URL.`;
 
 export const startHelp = `journey start
   What npm start runs: journey serve --examples on the embedded SQLite file, then open the printed link.`;
