@@ -14,7 +14,7 @@ import { complianceRoutes } from './routes/compliance.ts';
 import { contactListRoutes } from './routes/contact-lists.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { runRoutes } from './routes/runs.ts';
-import { trackedLinkRoutes } from './routes/tracked-links.ts';
+import { openPixelRoutes, trackedLinkRoutes } from './routes/tracked-links.ts';
 import type { Runner } from './runner.ts';
 
 /** JSON bodies beyond this are refused with 413; a journey file is a few kilobytes, a large one a few hundred. */
@@ -63,6 +63,7 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     return c.body(await prometheusText(store, { webSocketClients: hub?.clientCount ?? 0, webSocketMessages: hub?.stats.messagesSent ?? 0 }));
   });
   app.route('/t', trackedLinkRoutes(store, runner));
+  app.route('/o', openPixelRoutes(store, runner));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}; the routes are listed at /api/openapi.json`), 404));
 
   if (editorDir && existsSync(join(editorDir, 'index.html'))) {

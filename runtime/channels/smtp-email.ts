@@ -1,5 +1,6 @@
 // The real email channel: each send is one message handed to an SMTP relay through nodemailer.
 import nodemailer, { type Transporter } from 'nodemailer';
+import { openPixelUrl } from '../nodes/links.ts';
 import type { ChannelProvider, SendRequest, SendResult } from './provider.ts';
 
 export interface SmtpSettings {
@@ -16,6 +17,15 @@ export interface SmtpSettings {
  */
 export function messageIdOf(key: string): string {
   return `<${key.replace(/[^A-Za-z0-9_-]+/g, '.')}@journey-builder>`;
+}
+
+/**
+ * The HTML with a one-pixel image that records the open when the reader's mail program loads it. Only HTML can carry
+ * it, and programs that block images never load it, so opens are a lower bound.
+ */
+export function withOpenPixel(html: string, url: string): string {
+  const pixel = `<img src="${url}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">`;
+  return /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${pixel}</body>`) : `${html}${pixel}`;
 }
 
 export class SmtpEmail implements ChannelProvider {
@@ -38,7 +48,7 @@ export class SmtpEmail implements ChannelProvider {
         ...(payload.replyTo && { replyTo: payload.replyTo }),
         subject: payload.subject,
         ...(payload.text !== undefined && { text: payload.text }),
-        ...(payload.html !== undefined && { html: payload.html }),
+        ...(payload.html !== undefined && { html: payload.trackOpens ? withOpenPixel(payload.html, openPixelUrl(request)) : payload.html }),
         messageId: messageIdOf(request.key),
       })) as { messageId: string; response?: string };
       return { status: 'accepted', providerId: info.messageId, followUps: [], data: { response: info.response ?? '' } };

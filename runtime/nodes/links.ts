@@ -18,6 +18,14 @@ export function renderLinks(
   return out;
 }
 
+/**
+ * The address of an email's open pixel: a token like a link's, with no link name. The server answers there with a
+ * transparent image and records `email.opened` for the contact.
+ */
+export function openPixelUrl(ids: { runId: string; contactId: string; nodeId: string }): string {
+  return `${trackingBaseUrl()}/o/${encodeLinkToken({ ...ids, link: '' })}`;
+}
+
 export interface LinkToken {
   runId: string;
   contactId: string;

@@ -20,6 +20,18 @@ const journey = {
       type: 'sms',
       position: { x: 200, y: 0 },
       config: { body: 'See {{ links.offer }}', trackLinks: true, links: { offer: 'https://example.com/offer?a=1' } },
+      next: { sent: 'letter', failed: 'done' },
+    },
+    letter: {
+      type: 'email',
+      position: { x: 300, y: 0 },
+      config: { subject: 'Your offer', html: '<p>Hello</p>', trackOpens: true },
+      next: { sent: 'quiet', failed: 'done' },
+    },
+    quiet: {
+      type: 'email',
+      position: { x: 350, y: 0 },
+      config: { subject: 'Again', text: 'Hello', trackOpens: false },
       next: { sent: 'done', failed: 'done' },
     },
     done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'completed' } },
@@ -62,6 +74,29 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
       const res = await app.request(`/t/${token}`);
       expect(res.status).toBe(404);
       expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+  });
+
+  it('records an open when an email step that tracks opens has its pixel loaded, and answers with an image', async () => {
+    const res = await app.request(`/o/${encodeLinkToken({ runId, contactId: 'c1', nodeId: 'letter', link: '' })}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/gif');
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+    const inbox = await store.db.selectFrom('inbox').select(['contact_id', 'type', 'data']).where('run_id', '=', runId).execute();
+    expect(inbox.map((r) => [r.contact_id, r.type, JSON.parse(r.data)])).toEqual([['c1', 'email.opened', { nodeId: 'letter' }]]);
+  });
+
+  it('answers 404 and records nothing for a pixel of a step that does not track opens, is not an email, or a link token', async () => {
+    for (const token of [
+      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'quiet', link: '' }),
+      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: '' }),
+      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'letter', link: 'offer' }),
+      encodeLinkToken({ runId: 'nope', contactId: 'c1', nodeId: 'letter', link: '' }),
+      'not-a-token',
+    ]) {
+      expect((await app.request(`/o/${token}`)).status).toBe(404);
     }
     expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
   });

@@ -1,4 +1,5 @@
-// GET /t/:token: the address a tracked link in an SMS or email points to. Records the click, then redirects.
+// The addresses in sent messages that record a reaction: GET /t/:token, a tracked link (records the click, then
+// redirects), and GET /o/:token, an email's open pixel (records the open, answers with a transparent image).
 import { Hono } from 'hono';
 import { decodeLinkToken } from '../../runtime/nodes/links.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
@@ -29,6 +30,36 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
       else runner.wake();
     }
     return c.redirect(target, 302);
+  });
+  return app;
+}
+
+/** A transparent 1x1 GIF. */
+const pixel = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+export function openPixelRoutes(store: Store, runner: Runner) {
+  const db = store.db;
+  const app = new Hono();
+  app.get('/:token', async (c) => {
+    const token = decodeLinkToken(c.req.param('token'));
+    if (!token || token.link !== '') return c.text('Not found', 404);
+    const run = await db.selectFrom('runs').select(['journey_id', 'version', 'simulated']).where('id', '=', token.runId).executeTakeFirst();
+    if (!run) return c.text('Not found', 404);
+    const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
+    const node = (JSON.parse(version.content) as { nodes: Record<string, { type: string; config?: { trackOpens?: boolean } }> }).nodes[token.nodeId];
+    // Only an email step that tracks opens has a pixel; any other token is not one of ours.
+    if (node?.type !== 'email' || node.config?.trackOpens === false) return c.text('Not found', 404);
+    const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
+    if (contact) {
+      await db
+        .insertInto('inbox')
+        .values({ run_id: token.runId, contact_id: token.contactId, type: 'email.opened', due_at: await runner.timeOf(token.runId), data: JSON.stringify({ nodeId: token.nodeId }) })
+        .execute();
+      if (run.simulated) await runner.simulate(token.runId);
+      else runner.wake();
+    }
+    // Never cached: each load is an open, and a cached image would hide the next one.
+    return c.body(pixel, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0' });
   });
   return app;
 }
