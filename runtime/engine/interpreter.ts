@@ -321,7 +321,7 @@ export class Interpreter {
       return;
     }
     if (answer.status === 'accepted') {
-      env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null });
+      env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null, provider_id: answer.providerId });
       const data = { providerId: answer.providerId, attempts, ...answer.data };
       recordEvent(env, eventCursor, names.okEvent as 'sms.sent', data, row.node_id);
       // Per run and channel, so that the server can report sends without counting events.

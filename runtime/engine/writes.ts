@@ -51,13 +51,13 @@ export class BatchWrites {
     const outboxColumns = ['idempotency_key', 'run_id', 'contact_id', 'node_id', 'channel', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'sent_at', 'error'] as const;
     // A key already in the outbox means this send was written before; writing it again must not send it twice.
     await writeRows(tx, 'outbox', outboxColumns, this.outbox.map((o) => outboxColumns.map((k) => o[k] ?? null)), 'on conflict (idempotency_key) do nothing');
-    const changedColumns = ['id', ...outboxColumns] as const;
+    const changedColumns = ['id', ...outboxColumns, 'provider_id'] as const;
     await writeRows(
       tx,
       'outbox',
       changedColumns,
       [...this.outboxChanges.values()].map((o) => changedColumns.map((k) => o[k] ?? null)),
-      'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error',
+      'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error, provider_id = excluded.provider_id',
     );
     const inboxColumns = ['run_id', 'contact_id', 'type', 'due_at', 'data'] as const;
     await writeRows(tx, 'inbox', inboxColumns, this.inbox.map((r) => inboxColumns.map((k) => r[k] ?? null)));

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type ColumnDefinitionBuilder, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type ColumnDefinitionBuilder, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -71,6 +71,15 @@ export function autoIncrementKey(dialect: DialectName): [ColumnDataType, (c: Col
 /** Column type for times in milliseconds and counters. */
 export function bigIntType(dialect: DialectName): ColumnDataType {
   return dialect === 'postgres' ? 'bigint' : 'integer';
+}
+
+/**
+ * The text of a top-level field of a JSON text column. The key is written into the statement, not bound, so that
+ * a query using it matches an index built on the same expression.
+ */
+export function jsonText(dialect: DialectName, column: string, key: string): RawBuilder<string> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`Not a plain JSON key: ${key}`);
+  return dialect === 'postgres' ? sql<string>`(${sql.ref(column)}::jsonb ->> ${sql.lit(key)})` : sql<string>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)})`;
 }
 
 /**

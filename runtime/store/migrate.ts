@@ -5,6 +5,7 @@ import { initial } from './migrations/2026-11-24-initial.ts';
 import { compliance } from './migrations/2026-11-25-compliance.ts';
 import { access } from './migrations/2026-11-25-access.ts';
 import { agents } from './migrations/2026-11-25-agents.ts';
+import { providerIds } from './migrations/2026-11-26-provider-ids.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -12,6 +13,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     '2026-11-25-compliance': compliance(dialect),
     '2026-11-25-access': access(dialect),
     '2026-11-25-agents': agents(dialect),
+    '2026-11-26-provider-ids': providerIds(dialect),
   };
 }
 

@@ -109,6 +109,8 @@ export interface OutboxTable {
   created_at: number;
   sent_at: number | null;
   error: string | null;
+  /** What the provider called the message when it accepted it (Twilio's message SID, an SMTP Message-ID). */
+  provider_id: string | null;
 }
 
 /** Reactions and outcomes from outside (deliveries, replies, clicks, call progress), due at a moment. */
