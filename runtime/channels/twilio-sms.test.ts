@@ -18,9 +18,14 @@ interface Received {
   form: Record<string, string>;
 }
 
+let inFlight = 0;
+let mostInFlight = 0;
+
 /** Answers by recipient, the way Twilio's own test numbers do: each number stands for one kind of answer. */
 function answer(form: Record<string, string>, res: ServerResponse, count: number): void {
-  const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
   switch (form.To) {
     case '+15005550001':
       return json(400, { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
@@ -32,6 +37,15 @@ function answer(form: Record<string, string>, res: ServerResponse, count: number
       return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>');
     case '+15005550005':
       return; // never answers
+    case '+15005550009':
+      // A slow answer, to see how many requests a batch has in flight at once.
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        json(201, { sid: `SM-slow-${form.Body}`, status: 'queued' });
+      }, 20);
+      return;
     default:
       return json(201, { sid: `SM${String(count).padStart(32, '0')}`, status: 'queued', to: form.To, body: form.Body, account_sid: accountSid });
   }
@@ -125,6 +139,14 @@ describe('Twilio SMS', () => {
     const started = Date.now();
     expect(await sms.send(request({ to: '+15005550005' }, 'run-1:c_9:reminder:1'))).toEqual({ status: 'transient-error', reason: 'Twilio could not be reached: no answer within 0.5 s' });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('sends a batch a few at a time and answers each in order', async () => {
+    const batch = new TwilioSms({ accountSid, authToken, from: '+15005550006', apiUrl: twilio.url, concurrency: 3 });
+    const requests = Array.from({ length: 12 }, (_, i) => request({ to: '+15005550009', body: String(i) }, `run-1:c_b${i}:reminder:1`));
+    const results = await batch.sendMany(requests);
+    expect(results.map((r) => (r.status === 'accepted' ? r.providerId : r.status))).toEqual(requests.map((_, i) => `SM-slow-${i}`));
+    expect(mostInFlight).toBe(3);
   });
 
   it('reads a service that cannot be reached as passing', async () => {
