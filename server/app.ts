@@ -15,6 +15,7 @@ import { contactListRoutes } from './routes/contact-lists.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { runRoutes } from './routes/runs.ts';
 import { openPixelRoutes, trackedLinkRoutes } from './routes/tracked-links.ts';
+import { twilioRoutes } from './routes/twilio.ts';
 import type { Runner } from './runner.ts';
 
 /** JSON bodies beyond this are refused with 413; a journey file is a few kilobytes, a large one a few hundred. */
@@ -62,8 +63,11 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
     return c.body(await prometheusText(store, { webSocketClients: hub?.clientCount ?? 0, webSocketMessages: hub?.stats.messagesSent ?? 0 }));
   });
+  // Twilio's reports and incoming texts are small forms.
+  app.use('/hooks/*', bodyLimit({ maxSize: 64 * 1024 }));
   app.route('/t', trackedLinkRoutes(store, runner));
   app.route('/o', openPixelRoutes(store, runner));
+  app.route('/hooks/twilio', twilioRoutes(store, runner));
   app.all('/api/*', (c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}; the routes are listed at /api/openapi.json`), 404));
 
   if (editorDir && existsSync(join(editorDir, 'index.html'))) {

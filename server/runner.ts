@@ -3,10 +3,12 @@ import { HttpWebhook } from '../runtime/channels/http-webhook.ts';
 import type { ChannelProvider } from '../runtime/channels/provider.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/channels/simulated.ts';
 import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
+import { TwilioSms, type TwilioSettings } from '../runtime/channels/twilio-sms.ts';
 import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
 import { SimulatedDialer } from '../runtime/dialer/simulated-dialer.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
+import { trackingBaseUrl } from '../runtime/nodes/links.ts';
 import type { Store } from '../runtime/store/dialect.ts';
 
 /** How long a live loop with nothing due sleeps at most, so that work written by another process is seen. */
@@ -24,6 +26,11 @@ export interface RunnerOptions {
   carrier?: CarrierProfile;
   /** The SMTP relay live runs send email through; without one, live runs' email is simulated. */
   smtp?: SmtpSettings;
+  /**
+   * The Twilio account live runs text through; without one, live runs' texts are simulated. Its status callback
+   * defaults to /hooks/twilio/status under JOURNEY_PUBLIC_URL.
+   */
+  twilio?: TwilioSettings;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -40,6 +47,9 @@ export class Runner {
   private readonly onError: (error: unknown, where: string) => void;
   private readonly carrier: CarrierProfile | undefined;
   private readonly smtp: SmtpEmail | undefined;
+  private readonly twilio: TwilioSms | undefined;
+  /** The Twilio account live runs text through, if any; its hooks check Twilio's signature with its auth token. */
+  readonly twilioSettings: TwilioSettings | undefined;
   /** Contact-steps are what the server's /metrics reports; this counts the rounds of work done, per kind of loop. */
   readonly stats = { liveRounds: 0, simulatedRounds: 0 };
 
@@ -48,6 +58,8 @@ export class Runner {
     this.clock = options.clock ?? new RealClock();
     this.carrier = options.carrier;
     this.smtp = options.smtp ? new SmtpEmail(options.smtp) : undefined;
+    this.twilioSettings = options.twilio && { statusCallbackUrl: `${trackingBaseUrl()}/hooks/twilio/status`, ...options.twilio };
+    this.twilio = this.twilioSettings ? new TwilioSms(this.twilioSettings) : undefined;
     this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
   }
@@ -56,24 +68,26 @@ export class Runner {
   describeLiveChannels(): string {
     return [
       this.smtp ? 'email through the SMTP relay' : 'email simulated (set SMTP_URL and EMAIL_FROM to send it)',
+      this.twilio ? 'texts through Twilio' : 'texts simulated (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM to send them)',
       'webhooks to their addresses',
-      'texts and calls simulated (no SMS or telephony provider is built in yet)',
+      'calls simulated (no telephony provider is built in yet)',
     ].join('; ');
   }
 
   private interpreter(clock: Clock, scope: RunScope, seed: number): Interpreter {
     const db = this.store.db;
     const live = scope.kind === 'live';
-    // A live run reaches real addresses where a provider exists: webhooks always, email when an SMTP relay is set.
-    // Texts and calls stay simulated until an SMS or telephony provider is built in. A simulated run never leaves
-    // the machine.
+    // A live run reaches real addresses where a provider exists: webhooks always, email when an SMTP relay is set,
+    // texts when a Twilio account is. Calls stay simulated until a telephony provider is built in. A simulated run
+    // never leaves the machine.
     const email: ChannelProvider = live && this.smtp ? this.smtp : new SimulatedEmail(db, seed);
+    const sms: ChannelProvider = live && this.twilio ? this.twilio : new SimulatedSms(db, seed);
     const webhook: ChannelProvider = live ? new HttpWebhook() : new SimulatedWebhook(db);
     return new Interpreter({
       store: this.store,
       clock,
       scope,
-      providers: { sms: new SimulatedSms(db, seed), email, webhook, voice: new SimulatedWebhook(db) },
+      providers: { sms, email, webhook, voice: new SimulatedWebhook(db) },
       dialer: new SimulatedDialer(this.carrier ? { carrier: this.carrier } : {}),
     });
   }

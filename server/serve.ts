@@ -12,6 +12,7 @@ import { LiveHub } from './live/hub.ts';
 import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
+import type { TwilioSettings } from '../runtime/channels/twilio-sms.ts';
 
 export type { CarrierProfile };
 
@@ -30,6 +31,18 @@ export interface ServeOptions {
   carrier?: CarrierProfile;
   /** The SMTP relay for live runs' email. Default: SMTP_URL with EMAIL_FROM as the default sender; none, simulated. */
   smtp?: SmtpSettings;
+  /**
+   * The Twilio account for live runs' texts. Default: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a number
+   * or a Messaging Service SID), with TWILIO_API_URL for another Twilio-compatible service; none, simulated.
+   */
+  twilio?: TwilioSettings;
+}
+
+/** Twilio's settings from the environment, when the three that are needed are all there. */
+export function twilioFromEnvironment(env: NodeJS.ProcessEnv = process.env): TwilioSettings | undefined {
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from, TWILIO_API_URL: apiUrl } = env;
+  if (!accountSid || !authToken || !from) return undefined;
+  return { accountSid, authToken, from, ...(apiUrl && { apiUrl }) };
 }
 
 export interface RunningServer {
@@ -51,7 +64,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
   await migrate(store);
   const smtp = options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
-  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }) });
+  const twilio = options.twilio ?? twilioFromEnvironment();
+  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
   if (options.loadExamples) {
     const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
