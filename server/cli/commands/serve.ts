@@ -8,7 +8,9 @@ export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [
   --database to DATABASE_URL, else the embedded SQLite file ./data/journeys.db (postgres://... for PostgreSQL).
   --examples loads the example journeys and contact lists into an empty store. On first start it prints an
   admin sign-in link. Live runs send email through SMTP_URL (with EMAIL_FROM as the default sender) when it is set,
-  and tracked links point at JOURNEY_PUBLIC_URL.`;
+  and texts through Twilio when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a number or a Messaging
+  Service SID, MG...) are set; TWILIO_API_URL points them at another Twilio-compatible service. Tracked links and
+  Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound) are addressed under JOURNEY_PUBLIC_URL.`;
 
 export const startHelp = `journey start
   What npm start runs: journey serve --examples on the embedded SQLite file, then open the printed link.`;
