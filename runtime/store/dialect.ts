@@ -59,8 +59,34 @@ export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatab
   database.pragma('cache_size = -32768');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, writeRows: preparedRowWriter(database), dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/** Statements kept prepared, by SQL text; the interpreter repeats a few dozen shapes of query thousands of times. */
+const cachedStatements = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with `prepare` answered from a cache: the driver prepares every
+ * query it runs, and compiling the same SQL again is a measurable share of a batch. A statement still being iterated
+ * (a streamed query) is busy, so a fresh one is prepared beside it.
+ */
+function withStatementCache(database: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text) {
+      const cached = statements.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = database.prepare(text);
+      if (!cached) {
+        // Queries with lists of varying length (`in (?, ?, ...)`) come in many texts: the oldest make room.
+        if (statements.size >= cachedStatements) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+    close: () => database.close(),
+  };
 }
 
 /** Type and constraints of an auto-incrementing primary key column. */
