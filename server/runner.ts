@@ -190,6 +190,19 @@ export class Runner {
     return Math.max(Number(run.start_at), Number(last?.t ?? 0));
   }
 
+  /**
+   * Records a reaction from outside (a click, an open, a delivery report, a reply) for a contact of a run, due at the
+   * run's own "now", and sets the run's loop going so that it takes effect on the next round. Returns that moment.
+   */
+  async react(reaction: { runId: string; contactId: string; type: string; data: Record<string, unknown> }): Promise<number> {
+    const at = await this.timeOf(reaction.runId);
+    await this.store.db.insertInto('inbox').values({ run_id: reaction.runId, contact_id: reaction.contactId, type: reaction.type, due_at: at, data: JSON.stringify(reaction.data) }).execute();
+    const run = await this.store.db.selectFrom('runs').select('simulated').where('id', '=', reaction.runId).executeTakeFirst();
+    if (run?.simulated) await this.simulate(reaction.runId);
+    else this.wake();
+    return at;
+  }
+
   /** Resolves when a simulated run's play has ended (at once when it is not playing). */
   async finished(runId: string): Promise<void> {
     await this.simulations.get(runId);

@@ -245,12 +245,9 @@ export function runRoutes(store: Store, runner: Runner) {
         if (run.status === 'scheduled') throw new ApiError(409, 'conflict', `The run "${id}" has not started yet`);
         const cursor = await db.selectFrom('cursors').select('node_id').where('run_id', '=', id).where('contact_id', '=', body.contactId).executeTakeFirst();
         if (!cursor) throw notFound(`The contact "${body.contactId}" in the run "${id}"`);
-        const at = await runner.timeOf(id);
         // The step and the exit are the runtime's to say: a posted `nodeId` or `exit` would move the contact anywhere.
         const { nodeId: _nodeId, exit: _exit, ...data } = body.data ?? {};
-        await db.insertInto('inbox').values({ run_id: id, contact_id: body.contactId, type: body.type, due_at: at, data: JSON.stringify({ ...data, nodeId: cursor.node_id }) }).execute();
-        if (run.simulated) await runner.simulate(id);
-        else runner.wake();
+        const at = await runner.react({ runId: id, contactId: body.contactId, type: body.type, data: { ...data, nodeId: cursor.node_id } });
         return c.json({ accepted: true as const, at: new Date(at).toISOString() }, 202);
       },
     );

@@ -12,7 +12,7 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
     const token = decodeLinkToken(c.req.param('token'));
     const gone = () => c.text('This link is not valid any more.', 404);
     if (!token) return gone();
-    const run = await db.selectFrom('runs').select(['journey_id', 'version', 'simulated']).where('id', '=', token.runId).executeTakeFirst();
+    const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', token.runId).executeTakeFirst();
     if (!run) return gone();
     const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
     const node = (JSON.parse(version.content) as { nodes: Record<string, { config?: { links?: Record<string, string> } }> }).nodes[token.nodeId];
@@ -21,14 +21,7 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
     const target = node?.config?.links?.[token.link];
     if (!target) return gone();
     const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
-    if (contact) {
-      await db
-        .insertInto('inbox')
-        .values({ run_id: token.runId, contact_id: token.contactId, type: 'link.clicked', due_at: await runner.timeOf(token.runId), data: JSON.stringify({ nodeId: token.nodeId, link: token.link }) })
-        .execute();
-      if (run.simulated) await runner.simulate(token.runId);
-      else runner.wake();
-    }
+    if (contact) await runner.react({ runId: token.runId, contactId: token.contactId, type: 'link.clicked', data: { nodeId: token.nodeId, link: token.link } });
     return c.redirect(target, 302);
   });
   return app;
@@ -43,21 +36,14 @@ export function openPixelRoutes(store: Store, runner: Runner) {
   app.get('/:token', async (c) => {
     const token = decodeLinkToken(c.req.param('token'));
     if (!token || token.link !== '') return c.text('Not found', 404);
-    const run = await db.selectFrom('runs').select(['journey_id', 'version', 'simulated']).where('id', '=', token.runId).executeTakeFirst();
+    const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', token.runId).executeTakeFirst();
     if (!run) return c.text('Not found', 404);
     const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
     const node = (JSON.parse(version.content) as { nodes: Record<string, { type: string; config?: { trackOpens?: boolean } }> }).nodes[token.nodeId];
     // Only an email step that tracks opens has a pixel; any other token is not one of ours.
     if (node?.type !== 'email' || node.config?.trackOpens === false) return c.text('Not found', 404);
     const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
-    if (contact) {
-      await db
-        .insertInto('inbox')
-        .values({ run_id: token.runId, contact_id: token.contactId, type: 'email.opened', due_at: await runner.timeOf(token.runId), data: JSON.stringify({ nodeId: token.nodeId }) })
-        .execute();
-      if (run.simulated) await runner.simulate(token.runId);
-      else runner.wake();
-    }
+    if (contact) await runner.react({ runId: token.runId, contactId: token.contactId, type: 'email.opened', data: { nodeId: token.nodeId } });
     // Never cached: each load is an open, and a cached image would hide the next one.
     return c.body(pixel, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0' });
   });

@@ -57,19 +57,8 @@ export function twilioRoutes(store: Store, runner: Runner) {
   });
 
   async function record(sent: SentMessage, type: 'sms.delivered' | 'sms.failed' | 'sms.replied', data: Record<string, unknown>): Promise<void> {
-    await store.db
-      .insertInto('inbox')
-      .values({
-        run_id: sent.runId,
-        contact_id: sent.contactId,
-        type,
-        due_at: await runner.timeOf(sent.runId),
-        // An answer to a HELP reply belongs to no step: its reactions name none.
-        data: JSON.stringify({ ...(sent.nodeId && { nodeId: sent.nodeId }), ...data }),
-      })
-      .execute();
-    if (sent.simulated) await runner.simulate(sent.runId);
-    else runner.wake();
+    // An answer to a HELP reply belongs to no step: its reactions name none.
+    await runner.react({ runId: sent.runId, contactId: sent.contactId, type, data: { ...(sent.nodeId && { nodeId: sent.nodeId }), ...data } });
   }
 
   return app;

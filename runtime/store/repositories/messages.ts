@@ -7,21 +7,22 @@ export interface SentMessage {
   contactId: string;
   /** The step that sent it; '' for an answer to a contact's own message (HELP), which belongs to no step. */
   nodeId: string;
-  simulated: boolean;
 }
 
-/** The accepted send a provider knows as `providerId` on `channel`, if it is one of ours. */
+/** The accepted send of a live run that a provider knows as `providerId` on `channel`, if it is one of ours. */
 export async function sentByProviderId(store: Store, channel: 'sms' | 'email', providerId: string): Promise<SentMessage | undefined> {
   const row = await store.db
     .selectFrom('outbox')
     .innerJoin('runs', 'runs.id', 'outbox.run_id')
-    .select(['outbox.run_id', 'outbox.contact_id', 'outbox.node_id', 'runs.simulated'])
+    .select(['outbox.run_id', 'outbox.contact_id', 'outbox.node_id'])
     .where('outbox.provider_id', '=', providerId)
     .where('outbox.channel', '=', channel)
+    // A real provider reports only what it was really given.
+    .where('runs.simulated', '=', 0)
     .orderBy('outbox.id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id, simulated: Boolean(row.simulated) };
+  return row && { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id };
 }
 
 /**
@@ -41,5 +42,5 @@ export async function lastLiveTextTo(store: Store, phone: string): Promise<SentM
     .orderBy('outbox.id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id, simulated: false };
+  return row && { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id };
 }
