@@ -13,7 +13,14 @@ export function routeOf(pathname: string): Route {
 export const routePaths: Record<Route, string> = { design: '/', runs: '/runs', agent: '/agent', 'do-not-contact': '/do-not-contact' };
 
 const listeners = new Set<() => void>();
-window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+let listening = false;
+
+/** Back and forward move between pages too. Added on first use, so that importing this module touches no window. */
+function followHistory(): void {
+  if (listening) return;
+  listening = true;
+  window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+}
 
 export function navigate(route: Route): void {
   window.history.pushState(null, '', routePaths[route]);
@@ -23,6 +30,7 @@ export function navigate(route: Route): void {
 export function useRoute(): Route {
   return useSyncExternalStore(
     (listener) => {
+      followHistory();
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
