@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, startTestServer, type TestServer } from './harness.ts';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, openJourney, openTab, startTestServer, type TestServer } from './harness.ts';
 
 const axeSource = createRequire(import.meta.url)('axe-core').source as string;
 
@@ -25,16 +25,6 @@ async function violations(page: Page): Promise<string[]> {
     return result.violations;
   });
   return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}; ${n.failureSummary.replace(/\s+/g, ' ')}`));
-}
-
-async function openJourney(page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Open…' }).click();
-  await page.getByRole('button', { name: new RegExp(name) }).click();
-  await page.locator('.journey-name', { hasText: name }).waitFor();
-}
-
-async function openTab(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
 }
 
 describeInBrowser('accessibility', () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DoNotContactView } from '../../server/api-types.ts';
 import { step } from './canvas-driver.ts';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, eventually, launchBrowser, openEditor, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, eventually, launchBrowser, openEditor, openTab, screenshotPath, startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -12,10 +12,6 @@ async function listed(channel: string): Promise<string[]> {
   const response = await server.api('GET', `/do-not-contact?channel=${channel}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { entries: DoNotContactView[] }).entries.map((e) => e.value);
-}
-
-async function openTab(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
 }
 
 describeInBrowser('compliance in the editor', () => {

@@ -118,3 +118,15 @@ export function screenshotPath(name: string): string {
 export function eventually<T>(read: () => T | Promise<T>) {
   return expect.poll(read, { timeout: 15_000, interval: 100 });
 }
+
+/** Opens a journey from the Open dialog, by (part of) its name. */
+export async function openJourney(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+  await page.locator('.journey-name', { hasText: name }).waitFor();
+}
+
+/** Goes to one of the app's pages by its tab in the header. */
+export async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+}

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunMetrics, RunView } from '../../server/api-types.ts';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, openJourney, openTab, screenshotPath, startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -14,10 +14,8 @@ async function apiJson<T>(method: string, path: string): Promise<T> {
 }
 
 async function openRunsOf(page: Page, journeyName: string): Promise<void> {
-  await page.getByRole('button', { name: 'Open…' }).click();
-  await page.getByRole('button', { name: new RegExp(journeyName) }).click();
-  await page.locator('.journey-name', { hasText: journeyName }).waitFor();
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Runs' }).click();
+  await openJourney(page, journeyName);
+  await openTab(page, 'Runs');
   await page.getByRole('heading', { name: `Runs of “${journeyName}”` }).waitFor();
 }
 
