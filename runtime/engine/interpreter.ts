@@ -321,7 +321,10 @@ export class Interpreter {
       return;
     }
     if (answer.status === 'accepted') {
-      env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null, provider_id: answer.providerId });
+      // Only a real provider reports back by its own id; a simulation's ids are never looked up, so they stay out of
+      // the index.
+      const providerId = env.context.run.simulated ? null : answer.providerId;
+      env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null, provider_id: providerId });
       const data = { providerId: answer.providerId, attempts, ...answer.data };
       recordEvent(env, eventCursor, names.okEvent as 'sms.sent', data, row.node_id);
       // Per run and channel, so that the server can report sends without counting events.

@@ -36,6 +36,7 @@ export async function lastLiveTextTo(store: Store, phone: string): Promise<SentM
     .select(['outbox.run_id', 'outbox.contact_id', 'outbox.node_id'])
     // Written out, not bound, so that both databases see the condition of the partial index on recipients.
     .where('outbox.channel', '=', sql.lit('sms'))
+    .where('outbox.provider_id', 'is not', null)
     .where(jsonText(store.dialect, 'outbox.payload', 'to'), '=', phone)
     .where('outbox.status', '=', 'sent')
     .where('runs.simulated', '=', 0)
