@@ -167,6 +167,17 @@ describe('formatJourney', () => {
     expect(isCanonical(JSON.stringify(sample(), null, 2))).toBe(false);
   });
 
+  it('writes the settings in their fixed order, the optional help contact last', () => {
+    const doc = sample() as { settings: Record<string, string> };
+    doc.settings = { helpContact: 'call 0800 123 456', compliance: doc.settings.compliance!, timezone: doc.settings.timezone! };
+    const written = JSON.parse(formatJourney(doc)) as { settings: Record<string, string> };
+    expect(Object.keys(written.settings)).toEqual(['timezone', 'compliance', 'helpContact']);
+    expect(validateJourney(doc).problems).toEqual([]);
+    expect(validateJourney({ ...doc, settings: { ...doc.settings, helpContact: '  ' } }).problems).toEqual([
+      expect.objectContaining({ severity: 'error', path: '/settings/helpContact' }),
+    ]);
+  });
+
   it('writes two-space indentation, no trailing spaces and one final newline', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);

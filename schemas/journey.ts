@@ -24,6 +24,17 @@ export const settings = z
     compliance: z
       .enum(complianceProfileIds, { error: `must be one of ${complianceProfileIds.join(', ')}` })
       .meta({ title: 'Rules', description: 'The country rules for calling hours, consent and abandoned calls.', widget: 'compliance-profile' }),
+    helpContact: z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, { error: 'must not be empty: leave it out instead' })
+      .max(100, { error: 'must be at most 100 characters, to fit in one text with the rest of the answer' })
+      .optional()
+      .meta({
+        title: 'How contacts reach you',
+        description: 'Added to the automatic answer to a HELP text, e.g. "call 0800 123 456 or email help@acme.example". Carriers expect a phone number or an email address there.',
+        widget: 'text',
+      }),
   })
   .strict();
 

@@ -21,12 +21,14 @@ export function smsKeyword(text: string, profile: ComplianceProfileId): { keywor
 }
 
 /**
- * The answer to a HELP reply: who is texting and how to stop or restart, as carriers' messaging rules (CTIA) ask.
- * It names the journey, the one sender the contact can recognise.
+ * The answer to a HELP reply: who is texting, how to reach them (the journey's `helpContact`, when it gives one) and
+ * how to stop or restart, as carriers' messaging rules (CTIA) ask. It names the journey, the one sender the contact
+ * can recognise.
  */
-export function helpReply(profile: ComplianceProfileId, sender: string): string {
+export function helpReply(profile: ComplianceProfileId, sender: string, helpContact?: string): string {
   const rules = profiles[profile].optOut;
   const stop = rules.optOutKeywords[0] ?? 'STOP';
   const start = rules.optInKeywords[0];
-  return `${sender}: reply ${stop} to stop these messages${start ? `, ${start} to receive them again` : ''}. Message and data rates may apply.`;
+  const reach = helpContact ? ` For help, ${helpContact.replace(/[.\s]+$/, '')}.` : '';
+  return `${sender}:${reach} Reply ${stop} to stop these messages${start ? `, ${start} to receive them again` : ''}. Message and data rates may apply.`;
 }

@@ -1080,10 +1080,28 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const sends = await store.db.selectFrom('outbox').select(['idempotency_key', 'node_id', 'status', 'payload']).where('run_id', '=', h.runId).where('idempotency_key', 'like', '%:help:%').execute();
       expect(sends).toHaveLength(1);
       expect(sends[0]).toMatchObject({ node_id: '', status: 'sent' });
-      expect(JSON.parse(sends[0]!.payload)).toMatchObject({ to: '+12025550168', body: expect.stringMatching(/reply STOP to stop these messages, START to receive them again/) });
+      expect(JSON.parse(sends[0]!.payload)).toMatchObject({ to: '+12025550168', body: expect.stringMatching(/^Test j-help: Reply STOP to stop these messages, START to receive them again/) });
       expect(await store.db.selectFrom('simulated_sends').select('idempotency_key').where('idempotency_key', '=', sends[0]!.idempotency_key).execute()).toHaveLength(1);
       // The answer moves nobody: the contact ended once, where it ended.
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'done' });
+    });
+
+    it("a HELP answer says how to reach the contact centre when the journey's settings give it", async () => {
+      const doc = journey('j-help-contact', {
+        start: start('text'),
+        text: { type: 'sms', config: { body: 'Your appointment is tomorrow' }, next: { sent: 'done', failed: 'done' } },
+        done: end('done'),
+      });
+      Object.assign(doc.settings, { helpContact: 'call 0800 123 456 or email help@acme.example.' });
+      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550169' }], { providers: (s) => ({ sms: new SimulatedSms(s.db, 1, quietSms) }) });
+      expect((await h.drive()).completed).toBe(true);
+      await addInbox(store, h.runId, h.ids.A!, 'sms.replied', h.clock.now() + minute, { nodeId: 'text', text: 'HELP' });
+      h.clock.advanceTo(h.clock.now() + 2 * minute);
+      await settle(h);
+      const sends = await store.db.selectFrom('outbox').select('payload').where('run_id', '=', h.runId).where('idempotency_key', 'like', '%:help:%').execute();
+      expect(sends.map((r) => JSON.parse(r.payload).body)).toEqual([
+        'Test j-help-contact: For help, call 0800 123 456 or email help@acme.example. Reply STOP to stop these messages, START to receive them again. Message and data rates may apply.',
+      ]);
     });
 
     it('a STOP reply is honoured when it reaches a stopped run, whether it arrived just before the stop or after it', async () => {

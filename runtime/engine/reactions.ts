@@ -47,7 +47,7 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
         contact_id: row.contact_id,
         node_id: '',
         channel: 'sms',
-        payload: JSON.stringify({ channel: 'sms', to: contact.phone, body: helpReply(env.context.journey.settings.compliance, env.context.journey.name) }),
+        payload: JSON.stringify({ channel: 'sms', to: contact.phone, body: helpReply(env.context.journey.settings.compliance, env.context.journey.name, env.context.journey.settings.helpContact) }),
         status: 'pending',
         attempts: 0,
         next_attempt_at: env.now,

@@ -237,7 +237,10 @@ function JourneySettings({ doc }: { doc: JourneyFile }) {
           context={context}
           onChange={(value) => {
             const current = getState().doc;
-            edit({ ...current, settings: { ...current.settings, [spec.key]: value ?? '' } }, { coalesce: `/settings/${spec.key}` });
+            // An optional setting left empty is left out of the file; a required one stays, empty, to be flagged.
+            const { [spec.key]: _old, ...rest } = current.settings as Record<string, unknown>;
+            const settings = spec.optional && (value === undefined || value === '') ? rest : { ...rest, [spec.key]: value ?? '' };
+            edit({ ...current, settings: settings as JourneyFile['settings'] }, { coalesce: `/settings/${spec.key}` });
           }}
         />
       ))}
