@@ -1,13 +1,12 @@
 // Every page a manager or an agent uses, checked by axe-core against WCAG 2.1 A and AA: contrast, names, labels, roles.
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, openJourney, openTab, startTestServer, type TestServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeWithBrowser, errorsOf, openEditor, openJourney, openTab, TestBed } from './harness.ts';
 
 const axeSource = createRequire(import.meta.url)('axe-core').source as string;
 
-let server: TestServer;
-let browser: Browser;
+const bed = new TestBed();
 
 interface Violation {
   id: string;
@@ -27,20 +26,9 @@ async function violations(page: Page): Promise<string[]> {
   return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}; ${n.failureSummary.replace(/\s+/g, ' ')}`));
 }
 
-describeInBrowser('accessibility', () => {
-  beforeAll(async () => {
-    ensureEditorBuilt();
-    server = await startTestServer({ loadExamples: true });
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
+describeWithBrowser('accessibility', bed, { loadExamples: true }, () => {
   it('the design page, empty and with a journey open and a step selected in the inspector', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     expect(await violations(page)).toEqual([]);
     await openJourney(page, 'Missed payment reminder');
     await page.locator('.react-flow__node').first().click();
@@ -51,7 +39,7 @@ describeInBrowser('accessibility', () => {
   }, 120_000);
 
   it('the runs page: the start form, and a finished run on the canvas', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openJourney(page, 'Appointment reminder');
     await openTab(page, 'Runs');
     await page.getByRole('button', { name: 'Start the run' }).waitFor();
@@ -64,7 +52,7 @@ describeInBrowser('accessibility', () => {
   }, 120_000);
 
   it('the do-not-contact page', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openTab(page, 'Do not contact');
     await page.getByRole('heading', { name: 'Do not contact', level: 1 }).waitFor();
     expect(await violations(page)).toEqual([]);
@@ -72,12 +60,12 @@ describeInBrowser('accessibility', () => {
   }, 60_000);
 
   it('the agent page, signed out and signed in', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${server.url}/agent`);
+    const page = await bed.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${bed.server.url}/agent`);
     await page.locator('main').waitFor();
     expect(await violations(page)).toEqual([]);
-    const made = (await (await server.api('POST', '/tokens', JSON.stringify({ name: 'Dana Agent', role: 'agent' }))).json()) as { token: string };
-    await page.goto(`${server.url}/agent?token=${made.token}`);
+    const made = (await (await bed.server.api('POST', '/tokens', JSON.stringify({ name: 'Dana Agent', role: 'agent' }))).json()) as { token: string };
+    await page.goto(`${bed.server.url}/agent?token=${made.token}`);
     await page.getByText('Dana Agent').first().waitFor();
     expect(await violations(page)).toEqual([]);
     await page.close();

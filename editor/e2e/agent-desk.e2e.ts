@@ -1,13 +1,12 @@
 // An agent signs in at /agent, goes available, takes a call the dialer connects in a live run and ends it with a
 // disposition; the journey then takes the branch for that disposition.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import type { RunMetrics, RunView } from '../../server/api-types.ts';
 import type { CarrierProfile } from '../../server/serve.ts';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeWithBrowser, errorsOf, screenshotPath, TestBed } from './harness.ts';
 
-let server: TestServer;
-let browser: Browser;
+const bed = new TestBed();
 
 const queue = 'e2e-desk';
 const journey = {
@@ -73,7 +72,7 @@ const everyonePicksUp: CarrierProfile = {
 };
 
 async function call(method: string, path: string, body?: unknown, type?: string): Promise<any> {
-  const response = await server.api(method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), type);
+  const response = await bed.server.api(method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), type);
   const text = await response.text();
   expect(response.ok, `${method} ${path} answered ${response.status}: ${text}`).toBe(true);
   return text ? JSON.parse(text) : undefined;
@@ -90,29 +89,21 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
 }
 
 async function openAgentPage(token: string): Promise<{ page: Page; errors: () => string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await bed.browser.newPage({ viewport: { width: 1440, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${server.url}/agent`);
+  await page.goto(`${bed.server.url}/agent`);
   await page.getByLabel('Agent sign-in link or token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return { page, errors: () => errors };
 }
 
-describeInBrowser('the agent desktop', () => {
+describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () => {
   beforeAll(async () => {
-    ensureEditorBuilt();
-    server = await startTestServer({ carrier: everyonePicksUp });
-    browser = await launchBrowser();
     await call('POST', '/journeys', journey);
     await call('POST', `/journeys/${journey.id}/versions`, { message: 'For the agent desk test' });
     await call('PUT', `/contact-lists/${journey.id}/csv?region=US`, contacts(), 'text/csv');
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }, 60_000);
 
   it('takes a call in a live run to its disposition, and the journey branches on it', async () => {
     const { token } = await call('POST', '/tokens', { name: 'Dana Agent', role: 'agent' });
@@ -161,7 +152,7 @@ describeInBrowser('the agent desktop', () => {
 
   it('lets a manager sign in on the page and watch the simulated agents of a simulated run', async () => {
     const run: RunView = await call('POST', '/runs', { journeyId: journey.id, mode: 'simulated', agents: { [queue]: 3 } });
-    const { page, errors } = await openAgentPage(server.token);
+    const { page, errors } = await openAgentPage(bed.server.token);
     expect(run.mode).toBe('simulated');
     await page.getByRole('heading', { name: 'Watch simulated agents' }).waitFor();
     await page.locator('[data-agent]').first().waitFor();
@@ -176,12 +167,12 @@ describeInBrowser('the agent desktop', () => {
 
   it('keeps the agent page sign-in apart from the editor sign-in in the same browser', async () => {
     const { token } = await call('POST', '/tokens', { name: 'Lee Agent', role: 'agent' });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await bed.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const editor = await context.newPage();
-    await editor.goto(`${server.url}/?token=${server.token}`);
+    await editor.goto(`${bed.server.url}/?token=${bed.server.token}`);
     await editor.getByText('Signed in as admin').waitFor();
     const agent = await context.newPage();
-    await agent.goto(`${server.url}/agent?token=${token}`);
+    await agent.goto(`${bed.server.url}/agent?token=${token}`);
     await agent.getByText('Lee Agent').first().waitFor();
     // The manager's tab, reloaded, is still the manager's; the agent's, reloaded, still the agent's.
     await editor.reload();

@@ -1,10 +1,10 @@
 // A new user builds the missed-payment journey from an empty canvas, fixes what the checks find, publishes and exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { connectPort, dropKind, step, zoomOut } from './canvas-driver.ts';
-import { describeInBrowser, eventually, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, root, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeWithBrowser, errorsOf, eventually, openEditor, root, screenshotPath, TestBed } from './harness.ts';
 
 interface ExampleNode {
   type: string;
@@ -92,26 +92,18 @@ async function badgeOf(step: Locator): Promise<string | null> {
   return (await badge.count()) ? badge.getAttribute('title') : null;
 }
 
-describeInBrowser('building the missed-payment journey in the editor', () => {
-  let browser: Browser;
-  let server: TestServer;
+const bed = new TestBed();
 
+describeWithBrowser('building the missed-payment journey in the editor', bed, {}, () => {
   beforeAll(async () => {
-    ensureEditorBuilt();
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
     // The team has uploaded the contact list the journey calls.
     const csv = readFileSync(join(root, 'examples', 'missed-payment.contacts.csv'), 'utf8');
-    const upload = await server.api('PUT', '/contact-lists/missed-payment/csv?region=US', csv, 'text/csv');
+    const upload = await bed.server.api('PUT', '/contact-lists/missed-payment/csv?region=US', csv, 'text/csv');
     expect(upload.status).toBe(200);
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }, 60_000);
 
   it('builds, checks, fixes, publishes and exports the journey byte for byte', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await eventually(() => page.locator('.react-flow__node').count()).toBe(0);
 
     // The journey's own settings, with nothing selected.
@@ -174,7 +166,7 @@ describeInBrowser('building the missed-payment journey in the editor', () => {
     await page.getByLabel('What changed').fill('First version: text, then a callback or a predictive call');
     await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Published version 1.').waitFor();
-    const versions = (await (await server.api('GET', '/journeys/missed-payment/versions')).json()) as { versions: { version: number; message: string }[] };
+    const versions = (await (await bed.server.api('GET', '/journeys/missed-payment/versions')).json()) as { versions: { version: number; message: string }[] };
     expect(versions.versions.map((v) => v.message)).toEqual(['First version: text, then a callback or a predictive call']);
 
     // The exported file is the example, byte for byte.

@@ -1,33 +1,20 @@
 // A manager keeps the do-not-contact list on its own tab, and tries a number against a compliance gate before a run.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DoNotContactView } from '../../server/api-types.ts';
 import { step } from './canvas-driver.ts';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, eventually, launchBrowser, openEditor, openTab, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeWithBrowser, errorsOf, eventually, openEditor, openTab, screenshotPath, TestBed } from './harness.ts';
 
-let server: TestServer;
-let browser: Browser;
+const bed = new TestBed();
 
 async function listed(channel: string): Promise<string[]> {
-  const response = await server.api('GET', `/do-not-contact?channel=${channel}`);
+  const response = await bed.server.api('GET', `/do-not-contact?channel=${channel}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { entries: DoNotContactView[] }).entries.map((e) => e.value);
 }
 
-describeInBrowser('compliance in the editor', () => {
-  beforeAll(async () => {
-    ensureEditorBuilt();
-    server = await startTestServer({ loadExamples: true });
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
+describeWithBrowser('compliance in the editor', bed, { loadExamples: true }, () => {
   it('adds a number to the do-not-contact list and takes it off again, with a confirmation', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openTab(page, 'Do not contact');
     await page.waitForURL(/\/do-not-contact$/);
     await page.getByRole('heading', { name: 'Do not contact', level: 1 }).waitFor();
@@ -69,12 +56,12 @@ describeInBrowser('compliance in the editor', () => {
   });
 
   it('shows a viewer the list but says that changing it needs the operator role', async () => {
-    await server.api('POST', '/do-not-contact', JSON.stringify({ channel: 'email', value: 'Someone@Example.com', reason: 'Unsubscribed by phone' }));
-    const made = await server.api('POST', '/tokens', JSON.stringify({ name: 'Vera Viewer', role: 'viewer' }));
+    await bed.server.api('POST', '/do-not-contact', JSON.stringify({ channel: 'email', value: 'Someone@Example.com', reason: 'Unsubscribed by phone' }));
+    const made = await bed.server.api('POST', '/tokens', JSON.stringify({ name: 'Vera Viewer', role: 'viewer' }));
     expect(made.status).toBe(201);
     const { token } = (await made.json()) as { token: string };
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`${server.url}/do-not-contact?token=${token}`);
+    const page = await bed.browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(`${bed.server.url}/do-not-contact?token=${token}`);
     await page.getByText('Signed in as Vera Viewer').waitFor();
     await page.getByRole('button', { name: 'Email' }).click();
     const row = page.locator('[data-dnc-entry="someone@example.com"]');
@@ -87,7 +74,7 @@ describeInBrowser('compliance in the editor', () => {
   });
 
   it('tries a New York number against a gate: not at 22:00 its time, with the next allowed moment, but at 10:00', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await page.getByRole('button', { name: 'Open…' }).click();
     await page.getByRole('button', { name: /Missed payment reminder/ }).click();
     await page.locator('.journey-name', { hasText: 'Missed payment reminder' }).waitFor();

@@ -2,10 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { step } from './canvas-driver.ts';
-import { describeInBrowser, eventually, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, root, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeWithBrowser, errorsOf, eventually, openEditor, root, screenshotPath, TestBed } from './harness.ts';
 
 const examplePath = join(root, 'examples', 'missed-payment.journey.json');
 const exampleText = readFileSync(examplePath, 'utf8');
@@ -26,22 +26,11 @@ async function stepIds(page: Page): Promise<string[]> {
 
 const status = (page: Page) => page.locator('.status [role="status"]');
 
-describeInBrowser('editing a journey in the editor', () => {
-  let browser: Browser;
-  let server: TestServer;
+const bed = new TestBed();
 
-  beforeAll(async () => {
-    ensureEditorBuilt();
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
+describeWithBrowser('editing a journey in the editor', bed, {}, () => {
   it('undoes and redoes a deletion, and a file that is not canonical exports as journey fmt writes it', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     // The example reformatted on one line, keys shuffled: the export must still be the canonical file.
     const shuffled = join(tmpdir(), 'missed-payment-shuffled.journey.json');
     const doc = JSON.parse(exampleText) as Record<string, unknown>;
@@ -69,7 +58,7 @@ describeInBrowser('editing a journey in the editor', () => {
   }, 120_000);
 
   it('adds steps from the keyboard, copies, pastes and duplicates them, tidies up, and undoes it all', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     // Tab to the palette's Start step and press Enter: the step is added and selected.
     const startItem = page.locator('.palette-item[data-kind="start"]');
     await startItem.focus();
@@ -125,7 +114,7 @@ describeInBrowser('editing a journey in the editor', () => {
   }, 120_000);
 
   it('says where a broken file is wrong, in plain words', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     const broken = join(tmpdir(), 'broken.journey.json');
     writeFileSync(broken, exampleText.replace('"schemaVersion": 1,', '"schemaVersion": 1'));
     await importFile(page, broken);
@@ -136,7 +125,7 @@ describeInBrowser('editing a journey in the editor', () => {
   }, 60_000);
 
   it('publishes two versions and shows what changed between them on the canvas', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await importFile(page, examplePath);
     await page.getByRole('button', { name: 'Publish…' }).click();
     await page.getByLabel('What changed').fill('First version');

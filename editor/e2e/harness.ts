@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const chromiumPath = '/usr/bin/chromium';
@@ -57,6 +57,44 @@ export function ensureEditorBuilt(): void {
   }
 }
 
+/**
+ * The browser and the server a test file's tests share. Made at module level, so that the file's helpers can reach
+ * them; started by `describeWithBrowser` before the first test, closed after the last.
+ */
+export class TestBed {
+  #browser: Browser | undefined;
+  #server: TestServer | undefined;
+
+  get browser(): Browser {
+    if (!this.#browser) throw new Error('The browser starts before the first test; use it inside a test or a hook.');
+    return this.#browser;
+  }
+
+  get server(): TestServer {
+    if (!this.#server) throw new Error('The server starts before the first test; use it inside a test or a hook.');
+    return this.#server;
+  }
+
+  async start(options: ServerOptions): Promise<void> {
+    ensureEditorBuilt();
+    [this.#browser, this.#server] = await Promise.all([launchBrowser(), startTestServer(options)]);
+  }
+
+  async close(): Promise<void> {
+    await this.#browser?.close();
+    await this.#server?.close();
+  }
+}
+
+/** `describeInBrowser` with the bed started (the editor built when stale) before its tests and closed after them. */
+export function describeWithBrowser(name: string, bed: TestBed, options: ServerOptions, body: () => void): void {
+  describeInBrowser(name, () => {
+    beforeAll(() => bed.start(options), 240_000);
+    afterAll(() => bed.close());
+    body();
+  });
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
@@ -72,7 +110,12 @@ export interface TestServer {
   api(method: string, path: string, body?: string, type?: string): Promise<Response>;
 }
 
-export async function startTestServer(options: { loadExamples?: boolean; carrier?: CarrierProfile } = {}): Promise<TestServer> {
+export interface ServerOptions {
+  loadExamples?: boolean;
+  carrier?: CarrierProfile;
+}
+
+export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const { startServer } = await import('../../server/serve.ts');
   const dir = mkdtempSync(join(tmpdir(), 'editor-e2e-'));
   const server = await startServer({ port: 0, databaseUrl: join(dir, 'journeys.db'), loadExamples: options.loadExamples ?? false, editorDir, quiet: true, ...(options.carrier && { carrier: options.carrier }) });

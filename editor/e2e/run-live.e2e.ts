@@ -1,14 +1,13 @@
 // A manager starts runs from the Runs tab and watches them live: counts on the canvas reach the run's final metrics.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { RunMetrics, RunView } from '../../server/api-types.ts';
-import { describeInBrowser, ensureEditorBuilt, errorsOf, launchBrowser, openEditor, openJourney, openTab, screenshotPath, startTestServer, type TestServer } from './harness.ts';
+import { describeWithBrowser, errorsOf, openEditor, openJourney, openTab, screenshotPath, TestBed } from './harness.ts';
 
-let server: TestServer;
-let browser: Browser;
+const bed = new TestBed();
 
 async function apiJson<T>(method: string, path: string): Promise<T> {
-  const response = await server.api(method, path);
+  const response = await bed.server.api(method, path);
   expect(response.ok, `${method} ${path} answered ${response.status}`).toBe(true);
   return (await response.json()) as T;
 }
@@ -31,20 +30,9 @@ async function startRunFromForm(page: Page): Promise<string> {
   return decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 }
 
-describeInBrowser('watching runs live', () => {
-  beforeAll(async () => {
-    ensureEditorBuilt();
-    server = await startTestServer({ loadExamples: true });
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
+describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
   it('starts a simulated run and shows counts on the canvas that reach the final metrics', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openRunsOf(page, 'Missed payment reminder');
     const runId = await startRunFromForm(page);
     await page.locator('[data-connection="live"]').waitFor();
@@ -92,7 +80,7 @@ describeInBrowser('watching runs live', () => {
   }, 180_000);
 
   it('pauses, resumes and stops a live run', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openRunsOf(page, 'Missed payment reminder');
     await page.getByText('Live: in real time').click();
     const runId = await startRunFromForm(page);
@@ -122,7 +110,7 @@ describeInBrowser('watching runs live', () => {
   }, 120_000);
 
   it('schedules a live run for later, which waits until then and can be called off', async () => {
-    const page = await openEditor(browser, server);
+    const page = await openEditor(bed.browser, bed.server);
     await openRunsOf(page, 'Missed payment reminder');
     const later = new Date(Date.now() + 26 * 3600_000);
     const local = new Date(later.getTime() - later.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -145,8 +133,8 @@ describeInBrowser('watching runs live', () => {
   }, 120_000);
 
   it('reconnects when the live connection drops, and the fresh snapshot replaces the figures', async () => {
-    const run = (await (await server.api('POST', '/runs', JSON.stringify({ journeyId: 'missed-payment', mode: 'simulated' }))).json()) as RunView;
-    const page = await openEditor(browser, server);
+    const run = (await (await bed.server.api('POST', '/runs', JSON.stringify({ journeyId: 'missed-payment', mode: 'simulated' }))).json()) as RunView;
+    const page = await openEditor(bed.browser, bed.server);
     let connections = 0;
     // The first connection is cut by the network after its snapshot; the page must come back on its own.
     await page.routeWebSocket(/\/ws/, (ws) => {
@@ -157,7 +145,7 @@ describeInBrowser('watching runs live', () => {
         if (nth === 1 && String(message).includes('"snapshot"')) ws.close({ code: 1006 });
       });
     });
-    await page.goto(`${server.url}/runs/${run.id}`);
+    await page.goto(`${bed.server.url}/runs/${run.id}`);
     await page.locator('[data-run-status="completed"]').first().waitFor({ timeout: 90_000 });
     await page.locator('[data-connection="live"]').waitFor();
     expect(connections).toBeGreaterThanOrEqual(2);
