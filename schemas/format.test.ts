@@ -139,7 +139,7 @@ function sample(): Doc {
         next: { failed: 'done', abandoned: 'done', 'no-answer': 'done', machine: 'done', connected: 'done' },
       },
     },
-    settings: { compliance: 'US', timezone: 'America/New_York' },
+    settings: { helpContact: 'call 0800 123 456', compliance: 'US', timezone: 'America/New_York' },
     name: 'Missed payment reminder',
     description: 'SMS first, then a call.',
     id: 'payment-reminder',
@@ -196,7 +196,7 @@ describe('formatJourney', () => {
     }
     const doc = JSON.parse(text) as Doc;
     expect(Object.keys(doc)).toEqual(['$schema', 'schemaVersion', 'id', 'name', 'description', 'settings', 'nodes']);
-    expect(Object.keys(doc.settings)).toEqual(['timezone', 'compliance']);
+    expect(Object.keys(doc.settings)).toEqual(['timezone', 'compliance', 'helpContact']);
     expect(Object.keys(doc.nodes.welcome)).toEqual(['type', 'label', 'position', 'config', 'next']);
     // Config keys in the order the kind declares them; exits in the order of the kind's ports.
     expect(Object.keys(doc.nodes.call.config)).toEqual(['mode', 'queue', 'amd', 'ringSeconds', 'callerId']);
@@ -525,6 +525,7 @@ const journeyPlan = fc.record({
   settings: fc.record({
     timezone: fc.constantFrom('America/New_York', 'Europe/London', 'Australia/Sydney', 'Pacific/Auckland', 'UTC'),
     compliance: fc.constantFrom('US', 'UK', 'AU', 'NZ'),
+    helpContact: fc.constantFrom('call 0800 123 456', 'email help@acme.example'),
   }),
   startId: fc.constantFrom('start', 'entry', 'zz-begin', 'a-start'),
   audience: fc.oneof(fc.record({ list: fc.constantFrom('people', 'overdue.accounts') }), fc.record({ event: fc.constantFrom('signed-up') })),

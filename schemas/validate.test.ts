@@ -15,7 +15,7 @@ function minimal(): Doc {
     schemaVersion: 1,
     id: 'reminder',
     name: 'Reminder',
-    settings: { timezone: 'America/New_York', compliance: 'US' },
+    settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'call 0800 123 456' },
     nodes: {
       start: { type: 'start', position: at, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
       gate: { type: 'compliance-gate', position: at, config: { channel: 'sms' }, next: { allowed: 'reminder', blocked: 'done' } },
@@ -535,6 +535,13 @@ const errors: Case[] = [
 
 const warnings: Case[] = [
   {
+    name: 'texts sent with no way to reach the contact centre for the HELP answer',
+    input: journeyWith((j) => delete j.settings.helpContact),
+    severity: 'warning',
+    path: '/settings/helpContact',
+    message: /^The journey sends texts but does not say how contacts reach you: the automatic answer to a HELP text would give only its name\. Fill in "How contacts reach you"/,
+  },
+  {
     name: 'an exit left unconnected',
     input: journeyWith((j) => delete j.nodes.reminder.next.failed),
     severity: 'warning',
@@ -636,6 +643,15 @@ describe('validateJourney', () => {
     });
   });
 
+  it('asks for no help contact when the journey sends no texts', () => {
+    const noTexts = journeyWith((j) => {
+      delete j.settings.helpContact;
+      j.nodes.gate.config.channel = 'email';
+      j.nodes.reminder = { type: 'email', position: at, config: { subject: 'Your visit', text: 'Hello' }, next: { sent: 'done', failed: 'done' } };
+    });
+    expect(validateJourney(noTexts).problems).toEqual([]);
+  });
+
   describe('warnings, which do not reject the journey', () => {
     it.each(warnings.map((c) => [c.name, c] as const))('%s', (_, c) => {
       const result = load(c.input);
@@ -698,7 +714,7 @@ function everyKind(): Doc {
     id: 'every-kind',
     name: 'Every kind of step',
     description: 'One step of each kind.',
-    settings: { timezone: 'Europe/London', compliance: 'UK' },
+    settings: { timezone: 'Europe/London', compliance: 'UK', helpContact: 'call 0800 123 456' },
     nodes: {
       start: node('start', { audience: { list: 'customers' } }, { out: 'ab' }),
       ab: node('split', { branches: [{ port: 'a', percent: 30 }, { port: 'b', percent: 70 }] }, { a: 'crm', b: 'route' }),

@@ -82,10 +82,24 @@ export function validateJourney(value: unknown): ValidationResult {
 
   checkGraph(nodes, error, warn);
   checkReferences(nodes, warn);
+  checkHelpContact(doc.settings, nodes, warn);
 
   if (problems.some((p) => p.severity === 'error')) return { problems };
   const journey = toJourney(envelope.data!, nodes);
   return { journey, problems };
+}
+
+/**
+ * Carriers expect the automatic answer to a HELP text to say how to reach a person (a phone number or an email address);
+ * a journey that texts without one answers with the sender's name alone.
+ */
+function checkHelpContact(settings: unknown, nodes: Map<string, CheckedNode>, warn: (path: readonly PropertyKey[], message: string) => void): void {
+  const texts = [...nodes.values()].some((node) => node.kind && definitionOf(node.kind).channel === 'sms');
+  if (!texts || typeof settings !== 'object' || settings === null || 'helpContact' in settings) return;
+  warn(
+    ['settings', 'helpContact'],
+    'The journey sends texts but does not say how contacts reach you: the automatic answer to a HELP text would give only its name. Fill in "How contacts reach you" with a phone number or an email address',
+  );
 }
 
 function checkNode(

@@ -107,7 +107,7 @@ const at = (x: number, y: number) => ({ x, y });
 
 /** Used when there are no examples yet: small journeys that between them use every kind of step. */
 export function builtInJourneys(): Json[] {
-  const settings = { timezone: 'America/New_York', compliance: 'US' };
+  const settings = { timezone: 'America/New_York', compliance: 'US', helpContact: 'call 0800 123 456' };
   return [
     {
       $schema: '../schemas/journey.schema.json',

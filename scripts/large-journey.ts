@@ -125,7 +125,7 @@ export function largeJourney(waves = 16): { text: string; journey: Record<string
     id: 'large-arrears',
     name: `Arrears reminders in ${waves} waves`,
     description: 'A large journey for measuring the editor: text, email and call reminders behind compliance gates.',
-    settings: { timezone: 'America/Chicago', compliance: 'US' },
+    settings: { timezone: 'America/Chicago', compliance: 'US', helpContact: 'call 0800 123 456' },
     nodes,
   };
   const errors = validateJourney(journey).problems.filter((p) => p.severity === 'error');

@@ -68,7 +68,7 @@ export function sampleJourney(id = 'reminder', overrides: Record<string, unknown
     schemaVersion: 1,
     id,
     name: 'Reminder',
-    settings: { timezone: 'America/New_York', compliance: 'US' },
+    settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'call 202-555-0143' },
     nodes: {
       start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
       gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['consent'] }, next: { allowed: 'reminder', blocked: 'blocked' } },

@@ -15,7 +15,7 @@ interface ExampleNode {
 }
 
 const exampleText = readFileSync(join(root, 'examples', 'missed-payment.journey.json'), 'utf8');
-const example = JSON.parse(exampleText) as { name: string; id: string; description: string; settings: { timezone: string }; nodes: Record<string, ExampleNode> };
+const example = JSON.parse(exampleText) as { name: string; id: string; description: string; settings: { timezone: string; helpContact: string }; nodes: Record<string, ExampleNode> };
 
 const inspector = (page: Page) => page.locator('aside.inspector');
 const field = (page: Page, label: string) => inspector(page).getByLabel(label, { exact: true });
@@ -111,6 +111,7 @@ describeWithBrowser('building the missed-payment journey in the editor', bed, {}
     await field(page, 'Journey id').fill(example.id);
     await field(page, 'Description').fill(example.description);
     await field(page, 'Default time zone').fill(example.settings.timezone);
+    await field(page, 'How contacts reach you').fill(example.settings.helpContact);
 
     await zoomOut(page, 6);
     for (const [id, node] of Object.entries(example.nodes)) {

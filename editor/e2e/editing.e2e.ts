@@ -124,6 +124,24 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
     await eventually(() => stepIds(page)).toEqual([]);
   }, 60_000);
 
+  it('asks how contacts reach the contact centre when a journey texts, and takes the manager to the field', async () => {
+    const page = await openEditor(bed.browser, bed.server);
+    const withoutHelp = join(tmpdir(), 'no-help-contact.journey.json');
+    const doc = JSON.parse(exampleText) as { settings: Record<string, string> };
+    delete doc.settings.helpContact;
+    writeFileSync(withoutHelp, JSON.stringify(doc));
+    await importFile(page, withoutHelp);
+    await eventually(() => stepIds(page)).toEqual(exampleIds);
+    const warning = page.locator('.problem', { hasText: 'does not say how contacts reach you' });
+    await eventually(() => warning.count()).toBe(1);
+    await warning.click();
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('id') ?? '')).toMatch(/helpContact/);
+    await page.screenshot({ path: screenshotPath('help-contact-warning') });
+    await page.keyboard.type('call 202-555-0143');
+    await eventually(() => warning.count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+  }, 60_000);
+
   it('publishes two versions and shows what changed between them on the canvas', async () => {
     const page = await openEditor(bed.browser, bed.server);
     await importFile(page, examplePath);

@@ -55,7 +55,7 @@ const journey = {
   schemaVersion: 1,
   id: 'crash',
   name: 'Crash test',
-  settings: { timezone: 'America/New_York', compliance: 'US' },
+  settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'call 0800 123 456' },
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: listId } }, next: { out: 'sms-gate' } },
     'sms-gate': {
