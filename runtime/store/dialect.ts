@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type Compilable, type ColumnDefinitionBuilder, type RawBuilder, type Transaction } from 'kysely';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -68,7 +70,18 @@ export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatab
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, writeRows: preparedRowWriter(database), readRows: rawRowReader(database), dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(database, file);
+  return {
+    db,
+    writeRows: preparedRowWriter(database),
+    readRows: rawRowReader(database),
+    dialect: 'sqlite',
+    location: file,
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /** Statements kept prepared, by SQL text; the interpreter repeats a few dozen shapes of query thousands of times. */
@@ -192,5 +205,53 @@ function rawRowReader(database: SQLite.Database): RowReader {
       statements.set(text, statement);
     }
     return statement.all(parameters as unknown[]) as unknown[][];
+  };
+}
+
+/** How often the background checkpointer copies the write-ahead log into the database file. */
+const checkpointEveryMs = 250;
+/** The interpreter's own connection checkpoints only past this many pages (400 MB): if the background one falls behind. */
+const fallbackCheckpointPages = 100_000;
+
+/**
+ * Copies the write-ahead log into the database file from a thread of its own, on a connection of its own. A checkpoint
+ * writes every page the log holds back into the file and waits for the disk to take it; run at commit time by the
+ * connection that writes (SQLite's default), that wait and copy fall on the interpreter's batches. A passive
+ * checkpoint never blocks the writer, so here it runs beside it, on the other core.
+ */
+function startCheckpointer(database: SQLite.Database, file: string): { stop(): Promise<void> } {
+  database.pragma(`wal_autocheckpoint = ${fallbackCheckpointPages}`);
+  const worker = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     const Database = require(workerData.driver);
+     const db = new Database(workerData.file);
+     db.pragma('busy_timeout = 5000');
+     db.pragma('synchronous = NORMAL');
+     const timer = setInterval(() => {
+       // A checkpoint that cannot run now (the file is being closed, say) is simply tried again on the next tick.
+       try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+     }, workerData.everyMs);
+     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });`,
+    { eval: true, workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: checkpointEveryMs } },
+  );
+  let running = true;
+  const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  void stopped.then(() => {
+    running = false;
+    // Without the thread (it failed to open the file, say), the writing connection checkpoints as SQLite does by default.
+    if (database.open) database.pragma('wal_autocheckpoint = 1000');
+  });
+  worker.on('error', () => {});
+  // The thread must not keep alive a process that has nothing else to do.
+  worker.unref();
+  return {
+    stop: async () => {
+      if (running) {
+        // Referenced again, so that the process waits for the thread to close its connection.
+        worker.ref();
+        worker.postMessage('stop');
+      }
+      await stopped;
+    },
   };
 }
