@@ -427,40 +427,20 @@ function withContact(query: SelectQueryBuilder<Database, 'cursors', object>) {
     .select([...cursorColumns.map((c) => `cursors.${c}` as const), ...contactColumns.map((c) => `contacts.${c} as c_${c}` as const)]);
 }
 
-/** A row of `withContact` as `readRows` returns it; the contact's columns are null when it was deleted. */
+/** A row of `withContact` as `readRows` returns it: the cursor's columns, then the contact's (null when it was deleted). */
+type JoinedRow = [
+  ...[string, string, CursorRow['status'], number | null, number, number, string | null, string],
+  ...[string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null],
+];
+
 function loadedOf(runId: string, row: unknown[]): Loaded {
-  const [contactId, nodeId, status, dueAt, visit, attempt, waitEvent, results, id, externalId, phone, email, firstName, lastName, timezone, state, postalCode, attributes, consent] = row as [
-    string, string, CursorRow['status'], number | null, number, number, string | null, string,
-    string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null,
-  ];
+  const [contact_id, node_id, status, due_at, visit, attempt, wait_event, results, id, external_id, phone, email, first_name, last_name, timezone, state, postal_code, attributes, consent] = row as JoinedRow;
   return {
-    cursor: {
-      runId,
-      contactId,
-      nodeId,
-      status,
-      dueAt: dueAt === null ? null : Number(dueAt),
-      visit: Number(visit),
-      attempt: Number(attempt),
-      waitEvent: waitEvent ? (JSON.parse(waitEvent) as CursorState['waitEvent']) : null,
-      results: JSON.parse(results) as CursorState['results'],
-    },
+    cursor: fromRow({ run_id: runId, contact_id, node_id, status, due_at, visit, attempt, wait_event, results }),
     contact:
       id === null
         ? undefined
-        : {
-            id,
-            externalId,
-            phone,
-            email,
-            firstName,
-            lastName,
-            timezone,
-            state,
-            postalCode,
-            attributes: JSON.parse(attributes ?? '{}') as Record<string, unknown>,
-            consent: JSON.parse(consent ?? '{}') as Record<string, boolean>,
-          },
+        : toContactView({ id, external_id, phone, email, first_name, last_name, timezone, state, postal_code, attributes: attributes ?? '{}', consent: consent ?? '{}' }),
   };
 }
 
@@ -497,7 +477,8 @@ export async function loadContacts(db: Executor, ids: string[]): Promise<Map<str
   return out;
 }
 
-export function toContactView(row: Contact): ContactView {
+/** The contact as steps see it, from the columns of its row that they read. */
+export function toContactView(row: Omit<Contact, 'list_id' | 'created_at'>): ContactView {
   return {
     id: row.id,
     externalId: row.external_id,
