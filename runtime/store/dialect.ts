@@ -62,10 +62,9 @@ export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatab
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
-  // WAL with NORMAL sync survives a killed process intact; checkpoints every ~40 MB instead of every 4 MB keep
-  // their fsyncs off the commit path of most batches, and a 32 MB page cache keeps the hot indexes in memory.
+  // WAL with NORMAL sync survives a killed process intact, and a 32 MB page cache keeps the hot indexes in memory.
+  // Checkpoints run on a thread of their own (`startCheckpointer`).
   database.pragma('synchronous = NORMAL');
-  database.pragma('wal_autocheckpoint = 10000');
   database.pragma('cache_size = -32768');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
