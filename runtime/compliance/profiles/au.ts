@@ -1,5 +1,6 @@
 // Australia: the Telemarketing and Research Calls Industry Standard 2017, the Do Not Call Register Act and the Spam Act.
 import type { Schedule } from '../hours.ts';
+import { helpKeywords, optInKeywords, optOutKeywords } from './keywords.ts';
 import type { ComplianceProfile } from './types.ts';
 import { monToFri } from './weekdays.ts';
 
@@ -57,9 +58,9 @@ export const au: ComplianceProfile = {
   },
   optOut: {
     honourWithin: { days: 5, business: true },
-    optOutKeywords: ['STOP', 'END', 'CANCEL', 'UNSUBSCRIBE', 'QUIT', 'STOPALL', 'REVOKE', 'OPTOUT'],
-    optInKeywords: ['START', 'UNSTOP'],
-    helpKeywords: ['HELP', 'INFO'],
+    optOutKeywords,
+    optInKeywords,
+    helpKeywords,
     source: 'Spam Act 2003, section 18: every commercial message carries a functional unsubscribe, honoured within 5 working days.',
     uncertain: 'The Act names no keywords; we honour the US list, which is the longest.',
   },

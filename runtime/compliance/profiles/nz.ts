@@ -1,5 +1,6 @@
 // New Zealand: the Marketing Association's code, the Unsolicited Electronic Messages Act 2007 and its Do Not Call list.
 import type { Schedule } from '../hours.ts';
+import { helpKeywords, optInKeywords, optOutKeywords } from './keywords.ts';
 import type { ComplianceProfile } from './types.ts';
 import { monToFri } from './weekdays.ts';
 
@@ -57,9 +58,9 @@ export const nz: ComplianceProfile = {
   },
   optOut: {
     honourWithin: { days: 5, business: true },
-    optOutKeywords: ['STOP', 'END', 'CANCEL', 'UNSUBSCRIBE', 'QUIT', 'STOPALL', 'REVOKE', 'OPTOUT'],
-    optInKeywords: ['START', 'UNSTOP'],
-    helpKeywords: ['HELP', 'INFO'],
+    optOutKeywords,
+    optInKeywords,
+    helpKeywords,
     source: 'Unsolicited Electronic Messages Act 2007, section 11: a functional unsubscribe facility, honoured within 5 working days.',
     uncertain: 'The Act names no keywords; we honour the US list, which is the longest.',
   },

@@ -1,5 +1,6 @@
 // United Kingdom: Ofcom's persistent-misuse policy, PECR and the TPS, with the DMA's calling hours.
 import type { Schedule } from '../hours.ts';
+import { helpKeywords, optInKeywords, optOutKeywords } from './keywords.ts';
 import type { ComplianceProfile } from './types.ts';
 import { monToFri } from './weekdays.ts';
 
@@ -55,9 +56,9 @@ export const uk: ComplianceProfile = {
   },
   optOut: {
     honourWithin: { days: 28, business: false },
-    optOutKeywords: ['STOP', 'END', 'CANCEL', 'UNSUBSCRIBE', 'QUIT', 'STOPALL', 'REVOKE', 'OPTOUT'],
-    optInKeywords: ['START', 'UNSTOP'],
-    helpKeywords: ['HELP', 'INFO'],
+    optOutKeywords,
+    optInKeywords,
+    helpKeywords,
     source: 'PECR regulations 21 and 22 and UK GDPR article 21(3): stop direct marketing to a person who objects.',
     uncertain:
       'No statute sets the delay; the ICO expects objections to be honoured promptly and the TPS allows 28 days, which we keep as the outer limit. Opt-outs recorded here apply at once. No keyword list is set in law; we honour the US list, which is the longest.',

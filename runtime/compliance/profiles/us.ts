@@ -1,5 +1,6 @@
 // United States, federal rules: the TCPA (47 CFR 64.1200), the FTC's Telemarketing Sales Rule and CTIA's SMS principles.
 import type { Schedule } from '../hours.ts';
+import { helpKeywords, optInKeywords, optOutKeywords } from './keywords.ts';
 import type { ComplianceProfile } from './types.ts';
 import { everyDay } from './weekdays.ts';
 
@@ -49,9 +50,9 @@ export const us: ComplianceProfile = {
   },
   optOut: {
     honourWithin: { days: 10, business: true },
-    optOutKeywords: ['STOP', 'END', 'CANCEL', 'UNSUBSCRIBE', 'QUIT', 'STOPALL', 'REVOKE', 'OPTOUT'],
-    optInKeywords: ['START', 'UNSTOP'],
-    helpKeywords: ['HELP', 'INFO'],
+    optOutKeywords,
+    optInKeywords,
+    helpKeywords,
     source:
       '47 CFR 64.1200(d)(3) as amended by FCC 24-24: honour a do-not-call or revocation request within 10 business days; STOP, QUIT, END, REVOKE, OPT OUT, CANCEL and UNSUBSCRIBE revoke consent. CTIA Messaging Principles: STOPALL opts out, START and UNSTOP opt back in, HELP is answered.',
     uncertain: 'INFO as a help word is CTIA practice, not law; answering it costs nothing.',
