@@ -4,7 +4,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureEditorBuilt, launchBrowser, root, startTestServer, type TestServer } from '../editor/e2e/harness.ts';
+import { ensureEditorBuilt, launchBrowser, root, startTestServer, zoneAtMidday, type TestServer } from '../editor/e2e/harness.ts';
 
 const out = join(root, 'docs', 'screenshots');
 const viewport = { width: 1440, height: 900 };
@@ -144,7 +144,10 @@ async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
       'not-reached': { type: 'end', position: { x: 560, y: 240 }, config: { outcome: 'not-reached' } },
     },
   };
-  const contacts = readFileSync(join(root, 'examples', 'missed-payment.contacts.csv'), 'utf8').split('\n').slice(0, 9).join('\n');
+  // A live run calls only within calling hours: the eight customers live, by their time zone column, where it is day now.
+  const [header, ...rows] = readFileSync(join(root, 'examples', 'missed-payment.contacts.csv'), 'utf8').split('\n').slice(0, 9);
+  const zoneColumn = header!.split(',').indexOf('timezone');
+  const contacts = [header, ...rows.map((row) => row.split(',').map((cell, i) => (i === zoneColumn ? zoneAtMidday() : cell)).join(','))].join('\n');
   await call(server, 'POST', '/journeys', journey);
   await call(server, 'POST', `/journeys/${journey.id}/versions`, { message: 'Calls for the agent page picture' });
   await call(server, 'PUT', `/contact-lists/${journey.id}/csv?region=US`, contacts, 'text/csv');

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunMetrics, RunView } from '../../server/api-types.ts';
 import type { CarrierProfile } from '../../server/serve.ts';
-import { describeWithBrowser, errorsOf, screenshotPath, TestBed } from './harness.ts';
+import { describeWithBrowser, errorsOf, screenshotPath, TestBed, zoneAtMidday } from './harness.ts';
 
 const bed = new TestBed();
 
@@ -42,16 +42,6 @@ const journey = {
     'not-reached': { type: 'end', position: { x: 560, y: 240 }, config: { outcome: 'not-reached' } },
   },
 };
-
-/**
- * A live run dials on the real clock, and the dialer checks calling hours at the moment it dials. The contacts live
- * (by their time zone column) where it is now mid-day, so the test does not depend on the hour CI runs at.
- */
-function zoneAtMidday(): string {
-  const zones = ['America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/Berlin', 'America/Sao_Paulo'];
-  const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
-  return zones.find((zone) => hourIn(zone) >= 10 && hourIn(zone) <= 18) ?? 'America/Chicago';
-}
 
 const contacts = () =>
   [

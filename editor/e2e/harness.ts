@@ -173,3 +173,13 @@ export async function openJourney(page: Page, name: string): Promise<void> {
 export async function openTab(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
 }
+
+/**
+ * A live run dials on the real clock, and the dialer checks calling hours at the moment it dials. Contacts given this
+ * zone in their time zone column live where it is now mid-day, so a live call does not depend on the hour it runs at.
+ */
+export function zoneAtMidday(): string {
+  const zones = ['America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/Berlin', 'America/Sao_Paulo'];
+  const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+  return zones.find((zone) => hourIn(zone) >= 10 && hourIn(zone) <= 18) ?? 'America/Chicago';
+}
