@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { checkGate } from '../compliance/gate.ts';
 import { loadGateData, type GateData } from '../store/repositories/compliance.ts';
 import type { SelectQueryBuilder, Transaction } from 'kysely';
-import { claimLocked, type Executor, type Store } from '../store/dialect.ts';
+import { claimLocked, lockedForUpdate, type Executor, type Store } from '../store/dialect.ts';
 import type { ChannelName, Contact, Cursor as CursorRow, Database, OutboxRow, RunStatus } from '../store/schema.ts';
 import { seededRandom } from '../random.ts';
 import { TemplateRenderer } from '../templates/render.ts';
@@ -254,8 +254,18 @@ export class Interpreter {
     if (!rows.length) return 0;
     const answers = await this.send(rows, now);
     await this.db.transaction().execute(async (tx) => {
+      // Only answers to sends still pending as this worker leased them are recorded. A lease that ran out while the
+      // provider took its time let another worker send the same key again (the provider answers it as before); the
+      // first of the two to get here records the answer, the other drops it, so it is recorded once.
+      const pending = new Map<number, number>();
+      for (let i = 0; i < rows.length; i += 500) {
+        const ids = rows.slice(i, i + 500).map((r) => r.id);
+        const still = await lockedForUpdate(tx.selectFrom('outbox').select(['id', 'attempts']).where('id', 'in', ids).where('status', '=', 'pending').orderBy('id'), this.store.dialect).execute();
+        for (const r of still) pending.set(Number(r.id), Number(r.attempts));
+      }
+      const recorded = rows.flatMap((row, i) => (pending.get(Number(row.id)) === row.attempts ? [i] : []));
       const writes = new BatchWrites();
-      for (const [runId, indexes] of groupBy(rows.map((_, i) => i), (i) => rows[i]!.run_id)) {
+      for (const [runId, indexes] of groupBy(recorded, (i) => rows[i]!.run_id)) {
         const context = await this.context(runId, tx);
         const env = this.environment(context, writes, now);
         const loaded = await loadCursorsWithContacts(this.store, tx, runId, indexes.map((i) => rows[i]!.contact_id));
@@ -444,11 +454,23 @@ function loadedOf(runId: string, row: unknown[]): Loaded {
   };
 }
 
+/**
+ * The cursors of contacts that reactions or answers are about to move, locked until the transaction ends: on PostgreSQL
+ * another worker may hold one (claimed because its wait ran out, say), and a move written over its move would undo it.
+ * Locked in contact order, as every such load takes them, so that two loads cannot wait for each other.
+ */
 async function loadCursorsWithContacts(store: Store, tx: Transaction<Database>, runId: string, contactIds: string[]): Promise<Map<string, Loaded>> {
   const out = new Map<string, Loaded>();
-  const unique = [...new Set(contactIds)];
+  const unique = [...new Set(contactIds)].sort();
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await store.readRows(tx, withContact(tx.selectFrom('cursors')).where('cursors.run_id', '=', runId).where('cursors.contact_id', 'in', unique.slice(i, i + 500)));
+    const rows = await store.readRows(
+      tx,
+      lockedForUpdate(
+        withContact(tx.selectFrom('cursors')).where('cursors.run_id', '=', runId).where('cursors.contact_id', 'in', unique.slice(i, i + 500)).orderBy('cursors.contact_id'),
+        store.dialect,
+        'cursors',
+      ),
+    );
     for (const row of rows) {
       const loaded = loadedOf(runId, row);
       out.set(loaded.cursor.contactId, loaded);

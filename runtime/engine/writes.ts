@@ -61,11 +61,16 @@ export class BatchWrites {
     );
     const inboxColumns = ['run_id', 'contact_id', 'type', 'due_at', 'data'] as const;
     await writeRows(tx, 'inbox', inboxColumns, this.inbox.map((r) => inboxColumns.map((k) => r[k] ?? null)));
+    // Every batch of a run adds to the same few counter rows. Written in key order, two batches committing at once on
+    // PostgreSQL queue for those rows one after the other instead of each holding one the other waits for.
     await writeRows(
       tx,
       'counters',
       ['run_id', 'node_id', 'metric', 'count'],
-      [...this.counters.values()].filter((c) => c.count !== 0).map((c) => [c.run_id, c.node_id, c.metric, c.count]),
+      [...this.counters.entries()]
+        .filter(([, c]) => c.count !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, c]) => [c.run_id, c.node_id, c.metric, c.count]),
       'on conflict (run_id, node_id, metric) do update set count = counters.count + excluded.count',
     );
     for (const ids of chunks(this.doneInbox)) await tx.deleteFrom('inbox').where('id', 'in', ids).execute();

@@ -135,7 +135,17 @@ export function jsonText(dialect: DialectName, column: string, key: string): Raw
  */
 export function claimLocked<Q extends { forUpdate(of?: never): Q; skipLocked(): Q }>(query: Q, dialect: DialectName, of?: string): Q {
   if (dialect !== 'postgres') return query;
-  return (of ? (query.forUpdate as unknown as (of: string) => Q).call(query, of) : query.forUpdate()).skipLocked();
+  return lockedForUpdate(query, dialect, of).skipLocked();
+}
+
+/**
+ * Locks the rows a query selects until the transaction ends, waiting for another worker that holds them: for rows this
+ * transaction will write back from what it read (a waiting contact a reaction moves). On SQLite the write transaction
+ * already excludes every other writer.
+ */
+export function lockedForUpdate<Q extends { forUpdate(of?: never): Q }>(query: Q, dialect: DialectName, of?: string): Q {
+  if (dialect !== 'postgres') return query;
+  return of ? (query.forUpdate as unknown as (of: string) => Q).call(query, of) : query.forUpdate();
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
