@@ -12,7 +12,7 @@ import { exit, recordEvent, type StepEnvironment } from '../engine/steps.ts';
 import { BatchWrites } from '../engine/writes.ts';
 import { templateScope, type ContactView } from '../nodes/types.ts';
 import { seededRandom } from '../random.ts';
-import { claimLocked, type Executor } from '../store/dialect.ts';
+import { claimLocked, tryLockRun, type Executor } from '../store/dialect.ts';
 import { loadGateData } from '../store/repositories/compliance.ts';
 import { timelineOf } from '../engine/run-context.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, estimateAmdFalsePositiveShare, type AbandonmentDefinition } from './abandonment.ts';
@@ -76,6 +76,9 @@ export class SimulatedDialer implements DialerEngine {
     if (!nodes.length) return 0;
     const store = interpreter.store;
     return store.db.transaction().execute(async (tx) => {
+      // The steps' memories are read, changed and written back whole: with several workers on PostgreSQL, one paces a
+      // run at a time, and the others leave it to that one this round.
+      if (!(await tryLockRun(tx, store.dialect, runId))) return 0;
       const writes = new BatchWrites();
       const env = interpreter.environment(context, writes, now);
       const memories = await loadMemories(tx, runId);

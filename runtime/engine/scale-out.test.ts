@@ -9,12 +9,15 @@ import { metricsFromEvents, runMetrics } from '../metrics.ts';
 import { openStore, type Store } from '../store/dialect.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, postgresUrl } from '../store/test-stores.ts';
+import { dialerMetrics } from '../dialer/dialer-metrics.ts';
+import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
 import { Interpreter } from './interpreter.ts';
+import type { RunOptions } from './run-context.ts';
 import { startRun } from './runs.ts';
 
 // Monday 5 January 2026, 10:00 in New York: inside texting hours.
 const t0 = Date.parse('2026-01-05T15:00:00Z');
-const contacts = 1500;
+const contacts = 1000;
 const workers = 3;
 
 /**
@@ -44,11 +47,29 @@ const document = {
   },
 };
 
-async function seed(store: Store): Promise<string> {
+/** A predictive call with a small team: the dialer's state (calls out, agents, its ledger) is shared by the workers. */
+const dialing = {
+  schemaVersion: 1,
+  id: 'scale-out-calls',
+  name: 'Scale-out calls',
+  settings: { timezone: 'America/New_York', compliance: 'US' },
+  nodes: {
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'many' } }, next: { out: 'call' } },
+    call: {
+      type: 'dialer',
+      position: { x: 200, y: 0 },
+      config: { mode: 'predictive', queue: 'team', script: 'Hello {{ contact.firstName }}', callerId: '+12025550199', ringSeconds: 25 },
+      next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
+    },
+    done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'done' } },
+  },
+};
+
+async function seed(store: Store, journey: typeof document | typeof dialing, count: number, options: RunOptions = {}): Promise<string> {
   await ensureContactList(store.db, 'many', 'many', t0);
-  for (let i = 0; i < contacts; i += 500) {
+  for (let i = 0; i < count; i += 500) {
     const rows = [];
-    for (let j = i; j < Math.min(contacts, i + 500); j++) {
+    for (let j = i; j < Math.min(count, i + 500); j++) {
       rows.push({
         id: `p${String(j).padStart(6, '0')}`,
         list_id: 'many',
@@ -67,9 +88,9 @@ async function seed(store: Store): Promise<string> {
     }
     await store.db.insertInto('contacts').values(rows).execute();
   }
-  expect(validateJourney(document).problems.filter((p) => p.severity === 'error')).toEqual([]);
-  const published = await publishJourney(store.db, document, { author: 'test', message: 'test', now: t0 });
-  const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'many', now: t0, simulated: true, seed: 3 });
+  expect(validateJourney(journey).problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const published = await publishJourney(store.db, journey, { author: 'test', message: 'test', now: t0 });
+  const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'many', now: t0, simulated: true, seed: 3, options });
   return run.id;
 }
 
@@ -98,7 +119,7 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
     const store = await freshStore('postgres');
     const stores = Array.from({ length: workers }, () => openStore(postgresUrl, { pgSchema: store.pgSchema! }));
     try {
-      const runId = await seed(store);
+      const runId = await seed(store, document, contacts);
       const clock = new VirtualClock(t0);
       const interpreters = stores.map((s) => {
         const voice: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'no calls in this journey' }) };
@@ -135,6 +156,45 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       const clicked = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).where('type', '=', 'node.exited').where('node_id', '=', 'click').where('port', '=', 'event').executeTakeFirstOrThrow();
       expect(Number(clicked.n)).toBeGreaterThan(0);
       expect(await db.selectFrom('inbox').select('id').where('run_id', '=', runId).where('due_at', '<=', clock.now()).execute()).toEqual([]);
+      expect(await runMetrics(db, runId)).toEqual(await metricsFromEvents(db, runId));
+    } finally {
+      for (const s of stores) await s.close();
+      await store.close();
+    }
+  }, 120_000);
+
+  it('pace one predictive dialer together: each contact is called once and ends once, and the ledger counts every answer', async () => {
+    const count = 200;
+    const store = await freshStore('postgres');
+    const stores = Array.from({ length: workers }, () => openStore(postgresUrl, { pgSchema: store.pgSchema! }));
+    try {
+      const runId = await seed(store, dialing, count, { agents: { team: 6 } });
+      const clock = new VirtualClock(t0);
+      const interpreters = stores.map((s) => {
+        const unused: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'no messages in this journey' }) };
+        return new Interpreter({ store: s, clock, providers: { sms: unused, email: unused, webhook: unused, voice: unused }, dialer: new SimulatedDialer(), batchSize: 100 });
+      });
+      const done = await Promise.all(interpreters.map((interpreter) => work(interpreter, clock, runId)));
+      for (const n of done) expect(n).toBeGreaterThan(0);
+      const db = store.db;
+      const perContact = await db
+        .selectFrom('events')
+        .select(['contact_id', 'type', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', runId)
+        .where('type', 'in', ['contact.completed', 'call.placed', 'call.ended'])
+        .groupBy(['contact_id', 'type'])
+        .execute();
+      for (const type of ['contact.completed', 'call.placed', 'call.ended']) {
+        const rows = perContact.filter((r) => r.type === type);
+        expect(rows, type).toHaveLength(count);
+        expect(rows.filter((r) => Number(r.n) !== 1), type).toEqual([]);
+      }
+      // The dialer's ledger, which paces against the cap, counted what the events record, and no agent took two calls.
+      const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', runId).where('node_id', '=', 'call').executeTakeFirstOrThrow();
+      const gauges = JSON.parse(state.state) as { abandon: { liveAnswers: number; abandoned: number } };
+      const metrics = await dialerMetrics(db, runId, 'call', { costPerMinute: 0 });
+      expect(gauges.abandon.liveAnswers).toBe(metrics.liveAnswers);
+      expect(gauges.abandon.abandoned).toBe(metrics.abandoned.us);
       expect(await runMetrics(db, runId)).toEqual(await metricsFromEvents(db, runId));
     } finally {
       for (const s of stores) await s.close();

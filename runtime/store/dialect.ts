@@ -148,6 +148,17 @@ export function lockedForUpdate<Q extends { forUpdate(of?: never): Q }>(query: Q
   return of ? (query.forUpdate as unknown as (of: string) => Q).call(query, of) : query.forUpdate();
 }
 
+/**
+ * Takes a run's row lock for the rest of the transaction, unless another worker holds it: true when this transaction
+ * has it. For work on a run that only one worker may do at a time (pacing its dialers, whose state is read, changed and
+ * written back whole). FOR NO KEY UPDATE, so that rows referring to the run can still be written meanwhile. On SQLite
+ * the write transaction already excludes every other writer.
+ */
+export async function tryLockRun(tx: Transaction<Database>, dialect: DialectName, runId: string): Promise<boolean> {
+  if (dialect !== 'postgres') return true;
+  return (await tx.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().skipLocked().executeTakeFirst()) !== undefined;
+}
+
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 const rowsPerStatement = 500;
