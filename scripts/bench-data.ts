@@ -1,6 +1,6 @@
 // What the benchmarks run: a six-step journey and an audience of generated contacts written straight into the store.
 import type { Store } from '../runtime/store/dialect.ts';
-import { ensureContactList } from '../runtime/store/repositories/journeys.ts';
+import { seedGeneratedContacts } from '../runtime/contacts/generated.ts';
 
 /** Six steps after the start: gate, SMS, wait, email, branch, end (two ends, as a real journey has). */
 export const benchJourney = {
@@ -26,28 +26,7 @@ export const benchJourney = {
   },
 };
 
-/** Writes `n` contacts who consent to every channel into the list `bench`, a thousand rows per statement. */
-export async function seedContacts(store: Store, n: number, now: number): Promise<void> {
-  await ensureContactList(store.db, 'bench', 'bench', now);
-  for (let i = 0; i < n; i += 1000) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 1000); j++) {
-      rows.push({
-        id: `c${String(j).padStart(8, '0')}`,
-        list_id: 'bench',
-        external_id: String(j),
-        phone: `+1202${String(2000000 + j).slice(-7)}`,
-        email: `person${j}@example.com`,
-        first_name: 'Sam',
-        last_name: null,
-        timezone: null,
-        state: null,
-        postal_code: null,
-        attributes: JSON.stringify({ order: String(j) }),
-        consent: '{"sms":true,"email":true,"voice":true}',
-        created_at: now,
-      });
-    }
-    await store.db.insertInto('contacts').values(rows).execute();
-  }
+/** Writes `n` contacts who consent to every channel into the list `bench`. */
+export function seedContacts(store: Store, n: number, now: number): Promise<void> {
+  return seedGeneratedContacts(store, { listId: 'bench', count: n, now });
 }

@@ -17,6 +17,7 @@ import { openStore } from '../store/dialect.ts';
 import { migrate } from '../store/migrate.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { startRun } from './runs.ts';
+import { stepsEnteredTwice } from './run-checks.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -335,14 +336,7 @@ describe('the interpreter survives SIGKILL', () => {
       expect(Object.fromEntries(cursorStates.map((c) => [c.status, Number(c.n)]))).toEqual({ done: contacts });
 
       // No contact entered a step twice (the journey has no loops), and no reaction was recorded twice.
-      const enteredTwice = await db
-        .selectFrom('events')
-        .select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('run_id', '=', runId)
-        .where('type', '=', 'node.entered')
-        .groupBy(['contact_id', 'node_id'])
-        .having((eb) => eb.fn.countAll(), '>', 1)
-        .execute();
+      const enteredTwice = await stepsEnteredTwice(db, runId);
       expect(enteredTwice, 'contacts that entered a step twice').toEqual([]);
       const onceTypes = ['sms.sent', 'sms.failed', 'sms.delivered', 'email.sent', 'email.bounced', 'email.delivered', 'contact.optedOut'];
       const doubled = await db

@@ -5,15 +5,17 @@ import { validateJourney } from '../../schemas/validate.ts';
 import type { ChannelProvider } from '../channels/provider.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../channels/simulated.ts';
 import { VirtualClock } from '../clock.ts';
+import { seedGeneratedContacts } from '../contacts/generated.ts';
 import { metricsFromEvents, runMetrics } from '../metrics.ts';
 import { openStore, type Store } from '../store/dialect.ts';
-import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
+import { publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, postgresUrl } from '../store/test-stores.ts';
 import { dialerMetrics } from '../dialer/dialer-metrics.ts';
 import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
 import { Interpreter } from './interpreter.ts';
 import type { RunOptions } from './run-context.ts';
 import { startRun } from './runs.ts';
+import { stepsEnteredTwice } from './run-checks.ts';
 
 // Monday 5 January 2026, 10:00 in New York: inside texting hours.
 const t0 = Date.parse('2026-01-05T15:00:00Z');
@@ -66,28 +68,7 @@ const dialing = {
 };
 
 async function seed(store: Store, journey: typeof document | typeof dialing, count: number, options: RunOptions = {}): Promise<string> {
-  await ensureContactList(store.db, 'many', 'many', t0);
-  for (let i = 0; i < count; i += 500) {
-    const rows = [];
-    for (let j = i; j < Math.min(count, i + 500); j++) {
-      rows.push({
-        id: `p${String(j).padStart(6, '0')}`,
-        list_id: 'many',
-        external_id: String(j),
-        phone: `+1202${String(3000000 + j).slice(-7)}`,
-        email: `person${j}@example.com`,
-        first_name: 'Sam',
-        last_name: null,
-        timezone: null,
-        state: null,
-        postal_code: null,
-        attributes: JSON.stringify({ order: j }),
-        consent: '{"sms":true,"email":true,"voice":true}',
-        created_at: t0,
-      });
-    }
-    await store.db.insertInto('contacts').values(rows).execute();
-  }
+  await seedGeneratedContacts(store, { listId: 'many', count, now: t0, idPrefix: 'p' });
   expect(validateJourney(journey).problems.filter((p) => p.severity === 'error')).toEqual([]);
   const published = await publishJourney(store.db, journey, { author: 'test', message: 'test', now: t0 });
   const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'many', now: t0, simulated: true, seed: 3, options });
@@ -134,14 +115,7 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       expect(ends).toHaveLength(contacts);
       expect(ends.filter((e) => Number(e.n) !== 1)).toEqual([]);
       // Every contact went through the whole journey once: one entry into each step it reached.
-      const entries = await db
-        .selectFrom('events')
-        .select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('run_id', '=', runId)
-        .where('type', '=', 'node.entered')
-        .groupBy(['contact_id', 'node_id'])
-        .having((eb) => eb.fn.countAll(), '>', 1)
-        .execute();
+      const entries = await stepsEnteredTwice(db, runId);
       expect(entries).toEqual([]);
       // One send per message, and one record of it at the provider.
       const outbox = await db.selectFrom('outbox').select(['idempotency_key', 'status']).where('run_id', '=', runId).execute();
