@@ -132,12 +132,63 @@ export interface CounterTable {
   count: ColumnType<number, number, number>;
 }
 
+/** The shared do-not-contact list that every live run and the check API read; its history is `permission_changes`. */
 export interface DoNotContactTable {
   channel: string;
   /** E.164 phone or lower-case email. */
   value: string;
   reason: string;
   added_at: number;
+  /** What put it there: `reply`, `agent`, `unsubscribe`, `complaint`, `operator`, `cleanup`. */
+  source: string | null;
+  /** The live run whose contact asked, when a run's contact did. */
+  run_id: string | null;
+  /** The agent (token id) or operator (token name) who added it. */
+  actor: string | null;
+}
+
+export type PermissionKind = 'do-not-contact' | 'consent';
+/** For the do-not-contact list: `added` or `removed`; for consent: `granted` or `withdrawn`. */
+export type PermissionChangeKind = 'added' | 'removed' | 'granted' | 'withdrawn';
+
+/**
+ * Every change to whether an address may be contacted, append-only. `scope` is '' for the shared lists, or the id of
+ * the simulated run that made it: a simulation's changes stay in its own scope and never reach a live run.
+ */
+export interface PermissionChangeTable {
+  id: Generated<number>;
+  scope: string;
+  kind: PermissionKind;
+  change: PermissionChangeKind;
+  channel: string;
+  /** E.164 phone or lower-case email. */
+  value: string;
+  reason: string;
+  /** `reply`, `agent`, `unsubscribe`, `complaint`, `operator`, `cleanup`. */
+  source: string;
+  run_id: string | null;
+  contact_id: string | null;
+  /** The agent (token id) or operator (token name) who made it; `system` for the product itself. */
+  actor: string | null;
+  at: number;
+}
+
+/** What people did through the API, append-only: publish, run start/pause/resume/stop, list and token changes. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** The token's id, null for the server itself (first start) or the command line. */
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string | null;
+  /** Dotted verb such as `journey.published`, `run.started`, `do-not-contact.added`, `token.revoked`. */
+  action: string;
+  /** What it was done to, in words a reader can look up: a journey id, a run id, `sms:+14155550100`, a token id. */
+  target: string;
+  journey_id: string | null;
+  run_id: string | null;
+  /** JSON object. */
+  details: string;
 }
 
 /**
@@ -243,6 +294,8 @@ export interface Database {
   inbox: InboxTable;
   counters: CounterTable;
   do_not_contact: DoNotContactTable;
+  permission_changes: PermissionChangeTable;
+  audit_log: AuditLogTable;
   dialer_state: DialerStateTable;
   agents: AgentTable;
   simulated_sends: SimulatedSendTable;
