@@ -1,6 +1,6 @@
 // Imports a contact list from CSV as a stream: phone numbers to E.164, per-row problems with line numbers, merges.
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isValidTimezone } from '../../schemas/fields.ts';
@@ -64,7 +64,10 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     if (report.problems.length < maxProblems) report.problems.push(p);
     else report.problemsTruncated++;
   };
-  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true });
+  // pipeline, not pipe: an upload cut off mid-body errors its input, and that error must reach the loop below (which
+  // reports it) instead of being emitted with no listener, which would end the process.
+  pipeline(input, parser, () => {});
   let header: string[] | undefined;
   let fieldIndex: Partial<Record<ContactField, number>> = {};
   let consentIndex: [string, number][] = [];
@@ -136,6 +139,9 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     await flush();
   } catch (error) {
     if (error instanceof ImportError) throw error;
+    if (input.errored || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      throw new ImportError(`The upload was cut off before the end of the file (${(error as Error).message}): send the whole file again (rows already imported are merged, not duplicated)`);
+    }
     const line = (error as { lines?: number }).lines;
     throw new ImportError(`The file is not valid CSV${line ? ` at line ${line}` : ''}: ${(error as Error).message}`, line);
   }
