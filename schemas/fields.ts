@@ -81,4 +81,6 @@ export const template = (roots: readonly TemplateRoot[] = templateRoots) =>
         });
       }
     }
-  });
+  })
+    // Read by schemas/template-references.ts; clones made by .check() and .refine() keep it.
+    .meta({ templateRoots: roots });

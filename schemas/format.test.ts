@@ -354,7 +354,7 @@ const variable = fc.constantFrom(
   '{{ contact.firstName }}',
   '{{ contact.lastName | upcase }}',
   '{{ attributes.balance }}',
-  '{% if contact.vip %}VIP {% endif %}',
+  '{% if attributes.vip %}VIP {% endif %}',
   '{{ lastCall.disposition }}',
 );
 /** A Liquid template that parses and reads only what a journey provides; never blank. */

@@ -17,6 +17,7 @@ export function journeyJsonSchema(): Record<string, unknown> {
       delete schema.widget;
       delete schema.unit;
       delete schema.optionLabels;
+      delete schema.templateRoots;
       if (labels && Array.isArray(schema.enum)) {
         schema.enumDescriptions = (schema.enum as unknown[]).map((v) => labels[String(v)] ?? '');
       }

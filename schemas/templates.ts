@@ -5,6 +5,13 @@ import { Liquid } from 'liquidjs';
 export const templateRoots = ['contact', 'attributes', 'links', 'results', 'lastCall', 'agent'] as const;
 export type TemplateRoot = (typeof templateRoots)[number];
 
+declare module 'zod' {
+  interface GlobalMeta {
+    /** Marks a Liquid template field, so that checks of what templates read find every one of them. */
+    templateRoots?: readonly TemplateRoot[];
+  }
+}
+
 // A parser only: it never renders, so nothing in a template can run here.
 const parser = new Liquid({ strictFilters: true });
 

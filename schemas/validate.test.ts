@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { definitionOf, isNodeKind } from './catalogue.ts';
 import { loadJourney } from './parse.ts';
 import type { Problem, Severity } from './problems.ts';
+import { contactFields } from './template-references.ts';
 import { validateJourney } from './validate.ts';
+import type { ContactView } from '../runtime/nodes/types.ts';
 
 // Fixtures are plain JSON as a person would write it; `any` keeps the table short.
 type Doc = Record<string, any>;
@@ -441,6 +443,115 @@ const errors: Case[] = [
     message: /^The SMS step 'reminder' has a setting it does not know: "colour"/,
   },
 
+  // Templates that read what a contact does not have
+  {
+    name: 'sms: a contact field spelt as a CSV column, with the field it means',
+    input: journeyWith((j) => (j.nodes.reminder.config.body = 'Hi {{ contact.first_name }}')),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/body',
+    message: /^The SMS step 'reminder': Message uses \{\{ contact\.first_name \}\}, but a contact has no field "first_name"; did you mean firstName\? A contact's fields are id, externalId, phone, email, firstName, lastName, timezone, state, postalCode/,
+  },
+  {
+    name: 'sms: a contact field inside a tag and a filter',
+    input: journeyWith((j) => (j.nodes.reminder.config.body = '{% if contact.lastname %}Dear {{ contact.lastname | upcase }}{% endif %}')),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/body',
+    message: /uses \{\{ contact\.lastname \}\}, but a contact has no field "lastname"; did you mean lastName\?/,
+  },
+  {
+    name: 'sms: a contact field like no known one',
+    input: journeyWith((j) => (j.nodes.reminder.config.body = 'Your balance is {{ contact.balance }}')),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/body',
+    message: /has no field "balance"\. A contact's fields are .*; other columns of the list are read as attributes\.<column>$/,
+  },
+  {
+    name: 'email: a contact field in the subject',
+    input: journeyWith((j) => {
+      j.nodes.gate.config.channel = 'email';
+      j.nodes.reminder = { type: 'email', position: at, config: { subject: 'For {{ contact.fullName }}', text: 'Hello' }, next: { sent: 'done', failed: 'done' } };
+    }),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/subject',
+    message: /^The Email step 'reminder': Subject uses \{\{ contact\.fullName \}\}, but a contact has no field "fullName"/,
+  },
+  {
+    name: 'dialer: a contact field in the agent script',
+    input: journeyWith((j) => {
+      j.nodes.gate.config.channel = 'voice';
+      j.nodes.reminder = {
+        type: 'dialer',
+        position: at,
+        config: { queue: 'sales', callerId, script: 'Ask for {{ contact.firstname }}' },
+        next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
+      };
+    }),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/script',
+    message: /^The Phone call step 'reminder': Agent script uses \{\{ contact\.firstname \}\}, .*did you mean firstName\?/,
+  },
+  {
+    name: 'webhook: a contact field in the address',
+    input: withStep('crm', 'webhook', { url: 'https://crm.example.com/contacts/{{ contact.external_id }}' }),
+    severity: 'error',
+    nodeId: 'crm',
+    path: '/nodes/crm/config/url',
+    message: /^The Webhook step 'crm': Address uses \{\{ contact\.external_id \}\}, .*did you mean externalId\?/,
+  },
+
+  // Channel steps every path to which must pass a gate of their channel
+  {
+    name: 'an SMS step with no gate before it',
+    input: journeyWith((j) => {
+      delete j.nodes.gate;
+      j.nodes.start.next.out = 'reminder';
+    }),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder',
+    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS; put one before it/,
+  },
+  {
+    name: 'an SMS step reached through the gate’s "blocked" exit',
+    input: journeyWith((j) => {
+      j.nodes.gate.next.blocked = 'reminder';
+      j.nodes.gate.next.allowed = 'done';
+    }),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder',
+    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS/,
+  },
+  {
+    name: 'an SMS step behind a gate for another channel',
+    input: journeyWith((j) => (j.nodes.gate.config.channel = 'email')),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder',
+    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS/,
+  },
+  {
+    name: 'an email step with no gate before it',
+    input: withStep('letter', 'email', { subject: 'Hello', text: 'Dear {{ contact.firstName }}' }),
+    severity: 'error',
+    nodeId: 'letter',
+    path: '/nodes/letter',
+    message: /^The Email step 'letter' can be reached without passing a compliance gate for email/,
+  },
+  {
+    name: 'a call with no gate before it',
+    input: withStep('call', 'dialer', { queue: 'sales', callerId }),
+    severity: 'error',
+    nodeId: 'call',
+    path: '/nodes/call',
+    message: /^The Phone call step 'call' can be reached without passing a compliance gate for calls/,
+  },
+
   // Connections
   {
     name: 'an exit the kind does not have',
@@ -550,52 +661,6 @@ const warnings: Case[] = [
     message: /^The SMS step 'reminder' has no next step for "Failed": contacts who leave that way end their journey there$/,
   },
   {
-    name: 'an SMS step with no gate before it',
-    input: journeyWith((j) => {
-      delete j.nodes.gate;
-      j.nodes.start.next.out = 'reminder';
-    }),
-    severity: 'warning',
-    nodeId: 'reminder',
-    path: '/nodes/reminder',
-    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS; put one before it/,
-  },
-  {
-    name: 'an SMS step reached through the gate’s "blocked" exit',
-    input: journeyWith((j) => {
-      j.nodes.gate.next.blocked = 'reminder';
-      j.nodes.gate.next.allowed = 'done';
-    }),
-    severity: 'warning',
-    nodeId: 'reminder',
-    path: '/nodes/reminder',
-    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS/,
-  },
-  {
-    name: 'an SMS step behind a gate for another channel',
-    input: journeyWith((j) => (j.nodes.gate.config.channel = 'email')),
-    severity: 'warning',
-    nodeId: 'reminder',
-    path: '/nodes/reminder',
-    message: /^The SMS step 'reminder' can be reached without passing a compliance gate for SMS/,
-  },
-  {
-    name: 'an email step with no gate before it',
-    input: withStep('letter', 'email', { subject: 'Hello', text: 'Dear {{ contact.firstName }}' }),
-    severity: 'warning',
-    nodeId: 'letter',
-    path: '/nodes/letter',
-    message: /^The Email step 'letter' can be reached without passing a compliance gate for email/,
-  },
-  {
-    name: 'a call with no gate before it',
-    input: withStep('call', 'dialer', { queue: 'sales', callerId }),
-    severity: 'warning',
-    nodeId: 'call',
-    path: '/nodes/call',
-    message: /^The Phone call step 'call' can be reached without passing a compliance gate for calls/,
-  },
-  {
     name: 'a branch on the results of a step that does not exist',
     input: withStep(
       'route',
@@ -696,6 +761,115 @@ describe('validateJourney', () => {
   it('reports each problem once, with an error for every broken step and no stray warnings for them', () => {
     const { problems } = load(journeyWith((j) => (j.nodes.reminder.config.body = '')));
     expect(describeProblems(problems)).toBe("  error \"/nodes/reminder/config/body\" node=reminder: The SMS step 'reminder' has no text");
+  });
+});
+
+describe('what templates read from the contact', () => {
+  const withBody = (body: string) => journeyWith((j) => (j.nodes.reminder.config.body = body));
+  const columns = ['balance', 'due_date', 'plan'];
+
+  it('accepts every contact field, attributes, results and the last call', () => {
+    const body = `{{ contact.id }} {{ contact.externalId }} {{ contact.phone }} {{ contact.email }} {{ contact.firstName }} {{ contact.lastName }} {{ contact.timezone }} {{ contact.state }} {{ contact.postalCode }} {{ contact }} {{ attributes.anything }} {{ lastCall.disposition }}`;
+    expect(describeProblems(validateJourney(withBody(body)).problems)).toBe('  (none)');
+  });
+
+  it('lists the contact fields the runtime gives templates, no more and no fewer', () => {
+    const view: Record<Exclude<keyof ContactView, 'attributes' | 'consent'>, true> = {
+      id: true, externalId: true, phone: true, email: true, firstName: true, lastName: true, timezone: true, state: true, postalCode: true,
+    };
+    expect([...contactFields].sort()).toEqual(Object.keys(view).sort());
+  });
+
+  it('reports each unknown field of a template once, however often it is read', () => {
+    const { problems } = validateJourney(withBody('{{ contact.first_name }} {{ contact.first_name | upcase }}'));
+    expect(problems.filter((p) => /first_name/.test(p.message))).toHaveLength(1);
+  });
+
+  it('does not check attributes when the list’s columns are not known', () => {
+    expect(describeProblems(validateJourney(withBody('You owe {{ attributes.balence }}')).problems)).toBe('  (none)');
+  });
+
+  interface AttributeCase {
+    name: string;
+    input: Doc;
+    columns: string[];
+    path?: string;
+    nodeId?: string;
+    message?: RegExp;
+  }
+  const attributeCases: AttributeCase[] = [
+    {
+      name: 'a misspelt column, with the list’s columns and the closest',
+      input: withBody('You owe {{ attributes.balence }}'),
+      columns,
+      nodeId: 'reminder',
+      path: '/nodes/reminder/config/body',
+      message: /^The SMS step 'reminder': Message reads attributes\.balence, but the contact list "people" has no column "balence" and no webhook step saves it \(did you mean balance\?\); its columns are balance, due_date, plan\. Add the column to the list, or change the name$/,
+    },
+    {
+      name: 'a column written with brackets',
+      input: withBody(`Due {{ attributes['due date'] }}`),
+      columns,
+      nodeId: 'reminder',
+      path: '/nodes/reminder/config/body',
+      message: /reads attributes\["due date"\], but the contact list "people" has no column "due date".*\(did you mean due_date\?\)/,
+    },
+    {
+      name: 'a list with no columns of its own',
+      input: withBody('You owe {{ attributes.balance }}'),
+      columns: [],
+      nodeId: 'reminder',
+      path: '/nodes/reminder/config/body',
+      message: /has no column "balance" and no webhook step saves it; it has no columns besides the contact fields/,
+    },
+    {
+      name: 'a branch on a column the list lacks',
+      input: withStep('route', 'branch', { rules: [{ port: 'vip', conditions: [{ field: 'attributes.tier', op: 'equals', value: 'gold' }] }] }, { vip: 'gate', else: 'gate' }),
+      columns,
+      nodeId: 'route',
+      path: '/nodes/route/config/rules/0/conditions/0/field',
+      message: /^The Branch step 'route': rule 1, condition 1 reads attributes\.tier, but the contact list "people" has no column "tier"/,
+    },
+    { name: 'columns the list has', input: withBody('You owe {{ attributes.balance }} by {{ attributes.due_date }}'), columns },
+    {
+      name: 'an attribute a webhook step saves during the journey',
+      input: journeyWith((j) => {
+        j.nodes.start.next.out = 'crm';
+        j.nodes.crm = { type: 'webhook', position: at, config: { url: 'https://crm.example.com/hook', saveAs: 'crmReply' }, next: { ok: 'gate', error: 'gate' } };
+        j.nodes.reminder.config.body = 'Your agent is {{ attributes.crmReply.agent }}';
+      }),
+      columns,
+    },
+  ];
+
+  it.each(attributeCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const result = validateJourney(c.input, { attributes: { columns: c.columns } });
+    if (!c.message) {
+      expect(describeProblems(result.problems)).toBe('  (none)');
+      return;
+    }
+    expectProblem(result.problems, { name: c.name, input: c.input, severity: 'warning', nodeId: c.nodeId!, path: c.path!, message: c.message });
+    // A warning: the journey can still be published, and a run on a list with the column is fine.
+    expect(result.journey).toBeDefined();
+  });
+
+  it('names the list the caller gives over the one the Start step names', () => {
+    const { problems } = validateJourney(withBody('{{ attributes.x }}'), { attributes: { columns: [], listId: 'march-overdue' } });
+    expect(problems[0]?.message).toMatch(/the contact list "march-overdue" has no column "x"/);
+  });
+});
+
+describe('a version published under earlier rules', () => {
+  it('still reads, with unguarded channel steps and unknown contact fields as warnings', () => {
+    const old = journeyWith((j) => {
+      delete j.nodes.gate;
+      j.nodes.start.next.out = 'reminder';
+      j.nodes.reminder.config.body = 'Hi {{ contact.first_name }}';
+    });
+    expect(validateJourney(old).journey).toBeUndefined();
+    const result = validateJourney(old, { published: true });
+    expect(result.journey).toBeDefined();
+    expect(result.problems.map((p) => p.severity)).toEqual(['warning', 'warning']);
   });
 });
 

@@ -6,6 +6,20 @@ import { journeyEnvelope, nodeEnvelope, type Journey, type JourneyNode } from '.
 import type { Channel } from './node-definition.ts';
 import { jsonPointer, type Problem } from './problems.ts';
 import { slugPattern } from './fields.ts';
+import { attributeProblems, contactFieldProblems, editDistance, type AttributeCheck, type StepTemplates } from './template-references.ts';
+
+export interface ValidateOptions {
+  /**
+   * The columns of the contact list the journey runs on, as the server knows them: attributes a step reads that the list
+   * lacks (and no webhook step saves) are then warnings. Without it, attributes are not checked.
+   */
+  attributes?: AttributeCheck;
+  /**
+   * The journey was published under the rules of its day: checks added since, which refuse publishing but leave the
+   * journey runnable (a gate before each channel step, known contact fields), are warnings, so that its runs go on.
+   */
+  published?: boolean;
+}
 
 export interface ValidationResult {
   /** The checked journey, with defaults filled in; present only when there is no error. */
@@ -32,12 +46,13 @@ export function stepName(kind: string | undefined, id: string, label?: string): 
   return kind && isNodeKind(kind) ? `The ${kindLabel} step '${label ?? id}'` : `The step '${label ?? id}'`;
 }
 
-export function validateJourney(value: unknown): ValidationResult {
+export function validateJourney(value: unknown, options: ValidateOptions = {}): ValidationResult {
   const problems: Problem[] = [];
   const error = (path: readonly PropertyKey[], message: string, nodeId?: string) =>
     problems.push({ severity: 'error', ...(nodeId !== undefined && { nodeId }), path: jsonPointer(path), message });
   const warn = (path: readonly PropertyKey[], message: string, nodeId?: string) =>
     problems.push({ severity: 'warning', ...(nodeId !== undefined && { nodeId }), path: jsonPointer(path), message });
+  const refuse = options.published ? warn : error;
 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     error([], 'The file is not a journey: it should be a JSON object with schemaVersion, id, name, settings and nodes.');
@@ -80,8 +95,16 @@ export function validateJourney(value: unknown): ValidationResult {
     }
   }
 
-  checkGraph(nodes, error, warn);
+  checkGraph(nodes, error, warn, refuse);
   checkReferences(nodes, warn);
+  const steps: StepTemplates[] = [...nodes.values()].flatMap((n) => (n.kind && n.config !== undefined ? [{ id: n.id, kind: n.kind, config: n.config }] : []));
+  const nameOf = (step: StepTemplates) => stepName(step.kind, step.id, nodes.get(step.id)?.label);
+  for (const problem of contactFieldProblems(steps, nameOf)) problems.push(options.published ? { ...problem, severity: 'warning' } : problem);
+  if (options.attributes) {
+    const start = steps.find((s) => s.kind === 'start')?.config as { audience?: { list?: string } } | undefined;
+    const listId = options.attributes.listId ?? start?.audience?.list;
+    problems.push(...attributeProblems(steps, { ...options.attributes, ...(listId !== undefined && { listId }) }, nameOf));
+  }
   checkHelpContact(doc.settings, nodes, warn);
 
   if (problems.some((p) => p.severity === 'error')) return { problems };
@@ -159,6 +182,7 @@ function checkGraph(
   nodes: Map<string, CheckedNode>,
   error: (path: readonly PropertyKey[], message: string, nodeId?: string) => void,
   warn: (path: readonly PropertyKey[], message: string, nodeId?: string) => void,
+  refuse: (path: readonly PropertyKey[], message: string, nodeId?: string) => void,
 ): void {
   const starts = [...nodes.values()].filter((n) => n.kind === 'start');
   if (starts.length === 0) {
@@ -231,7 +255,8 @@ function checkGraph(
       for (const id of unguarded(nodes, start.id, channel)) {
         const node = nodes.get(id)!;
         if (node.kind && definitionOf(node.kind).channel === channel) {
-          warn(
+          // Every journey has a compliance profile, so a channel step no gate guards is refused, not merely noted.
+          refuse(
             ['nodes', id],
             `${stepName(node.kind, id, node.label)} can be reached without passing a compliance gate for ${channelNames[channel]}; put one before it so that allowed hours, do-not-contact lists and consent are checked`,
             id,
@@ -386,18 +411,4 @@ function closest(word: string, candidates: readonly string[]): string | undefine
     }
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

@@ -31,7 +31,8 @@ export async function loadRunContext(db: Executor, runId: string): Promise<RunCo
     .where('journey_id', '=', run.journey_id)
     .where('version', '=', run.version)
     .executeTakeFirstOrThrow();
-  const result = validateJourney(JSON.parse(version.content));
+  // Checks added after a version was published must not stop the runs of it.
+  const result = validateJourney(JSON.parse(version.content), { published: true });
   if (!result.journey) {
     throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
   }
