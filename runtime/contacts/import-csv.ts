@@ -4,6 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isValidTimezone } from '../../schemas/fields.ts';
+import { CsvSizeGuard, type OversizedRecord } from './csv-size-guard.ts';
 import type { Executor } from '../store/dialect.ts';
 import type { NewContact } from '../store/schema.ts';
 
@@ -30,6 +31,16 @@ export interface ImportOptions {
   now: number;
   /** Rows written per statement. */
   batchSize?: number;
+  /** A row with a cell longer than this is skipped and reported. Default: JOURNEY_CSV_MAX_FIELD_BYTES, else 64 KiB. */
+  maxFieldBytes?: number;
+  /** A row longer than this is skipped and reported. Default: JOURNEY_CSV_MAX_ROW_BYTES, else 1 MiB. */
+  maxRowBytes?: number;
+}
+
+/** A size limit from the environment, when it is set to a positive whole number of bytes. */
+function limitFromEnvironment(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 export interface ImportProblem {
@@ -65,9 +76,17 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     else report.problemsTruncated++;
   };
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true });
+  const maxFieldBytes = options.maxFieldBytes ?? limitFromEnvironment('JOURNEY_CSV_MAX_FIELD_BYTES', 64 * 1024);
+  const maxRowBytes = options.maxRowBytes ?? limitFromEnvironment('JOURNEY_CSV_MAX_ROW_BYTES', 1024 * 1024);
+  // Rows over a size limit never reach the parser; they are reported once the header is known.
+  const oversized: OversizedRecord[] = [];
+  const guard = new CsvSizeGuard(maxFieldBytes, maxRowBytes, (record) => {
+    if (record.record === 0) guard.destroy(new ImportError(`The header (line 1) is longer than ${record.limit === 'field' ? `${maxFieldBytes} bytes in one column` : `${maxRowBytes} bytes`}; check that the file is CSV`, 1));
+    else oversized.push(record);
+  });
   // pipeline, not pipe: an upload cut off mid-body errors its input, and that error must reach the loop below (which
   // reports it) instead of being emitted with no listener, which would end the process.
-  pipeline(input, parser, () => {});
+  pipeline(input, guard, parser, () => {});
   let header: string[] | undefined;
   let fieldIndex: Partial<Record<ContactField, number>> = {};
   let consentIndex: [string, number][] = [];
@@ -137,6 +156,14 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
       if (pending.length >= batchSize) await flush();
     }
     await flush();
+    for (const record of oversized) {
+      report.rows++;
+      report.skipped++;
+      const column = record.limit === 'field' ? header?.[record.field] : undefined;
+      const where = record.limit === 'field' ? `a cell${column === undefined ? ` (column ${record.field + 1})` : ''} longer than ${maxFieldBytes} bytes` : `more than ${maxRowBytes} bytes`;
+      problem({ line: record.line, ...(column !== undefined && { column }), severity: 'error', message: `The row has ${where}; it was skipped. Shorten it, or raise the limit (JOURNEY_CSV_MAX_${record.limit === 'field' ? 'FIELD' : 'ROW'}_BYTES)` });
+    }
+    if (oversized.length) report.problems.sort((a, b) => a.line - b.line);
   } catch (error) {
     if (error instanceof ImportError) throw error;
     if (input.errored || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
