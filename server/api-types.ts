@@ -4,8 +4,9 @@ import type { Problem } from '../schemas/problems.ts';
 import type { RunMetrics } from '../runtime/metrics.ts';
 import type { RunStatus, TokenRole } from '../runtime/store/schema.ts';
 import type { ContactView } from '../runtime/nodes/types.ts';
+import type { AuditAction } from '../runtime/store/repositories/audit.ts';
 
-export type { JourneyDiff, Problem, RunMetrics, RunStatus, TokenRole };
+export type { AuditAction, JourneyDiff, Problem, RunMetrics, RunStatus, TokenRole };
 
 export interface JourneySummary {
   id: string;
@@ -67,6 +68,20 @@ export interface RunView {
 export interface Session {
   name: string;
   role: TokenRole;
+}
+
+/** An entry of the audit log (`GET /api/audit`, `GET /api/runs/:id/audit`): who did what to what, and when. */
+export interface AuditEntryView {
+  id: number;
+  /** ISO 8601. */
+  at: string;
+  /** The token's id, name and role; id and role are null for the server itself and the command line (`cli:<user>`). */
+  actor: { id: string | null; name: string; role: string | null };
+  action: AuditAction;
+  target: string;
+  journeyId: string | null;
+  runId: string | null;
+  details: Record<string, unknown>;
 }
 
 export type AgentState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';

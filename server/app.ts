@@ -10,6 +10,7 @@ import type { LiveHub } from './live/hub.ts';
 import { prometheusText } from './prometheus.ts';
 import { sessionRoutes, tokenRoutes } from './routes/access.ts';
 import { agentRoutes, queueRoutes, runAgentRoutes } from './routes/agent.ts';
+import { auditRoutes, runAuditRoutes } from './routes/audit.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { contactListRoutes } from './routes/contact-lists.ts';
 import { journeyRoutes } from './routes/journeys.ts';
@@ -40,6 +41,8 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     .route('/contact-lists', contactListRoutes(store, now))
     .route('/runs', runRoutes(store, runner))
     .route('/runs', runAgentRoutes(store, now))
+    .route('/runs', runAuditRoutes(store, now))
+    .route('/audit', auditRoutes(store, now))
     .route('/agent', agentRoutes(store, runner))
     .route('/queues', queueRoutes(store, now))
     .route('/', complianceRoutes(store, now));

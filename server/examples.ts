@@ -6,6 +6,7 @@ import { formatJourney } from '../schemas/format.ts';
 import { loadJourney } from '../schemas/parse.ts';
 import { importContactsCsv } from '../runtime/contacts/import-csv.ts';
 import type { Store } from '../runtime/store/dialect.ts';
+import { recordAudit } from '../runtime/store/repositories/audit.ts';
 import { ensureContactList, publishJourney } from '../runtime/store/repositories/journeys.ts';
 
 /** Loads every `examples/*.journey.json` (with its `.contacts.csv`) when the store has no journeys; returns their ids. */
@@ -28,7 +29,11 @@ export async function loadExamples(store: Store, dir: string, now: number): Prom
     }
     // The file as written, not the parsed journey, which carries derived fields (each step's id) the file does not.
     const document: unknown = JSON.parse(text);
-    await publishJourney(db, document, { author: 'examples', message: 'The example as shipped', now });
+    await db.transaction().execute(async (tx) => {
+      const message = 'The example as shipped';
+      const published = await publishJourney(tx, document, { author: 'examples', message, now });
+      await recordAudit(tx, { at: now, actor: { id: null, name: 'server (examples)', role: null }, action: 'journey.published', target: published.journeyId, journeyId: published.journeyId, details: { version: published.version, contentHash: published.contentHash, message } });
+    });
     await db.updateTable('journeys').set({ draft: formatJourney(document) }).where('id', '=', journey.id).execute();
     loaded.push(journey.id);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { openStore, type Store } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
+import { recordAudit } from '../runtime/store/repositories/audit.ts';
 import { countTokens, createToken } from '../runtime/store/repositories/tokens.ts';
 import { createApp } from './app.ts';
 import { loadExamples } from './examples.ts';
@@ -71,7 +72,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
   }
   let adminToken: string | undefined;
-  if ((await countTokens(store.db, 'admin')) === 0) adminToken = (await createToken(store.db, { name: 'admin', role: 'admin', now: runner.now() })).token;
+  if ((await countTokens(store.db, 'admin')) === 0) {
+    const at = runner.now();
+    adminToken = await store.db.transaction().execute(async (tx) => {
+      const made = await createToken(tx, { name: 'admin', role: 'admin', now: at });
+      await recordAudit(tx, { at, actor: { id: null, name: 'server', role: null }, action: 'token.created', target: made.id, details: { name: made.name, role: made.role, why: 'no admin token on this store' } });
+      return made.token;
+    });
+  }
 
   const hub = new LiveHub(store, () => runner.now());
   const editorDir = options.editorDir ?? join(packageRoot, 'dist', 'editor');

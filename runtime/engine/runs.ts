@@ -1,8 +1,9 @@
 // Starting, pausing, resuming and stopping runs; a stopped run releases its contacts with the reason recorded.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Executor, Store } from '../store/dialect.ts';
-import type { Run } from '../store/schema.ts';
+import type { Database, Run } from '../store/schema.ts';
 import { emptyResults } from './cursor.ts';
 import type { RunOptions } from './run-context.ts';
 
@@ -19,7 +20,13 @@ export interface StartRunRequest {
   id?: string;
 }
 
-export async function startRun(store: Store, request: StartRunRequest): Promise<Run> {
+/**
+ * Work that must be kept or dropped with the change, such as its audit entry: run in the change's transaction, after
+ * the change, with the run's id.
+ */
+export type AlongWith = (tx: Transaction<Database>, runId: string) => Promise<void>;
+
+export async function startRun(store: Store, request: StartRunRequest, alongWith?: AlongWith): Promise<Run> {
   const id = request.id ?? randomUUID();
   const startAt = request.startAt ?? request.now;
   const journey = await store.db
@@ -82,22 +89,23 @@ export async function startRun(store: Store, request: StartRunRequest): Promise<
     await tx.insertInto('counters').values({ run_id: id, node_id: '', metric: 'active', count: Number(count) }).execute();
     await tx.insertInto('counters').values({ run_id: id, node_id: '', metric: 'audience', count: Number(count) }).execute();
     await recordRunEvent(tx, id, 'run.started', request.now, { journeyId: request.journeyId, version: request.version, listId: request.listId, audience: Number(count), startAt: new Date(startAt).toISOString() });
+    await alongWith?.(tx, id);
   });
   return store.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 export class RunError extends Error {}
 
-export async function pauseRun(store: Store, runId: string, now: number): Promise<void> {
-  await transition(store, runId, ['running', 'scheduled'], 'paused', 'run.paused', now);
+export async function pauseRun(store: Store, runId: string, now: number, alongWith?: AlongWith): Promise<void> {
+  await transition(store, runId, ['running', 'scheduled'], 'paused', 'run.paused', now, alongWith);
 }
 
-export async function resumeRun(store: Store, runId: string, now: number): Promise<void> {
-  await transition(store, runId, ['paused'], 'running', 'run.resumed', now);
+export async function resumeRun(store: Store, runId: string, now: number, alongWith?: AlongWith): Promise<void> {
+  await transition(store, runId, ['paused'], 'running', 'run.resumed', now, alongWith);
 }
 
 /** Stops a run: every contact still in it is released, with the reason, and nothing more is sent for it. */
-export async function stopRun(store: Store, runId: string, now: number, reason: string): Promise<void> {
+export async function stopRun(store: Store, runId: string, now: number, reason: string, alongWith?: AlongWith): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
     if (!run) throw new RunError(`There is no run ${runId}`);
@@ -132,16 +140,18 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
       .execute();
     await tx.updateTable('runs').set({ status: 'stopped', ended_at: now, stop_reason: reason }).where('id', '=', runId).execute();
     await recordRunEvent(tx, runId, 'run.stopped', now, { reason });
+    await alongWith?.(tx, runId);
   });
 }
 
-async function transition(store: Store, runId: string, from: Run['status'][], to: Run['status'], event: 'run.paused' | 'run.resumed', now: number): Promise<void> {
+async function transition(store: Store, runId: string, from: Run['status'][], to: Run['status'], event: 'run.paused' | 'run.resumed', now: number, alongWith?: AlongWith): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
     if (!run) throw new RunError(`There is no run ${runId}`);
     if (!from.includes(run.status)) throw new RunError(`Run ${runId} is ${run.status}; only a ${from.join(' or ')} run can be ${to === 'paused' ? 'paused' : 'resumed'}`);
     await tx.updateTable('runs').set({ status: to }).where('id', '=', runId).execute();
     await recordRunEvent(tx, runId, event, now, {});
+    await alongWith?.(tx, runId);
   });
 }
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../runtime/store/dialect.ts';
+import { listAudit } from '../../runtime/store/repositories/audit.ts';
 import { findToken } from '../../runtime/store/repositories/tokens.ts';
 import { main } from './main.ts';
 import { memoryIo } from './test-io.ts';
@@ -91,6 +92,10 @@ describe('journey import and journey token create', () => {
       expect(await findToken(store.db, token)).toMatchObject({ name: 'rescue', role: 'admin' });
       const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
       expect(JSON.stringify(rows)).not.toContain(token);
+      // The audit log names the account that ran the command, since the command line has no token.
+      const [entry] = await listAudit(store.db, { action: 'token.created' });
+      expect(entry).toMatchObject({ actor: { id: null, name: `cli:${userInfo().username}`, role: null }, target: rows.find((r) => r.name === 'rescue')!.id, details: { name: 'rescue', role: 'admin' } });
+      expect(JSON.stringify(entry)).not.toContain(token.slice(3));
     } finally {
       await store.close();
     }

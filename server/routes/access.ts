@@ -1,5 +1,6 @@
 // Who am I, and the admin's token management: tokens are made with a role, shown once, and revoked by id.
 import { createRoute, z } from '@hono/zod-openapi';
+import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { createToken, listTokens, revokeToken, tokenRoles, type TokenSummary } from '../../runtime/store/repositories/tokens.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import type { Session } from '../api-types.ts';
@@ -34,7 +35,16 @@ export function tokenRoutes(store: Store, now: () => number) {
         request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(tokenRoles) }).strict() } }, required: true } },
         responses: { 201: json(z.object({ id: z.string(), name: z.string(), role: z.enum(tokenRoles), token: z.string() }), 'The token'), 400: errors[400], 401: errors[401], 403: errors[403] },
       }),
-      async (c) => c.json(await createToken(store.db, { ...c.req.valid('json'), now: now() }), 201),
+      async (c) => {
+        const at = now();
+        const made = await store.db.transaction().execute(async (tx) => {
+          const token = await createToken(tx, { ...c.req.valid('json'), now: at });
+          // The name and role only: the secret is the caller's to keep, never the log's.
+          await recordAudit(tx, { at, actor: c.get('caller'), action: 'token.created', target: token.id, details: { name: token.name, role: token.role } });
+          return token;
+        });
+        return c.json(made, 201);
+      },
     )
     .openapi(
       createRoute({
@@ -47,7 +57,14 @@ export function tokenRoutes(store: Store, now: () => number) {
         responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {
-        if (!(await revokeToken(store.db, c.req.valid('param').id))) throw notFound(`The token "${c.req.valid('param').id}"`);
+        const { id } = c.req.valid('param');
+        const at = now();
+        await store.db.transaction().execute(async (tx) => {
+          // Read first: once revoked, the token's name and role are gone, and the entry should say whose it was.
+          const token = await tx.selectFrom('api_tokens').select(['name', 'role']).where('id', '=', id).executeTakeFirst();
+          if (!token || !(await revokeToken(tx, id))) throw notFound(`The token "${id}"`);
+          await recordAudit(tx, { at, actor: c.get('caller'), action: 'token.revoked', target: id, details: { name: token.name, role: token.role } });
+        });
         return c.body(null, 204);
       },
     );

@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../runtime/compliance/check.ts';
 import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
+import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -96,7 +97,17 @@ export function complianceRoutes(store: Store, now: () => number) {
           const message = `"${body.value}" is not ${body.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`;
           throw new ApiError(400, 'bad_request', message, { issues: [{ path: '/value', message }] });
         }
-        const entry = await addDoNotContact(store.db, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${c.get('caller').name}`, now: now() });
+        const caller = c.get('caller');
+        const at = now();
+        const entry = await store.db.transaction().execute(async (tx) => {
+          const listed = await doNotContactAmong(tx, body.channel, [body.value]);
+          const added = await addDoNotContact(tx, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${caller.name}`, now: at });
+          // Adding an address already listed changes nothing (the first reason stays), so there is nothing to record.
+          if (!listed.has(added.value)) {
+            await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.added', target: `${added.channel}:${added.value}`, details: { channel: added.channel, value: added.value, reason: added.reason } });
+          }
+          return added;
+        });
         return c.json(view(entry), 201);
       },
     )
@@ -112,7 +123,13 @@ export function complianceRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const { channel, value } = c.req.valid('param');
-        if (!(await removeDoNotContact(store.db, channel, value))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
+        const caller = c.get('caller');
+        const at = now();
+        await store.db.transaction().execute(async (tx) => {
+          if (!(await removeDoNotContact(tx, channel, value))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
+          const normalised = normaliseAddress(channel, value) ?? value;
+          await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.removed', target: `${channel}:${normalised}`, details: { channel, value: normalised } });
+        });
         return c.body(null, 204);
       },
     )
@@ -150,7 +167,12 @@ export function complianceRoutes(store: Store, now: () => number) {
         const text = await c.req.text();
         try {
           // One transaction: a failed import leaves the previous copy in force, never an empty register.
-          const report = await store.db.transaction().execute((tx) => importRegistry(tx, { profile, text, downloadedAt: Date.parse(downloadedAt), source, now: now() }));
+          const at = now();
+          const report = await store.db.transaction().execute(async (tx) => {
+            const imported = await importRegistry(tx, { profile, text, downloadedAt: Date.parse(downloadedAt), source, now: at });
+            await recordAudit(tx, { at, actor: c.get('caller'), action: 'registry.imported', target: profile, details: { profile, entries: imported.entries, downloadedAt, source, skipped: imported.skipped.length } });
+            return imported;
+          });
           return c.json({ ...report, downloadedAt: new Date(report.downloadedAt).toISOString() }, 200);
         } catch (error) {
           if (error instanceof Error && /download date/.test(error.message)) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: '/downloadedAt', message: error.message }] });

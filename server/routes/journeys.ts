@@ -5,6 +5,7 @@ import { formatJourney } from '../../schemas/format.ts';
 import { hasErrors } from '../../schemas/problems.ts';
 import { validateJourney } from '../../schemas/validate.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
 import type { JourneyDiff, JourneyDraft, JourneySummary, Version, VersionWithContent } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
@@ -144,7 +145,17 @@ export function journeyRoutes(store: Store, now: () => number) {
         const { id } = c.req.valid('param');
         const draft = await draftOf(id);
         checked(draft.journey);
-        const published = await publishJourney(db, draft.journey, { author: c.get('caller').name, message: c.req.valid('json').message, now: now() });
+        const caller = c.get('caller');
+        const { message } = c.req.valid('json');
+        const at = now();
+        const published = await db.transaction().execute(async (tx) => {
+          const version = await publishJourney(tx, draft.journey, { author: caller.name, message, now: at });
+          // A draft equal to the latest version publishes nothing, so there is nothing to record.
+          if (version.created) {
+            await recordAudit(tx, { at, actor: caller, action: 'journey.published', target: id, journeyId: id, details: { version: version.version, contentHash: version.contentHash, message } });
+          }
+          return version;
+        });
         const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', published.version).executeTakeFirstOrThrow();
         return c.json(versionView(row), 201);
       },

@@ -4,9 +4,10 @@ import { stream } from 'hono/streaming';
 import { inboundEventTypes } from '../../schemas/events.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
-import { pauseRun, resumeRun, RunError, startRun, stopRun } from '../../runtime/engine/runs.ts';
+import { pauseRun, resumeRun, RunError, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
 import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { recordAudit, type AuditAction, type AuditActor } from '../../runtime/store/repositories/audit.ts';
 import type { Run } from '../../runtime/store/schema.ts';
 import type { RunView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
@@ -63,11 +64,17 @@ export function runRoutes(store: Store, runner: Runner) {
   }
   const view = async (id: string) => runView(await load(id), await runMetrics(db, id));
 
+  /** The audit entry of a change to a run, written in the change's own transaction. */
+  const audited =
+    (actor: AuditActor, action: AuditAction, journeyId: string, details: Record<string, unknown> = {}): AlongWith =>
+    (tx, runId) =>
+      recordAudit(tx, { at: now(), actor, action, target: runId, journeyId, runId, details });
+
   /** A state change the run's status does not allow is a conflict, not a server error. */
-  async function change(id: string, action: () => Promise<void>): Promise<RunView> {
-    await load(id);
+  async function change(id: string, action: (journeyId: string) => Promise<void>): Promise<RunView> {
+    const run = await load(id);
     try {
-      await action();
+      await action(run.journey_id);
     } catch (error) {
       if (error instanceof RunError) throw new ApiError(409, 'conflict', error.message);
       throw error;
@@ -106,6 +113,7 @@ export function runRoutes(store: Store, runner: Runner) {
         const at = now();
         // A simulated run plays on its own clock from its start; "later" only matters to a live run.
         const startAt = body.startAt ? Date.parse(body.startAt) : at;
+        const startDetails = { version, listId, mode: body.mode, startAt: new Date(startAt).toISOString() };
         try {
           const run = await startRun(store, {
             journeyId: body.journeyId,
@@ -116,7 +124,7 @@ export function runRoutes(store: Store, runner: Runner) {
             simulated,
             seed: body.seed ?? 1,
             options: { agents: body.agents ?? Object.fromEntries(queues.map((q) => [q, defaultAgentsPerQueue])) },
-          });
+          }, audited(c.get('caller'), 'run.started', body.journeyId, startDetails));
           if (simulated) await runner.simulate(run.id);
           else runner.wake();
           return c.json(await view(run.id), 201);
@@ -152,14 +160,14 @@ export function runRoutes(store: Store, runner: Runner) {
       createRoute({ method: 'post', path: '/{id}/pause', middleware: [operator], security, summary: 'Pause a run: nothing moves or is sent until it resumes', request: { params: IdParam }, responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
       async (c) => {
         const { id } = c.req.valid('param');
-        return c.json(await change(id, () => pauseRun(store, id, now())), 200);
+        return c.json(await change(id, (journeyId) => pauseRun(store, id, now(), audited(c.get('caller'), 'run.paused', journeyId))), 200);
       },
     )
     .openapi(
       createRoute({ method: 'post', path: '/{id}/resume', middleware: [operator], security, summary: 'Resume a paused run', request: { params: IdParam }, responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
       async (c) => {
         const { id } = c.req.valid('param');
-        return c.json(await change(id, () => resumeRun(store, id, now())), 200);
+        return c.json(await change(id, (journeyId) => resumeRun(store, id, now(), audited(c.get('caller'), 'run.resumed', journeyId))), 200);
       },
     )
     .openapi(
@@ -175,7 +183,7 @@ export function runRoutes(store: Store, runner: Runner) {
       async (c) => {
         const { id } = c.req.valid('param');
         const reason = c.req.valid('json')?.reason ?? `Stopped by ${c.get('caller').name}`;
-        return c.json(await change(id, () => stopRun(store, id, now(), reason)), 200);
+        return c.json(await change(id, (journeyId) => stopRun(store, id, now(), reason, audited(c.get('caller'), 'run.stopped', journeyId, { reason }))), 200);
       },
     )
     .openapi(

@@ -1,7 +1,9 @@
 // `journey token create`: a token made straight in the store, which is how an admin who lost theirs gets back in.
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../../runtime/store/dialect.ts';
 import { migrate } from '../../../runtime/store/migrate.ts';
+import { recordAudit, type AuditActor } from '../../../runtime/store/repositories/audit.ts';
 import { createToken, tokenRoles } from '../../../runtime/store/repositories/tokens.ts';
 import type { TokenRole } from '../../../runtime/store/schema.ts';
 import { UsageError, type Io } from '../io.ts';
@@ -23,11 +25,28 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
   const store = openStore(values.database);
   try {
     await migrate(store);
-    const made = await createToken(store.db, { name, role: values.role as TokenRole, now: Date.now() });
+    const now = Date.now();
+    const made = await store.db.transaction().execute(async (tx) => {
+      const token = await createToken(tx, { name, role: values.role as TokenRole, now });
+      await recordAudit(tx, { at: now, actor: cliActor(), action: 'token.created', target: token.id, details: { name: token.name, role: token.role } });
+      return token;
+    });
     io.out(`${made.token}\n`);
     io.err(`Made the ${made.role} token "${made.name}" (id ${made.id}) in ${store.location}; it is shown only this once.\n`);
     return 0;
   } finally {
     await store.close();
   }
+}
+
+/** The command line has no token: the log names the account that ran it, which is who had the database's keys. */
+export function cliActor(): AuditActor {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    // An account with no name in the password file (some containers): the environment may still say.
+    user = process.env.USER ?? process.env.LOGNAME;
+  }
+  return { id: null, name: `cli:${user || 'unknown'}`, role: null };
 }
