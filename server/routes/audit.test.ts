@@ -22,7 +22,7 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
     await act();
     return (await log('?limit=500')).filter((e) => e.id > before).reverse();
   }
-  const ok = async (res: Promise<{ status: number; text: string }>, status: number) => {
+  const ok = async <R extends { status: number; text: string }>(res: Promise<R>, status: number): Promise<R> => {
     const r = await res;
     expect(r.status, r.text).toBe(status);
     return r;
@@ -68,7 +68,7 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
     expect(await writtenBy(() => ok(t.request('POST', `/api/runs/${runId}/pause`), 409))).toEqual([]);
 
     const own = await ok(t.request('GET', `/api/runs/${runId}/audit`, { token: 'viewer' }), 200);
-    expect((own as any).json.entries.map((e: { action: string }) => e.action)).toEqual(['run.stopped', 'run.resumed', 'run.paused', 'run.started']);
+    expect(own.json.entries.map((e: { action: string }) => e.action)).toEqual(['run.stopped', 'run.resumed', 'run.paused', 'run.started']);
   });
 
   it('records do-not-contact changes and register imports, and nothing for an address already listed', async () => {
