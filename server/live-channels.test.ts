@@ -19,7 +19,9 @@ const journey = {
   name: 'Welcome',
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'hello' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
+    // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
+    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'hello', blocked: 'not-sent' } },
     hello: {
       type: 'email',
       position: { x: 200, y: 0 },
@@ -45,14 +47,17 @@ const texting = {
   name: 'Texting',
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'phones' } }, next: { out: 'hello' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'phones' } }, next: { out: 'gate' } },
+    // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
+    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'hello', blocked: 'not-sent' } },
     hello: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your card is on its way.' }, next: { sent: 'done', failed: 'not-sent' } },
     done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'texted' } },
     'not-sent': { type: 'end', position: { x: 400, y: 200 }, config: { outcome: 'not-sent' } },
   },
 };
 
-const phonesCsv = 'external_id,first_name,phone\nP1,Cy,+12025550131\nP2,Di,+12025550132\n';
+// Consent to texts, which the gate's do-not-contact check needs for a live run with no national register imported.
+const phonesCsv = 'external_id,first_name,phone,consent_sms\nP1,Cy,+12025550131,yes\nP2,Di,+12025550132,yes\n';
 
 describe('live channels', () => {
   const mail: { to: string[]; raw: string }[] = [];

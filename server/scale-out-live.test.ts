@@ -20,9 +20,12 @@ const journey = {
   name: 'Two servers',
   settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'Call 0800 555 0100' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'two-servers' } }, next: { out: 'sms' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'two-servers' } }, next: { out: 'sms-gate' } },
+    // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
+    'sms-gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'sms', blocked: 'done' } },
     sms: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}', trackLinks: false }, next: { sent: 'wait', failed: 'done' } },
-    wait: { type: 'wait', position: { x: 400, y: 0 }, config: { duration: 'PT1H' }, next: { out: 'email' } },
+    wait: { type: 'wait', position: { x: 400, y: 0 }, config: { duration: 'PT1H' }, next: { out: 'email-gate' } },
+    'email-gate': { type: 'compliance-gate', position: { x: 500, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'email', blocked: 'done' } },
     email: { type: 'email', position: { x: 600, y: 0 }, config: { subject: 'Hello', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'done' } },
     done: { type: 'end', position: { x: 800, y: 0 }, config: { outcome: 'done' } },
   },

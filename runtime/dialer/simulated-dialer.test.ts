@@ -15,7 +15,9 @@ function journey(mode: Mode, timezone = 'America/New_York') {
     name: `Dialer ${mode}`,
     settings: { timezone, compliance: 'US' },
     nodes: {
-      start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'call' } },
+      start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
+      // Only do-not-contact lists: the test is about the call, not about allowed hours or consent.
+      gate: { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'voice', checks: ['dnc'] }, next: { allowed: 'call', blocked: 'done' } },
       call: {
         type: 'dialer',
         position: { x: 200, y: 0 },

@@ -67,6 +67,11 @@ function journey(id: string, nodes: Record<string, NodeSpec>, options: { exactId
 
 const end = (outcome: string): NodeSpec => ({ type: 'end', config: { outcome } });
 const start = (next: string): NodeSpec => ({ type: 'start', config: { audience: { list: 'people' } }, next: { out: next } });
+/**
+ * The gate every channel step needs, checking how often the contact was reached alone: these tests are about the
+ * interpreter, not about hours, consent or do-not-contact registers, which have tests of their own (and gates below).
+ */
+const gate = (channel: 'sms' | 'email' | 'voice', allowed: string, blocked: string): NodeSpec => ({ type: 'compliance-gate', config: { channel, checks: ['frequency'] }, next: { allowed, blocked } });
 
 /** Answers every voice send with an error: voice goes through the dialer, never through the outbox. */
 const noVoice: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'voice is not sent through the outbox' }) };
@@ -237,7 +242,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         start: start('gate'),
         gate: { type: 'compliance-gate', config: { channel: 'sms' }, next: { allowed: 'text', blocked: 'blocked' } },
         text: { type: 'sms', config: { body: 'Hi {{ contact.firstName }}, you owe {{ attributes.balance }}.' }, next: { sent: 'pause', failed: 'failed' } },
-        pause: { type: 'wait', config: { duration: 'P1D' }, next: { out: 'mail' } },
+        pause: { type: 'wait', config: { duration: 'P1D' }, next: { out: 'mail-gate' } },
+        'mail-gate': gate('email', 'mail', 'failed'),
         mail: { type: 'email', config: { subject: 'Your balance', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'route', failed: 'failed' } },
         route: {
           type: 'branch',
@@ -387,7 +393,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(b) wait-for-event', () => {
     const doc = () =>
       journey('b-click', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: {
           type: 'sms',
           config: { body: 'Offer {{ links.offer }} or {{ links.other }}', links: { offer: 'https://example.com/offer', other: 'https://example.com/other' } },
@@ -505,7 +512,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const machineDispositions = ['answering-machine', 'machine-hangup', 'message-left', 'message-clipped'];
       const doc = journey('c-results', {
         start: start('hook'),
-        hook: { type: 'webhook', config: { url: 'https://crm.example.com/lookup/{{ contact.id }}', method: 'GET', timeoutMs: 1000 }, next: { ok: 'call', error: 'hook-failed' } },
+        hook: { type: 'webhook', config: { url: 'https://crm.example.com/lookup/{{ contact.id }}', method: 'GET', timeoutMs: 1000 }, next: { ok: 'call-gate', error: 'hook-failed' } },
+        'call-gate': gate('voice', 'call', 'after'),
         call: {
           type: 'dialer',
           config: { mode: 'progressive', queue: 'agents', callerId: '+12025550199' },
@@ -605,9 +613,11 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(e) pause, resume and stop', () => {
     const doc = () =>
       journey('e-control', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body: 'Hello' }, next: { sent: 'pause', failed: 'failed' } },
-        pause: { type: 'wait', config: { duration: 'PT1H' }, next: { out: 'mail' } },
+        pause: { type: 'wait', config: { duration: 'PT1H' }, next: { out: 'mail-gate' } },
+        'mail-gate': gate('email', 'mail', 'failed'),
         mail: { type: 'email', config: { subject: 'Hi', text: 'Hello', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'failed' } },
         done: end('completed'),
         failed: end('failed'),
@@ -662,7 +672,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
     it('stop releases every unfinished contact with the reason, fails pending messages and ends the run as stopped', async () => {
       const doc = journey('e-stop', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'no-phone'),
         text: { type: 'sms', config: { body: 'Hello' }, next: { sent: 'wait', failed: 'no-phone' } },
         wait: { type: 'wait-for-event', config: { event: 'sms.replied', timeout: 'P1D' }, next: { event: 'replied', timeout: 'silent' } },
         replied: end('replied'),
@@ -738,7 +749,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(f) provider errors', () => {
     const doc = () =>
       journey('f-errors', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body: 'Hello' }, next: { sent: 'sent', failed: 'failed' } },
         sent: end('sent'),
         failed: end('failed'),
@@ -805,7 +817,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(f) a provider that throws', () => {
     it('one send that throws does not stop the rest of the batch from being recorded, nor make it send twice', async () => {
       const doc = journey('f-throws', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body: 'Hello' }, next: { sent: 'sent', failed: 'failed' } },
         sent: end('sent'),
         failed: end('failed'),
@@ -829,7 +842,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(g) exactly-once sends', () => {
     it('a crash between a send and its record repeats the send under the same key: one simulated send, one move per contact', async () => {
       const doc = journey('g-once', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body: 'Hello {{ contact.firstName }}' }, next: { sent: 'sent', failed: 'failed' } },
         sent: end('sent'),
         failed: end('failed'),
@@ -969,7 +983,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
     it('a template reading a missing variable sends the contact out by "failed" with the TemplateError message', async () => {
       const body = 'Hi {{ attributes.nickname }}!';
       const doc = journey('i-template', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body }, next: { sent: 'sent', failed: 'failed' } },
         sent: end('sent'),
         failed: end('failed'),
@@ -1004,7 +1019,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(j) SMS opt-out keywords', () => {
     const doc = () =>
       journey('j-stop', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'failed'),
         text: { type: 'sms', config: { body: 'Reply STOP to opt out' }, next: { sent: 'wait', failed: 'failed' } },
         wait: { type: 'wait-for-event', config: { event: 'sms.replied', timeout: 'PT1H' }, next: { event: 'gate', timeout: 'gate' } },
         gate: { type: 'compliance-gate', config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'follow-up', blocked: 'blocked' } },
@@ -1050,7 +1066,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
   describe('(j) replies after the journey', () => {
     it('a STOP reply to the last SMS of a journey is honoured even though the contact has already finished', async () => {
       const doc = journey('j-late-stop', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'done'),
         text: { type: 'sms', config: { body: 'Your appointment is tomorrow' }, next: { sent: 'done', failed: 'done' } },
         done: end('done'),
       });
@@ -1067,7 +1084,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
     it('a HELP reply is answered once with who is texting and how to stop, even after the journey has finished', async () => {
       const doc = journey('j-help', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'done'),
         text: { type: 'sms', config: { body: 'Your appointment is tomorrow' }, next: { sent: 'done', failed: 'done' } },
         done: end('done'),
       });
@@ -1088,7 +1106,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
     it("a HELP answer says how to reach the contact centre when the journey's settings give it", async () => {
       const doc = journey('j-help-contact', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'done'),
         text: { type: 'sms', config: { body: 'Your appointment is tomorrow' }, next: { sent: 'done', failed: 'done' } },
         done: end('done'),
       });
@@ -1106,7 +1125,8 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
     it('a STOP reply is honoured when it reaches a stopped run, whether it arrived just before the stop or after it', async () => {
       const doc = journey('j-stopped-stop', {
-        start: start('text'),
+        start: start('text-gate'),
+        'text-gate': gate('sms', 'text', 'done'),
         text: { type: 'sms', config: { body: 'Reply STOP to opt out' }, next: { sent: 'wait', failed: 'done' } },
         wait: { type: 'wait-for-event', config: { event: 'sms.replied', timeout: 'P1D' }, next: { event: 'done', timeout: 'done' } },
         done: end('done'),

@@ -21,7 +21,9 @@ const journey = {
   name: 'Reminder',
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'text' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
+    // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
+    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'text', blocked: 'not-sent' } },
     text: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your payment is due.' }, next: { sent: 'await-reply', failed: 'not-sent' } },
     'await-reply': { type: 'wait-for-event', position: { x: 400, y: 0 }, config: { event: 'sms.replied', timeout: 'P1D' }, next: { event: 'replied', timeout: 'quiet' } },
     replied: { type: 'end', position: { x: 600, y: 0 }, config: { outcome: 'replied' } },
