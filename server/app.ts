@@ -12,6 +12,7 @@ import { sessionRoutes, tokenRoutes } from './routes/access.ts';
 import { agentRoutes, queueRoutes, runAgentRoutes } from './routes/agent.ts';
 import { auditRoutes, runAuditRoutes } from './routes/audit.ts';
 import { complianceRoutes } from './routes/compliance.ts';
+import { complianceReportRoutes } from './routes/compliance-report.ts';
 import { contactListRoutes } from './routes/contact-lists.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { runRoutes } from './routes/runs.ts';
@@ -41,6 +42,7 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     .route('/contact-lists', contactListRoutes(store, now))
     .route('/runs', runRoutes(store, runner))
     .route('/runs', runAgentRoutes(store, now))
+    .route('/runs', complianceReportRoutes(store, runner))
     .route('/runs', runAuditRoutes(store, now))
     .route('/audit', auditRoutes(store, now))
     .route('/agent', agentRoutes(store, runner))

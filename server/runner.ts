@@ -6,7 +6,7 @@ import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts'
 import { TwilioSms, type TwilioSettings } from '../runtime/channels/twilio-sms.ts';
 import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
 import { SimulatedDialer } from '../runtime/dialer/simulated-dialer.ts';
-import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
+import { defaultCarrierProfile, type CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
 import { trackingBaseUrl } from '../runtime/nodes/links.ts';
 import type { Store } from '../runtime/store/dialect.ts';
@@ -94,6 +94,11 @@ export class Runner {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** The phone network live runs' calls go through; its detector's accuracy is what a compliance report estimates by. */
+  carrierProfile(): CarrierProfile {
+    return this.carrier ?? defaultCarrierProfile;
   }
 
   /** Starts the live loop and resumes every simulated run left unfinished by a previous process. */
