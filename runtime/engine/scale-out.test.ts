@@ -56,7 +56,9 @@ const dialing = {
   name: 'Scale-out calls',
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'many' } }, next: { out: 'call' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'many' } }, next: { out: 'gate' } },
+    // The do-not-contact check only, as the texting journey above: the test is about several workers sharing a dialer.
+    gate: { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'voice', checks: ['dnc'] }, next: { allowed: 'call', blocked: 'done' } },
     call: {
       type: 'dialer',
       position: { x: 200, y: 0 },
