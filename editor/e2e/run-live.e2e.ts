@@ -86,6 +86,9 @@ describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
     const runId = await startRunFromForm(page);
     await page.locator('[data-run-status="running"]').first().waitFor();
     await page.waitForFunction(() => Number(document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered')) > 0);
+    // The run's History names who started it, from the audit log.
+    const history = page.getByRole('region', { name: 'History' });
+    await history.locator('[data-audit="run.started"]', { hasText: 'admin started the run' }).waitFor();
 
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.locator('.run-header [data-run-status="paused"]').waitFor();
@@ -103,6 +106,14 @@ describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
     expect(stopped.status).toBe('stopped');
     // Stopping takes every contact out: the header says none is left in the journey.
     await page.waitForFunction(() => document.querySelector('[data-total="active"]')?.textContent === '0');
+    await history.locator('[data-audit="run.stopped"]').waitFor();
+    expect((await history.locator('li').allTextContents()).map((line) => line.replace(/^.*? admin /, 'admin '))).toEqual([
+      'admin started the run',
+      'admin paused the run',
+      'admin resumed the run',
+      'admin stopped the run',
+    ]);
+    await page.screenshot({ path: screenshotPath('run-live-history') });
     expect(stopped.metrics.active).toBe(0);
     await expect(page.getByRole('button', { name: 'Pause' }).count()).resolves.toBe(0);
     expect(errorsOf(page)).toEqual([]);

@@ -4,6 +4,7 @@ import type { RunStatus } from '../../../server/api-types.ts';
 import { completedOf } from './live-state.ts';
 import { liveStore, useLive, useLiveShallow } from './live-store.ts';
 import { RunChart } from './RunChart.tsx';
+import { RunHistory } from './RunHistory.tsx';
 import { runsApi, type RunView } from './runs-api.ts';
 
 export const statusWords: Record<RunStatus, string> = {
@@ -152,6 +153,7 @@ export function RunHeader({ run, onChanged }: { run: RunView; onChanged: (run: R
         </p>
         <ConnectionState />
         <Controls run={run} onChanged={onChanged} />
+        <RunHistory runId={run.id} changed={status} />
       </div>
       <Totals />
       <RunChart points={points} audience={audience} />

@@ -1,5 +1,5 @@
 // The server's run routes (docs/api.md, "Runs"), typed from the server's own shapes.
-import type { RunView } from '../../../server/api-types.ts';
+import type { AuditEntryView, RunView } from '../../../server/api-types.ts';
 import { request } from '../api/client.ts';
 
 export type { RunView };
@@ -32,4 +32,6 @@ export const runsApi = {
   resume: (id: string) => request<RunView>('POST', `/runs/${enc(id)}/resume`),
   stop: (id: string, reason?: string) => request<RunView>('POST', `/runs/${enc(id)}/stop`, reason ? { reason } : {}),
   agents: (id: string) => request<{ agents: RunAgent[] }>('GET', `/runs/${enc(id)}/agents`).then((r) => r.agents),
+  /** Who started, paused, resumed and stopped the run, newest first. */
+  audit: (id: string) => request<{ entries: AuditEntryView[] }>('GET', `/runs/${enc(id)}/audit`).then((r) => r.entries),
 };
