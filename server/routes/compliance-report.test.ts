@@ -21,7 +21,7 @@ const journey = {
   },
 };
 
-const contacts = ['external_id,phone,timezone', ...Array.from({ length: 60 }, (_, i) => `P${i},+1202555${String(2000 + i)},America/New_York`)].join('\n');
+const contacts = ['external_id,phone,timezone,consent_voice', ...Array.from({ length: 60 }, (_, i) => `P${i},+1202555${String(2000 + i)},America/New_York,yes`)].join('\n');
 
 describe.each(testDialects)('GET /api/runs/:id/compliance-report on %s', (dialect) => {
   let t: TestApp;
