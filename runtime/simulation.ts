@@ -13,6 +13,15 @@ import { runMetrics, type StepMetrics } from './metrics.ts';
 import { openStore, type Store } from './store/dialect.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureContactList, publishJourney } from './store/repositories/journeys.ts';
+import { missingAttributeProblems } from './contacts/list-columns.ts';
+import type { Problem } from '../schemas/problems.ts';
+
+/** The contacts lack attributes the journey reads: simulating would show every message with blanks in it. */
+export class MissingAttributesError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join('\n'));
+  }
+}
 
 export interface SimulationRequest {
   /** The journey file's parsed JSON. */
@@ -64,6 +73,8 @@ export async function simulateJourney(request: SimulationRequest): Promise<Simul
     await ensureContactList(store.db, listId, listId, now);
     const input = typeof request.contactsCsv === 'string' ? Readable.from([request.contactsCsv]) : request.contactsCsv;
     const imported = await importContactsCsv(store.db, input, { listId, now });
+    const missing = await missingAttributeProblems(store.db, request.document, listId);
+    if (missing.length) throw new MissingAttributesError(missing);
     const run = await startRun(store, { id: `simulation-${seed}`, journeyId, version: published.version, listId, now, simulated: true, seed, options: request.options ?? {} });
     const interpreter = new Interpreter({
       store,

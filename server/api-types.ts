@@ -43,6 +43,8 @@ export interface ContactListView {
   name: string;
   contacts: number;
   createdAt: string;
+  /** Columns besides the contact fields, read as attributes.<column>; null when the list's columns are not known. */
+  columns: string[] | null;
 }
 
 /** A contact as the API shows it: the runtime's own view of a contact row. */

@@ -7,6 +7,7 @@ import { isValidTimezone } from '../../schemas/fields.ts';
 import { CsvSizeGuard, type OversizedRecord } from './csv-size-guard.ts';
 import type { Executor } from '../store/dialect.ts';
 import type { NewContact } from '../store/schema.ts';
+import { recordListColumns } from './list-columns.ts';
 
 export type ContactField = 'externalId' | 'firstName' | 'lastName' | 'phone' | 'email' | 'timezone' | 'state' | 'postalCode';
 
@@ -136,6 +137,9 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
         if (fieldIndex.phone === undefined && fieldIndex.email === undefined) {
           throw new ImportError(`The file has no phone or email column; its columns are ${header.map((h) => `"${h}"`).join(', ')}`, 1);
         }
+        // What is neither a contact field nor consent is read as attributes.<column>; runs are checked against these.
+        const mapped = new Set<number>([...Object.values(fieldIndex), ...consentIndex.map(([, i]) => i)]);
+        await recordListColumns(db, options.listId, header.filter((name, i) => !mapped.has(i) && name !== ''));
         continue;
       }
       report.rows++;

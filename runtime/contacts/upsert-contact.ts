@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import { isValidTimezone } from '../../schemas/fields.ts';
 import type { Executor } from '../store/dialect.ts';
 import { contactId } from './import-csv.ts';
+import { recordListColumns } from './list-columns.ts';
 
 export interface ContactInput {
   externalId?: string | undefined;
@@ -59,5 +60,6 @@ export async function upsertContact(db: Executor, listId: string, input: Contact
     .values({ id, list_id: listId, ...row, created_at: options.now })
     .onConflict((oc) => oc.column('id').doUpdateSet(row))
     .execute();
+  if (input.attributes) await recordListColumns(db, listId, Object.keys(input.attributes));
   return { id, created: !existing };
 }

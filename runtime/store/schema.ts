@@ -10,6 +10,8 @@ export interface ContactListTable {
   id: string;
   name: string;
   created_at: number;
+  /** JSON array of the list's columns besides the contact fields (its attributes); null when not known. */
+  columns: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContactTable {

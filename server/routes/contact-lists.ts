@@ -56,7 +56,7 @@ export function contactListRoutes(store: Store, now: () => number) {
     const row = await db.selectFrom('contact_lists').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`The contact list "${id}"`);
     const { n } = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
-    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString() };
+    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString(), columns: row.columns ? (JSON.parse(row.columns) as string[]) : null };
   }
 
   const app = router()
@@ -66,11 +66,14 @@ export function contactListRoutes(store: Store, now: () => number) {
         const rows = await db
           .selectFrom('contact_lists')
           .leftJoin('contacts', 'contacts.list_id', 'contact_lists.id')
-          .select(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', (eb) => eb.fn.count<number>('contacts.id').as('n')])
-          .groupBy(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at'])
+          .select(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', 'contact_lists.columns', (eb) => eb.fn.count<number>('contacts.id').as('n')])
+          .groupBy(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', 'contact_lists.columns'])
           .orderBy('contact_lists.name')
           .execute();
-        return c.json({ lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString() })) }, 200);
+        return c.json(
+          { lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString(), columns: r.columns ? (JSON.parse(r.columns) as string[]) : null })) },
+          200,
+        );
       },
     )
     .openapi(

@@ -48,6 +48,35 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     expect(t.runnerErrors).toEqual([]);
   });
 
+  it('refuses with 400 to start a run on a list that lacks an attribute the journey reads, naming the step, field, attribute and columns', async () => {
+    const journey = sampleJourney('balance-reminder');
+    (journey.nodes.reminder.config as { body: string }).body = 'Hi {{ contact.firstName }}, you owe {{ attributes.balance }}';
+    expect((await t.request('POST', '/api/journeys', { json: journey })).status).toBe(201);
+    expect((await t.request('POST', '/api/journeys/balance-reminder/versions', { json: { message: 'first' } })).status).toBe(201);
+    const lists = await t.request('GET', '/api/contact-lists', { token: 'viewer' });
+    expect(lists.json.lists.find((l: { id: string }) => l.id === 'people')).toMatchObject({ columns: [] });
+
+    const res = await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'balance-reminder' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details.problems).toEqual([
+      {
+        severity: 'error',
+        nodeId: 'reminder',
+        path: '/nodes/reminder/config/body',
+        message: expect.stringMatching(/^The SMS step 'reminder': Message reads attributes\.balance, but the contact list "people" has no column "balance" .*it has no columns besides the contact fields/),
+      },
+    ]);
+    expect(await t.store.db.selectFrom('runs').select('id').where('journey_id', '=', 'balance-reminder').execute()).toEqual([]);
+
+    // Once the list has the column, the same version starts.
+    const csv = 'external_id,first_name,phone,consent_sms,balance\nA1,Ann,+12025550101,yes,12.50\n';
+    expect((await t.request('PUT', '/api/contact-lists/people/csv?region=US', { body: csv, headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    expect((await t.request('GET', '/api/contact-lists/people', { token: 'viewer' })).json.columns).toEqual(['balance']);
+    const started = await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'balance-reminder' } });
+    expect(started.status).toBe(201);
+    await t.runner.finished(started.json.id);
+  });
+
   it('plays two simulated runs with the same seed the same way, and a run with another seed differently', async () => {
     const played = async (seed: number) => {
       const res = await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'reminder', seed } });

@@ -5,6 +5,7 @@ import { inboundEventTypes } from '../../schemas/events.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
 import { pauseRun, resumeRun, RunError, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
+import { missingAttributeProblems } from '../../runtime/contacts/list-columns.ts';
 import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit, type AuditAction, type AuditActor } from '../../runtime/store/repositories/audit.ts';
@@ -108,6 +109,10 @@ export function runRoutes(store: Store, runner: Runner) {
         const audience = start?.type === 'start' ? start.config.audience : undefined;
         const listId = body.listId ?? (audience && 'list' in audience ? audience.list : undefined);
         if (!listId) throw new ApiError(400, 'bad_request', 'This journey starts from an event, not a list; give the list to run over as listId', { issues: [{ path: '/listId', message: 'required' }] });
+        const missing = await missingAttributeProblems(db, journey, listId);
+        if (missing.length) {
+          throw new ApiError(400, 'missing_attributes', `The run was not started: ${missing[0]!.message}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`, { problems: missing });
+        }
         const queues = [...new Set(Object.values(journey.nodes).flatMap((n) => (n.type === 'dialer' ? [n.config.queue] : [])))];
         const simulated = body.mode === 'simulated';
         const at = now();

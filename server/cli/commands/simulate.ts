@@ -1,7 +1,7 @@
 // `journey simulate FILE --contacts CSV`: plays a journey over a contact list on a virtual clock and reports per step.
 import { parseArgs } from 'node:util';
 import { loadJourney } from '../../../schemas/parse.ts';
-import { renderSimulation, simulateJourney } from '../../../runtime/simulation.ts';
+import { MissingAttributesError, renderSimulation, simulateJourney } from '../../../runtime/simulation.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 import { formatProblem } from './validate.ts';
 
@@ -50,14 +50,22 @@ export async function simulateCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
   const queues = Object.values(loaded.journey.nodes).flatMap((n) => (n.type === 'dialer' && n.config.queue ? [n.config.queue] : []));
-  const report = await simulateJourney({
+  let report: Awaited<ReturnType<typeof simulateJourney>>;
+  try {
+    report = await simulateJourney({
     document: loaded.value,
     contactsCsv: csv.text,
     seed,
     days,
     ...(values.start && { start: values.start }),
     ...(agents !== undefined && { options: { agents: Object.fromEntries(queues.map((q) => [q, agents])) } }),
-  });
+    });
+  } catch (error) {
+    if (!(error instanceof MissingAttributesError)) throw error;
+    for (const p of error.problems) io.err(`${formatProblem(file, p)}\n`);
+    io.err(`${values.contacts} lacks columns ${file} reads; add them to the CSV or fix the names in the journey\n`);
+    return 1;
+  }
   io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSimulation(report));
   return 0;
 }
