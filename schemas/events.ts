@@ -27,6 +27,7 @@ export const eventTypes = [
   'call.dispositioned',
   'webhook.called',
   'compliance.blocked',
+  'compliance.refused',
   'compliance.deferred',
   'contact.optedOut',
   'contact.optedIn',

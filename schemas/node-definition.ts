@@ -25,6 +25,7 @@ export type Widget =
   | 'branches'
   | 'links'
   | 'key-values'
+  | 'outcome-meanings'
   | 'group';
 
 declare module 'zod' {

@@ -45,7 +45,8 @@ export interface GateRequest {
   channel: Channel;
   profile: ComplianceProfileId;
   checks: readonly ComplianceCheck[];
-  outsideHours: 'defer' | 'block';
+  /** `refuse` is the check at the moment of sending: outside hours is a refusal whose reason names the closure alone. */
+  outsideHours: 'defer' | 'block' | 'refuse';
   contact: GateContact;
   /** The journey's time zone, used when nothing about the contact tells where it is. */
   defaultTimezone: string;
@@ -194,6 +195,7 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
         const rule = closed.holiday ? holidayRule(profile, override, closed.holiday) : hoursRule(profile, override, channel);
         const what = closed.holiday ? `${closed.holiday} in ${closed.zone}` : `Outside ${words.hours} (${times.schedules.map(describeSchedule).join('; ')}) in ${where}`;
         if (request.outsideHours === 'block') block(rule, `${what}; this gate sends such contacts out as blocked.`);
+        else if (request.outsideHours === 'refuse') block(rule, `${what}.`);
         else deferrals.push({ rule, action: 'defer', until: opens, reason: `${what}; held until ${describeLocal(opens, timezones[0]!, request.now)} local.` });
       }
     }

@@ -13,8 +13,7 @@ import { BatchWrites } from '../engine/writes.ts';
 import { templateScope, type ContactView } from '../nodes/types.ts';
 import { seededRandom } from '../random.ts';
 import { claimLocked, tryLockRun, type Executor } from '../store/dialect.ts';
-import { loadGateData } from '../store/repositories/compliance.ts';
-import { timelineOf } from '../engine/run-context.ts';
+import { prepareLastCheck } from '../engine/last-check.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, estimateAmdFalsePositiveShare, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
@@ -303,41 +302,31 @@ class Round {
   }
 
   /**
-   * Checks the calling window at the moment of dialing; a contact outside it goes back to the step until its next
-   * allowed moment (and is never dialed now), one the rules refuse leaves by `failed`. True when the call may go.
+   * The check at the moment of dialing, whatever the journey's gates said: every rule of the journey's profile. A rule
+   * of time (hours, holidays, how often the number was called) sends the contact back to the step until its next
+   * allowed moment, and it is never dialed now; a rule that refuses (a do-not-contact list, the register, consent)
+   * sends it out by `failed`, naming the rule. True when the call may go.
    */
   private async gate(step: Step, contacts: ContactView[], now: number): Promise<(contact: ContactView, cursor: CursorState, at: number) => boolean> {
-    const data = await loadGateData(this.tx, this.context.journey, timelineOf(this.context), contacts, now);
-    const journey = this.context.journey;
+    const check = await prepareLastCheck(this.tx, this.context, contacts, now);
     const agentGuaranteed = step.config.mode === 'preview' || step.config.mode === 'progressive';
     return (contact, cursor, at) => {
-      const decision = this.env.services(contact).checkGate({
-        channel: 'voice',
-        profile: journey.settings.compliance,
-        checks: ['hours', 'holidays'],
-        outsideHours: 'defer',
-        contact,
-        defaultTimezone: journey.settings.timezone,
-        now: at,
-        agentGuaranteed,
-        ...data,
-      });
-      if (decision.allowed) return true;
+      const refusal = check(contact, 'voice', at, { agentGuaranteed, outsideHours: 'defer' });
+      if (!refusal) return true;
       step.deferred++;
-      const details = { reason: decision.reason, rule: decision.rule, timezone: decision.timezone, timezones: decision.timezones };
       const env = { ...this.env, now: at };
-      if (decision.action === 'defer') {
-        recordEvent(env, cursor, 'compliance.deferred', { ...details, nextAllowedAt: new Date(decision.until).toISOString() });
+      if (refusal.action === 'defer') {
+        recordEvent(env, cursor, 'compliance.deferred', { reason: refusal.reason, rule: refusal.rule, check: refusal.check, nextAllowedAt: new Date(refusal.until!).toISOString() });
         // Run the step again at that moment: its handler puts the contact back in the queue.
         cursor.status = 'ready';
         cursor.attempt++;
-        cursor.dueAt = decision.until;
+        cursor.dueAt = refusal.until!;
         cursor.waitEvent = null;
         this.env.writes.cursor(cursor);
         return false;
       }
-      recordEvent(env, cursor, 'compliance.blocked', details);
-      exit(env, cursor, 'failed', { disposition: 'compliance-blocked', mode: step.config.mode });
+      recordEvent(env, cursor, 'compliance.refused', { channel: 'voice', check: refusal.check, rule: refusal.rule, reason: refusal.reason });
+      exit(env, cursor, 'failed', { disposition: 'compliance-blocked', mode: step.config.mode, rule: refusal.rule, error: `Not called: ${refusal.reason}` });
       return false;
     };
   }

@@ -96,6 +96,8 @@ interface SetupOptions {
   /** Reuse the contacts already imported into `listId`. */
   skipImport?: boolean;
   clock?: VirtualClock;
+  /** A live run: its opt-outs reach the shared do-not-contact lists. Runs are simulated otherwise. */
+  live?: boolean;
 }
 
 async function setup(store: Store, doc: ReturnType<typeof journey>, rows: Row[], options: SetupOptions = {}): Promise<Harness> {
@@ -104,7 +106,9 @@ async function setup(store: Store, doc: ReturnType<typeof journey>, rows: Row[],
   const now = clock.now();
   await ensureContactList(store.db, listId, listId, now);
   if (!options.skipImport) {
-    const report = await importContactsCsv(store.db, Readable.from([csv(rows)]), { listId, now });
+    // Consent for every channel unless a test says otherwise: every send is checked against the rules as it goes.
+    const consenting = rows.map((r) => ({ consent_sms: 'yes', consent_voice: 'yes', consent_email: 'yes', ...r }));
+    const report = await importContactsCsv(store.db, Readable.from([csv(consenting)]), { listId, now });
     expect(report.problems).toEqual([]);
     expect(report.imported + report.merged).toBe(rows.length);
   }
@@ -116,7 +120,7 @@ async function setup(store: Store, doc: ReturnType<typeof journey>, rows: Row[],
     listId,
     now,
     seed,
-    simulated: true,
+    simulated: !options.live,
     ...(options.runId && { id: options.runId }),
   });
   const providers: Providers = {
@@ -1036,7 +1040,7 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
     ];
 
     it('STOP puts the phone on the do-not-contact list and a later SMS gate blocks it; START removes it', async () => {
-      const h = await setup(store, doc(), rows, { runId: 'stop-run' });
+      const h = await setup(store, doc(), rows, { runId: 'stop-run', live: true });
       await settle(h);
       await addInbox(store, h.runId, h.ids.A!, 'sms.replied', t0 + 5 * minute, { nodeId: 'text', text: 'STOP' });
       expect((await h.drive()).completed).toBe(true);
@@ -1044,22 +1048,64 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
       expect(await store.db.selectFrom('do_not_contact').select(['channel', 'value']).execute()).toEqual([{ channel: 'sms', value: '+12025550161' }]);
       const optedOut = await eventsOf(store, h.runId, { type: 'contact.optedOut' });
-      expect(optedOut.map((e) => [e.contactId, e.data])).toEqual([[h.ids.A!, { channel: 'sms', keyword: 'STOP' }]]);
+      expect(optedOut.map((e) => [e.contactId, e.data])).toEqual([[h.ids.A!, { channel: 'sms', keyword: 'STOP', source: 'reply' }]]);
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'blocked', [h.ids.B!]: 'done' });
       const blocked = await eventsOf(store, h.runId, { type: 'compliance.blocked' });
       expect(blocked.map((e) => [e.contactId, e.data.rule])).toEqual([[h.ids.A!, 'US.dnc.internal']]);
       expect(await store.db.selectFrom('outbox').select('contact_id').where('run_id', '=', h.runId).where('node_id', '=', 'follow-up').execute()).toEqual([{ contact_id: h.ids.B! }]);
 
       // A second run over the same list: A texts START and the gate lets A through again.
-      const second = await setup(store, doc(), rows, { runId: 'start-run', skipImport: true, clock: new VirtualClock(h.clock.now()) });
+      // A texts START before the run's first text: while A is on the list, no text of any journey may reach A.
+      const second = await setup(store, doc(), rows, { runId: 'start-run', skipImport: true, clock: new VirtualClock(h.clock.now()), live: true });
+      await addInbox(store, second.runId, h.ids.A!, 'sms.replied', second.clock.now(), { nodeId: 'text', text: 'start' });
       await settle(second);
-      await addInbox(store, second.runId, h.ids.A!, 'sms.replied', second.clock.now() + 5 * minute, { nodeId: 'text', text: 'start' });
       expect((await second.drive()).completed).toBe(true);
       await expectFinishedConsistently(second);
       expect(await store.db.selectFrom('do_not_contact').select(['channel', 'value']).execute()).toEqual([]);
       const optedIn = await eventsOf(store, second.runId, { type: 'contact.optedIn' });
-      expect(optedIn.map((e) => [e.contactId, e.data])).toEqual([[h.ids.A!, { channel: 'sms', keyword: 'START' }]]);
+      expect(optedIn.map((e) => [e.contactId, e.data])).toEqual([[h.ids.A!, { channel: 'sms', keyword: 'START', source: 'reply' }]]);
+      // Both changes are kept, with the run and the time: an opt-in deletes nothing without a record.
+      const history = await store.db.selectFrom('permission_changes').select(['change', 'channel', 'value', 'run_id', 'source', 'scope']).orderBy('id').execute();
+      expect(history).toEqual([
+        { change: 'added', channel: 'sms', value: '+12025550161', run_id: 'stop-run', source: 'reply', scope: '' },
+        { change: 'removed', channel: 'sms', value: '+12025550161', run_id: 'start-run', source: 'reply', scope: '' },
+      ]);
       expect(await outcomesByContact(store, second.runId)).toEqual({ [h.ids.A!]: 'done', [h.ids.B!]: 'done' });
+    });
+  });
+
+  describe('(k) simulated runs are sealed', () => {
+    it("a simulated STOP holds the run's own contact at its later gate but never reaches the shared list or another run", async () => {
+      const doc = () =>
+        journey('k-sealed', {
+          start: start('text-gate'),
+          'text-gate': gate('sms', 'text', 'done'),
+          text: { type: 'sms', config: { body: 'Reply STOP to opt out' }, next: { sent: 'wait', failed: 'done' } },
+          wait: { type: 'wait', config: { duration: 'PT1H' }, next: { out: 'follow-gate' } },
+          'follow-gate': { type: 'compliance-gate', config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'follow-up', blocked: 'blocked' } },
+          'follow-up': { type: 'sms', config: { body: 'Still there?' }, next: { sent: 'done', failed: 'done' } },
+          blocked: end('blocked'),
+          done: end('done'),
+        });
+      const rows: Row[] = [
+        { external_id: 'A', phone: '+12025550171' },
+        { external_id: 'B', phone: '+12025550172' },
+      ];
+      const h = await setup(store, doc(), rows, { runId: 'sealed-sim' });
+      await settle(h);
+      await addInbox(store, h.runId, h.ids.A!, 'sms.replied', t0 + 5 * minute, { nodeId: 'text', text: 'STOP' });
+      expect((await h.drive()).completed).toBe(true);
+      // Inside the simulation the opt-out is real: A is held at the later gate.
+      expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'blocked', [h.ids.B!]: 'done' });
+      // Outside it nothing changed: the shared list is empty, and the change is kept in the run's own scope.
+      expect(await store.db.selectFrom('do_not_contact').selectAll().execute()).toEqual([]);
+      const history = await store.db.selectFrom('permission_changes').select(['scope', 'change', 'value', 'run_id']).execute();
+      expect(history).toEqual([{ scope: 'sealed-sim', change: 'added', value: '+12025550171', run_id: 'sealed-sim' }]);
+
+      // A live run over the same list texts A at its later gate.
+      const live = await setup(store, doc(), rows, { runId: 'after-sim', skipImport: true, clock: new VirtualClock(h.clock.now()), live: true });
+      expect((await live.drive()).completed).toBe(true);
+      expect(await outcomesByContact(store, live.runId)).toEqual({ [h.ids.A!]: 'done', [h.ids.B!]: 'done' });
     });
   });
 
@@ -1073,7 +1119,7 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       });
       // Every text is delivered and answered with an opt-out keyword, a while after the send.
       const stopEveryone: SmsBehaviour = { ...quietSms, replyRate: 1, stopShare: 1 };
-      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550165' }], { providers: (s) => ({ sms: new SimulatedSms(s.db, 1, stopEveryone) }) });
+      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550165' }], { providers: (s) => ({ sms: new SimulatedSms(s.db, 1, stopEveryone) }), live: true });
       expect((await h.drive()).completed).toBe(true);
       // Give the reply every chance to be processed: a day later, the interpreter still runs.
       h.clock.advanceTo(t0 + day);
@@ -1131,10 +1177,15 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         wait: { type: 'wait-for-event', config: { event: 'sms.replied', timeout: 'P1D' }, next: { event: 'done', timeout: 'done' } },
         done: end('done'),
       });
-      const h = await setup(store, doc, [
-        { external_id: 'A', phone: '+12025550166' },
-        { external_id: 'B', phone: '+12025550167' },
-      ]);
+      const h = await setup(
+        store,
+        doc,
+        [
+          { external_id: 'A', phone: '+12025550166' },
+          { external_id: 'B', phone: '+12025550167' },
+        ],
+        { live: true },
+      );
       await settle(h);
       h.clock.advanceTo(t0 + 10 * minute);
       // A's reply has come in but no round has processed it yet when the manager stops the run.

@@ -8,6 +8,7 @@ import { claimLocked, lockedForUpdate, type Executor, type Store } from '../stor
 import type { ChannelName, Contact, Cursor as CursorRow, Database, OutboxRow, RunStatus } from '../store/schema.ts';
 import { seededRandom } from '../random.ts';
 import { TemplateRenderer } from '../templates/render.ts';
+import { encodeLinkToken } from '../nodes/links.ts';
 import type { ContactView, StepServices } from '../nodes/types.ts';
 import { fromRow, type CursorState } from './cursor.ts';
 import { applyReaction } from './reactions.ts';
@@ -15,6 +16,8 @@ import { loadRunContext, timelineOf, type RunContext } from './run-context.ts';
 import { advance, exit, recordEvent, type StepEnvironment } from './steps.ts';
 import { BatchWrites } from './writes.ts';
 import type { DialerEngine } from './dialer-engine.ts';
+import { prepareLastCheck, type Refusal } from './last-check.ts';
+import { doNotContactOfContacts, scopeOfRun } from '../store/repositories/permissions.ts';
 
 export type Providers = Record<ChannelName, ChannelProvider>;
 
@@ -139,6 +142,7 @@ export class Interpreter {
         render: (template, scope) => renderer.render(template, scope),
         checkGate: (request) => checkGate({ ...request, ...gateData, isDoNotContact: (channel, value) => dnc.has(`${channel}\u0000${value}`) }),
         random: (name) => seededRandom(seed, contact.id, name)(),
+        linkToken: (token) => encodeLinkToken(token, context.linkSecret),
       }),
     };
   }
@@ -167,7 +171,7 @@ export class Interpreter {
       if (!rows.length) return 0;
       const claimed = rows.map((row) => loadedOf(runId, row));
       const batch = claimed.flatMap((c) => c.contact ?? []);
-      const dnc = await loadDoNotContact(tx, batch);
+      const dnc = await doNotContactOfContacts(tx, scopeOfRun(context.run), batch);
       const writes = new BatchWrites();
       const env = this.environment(context, writes, now, dnc, await loadGateData(tx, context.journey, timelineOf(context), batch, now));
       for (const { cursor, contact } of claimed) {
@@ -252,7 +256,8 @@ export class Interpreter {
       .execute();
     rows.sort((a, b) => a.id - b.id);
     if (!rows.length) return 0;
-    const answers = await this.send(rows, now);
+    const refusals = await this.checkSends(rows, now);
+    const answers = await this.send(rows.filter((row) => !refusals.has(row.id)), now);
     await this.db.transaction().execute(async (tx) => {
       // Only answers to sends still pending as this worker leased them are recorded. A lease that ran out while the
       // provider took its time let another worker send the same key again (the provider answers it as before); the
@@ -265,11 +270,19 @@ export class Interpreter {
       }
       const recorded = rows.flatMap((row, i) => (pending.get(Number(row.id)) === row.attempts ? [i] : []));
       const writes = new BatchWrites();
+      const sent = rows.filter((row) => !refusals.has(row.id));
+      const answerOf = new Map(sent.map((row, k) => [row.id, answers[k]!]));
       for (const [runId, indexes] of groupBy(recorded, (i) => rows[i]!.run_id)) {
         const context = await this.context(runId, tx);
         const env = this.environment(context, writes, now);
         const loaded = await loadCursorsWithContacts(this.store, tx, runId, indexes.map((i) => rows[i]!.contact_id));
-        for (const i of indexes) await this.recordAnswer(tx, env, rows[i]!, answers[i]!, loaded.get(rows[i]!.contact_id)?.cursor);
+        for (const i of indexes) {
+          const row = rows[i]!;
+          const cursor = loaded.get(row.contact_id)?.cursor;
+          const refusal = refusals.get(row.id);
+          if (refusal) recordRefusal(env, row, refusal, cursor);
+          else await this.recordAnswer(tx, env, row, answerOf.get(row.id)!, cursor);
+        }
         const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
         // Paused while its sends were out: the answers are recorded, the contacts stay where they are.
         if (run?.status === 'running') await this.stepOn(tx, context, writes, now, [...loaded.values()]);
@@ -287,8 +300,29 @@ export class Interpreter {
     const moved = loaded.filter(({ cursor: c, contact }) => contact && c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
     if (!moved.length) return;
     const batch = moved.flatMap((m) => m.contact ?? []);
-    const env = this.environment(context, writes, now, await loadDoNotContact(tx, batch), await loadGateData(tx, context.journey, timelineOf(context), batch, now));
+    const env = this.environment(context, writes, now, await doNotContactOfContacts(tx, scopeOfRun(context.run), batch), await loadGateData(tx, context.journey, timelineOf(context), batch, now));
     for (const { cursor, contact } of moved) advance(env, cursor, contact!);
+  }
+
+  /**
+   * The check at the moment of sending, for every text and email whatever the journey's gates said: the sends the
+   * rules refuse now, by outbox id. Answers to a contact's own message (HELP) and webhooks reach no person unasked.
+   */
+  private async checkSends(rows: OutboxRow[], now: number): Promise<Map<number, Refusal>> {
+    const refusals = new Map<number, Refusal>();
+    const checked = rows.filter((row) => (row.channel === 'sms' || row.channel === 'email') && row.node_id !== '');
+    for (const [runId, runRows] of groupBy(checked, (row) => row.run_id)) {
+      const context = await this.context(runId);
+      const contacts = await loadContacts(this.db, runRows.map((row) => row.contact_id));
+      const check = await prepareLastCheck(this.db, context, [...contacts.values()], now);
+      for (const row of runRows) {
+        const contact = contacts.get(row.contact_id);
+        if (!contact) continue;
+        const refusal = check(contact, row.channel as 'sms' | 'email', now, { outboxId: row.id });
+        if (refusal) refusals.set(row.id, refusal);
+      }
+    }
+    return refusals;
   }
 
   /** Each channel's sends at once: in bulk where the provider can, else concurrently. */
@@ -386,6 +420,16 @@ export class Interpreter {
       options.advance(next + (options.resolutionMs ?? 0));
     }
   }
+}
+
+/** A send the check at the moment of sending refused: it never went; the contact leaves its step by `failed`. */
+function recordRefusal(env: StepEnvironment, row: OutboxRow, refusal: Refusal, cursor: CursorState | undefined): void {
+  const reason = `Not sent: ${refusal.reason}`;
+  env.writes.outboxChanges.set(row.id, { ...row, status: 'failed', error: reason });
+  const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id } as CursorState;
+  recordEvent(env, eventCursor, 'compliance.refused', { channel: row.channel, check: refusal.check, rule: refusal.rule, reason: refusal.reason }, row.node_id);
+  const waiting = cursor && cursor.nodeId === row.node_id && cursor.status === 'in-flight' ? cursor : undefined;
+  if (waiting) exit(env, waiting, 'failed', { error: reason, rule: refusal.rule });
 }
 
 function webhookPort(data: Record<string, unknown> | undefined): string {
@@ -522,17 +566,6 @@ export async function loadCursors(db: Executor, runId: string, contactIds: strin
   for (let i = 0; i < unique.length; i += 500) {
     const rows: CursorRow[] = await db.selectFrom('cursors').selectAll().where('run_id', '=', runId).where('contact_id', 'in', unique.slice(i, i + 500)).execute();
     for (const row of rows) out.set(row.contact_id, fromRow(row));
-  }
-  return out;
-}
-
-/** The do-not-contact entries that concern a batch of contacts, as `channel\0value` keys. */
-async function loadDoNotContact(db: Executor, contacts: ContactView[]): Promise<Set<string>> {
-  const values = [...new Set(contacts.flatMap((c) => [c.phone, c.email]).filter((v): v is string => !!v))];
-  const out = new Set<string>();
-  for (let i = 0; i < values.length; i += 500) {
-    const rows = await db.selectFrom('do_not_contact').select(['channel', 'value']).where('value', 'in', values.slice(i, i + 500)).execute();
-    for (const r of rows) out.add(`${r.channel}\u0000${r.value}`);
   }
   return out;
 }

@@ -3,6 +3,8 @@ import type { Transaction } from 'kysely';
 import type { EventType } from '../../schemas/events.ts';
 import { helpReply, smsKeyword } from '../compliance/keywords.ts';
 import { recordAbandonedCall } from '../store/repositories/compliance.ts';
+import { optIn, optOut, scopeOfRun } from '../store/repositories/permissions.ts';
+import { outcomeOptOuts } from '../dialer/outcome-meanings.ts';
 import { handlers } from '../nodes/index.ts';
 import type { ContactView, NodeHandler } from '../nodes/types.ts';
 import type { Database, InboxRow } from '../store/schema.ts';
@@ -24,20 +26,19 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
   const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: data.nodeId ?? null } as unknown as CursorState;
   recordEvent(env, eventCursor, row.type as EventType, eventData, data.nodeId ?? null);
 
+  // A simulated run's opt-outs go to its own scope: they hold its own contacts and never reach a live run.
+  const run = env.context.run;
+  const change = { scope: scopeOfRun(run), runId: run.id, contactId: row.contact_id, at: env.now };
   if (row.type === 'sms.replied' && contact?.phone && typeof data.text === 'string') {
     // The journey's profile decides which words opt out; opt-outs are recorded at once, well within any deadline.
     const found = smsKeyword(data.text, env.context.journey.settings.compliance);
     const keyword = found?.keyword;
     if (found?.kind === 'opt-out') {
-      await tx
-        .insertInto('do_not_contact')
-        .values({ channel: 'sms', value: contact.phone, reason: `Replied ${keyword}`, added_at: env.now })
-        .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
-        .execute();
-      recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'sms', keyword }, data.nodeId ?? null);
+      await optOut(tx, { ...change, channel: 'sms', value: contact.phone, reason: `Replied ${keyword}`, source: 'reply', actor: 'contact' });
+      recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'sms', keyword, source: 'reply' }, data.nodeId ?? null);
     } else if (found?.kind === 'opt-in') {
-      await tx.deleteFrom('do_not_contact').where('channel', '=', 'sms').where('value', '=', contact.phone).execute();
-      recordEvent(env, eventCursor, 'contact.optedIn', { channel: 'sms', keyword }, data.nodeId ?? null);
+      await optIn(tx, { ...change, channel: 'sms', value: contact.phone, reason: `Replied ${keyword}`, source: 'reply', actor: 'contact' });
+      recordEvent(env, eventCursor, 'contact.optedIn', { channel: 'sms', keyword, source: 'reply' }, data.nodeId ?? null);
     } else if (found?.kind === 'help') {
       // Answered through the outbox like any send, once per reply (the inbox row's id is in the key). It belongs
       // to no step ('' is never a step id), so its answer moves no contact.
@@ -57,16 +58,25 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
       });
     }
   }
-  if (row.type === 'call.abandoned' && contact?.phone) {
+  // A simulation's abandoned calls are read back from its own events: its clock's times stay out of shared tables.
+  if (row.type === 'call.abandoned' && contact?.phone && !run.simulated) {
     await recordAbandonedCall(tx, { phone: contact.phone, at: Number(row.due_at), runId: row.run_id });
   }
   if (row.type === 'email.unsubscribed' && contact?.email) {
-    await tx
-      .insertInto('do_not_contact')
-      .values({ channel: 'email', value: contact.email, reason: 'Unsubscribed by link', added_at: env.now })
-      .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
-      .execute();
-    recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'email' }, data.nodeId ?? null);
+    await optOut(tx, { ...change, channel: 'email', value: contact.email, reason: 'Unsubscribed by link', source: 'unsubscribe', actor: 'contact' });
+    recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'email', source: 'unsubscribe' }, data.nodeId ?? null);
+  }
+  if (row.type === 'call.dispositioned' && contact && typeof data.disposition === 'string') {
+    // An outcome that means "do not call" (or text, or email) reaches the lists for every journey, not only this one.
+    const node = data.nodeId ? env.context.journey.nodes[data.nodeId] : undefined;
+    const channels = node?.type === 'dialer' ? outcomeOptOuts(node.config, data.disposition) : [];
+    const agent = typeof data.agentId === 'string' ? data.agentId : null;
+    for (const channel of channels) {
+      const value = channel === 'email' ? contact.email : contact.phone;
+      if (!value) continue;
+      const added = await optOut(tx, { ...change, channel, value, reason: `Call outcome "${data.disposition}"`, source: 'agent', actor: agent });
+      if (added) recordEvent(env, eventCursor, 'contact.optedOut', { channel, source: 'agent', disposition: data.disposition, ...(agent && { agentId: agent }) }, data.nodeId ?? null);
+    }
   }
 
   if (!cursor || cursor.status === 'done') return;

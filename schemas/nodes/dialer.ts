@@ -4,6 +4,25 @@ import { dataRoots, e164, scriptRoots, slug, template } from '../fields.ts';
 import { defineNode } from '../node-definition.ts';
 
 export const dialerModes = ['predictive', 'progressive', 'preview', 'agentless'] as const;
+
+/** What an agent's outcome may mean beyond the journey's branch: the lists it puts the contact on. */
+export const outcomeMeanings = ['do-not-call', 'do-not-text', 'do-not-email', 'do-not-contact', 'nothing'] as const;
+export type OutcomeMeaning = (typeof outcomeMeanings)[number];
+export const outcomeMeaningLabels: Record<OutcomeMeaning, string> = {
+  'do-not-call': 'Do not call',
+  'do-not-text': 'Do not text',
+  'do-not-email': 'Do not email',
+  'do-not-contact': 'Do not call, text or email',
+  nothing: 'Nothing (no list)',
+};
+/** Outcomes whose names say what they mean; a step's own settings override them. */
+export const defaultOutcomeMeanings: Readonly<Record<string, OutcomeMeaning>> = {
+  'do-not-call': 'do-not-call',
+  dnc: 'do-not-call',
+  'do-not-text': 'do-not-text',
+  'do-not-email': 'do-not-email',
+  'do-not-contact': 'do-not-contact',
+};
 export type DialerMode = (typeof dialerModes)[number];
 
 /** Ring time below this is an abandoned attempt under US (47 CFR 64.1200(a)(6)) and UK (Ofcom) rules. */
@@ -77,6 +96,19 @@ export const dialer = defineNode({
           unit: '%',
           description: 'Calls answered by a person with no agent free. Leave empty for the legal limit of the journey’s rules.',
           widget: 'percent',
+        }),
+      outcomeMeanings: z
+        .record(
+          z.string().trim().min(1, { error: 'must name an outcome' }).max(64, { error: 'must be at most 64 characters' }),
+          z.enum(outcomeMeanings, { error: `must be one of ${outcomeMeanings.join(', ')}` }),
+        )
+        .optional()
+        .meta({
+          title: 'Outcomes that stop contact',
+          description:
+            'An agent outcome listed here puts the number (or email) on the do-not-contact list for every journey. Without settings, do-not-call and dnc mean do not call; do-not-text, do-not-email and do-not-contact mean what they say.',
+          widget: 'outcome-meanings',
+          optionLabels: outcomeMeaningLabels,
         }),
       callerId: e164().meta({ title: 'Caller ID', description: 'The number the contact sees; the law requires one.', widget: 'phone' }),
     })

@@ -101,7 +101,7 @@ export function complianceRoutes(store: Store, now: () => number) {
         const at = now();
         const entry = await store.db.transaction().execute(async (tx) => {
           const listed = await doNotContactAmong(tx, body.channel, [body.value]);
-          const added = await addDoNotContact(tx, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${caller.name}`, now: at });
+          const added = await addDoNotContact(tx, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${caller.name}`, now: at, actor: caller.name });
           // Adding an address already listed changes nothing (the first reason stays), so there is nothing to record.
           if (!listed.has(added.value)) {
             await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.added', target: `${added.channel}:${added.value}`, details: { channel: added.channel, value: added.value, reason: added.reason } });
@@ -126,7 +126,7 @@ export function complianceRoutes(store: Store, now: () => number) {
         const caller = c.get('caller');
         const at = now();
         await store.db.transaction().execute(async (tx) => {
-          if (!(await removeDoNotContact(tx, channel, value))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
+          if (!(await removeDoNotContact(tx, channel, value, { actor: caller.name, reason: `Removed by ${caller.name}`, now: at }))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
           const normalised = normaliseAddress(channel, value) ?? value;
           await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.removed', target: `${channel}:${normalised}`, details: { channel, value: normalised } });
         });

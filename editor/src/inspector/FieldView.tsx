@@ -24,7 +24,7 @@ const asString = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const asRecord = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
 /** Widgets that label themselves with a legend rather than a label pointing at one input. */
-const groupWidgets = new Set(['group', 'weekdays', 'rules', 'branches', 'links', 'key-values', 'boolean']);
+const groupWidgets = new Set(['group', 'weekdays', 'rules', 'branches', 'links', 'key-values', 'outcome-meanings', 'boolean']);
 
 export function FieldView({ spec, value, onChange, path, context, inherited = false }: Props) {
   const id = fieldId(path);
@@ -200,6 +200,18 @@ function renderWidget(spec: FieldSpec, value: unknown, onChange: (value: unknown
       return <KeyValuesInput {...common} value={asRecord(value) as Record<string, string> | undefined} onChange={onChange} keyLabel="Link name" valueLabel="Web address" />;
     case 'key-values':
       return <KeyValuesInput {...common} value={asRecord(value) as Record<string, string> | undefined} onChange={onChange} keyLabel="Name" valueLabel="Value" />;
+    case 'outcome-meanings':
+      return (
+        <KeyValuesInput
+          {...common}
+          value={asRecord(value) as Record<string, string> | undefined}
+          onChange={onChange}
+          keyLabel="Outcome"
+          valueLabel="Means"
+          valueOptions={spec.options ?? []}
+          {...(spec.optionLabels && { optionLabels: spec.optionLabels })}
+        />
+      );
     case 'number':
     case 'percent':
       return (

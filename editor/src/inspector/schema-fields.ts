@@ -9,7 +9,7 @@ export interface FieldSpec {
   widget: Widget;
   unit?: string;
   optionLabels?: Record<string, string>;
-  /** The allowed values of an enum, or of the items of a list of enum values. */
+  /** The allowed values of an enum, of the items of a list of enum values, or of the values of a record. */
   options?: string[];
   /** A list of enum values, shown as check boxes. */
   multiple: boolean;
@@ -31,6 +31,7 @@ type Def = {
   in?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
+  valueType?: z.ZodType;
   options?: z.ZodType[];
   entries?: Record<string, string>;
   values?: unknown[];
@@ -88,7 +89,8 @@ export function fieldSpec(key: string, schema: z.ZodType): FieldSpec {
   const def = defOf(inner);
   const widget = meta.widget ?? inferWidget(inner);
   const element = def.type === 'array' && def.element ? peel(def.element).inner : undefined;
-  const options = enumValues(inner) ?? (element ? enumValues(element) : undefined);
+  const valueType = def.type === 'record' && def.valueType ? peel(def.valueType).inner : undefined;
+  const options = enumValues(inner) ?? (element ? enumValues(element) : undefined) ?? (valueType ? enumValues(valueType) : undefined);
   const literals =
     def.type === 'union'
       ? (def.options ?? []).flatMap((o) => (defOf(o).type === 'literal' ? (defOf(o).values ?? []).map(String) : []))

@@ -7,6 +7,9 @@ import type { Channel } from '../../compliance/hours.ts';
 import { normalisePhone } from '../../compliance/numbers.ts';
 import { profiles } from '../../compliance/profiles/index.ts';
 import type { Executor } from '../dialect.ts';
+import { normaliseAddress, optIn, optOut, sharedScope } from './permissions.ts';
+
+export { normaliseAddress };
 
 export type DncChannel = Channel;
 
@@ -15,31 +18,30 @@ export interface DoNotContactEntry {
   value: string;
   reason: string;
   addedAt: number;
+  /** What put it there (`reply`, `agent`, `unsubscribe`, `operator`, ...); null for entries older than the history. */
+  source: string | null;
+  runId: string | null;
+  actor: string | null;
 }
 
-/** A phone number in E.164 form, an email address lower-cased: the forms the gate looks up. */
-export function normaliseAddress(channel: DncChannel, value: string): string | undefined {
-  return channel === 'email' ? value.trim().toLowerCase() || undefined : normalisePhone(value);
+function entryOf(r: { channel: string; value: string; reason: string; added_at: number; source: string | null; run_id: string | null; actor: string | null }): DoNotContactEntry {
+  return { channel: r.channel as DncChannel, value: r.value, reason: r.reason, addedAt: Number(r.added_at), source: r.source, runId: r.run_id, actor: r.actor };
 }
 
 export async function listDoNotContact(db: Executor, options: { channel?: DncChannel; limit?: number; offset?: number } = {}): Promise<DoNotContactEntry[]> {
   let query = db.selectFrom('do_not_contact').selectAll().orderBy('added_at', 'desc').orderBy('value');
   if (options.channel) query = query.where('channel', '=', options.channel);
   const rows = await query.limit(options.limit ?? 100).offset(options.offset ?? 0).execute();
-  return rows.map((r) => ({ channel: r.channel as DncChannel, value: r.value, reason: r.reason, addedAt: Number(r.added_at) }));
+  return rows.map(entryOf);
 }
 
-/** Adds an address to the list for a channel; adding one already there keeps the first reason. */
-export async function addDoNotContact(db: Executor, entry: { channel: DncChannel; value: string; reason: string; now: number }): Promise<DoNotContactEntry> {
+/** An operator adds an address to the shared list for a channel; one already there keeps its first reason. */
+export async function addDoNotContact(db: Executor, entry: { channel: DncChannel; value: string; reason: string; now: number; actor?: string }): Promise<DoNotContactEntry> {
   const value = normaliseAddress(entry.channel, entry.value);
   if (!value) throw new Error(`"${entry.value}" is not ${entry.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`);
-  await db
-    .insertInto('do_not_contact')
-    .values({ channel: entry.channel, value, reason: entry.reason, added_at: entry.now })
-    .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
-    .execute();
+  await optOut(db, { scope: sharedScope, channel: entry.channel, value, reason: entry.reason, source: 'operator', actor: entry.actor ?? null, at: entry.now });
   const row = await db.selectFrom('do_not_contact').selectAll().where('channel', '=', entry.channel).where('value', '=', value).executeTakeFirstOrThrow();
-  return { channel: entry.channel, value: row.value, reason: row.reason, addedAt: Number(row.added_at) };
+  return entryOf(row);
 }
 
 /** Which of these addresses (as given, and normalised) are on a channel's list: for a check of one contact. */
@@ -50,11 +52,17 @@ export async function doNotContactAmong(db: Executor, channel: DncChannel, addre
   return new Set(rows.map((r) => r.value));
 }
 
-/** Removes an address from a channel's list; true when it was there. */
-export async function removeDoNotContact(db: Executor, channel: DncChannel, value: string): Promise<boolean> {
-  const normalised = normaliseAddress(channel, value) ?? value;
-  const result = await db.deleteFrom('do_not_contact').where('channel', '=', channel).where('value', '=', normalised).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/** An operator takes an address off a channel's shared list, with a record of who and when; true when it was there. */
+export async function removeDoNotContact(db: Executor, channel: DncChannel, value: string, by: { actor?: string; reason?: string; now?: number } = {}): Promise<boolean> {
+  return optIn(db, {
+    scope: sharedScope,
+    channel,
+    value,
+    reason: by.reason ?? 'Removed by an operator',
+    source: 'operator',
+    actor: by.actor ?? null,
+    at: by.now ?? Date.now(),
+  });
 }
 
 export interface RegistryImportReport {
@@ -107,16 +115,17 @@ export async function recordAbandonedCall(db: Executor, call: { phone: string; a
   if (value) await db.insertInto('abandoned_calls').values({ value, at: call.at, run_id: call.runId }).execute();
 }
 
-/** What the gates of a journey need from the store; worked out once per journey. */
-interface GateNeeds {
+/** What compliance checks need from the store beyond the do-not-contact list. */
+export interface ComplianceNeeds {
   registry: boolean;
   frequencyHours: number;
   redialHours: number;
 }
 
-const needsByJourney = new WeakMap<Journey, GateNeeds>();
+const needsByJourney = new WeakMap<Journey, ComplianceNeeds>();
 
-function gateNeeds(journey: Journey): GateNeeds {
+/** What the gates of a journey need; worked out once per journey. */
+function gateNeeds(journey: Journey): ComplianceNeeds {
   let needs = needsByJourney.get(journey);
   if (!needs) {
     needs = { registry: false, frequencyHours: 0, redialHours: 0 };
@@ -125,11 +134,7 @@ function gateNeeds(journey: Journey): GateNeeds {
       const profile = profiles[node.config.profile ?? journey.settings.compliance];
       const channel = node.config.channel;
       if (node.config.checks.includes('dnc') && profile.registry.channels.includes(channel)) needs.registry = true;
-      if (node.config.checks.includes('frequency')) {
-        // State caps are as long as the federal ones or shorter, so the profile's longest window covers them.
-        for (const cap of profile.frequency) needs.frequencyHours = Math.max(needs.frequencyHours, cap.windowHours);
-        needs.frequencyHours = Math.max(needs.frequencyHours, 24);
-      }
+      if (node.config.checks.includes('frequency')) needs.frequencyHours = Math.max(needs.frequencyHours, frequencyWindowHours(profile.id));
       if (channel === 'voice' && profile.redial.afterAbandonedHours) needs.redialHours = Math.max(needs.redialHours, profile.redial.afterAbandonedHours);
     }
     needsByJourney.set(journey, needs);
@@ -137,15 +142,27 @@ function gateNeeds(journey: Journey): GateNeeds {
   return needs;
 }
 
+/** Everything a profile's rules can ask of the store: what the check at the moment of sending loads. */
+export function profileNeeds(profileId: ComplianceProfileId): ComplianceNeeds {
+  const profile = profiles[profileId];
+  return { registry: profile.registry.channels.length > 0, frequencyHours: frequencyWindowHours(profileId), redialHours: profile.redial.afterAbandonedHours ?? 0 };
+}
+
+// State caps are as long as the federal ones or shorter, so the profile's longest window covers them.
+function frequencyWindowHours(profileId: ComplianceProfileId): number {
+  return Math.max(24, ...profiles[profileId].frequency.map((cap) => cap.windowHours));
+}
+
 export interface GateData {
   history?: ContactHistory;
   registry?: RegistryView;
+  /**
+   * The same history without the sends at or after one outbox row: what a send's own check counts, since its row
+   * (and any queued after it) must not count against it.
+   */
+  historyBefore?: (outboxId: number) => ContactHistory;
 }
 
-/**
- * Loads, for one batch of contacts, what the journey's gates check beyond the do-not-contact list, with a few indexed
- * queries per batch (none when the journey's gates need nothing of it).
- */
 /**
  * Whose history counts: a live run counts the calls and texts of live runs, a simulated run only its own. A
  * simulation's calls never reached anyone, and each simulation plays on its own virtual clock, so another run's
@@ -157,8 +174,15 @@ export interface GateTimeline {
   simulated: boolean;
 }
 
+/**
+ * Loads, for one batch of contacts, what the journey's gates check beyond the do-not-contact list, with a few indexed
+ * queries per batch (none when the journey's gates need nothing of it).
+ */
 export async function loadGateData(db: Executor, journey: Journey, timeline: GateTimeline, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
-  const needs = gateNeeds(journey);
+  return loadComplianceData(db, gateNeeds(journey), timeline, contacts, now);
+}
+
+export async function loadComplianceData(db: Executor, needs: ComplianceNeeds, timeline: GateTimeline, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
   const phones = [...new Set(contacts.flatMap((c) => (c.phone ? [normalisePhone(c.phone) ?? c.phone] : [])))];
   const data: GateData = {};
   if (needs.registry) {
@@ -173,7 +197,7 @@ export async function loadGateData(db: Executor, journey: Journey, timeline: Gat
     data.registry = { downloadedAt: (profile) => status.get(profile), isListed: (profile, value) => listed.has(`${profile}\u0000${value}`) };
   }
   if ((needs.frequencyHours || needs.redialHours) && phones.length) {
-    const attempts = new Map<string, { channel: Channel; at: number }[]>();
+    const attempts = new Map<string, { channel: Channel; at: number; id: number }[]>();
     const abandoned = new Map<string, number>();
     for (let i = 0; i < phones.length; i += 500) {
       const slice = phones.slice(i, i + 500);
@@ -181,7 +205,7 @@ export async function loadGateData(db: Executor, journey: Journey, timeline: Gat
         let query = db
           .selectFrom('contacts')
           .innerJoin('outbox', 'outbox.contact_id', 'contacts.id')
-          .select(['contacts.phone', 'outbox.channel', 'outbox.created_at'])
+          .select(['contacts.phone', 'outbox.channel', 'outbox.created_at', 'outbox.id'])
           .where('contacts.phone', 'in', slice)
           .where('outbox.channel', 'in', ['voice', 'sms'])
           .where('outbox.created_at', '>', now - needs.frequencyHours * 3_600_000)
@@ -193,29 +217,43 @@ export async function loadGateData(db: Executor, journey: Journey, timeline: Gat
         for (const r of rows) {
           if (!r.phone) continue;
           const list = attempts.get(r.phone) ?? [];
-          list.push({ channel: r.channel as Channel, at: Number(r.created_at) });
+          list.push({ channel: r.channel as Channel, at: Number(r.created_at), id: Number(r.id) });
           attempts.set(r.phone, list);
         }
       }
       if (needs.redialHours) {
-        let query = db
-          .selectFrom('abandoned_calls')
-          .select(['value', (eb) => eb.fn.max('at').as('at')])
-          .where('value', 'in', slice)
-          .where('at', '>', now - needs.redialHours * 3_600_000)
-          .where('at', '<=', now);
-        query = timeline.simulated
-          ? query.where('run_id', '=', timeline.runId)
-          : query.where('run_id', 'in', (eb) => eb.selectFrom('runs').select('runs.id').where('runs.simulated', '=', 0));
-        const rows = await query.groupBy('value').execute();
-        for (const r of rows) abandoned.set(r.value, Number(r.at));
+        // A simulation's abandoned calls are its own events: its clock's times never go into the shared table.
+        const rows = timeline.simulated
+          ? await db
+              .selectFrom('events')
+              .innerJoin('contacts', 'contacts.id', 'events.contact_id')
+              .select(['contacts.phone as value', (eb) => eb.fn.max('events.time').as('at')])
+              .where('events.run_id', '=', timeline.runId)
+              .where('events.type', '=', 'call.abandoned')
+              .where('contacts.phone', 'in', slice)
+              .where('events.time', '>', now - needs.redialHours * 3_600_000)
+              .where('events.time', '<=', now)
+              .groupBy('contacts.phone')
+              .execute()
+          : await db
+              .selectFrom('abandoned_calls')
+              .select(['value', (eb) => eb.fn.max('at').as('at')])
+              .where('value', 'in', slice)
+              .where('at', '>', now - needs.redialHours * 3_600_000)
+              .where('at', '<=', now)
+              .where('run_id', 'in', (eb) => eb.selectFrom('runs').select('runs.id').where('runs.simulated', '=', 0))
+              .groupBy('value')
+              .execute();
+        for (const r of rows) if (r.value) abandoned.set(r.value, Number(r.at));
       }
     }
-    for (const list of attempts.values()) list.sort((a, b) => a.at - b.at);
-    data.history = {
-      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at > since && channels.includes(a.channel)).map((a) => a.at),
+    for (const list of attempts.values()) list.sort((a, b) => a.at - b.at || a.id - b.id);
+    const history = (beforeId: number): ContactHistory => ({
+      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at > since && a.id < beforeId && channels.includes(a.channel)).map((a) => a.at),
       lastAbandonedAt: (value) => abandoned.get(value),
-    };
+    });
+    data.history = history(Number.POSITIVE_INFINITY);
+    data.historyBefore = history;
   }
   return data;
 }

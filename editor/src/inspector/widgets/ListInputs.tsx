@@ -208,7 +208,15 @@ export function BranchesInput({ value, onChange, path, fallback }: FieldProps<Sp
   );
 }
 
-export function KeyValuesInput({ value, onChange, path, keyLabel, valueLabel }: FieldProps<Record<string, string>> & { keyLabel: string; valueLabel: string }) {
+export function KeyValuesInput({
+  value,
+  onChange,
+  path,
+  keyLabel,
+  valueLabel,
+  valueOptions,
+  optionLabels,
+}: FieldProps<Record<string, string>> & { keyLabel: string; valueLabel: string; valueOptions?: string[]; optionLabels?: Record<string, string> }) {
   const entries = Object.entries(value ?? {});
   const write = (next: [string, string][]) => onChange(next.length ? Object.fromEntries(next) : undefined);
   return (
@@ -221,18 +229,32 @@ export function KeyValuesInput({ value, onChange, path, keyLabel, valueLabel }: 
             value={key}
             onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [e.target.value, v] : [k, v])))}
           />
-          <input
-            aria-label={`${valueLabel} ${i + 1}`}
-            type="text"
-            value={val}
-            onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}
-          />
+          {valueOptions ? (
+            <select aria-label={`${valueLabel} ${i + 1}`} value={val} onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}>
+              {!valueOptions.includes(val) && <option value={val}>Choose…</option>}
+              {valueOptions.map((o) => (
+                <option key={o} value={o}>
+                  {optionLabels?.[o] ?? o}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              aria-label={`${valueLabel} ${i + 1}`}
+              type="text"
+              value={val}
+              onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}
+            />
+          )}
           <button type="button" className="small" aria-label={`Remove ${keyLabel.toLowerCase()} ${key}`} onClick={() => write(entries.filter((_, j) => j !== i))}>
             Remove
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => write([...entries, [freshName(entries.map(([k]) => k), keyLabel === 'Link name' ? 'link' : 'name'), '']])}>
+      <button
+        type="button"
+        onClick={() => write([...entries, [freshName(entries.map(([k]) => k), keyLabel === 'Link name' ? 'link' : keyLabel === 'Outcome' ? 'outcome' : 'name'), valueOptions?.[0] ?? '']])}
+      >
         Add
       </button>
     </div>
