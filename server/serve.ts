@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { openStore, type Store } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
+import { serverSecret, trackingSecretName } from '../runtime/store/repositories/server-secrets.ts';
 import { recordAudit } from '../runtime/store/repositories/audit.ts';
 import { countTokens, createToken } from '../runtime/store/repositories/tokens.ts';
 import { createApp } from './app.ts';
@@ -64,6 +65,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
   await migrate(store);
+  // Made on first start, so that tracked links signed by any process on this store are checked by every other.
+  await serverSecret(store.db, trackingSecretName);
   const smtp = options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
   const twilio = options.twilio ?? twilioFromEnvironment();
   const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });

@@ -15,6 +15,8 @@ export interface EmailPayload {
   text?: string;
   html?: string;
   trackOpens: boolean;
+  /** The open pixel's address when the step tracks opens: signed by the step, as only it holds the run's key. */
+  openPixel?: string;
   /** Tracked links in the message, by name. */
   links: Record<string, string>;
 }

@@ -1,6 +1,5 @@
 // The real email channel: each send is one message handed to an SMTP relay through nodemailer.
 import nodemailer, { type Transporter } from 'nodemailer';
-import { openPixelUrl } from '../nodes/links.ts';
 import type { ChannelProvider, SendRequest, SendResult } from './provider.ts';
 
 export interface SmtpSettings {
@@ -48,7 +47,7 @@ export class SmtpEmail implements ChannelProvider {
         ...(payload.replyTo && { replyTo: payload.replyTo }),
         subject: payload.subject,
         ...(payload.text !== undefined && { text: payload.text }),
-        ...(payload.html !== undefined && { html: payload.trackOpens ? withOpenPixel(payload.html, openPixelUrl(request)) : payload.html }),
+        ...(payload.html !== undefined && { html: payload.trackOpens && payload.openPixel ? withOpenPixel(payload.html, payload.openPixel) : payload.html }),
         messageId: messageIdOf(request.key),
       })) as { messageId: string; response?: string };
       return { status: 'accepted', providerId: info.messageId, followUps: [], data: { response: info.response ?? '' } };

@@ -2,6 +2,7 @@
 import { validateJourney } from '../../schemas/validate.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import type { Executor } from '../store/dialect.ts';
+import { serverSecret, trackingSecretName } from '../store/repositories/server-secrets.ts';
 import type { Run } from '../store/schema.ts';
 
 export interface RunOptions {
@@ -15,6 +16,8 @@ export interface RunContext {
   run: Run;
   journey: Journey;
   options: RunOptions;
+  /** The key tracked links' tokens are signed with; the server's, so that its /t/ and /o/ routes can check them. */
+  linkSecret: Buffer;
 }
 
 /** Whose calls and texts a run's compliance checks count: see `GateTimeline`. */
@@ -37,5 +40,5 @@ export async function loadRunContext(db: Executor, runId: string): Promise<RunCo
     throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
   }
   const journey = result.journey;
-  return { run, journey, options: JSON.parse(run.options) as RunOptions };
+  return { run, journey, options: JSON.parse(run.options) as RunOptions, linkSecret: await serverSecret(db, trackingSecretName) };
 }

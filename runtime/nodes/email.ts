@@ -1,5 +1,5 @@
 // `email`: renders the subject and message for this contact and hands them to the email provider.
-import { renderLinks } from './links.ts';
+import { openPixelUrl, renderLinks } from './links.ts';
 import { templateScope, type NodeHandler } from './types.ts';
 
 export const email: NodeHandler<'email'> = {
@@ -8,7 +8,7 @@ export const email: NodeHandler<'email'> = {
       return { type: 'exit', port: 'failed', events: [{ type: 'email.bounced', data: { reason: 'The contact has no email address' } }] };
     }
     const c = node.config;
-    const links = renderLinks(c.links, c.trackLinks, { runId, contactId: contact.id, nodeId: node.id });
+    const links = renderLinks(c.links, c.trackLinks, { runId, contactId: contact.id, nodeId: node.id }, services.linkToken);
     const scope = templateScope(contact, results, links);
     return {
       type: 'send',
@@ -21,6 +21,7 @@ export const email: NodeHandler<'email'> = {
         ...(c.text && { text: services.render(c.text, scope) }),
         ...(c.html && { html: services.render(c.html, scope) }),
         trackOpens: c.trackOpens,
+        ...(c.trackOpens && { openPixel: openPixelUrl({ runId, contactId: contact.id, nodeId: node.id }, services.linkToken) }),
         links,
       },
     };

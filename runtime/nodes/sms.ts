@@ -7,7 +7,7 @@ export const sms: NodeHandler<'sms'> = {
     if (!contact.phone) {
       return { type: 'exit', port: 'failed', events: [{ type: 'sms.failed', data: { reason: 'The contact has no phone number' } }] };
     }
-    const links = renderLinks(node.config.links, node.config.trackLinks, { runId, contactId: contact.id, nodeId: node.id });
+    const links = renderLinks(node.config.links, node.config.trackLinks, { runId, contactId: contact.id, nodeId: node.id }, services.linkToken);
     const body = services.render(node.config.body, templateScope(contact, results, links));
     return {
       type: 'send',

@@ -5,6 +5,7 @@ import type { Journey, JourneyNode } from '../../schemas/journey.ts';
 import type { Payload } from '../channels/provider.ts';
 import type { GateDecision, GateRequest } from '../compliance/gate.ts';
 import type { TemplateScope } from '../templates/render.ts';
+import type { LinkToken } from './links.ts';
 
 /** A contact as handlers see it: fields, imported attributes (with anything a webhook saved) and consent. */
 export interface ContactView {
@@ -63,6 +64,8 @@ export interface StepServices {
   checkGate(request: Omit<GateRequest, 'isDoNotContact'>): GateDecision;
   /** A number in [0, 1) fixed for this run, contact and name (splits). */
   random(name: string): number;
+  /** The signed token of a tracked link (or, with link '', of an email's open pixel), under the server's secret. */
+  linkToken(token: LinkToken): string;
 }
 
 export interface StepContext<K extends NodeKind> {

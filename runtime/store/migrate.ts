@@ -8,6 +8,7 @@ import { agents } from './migrations/2026-11-25-agents.ts';
 import { providerIds } from './migrations/2026-11-26-provider-ids.ts';
 import { complianceRecords } from './migrations/2026-12-03-compliance-records.ts';
 import { listColumns } from './migrations/2026-12-03-list-columns.ts';
+import { serverSecret } from './migrations/2026-12-03-server-secret.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     '2026-11-26-provider-ids': providerIds(dialect),
     '2026-12-03-compliance-records': complianceRecords(dialect),
     '2026-12-03-list-columns': listColumns(dialect),
+    '2026-12-03-server-secret': serverSecret(dialect),
   };
 }
 

@@ -284,6 +284,12 @@ export interface ApiTokenTable {
   last_used_at: number | null;
 }
 
+/** Secrets the server made for itself (hex), by name. */
+export interface ServerSecretTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   contact_lists: ContactListTable;
   contacts: ContactTable;
@@ -305,6 +311,7 @@ export interface Database {
   registry_numbers: RegistryNumberTable;
   abandoned_calls: AbandonedCallTable;
   api_tokens: ApiTokenTable;
+  server_secrets: ServerSecretTable;
 }
 
 export type Contact = Selectable<ContactTable>;

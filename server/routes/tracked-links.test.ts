@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../runtime/clock.ts';
 import { startRun } from '../../runtime/engine/runs.ts';
-import { encodeLinkToken } from '../../runtime/nodes/links.ts';
+import { encodeLinkToken, type LinkToken } from '../../runtime/nodes/links.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { ensureContactList, publishJourney } from '../../runtime/store/repositories/journeys.ts';
+import { serverSecret, trackingSecretName } from '../../runtime/store/repositories/server-secrets.ts';
 import { freshStore, testDialects } from '../../runtime/store/test-stores.ts';
 import { createApp } from '../app.ts';
 import { Runner } from '../runner.ts';
@@ -43,6 +45,7 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
   let runner: Runner;
   let app: ReturnType<typeof createApp>['app'];
   let runId: string;
+  const signed = async (token: LinkToken) => encodeLinkToken(token, await serverSecret(store.db, trackingSecretName));
 
   beforeEach(async () => {
     store = await freshStore(dialect);
@@ -62,7 +65,7 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
   });
 
   it('records the click for the contact and redirects to the address the published step declares', async () => {
-    const res = await app.request(`/t/${encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: 'offer' })}`);
+    const res = await app.request(`/t/${await signed({ runId, contactId: 'c1', nodeId: 'text', link: 'offer' })}`);
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://example.com/offer?a=1');
     const inbox = await store.db.selectFrom('inbox').select(['contact_id', 'type', 'data']).where('run_id', '=', runId).execute();
@@ -70,7 +73,7 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
   });
 
   it('answers 404 and records nothing for a token naming a link the step does not have, or no token of ours', async () => {
-    for (const token of [encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: 'elsewhere' }), encodeLinkToken({ runId: 'nope', contactId: 'c1', nodeId: 'text', link: 'offer' }), 'not-a-token']) {
+    for (const token of [await signed({ runId, contactId: 'c1', nodeId: 'text', link: 'elsewhere' }), await signed({ runId: 'nope', contactId: 'c1', nodeId: 'text', link: 'offer' }), 'not-a-token']) {
       const res = await app.request(`/t/${token}`);
       expect(res.status).toBe(404);
       expect(res.headers.get('location')).toBeNull();
@@ -79,7 +82,7 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
   });
 
   it('records an open when an email step that tracks opens has its pixel loaded, and answers with an image', async () => {
-    const res = await app.request(`/o/${encodeLinkToken({ runId, contactId: 'c1', nodeId: 'letter', link: '' })}`);
+    const res = await app.request(`/o/${await signed({ runId, contactId: 'c1', nodeId: 'letter', link: '' })}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/gif');
     expect(res.headers.get('cache-control')).toContain('no-store');
@@ -90,14 +93,59 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
 
   it('answers 404 and records nothing for a pixel of a step that does not track opens, is not an email, or a link token', async () => {
     for (const token of [
-      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'quiet', link: '' }),
-      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: '' }),
-      encodeLinkToken({ runId, contactId: 'c1', nodeId: 'letter', link: 'offer' }),
-      encodeLinkToken({ runId: 'nope', contactId: 'c1', nodeId: 'letter', link: '' }),
+      await signed({ runId, contactId: 'c1', nodeId: 'quiet', link: '' }),
+      await signed({ runId, contactId: 'c1', nodeId: 'text', link: '' }),
+      await signed({ runId, contactId: 'c1', nodeId: 'letter', link: 'offer' }),
+      await signed({ runId: 'nope', contactId: 'c1', nodeId: 'letter', link: '' }),
       'not-a-token',
     ]) {
       expect((await app.request(`/o/${token}`)).status).toBe(404);
     }
     expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+  });
+
+  it('refuses with 404 a token anyone could compute: the ids in base64 JSON, without the server\'s signature', async () => {
+    const forged = (ids: string[]) => Buffer.from(JSON.stringify(ids)).toString('base64url');
+    expect((await app.request(`/t/${forged([runId, 'c1', 'text', 'offer'])}`)).status).toBe(404);
+    expect((await app.request(`/o/${forged([runId, 'c1', 'letter', ''])}`)).status).toBe(404);
+    expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+  });
+
+  it('refuses a link name that is a property every object has (constructor, __proto__), recording nothing', async () => {
+    for (const link of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const res = await app.request(`/t/${await signed({ runId, contactId: 'c1', nodeId: 'text', link })}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+  });
+
+  it('refuses a signed token with any byte changed, or one signed with another secret', async () => {
+    const good = await signed({ runId, contactId: 'c1', nodeId: 'text', link: 'offer' });
+    const bytes = Buffer.from(good, 'base64url');
+    for (let i = 0; i < bytes.length; i++) {
+      const changed = Buffer.from(bytes);
+      changed[i] = changed[i]! ^ 1;
+      expect((await app.request(`/t/${changed.toString('base64url')}`)).status).toBe(404);
+    }
+    const elsewhere = encodeLinkToken({ runId, contactId: 'c1', nodeId: 'text', link: 'offer' }, randomBytes(32));
+    expect((await app.request(`/t/${elsewhere}`)).status).toBe(404);
+    expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
+    expect((await app.request(`/t/${good}`)).status).toBe(302);
+  });
+
+  it('puts a signed, short link in the text a run sends, and that link records the click', async () => {
+    await runner.simulate(runId);
+    await runner.finished(runId);
+    const sent = await store.db.selectFrom('outbox').select('payload').where('run_id', '=', runId).where('channel', '=', 'sms').executeTakeFirstOrThrow();
+    const link = (JSON.parse(sent.payload) as { links: Record<string, string> }).links.offer!;
+    const token = new URL(link).pathname.slice(3);
+    // A run id (a UUID), an imported contact id, a step and a link, signed, in 80 characters: shorter than the
+    // unsigned JSON tokens were (116), so a text keeps its room.
+    const typical = encodeLinkToken({ runId: '123e4567-e89b-12d3-a456-426614174000', contactId: 'c_0123456789abcdef0123', nodeId: 'reminder-text', link: 'pay' }, randomBytes(32));
+    expect(typical.length).toBeLessThanOrEqual(80);
+    const res = await app.request(`/t/${token}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://example.com/offer?a=1');
   });
 });
