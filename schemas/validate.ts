@@ -6,6 +6,7 @@ import { journeyEnvelope, nodeEnvelope, type Journey, type JourneyNode } from '.
 import type { Channel } from './node-definition.ts';
 import { jsonPointer, type Problem } from './problems.ts';
 import { slugPattern } from './fields.ts';
+import { inheritedLinkNames } from './nodes/links.ts';
 import { attributeProblems, contactFieldProblems, editDistance, type AttributeCheck, type StepTemplates } from './template-references.ts';
 
 export interface ValidateOptions {
@@ -167,6 +168,7 @@ function checkNode(
   const def = definitionOf(kind);
   const parsed = def.config.safeParse(envelope.data.config ?? {}, { error: plainIssues });
   const name = stepName(kind, id, node.label);
+  for (const issue of inheritedLinkNames(envelope.data.config)) error([...base, 'config', ...issue.path], composeMessage(name, fieldName(def.config, ['links']), issue.message), id);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       error([...base, 'config', ...issue.path], composeMessage(name, fieldName(def.config, issue.path), issue.message), id);
