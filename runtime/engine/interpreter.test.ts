@@ -12,6 +12,7 @@ import { contactId, importContactsCsv } from '../contacts/import-csv.ts';
 import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
 import { metricsFromEvents, runMetrics } from '../metrics.ts';
 import type { Store } from '../store/dialect.ts';
+import { addDoNotContact } from '../store/repositories/compliance.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { TemplateError, TemplateRenderer } from '../templates/render.ts';
@@ -1071,6 +1072,99 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         { change: 'removed', channel: 'sms', value: '+12025550161', run_id: 'start-run', source: 'reply', scope: '' },
       ]);
       expect(await outcomesByContact(store, second.runId)).toEqual({ [h.ids.A!]: 'done', [h.ids.B!]: 'done' });
+    });
+  });
+
+  describe('(l) the check at the moment of sending', () => {
+    // Every gate check passes both contacts at t0; an hour later, when the step sends, something about A has changed.
+    const allChecks = ['hours', 'holidays', 'dnc', 'consent', 'frequency'];
+    const steps: Record<'sms' | 'email' | 'voice', NodeSpec> = {
+      sms: { type: 'sms', config: { body: 'Your balance is due' }, next: { sent: 'done', failed: 'failed' } },
+      email: { type: 'email', config: { subject: 'Your balance', text: 'It is due', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'failed' } },
+      voice: {
+        type: 'dialer',
+        config: { mode: 'agentless', message: 'Your balance is due. To stop these calls, press 9.', callerId: '+12025550199' },
+        next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'failed' },
+      },
+    };
+    const doc = (channel: 'sms' | 'email' | 'voice') =>
+      journey(`l-last-${channel}`, {
+        start: start('gate'),
+        gate: { type: 'compliance-gate', config: { channel, checks: allChecks }, next: { allowed: 'wait', blocked: 'blocked' } },
+        wait: { type: 'wait', config: { duration: 'PT1H' }, next: { out: 'send' } },
+        send: steps[channel],
+        done: end('done'),
+        failed: end('failed'),
+        blocked: end('blocked'),
+      });
+    const rows: Row[] = [
+      { external_id: 'A', phone: '+12025550181', email: 'a@example.com' },
+      { external_id: 'B', phone: '+12025550182', email: 'b@example.com' },
+    ];
+
+    /** Runs the journey live until everyone waits after the gate, changes A, then runs it to the end. */
+    async function sendAfter(channel: 'sms' | 'email' | 'voice', change: (h: Harness) => Promise<void>) {
+      const h = await setup(store, doc(channel), rows, { live: true });
+      await settle(h);
+      expect((await eventsOf(store, h.runId, { type: 'node.exited', nodeId: 'gate' })).map((e) => e.port)).toEqual(['allowed', 'allowed']);
+      await change(h);
+      expect((await h.drive()).completed).toBe(true);
+      await expectFinishedConsistently(h);
+      return h;
+    }
+
+    async function expectRefused(h: Harness, channel: 'sms' | 'email' | 'voice', check: string, rule: string) {
+      expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'failed', [h.ids.B!]: 'done' });
+      const refused = await eventsOf(store, h.runId, { type: 'compliance.refused' });
+      expect(refused.map((e) => [e.contactId, e.nodeId, e.data.check, e.data.rule])).toEqual([[h.ids.A!, 'send', check, rule]]);
+      const exited = await eventsOf(store, h.runId, { type: 'node.exited', nodeId: 'send', contactId: h.ids.A! });
+      expect(exited.map((e) => [e.port, String(e.data.error)])).toEqual([['failed', `Not ${channel === 'voice' ? 'called' : 'sent'}: ${refused[0]!.data.reason}`]]);
+    }
+
+    for (const channel of ['sms', 'email', 'voice'] as const) {
+      it(`a ${channel} step does not reach a contact put on the do-not-contact list after its gate passed it`, async () => {
+        const h = await sendAfter(channel, async (h) => {
+          await addDoNotContact(store.db, { channel, value: channel === 'email' ? 'A@Example.com' : '+12025550181', reason: 'Asked on the phone', now: h.clock.now(), actor: 'operator' });
+        });
+        await expectRefused(h, channel, 'dnc', 'US.dnc.internal');
+        // Nothing went to A: the provider's record holds B's send alone.
+        if (channel === 'voice') expect((await eventsOf(store, h.runId, { type: 'call.placed' })).map((e) => e.contactId)).toEqual([h.ids.B!]);
+        else expect((await store.db.selectFrom('simulated_sends').select('idempotency_key').where('channel', '=', channel).execute()).map((r) => r.idempotency_key.includes(h.ids.A!))).toEqual([false]);
+      });
+
+      it(`a ${channel} step does not reach a contact whose consent was withdrawn after its gate passed it`, async () => {
+        const h = await sendAfter(channel, async (h) => {
+          await store.db.updateTable('contacts').set({ consent: JSON.stringify({ sms: false, voice: false, email: false }) }).where('id', '=', h.ids.A!).execute();
+        });
+        // US rules ask consent for texts; for calls and emails a withdrawn consent leaves the register to decide, and no copy was imported.
+        if (channel === 'sms') await expectRefused(h, channel, 'consent', 'US.consent.sms');
+        else if (channel === 'voice') await expectRefused(h, channel, 'dnc', 'US.dnc.registry-missing');
+        else expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'done', [h.ids.B!]: 'done' });
+      });
+    }
+
+    it('a call is held, not placed, while the number has had its three calls in 24 hours from other campaigns', async () => {
+      const h = await setup(store, doc('voice'), rows, { live: true });
+      await settle(h);
+      // Another live campaign called A three times in the last hours.
+      const other = await setup(store, doc('voice'), rows, { live: true, skipImport: true, runId: 'other-campaign', clock: new VirtualClock(h.clock.now()) });
+      const calls = [t0 - 3 * hour, t0 - 2 * hour, t0 - hour];
+      for (const [i, at] of calls.entries()) {
+        await store.db
+          .insertInto('outbox')
+          .values({ idempotency_key: `other:${i}`, run_id: other.runId, contact_id: h.ids.A!, node_id: 'send', channel: 'voice', payload: '{}', status: 'sent', attempts: 1, next_attempt_at: at, created_at: at, sent_at: at, error: null })
+          .execute();
+      }
+      await stopRun(store, other.runId, h.clock.now(), 'not needed');
+      expect((await h.drive()).completed).toBe(true);
+      const held = await eventsOf(store, h.runId, { type: 'compliance.deferred', contactId: h.ids.A! });
+      expect(held[0]).toMatchObject({ nodeId: 'send', data: { check: 'frequency', rule: 'US.frequency' } });
+      expect(held[0]!.time - (t0 + hour)).toBeLessThan(minute);
+      // A's call goes once the first of the three falls out of the window, never before.
+      const placed = await eventsOf(store, h.runId, { type: 'call.placed', contactId: h.ids.A! });
+      expect(placed).toHaveLength(1);
+      expect(placed[0]!.time).toBeGreaterThanOrEqual(calls[0]! + day);
+      expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'done', [h.ids.B!]: 'done' });
     });
   });
 

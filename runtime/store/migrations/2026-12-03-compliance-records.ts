@@ -47,6 +47,8 @@ export function complianceRecords(dialect: DialectName) {
       await db.schema.createIndex('audit_log_by_run').on('audit_log').columns(['run_id', 'id']).execute();
 
       await removeSimulatedOptOuts(db);
+      // A simulation's abandoned calls are read from its own events now; their virtual times leave the shared table.
+      await sql`delete from abandoned_calls where run_id in (select id from runs where simulated = 1)`.execute(db);
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('audit_log').execute();
