@@ -1,20 +1,30 @@
 // Validation as the user edits: the shared validator's problems for the document, computed once per version of it.
 import type { Problem } from '../../../schemas/problems.ts';
 import { validateJourney } from '../../../schemas/validate.ts';
+import { serverData } from '../api/server-data.ts';
 import type { JourneyFile } from './document.ts';
 
-const byDoc = new WeakMap<JourneyFile, { problems: Problem[]; byNode: Map<string, Problem[]> }>();
+const byDoc = new WeakMap<JourneyFile, { columns: readonly string[] | undefined; problems: Problem[]; byNode: Map<string, Problem[]> }>();
+
+/** The columns of the list the Start step names, when the server told them: attributes are then checked as you type. */
+function startListColumns(doc: JourneyFile): readonly string[] | undefined {
+  const start = Object.values(doc.nodes).find((n) => n.type === 'start');
+  const listId = (start?.config as { audience?: { list?: unknown } } | undefined)?.audience?.list;
+  if (typeof listId !== 'string') return undefined;
+  return serverData.getState().lists?.find((l) => l.id === listId)?.columns ?? undefined;
+}
 
 function compute(doc: JourneyFile) {
+  const columns = startListColumns(doc);
   let hit = byDoc.get(doc);
-  if (!hit) {
-    const problems = validateJourney(doc).problems;
+  if (!hit || hit.columns !== columns) {
+    const problems = validateJourney(doc, columns ? { attributes: { columns } } : {}).problems;
     const byNode = new Map<string, Problem[]>();
     for (const problem of problems) {
       if (problem.nodeId === undefined) continue;
       byNode.set(problem.nodeId, [...(byNode.get(problem.nodeId) ?? []), problem]);
     }
-    hit = { problems, byNode };
+    hit = { columns, problems, byNode };
     byDoc.set(doc, hit);
   }
   return hit;

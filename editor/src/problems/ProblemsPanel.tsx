@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Problem } from '../../../schemas/problems.ts';
 import { problemsOf } from '../model/problems.ts';
+import { useServerData } from '../api/server-data.ts';
 import { selectNode, useEditor } from '../store/editor-store.ts';
 
 function goTo(problem: Problem): void {
@@ -9,6 +10,8 @@ function goTo(problem: Problem): void {
 }
 
 export function ProblemsPanel() {
+  // Lists arrive from the server after the journey: their columns change which attribute warnings there are.
+  useServerData((d) => d.lists);
   const problems = useEditor((s) => problemsOf(s.doc));
   const stepCount = useEditor((s) => Object.keys(s.doc.nodes).length);
   const [open, setOpen] = useState(true);
