@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import { useServerData } from '../api/server-data.ts';
 import { asJourneyFile, type JourneyFile } from '../model/document.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { ComplianceReport } from './ComplianceReport.tsx';
 import { watchRun } from './live-socket.ts';
 import { RunAgents } from './RunAgents.tsx';
 import { RunCanvas } from './RunCanvas.tsx';
@@ -65,6 +66,7 @@ function RunList({ runs, selected, onSelect }: { runs: RunView[]; selected: stri
 function WatchedRun({ run, onChanged }: { run: RunView; onChanged: (run: RunView) => void }) {
   const [doc, setDoc] = useState<JourneyFile>();
   const [error, setError] = useState<string>();
+  const [view, setView] = useState<'canvas' | 'report'>('canvas');
   const status = useLive((s) => s.status) ?? run.status;
   useEffect(() => watchRun(run.id), [run.id]);
   useEffect(() => {
@@ -79,8 +81,22 @@ function WatchedRun({ run, onChanged }: { run: RunView; onChanged: (run: RunView
   return (
     <>
       <RunHeader run={run} onChanged={onChanged} />
-      {error && <p className="field-error">{error}</p>}
-      {doc ? <RunCanvas doc={doc} /> : !error && <p className="hint">Loading the journey…</p>}
+      <div className="run-views" role="group" aria-label="Show">
+        <button type="button" aria-pressed={view === 'canvas'} onClick={() => setView('canvas')}>
+          Journey
+        </button>
+        <button type="button" aria-pressed={view === 'report'} onClick={() => setView('report')}>
+          Compliance report
+        </button>
+      </div>
+      {view === 'report' ? (
+        <ComplianceReport runId={run.id} changed={status} />
+      ) : (
+        <>
+          {error && <p className="field-error">{error}</p>}
+          {doc ? <RunCanvas doc={doc} /> : !error && <p className="hint">Loading the journey…</p>}
+        </>
+      )}
       {run.mode === 'simulated' && hasAgents && (
         <details className="run-agents-panel">
           <summary>Simulated agents</summary>
