@@ -17,13 +17,16 @@ const journey = {
   name: 'Offer',
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'text' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'sms-gate' } },
+    // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
+    'sms-gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'text', blocked: 'done' } },
     text: {
       type: 'sms',
       position: { x: 200, y: 0 },
       config: { body: 'See {{ links.offer }}', trackLinks: true, links: { offer: 'https://example.com/offer?a=1' } },
-      next: { sent: 'letter', failed: 'done' },
+      next: { sent: 'email-gate', failed: 'done' },
     },
+    'email-gate': { type: 'compliance-gate', position: { x: 250, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'letter', blocked: 'done' } },
     letter: {
       type: 'email',
       position: { x: 300, y: 0 },
