@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultCarrierProfile } from '../dialer/virtual-carrier.ts';
 import { simulateJourney } from '../simulation.ts';
 import type { Store } from '../store/dialect.ts';
 import { loadComplianceReport } from '../store/repositories/compliance-report.ts';
+import { publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { buildComplianceReport, complianceReportCsv, type ComplianceReportInput, type ReportEvent, type ReportRun } from './report.ts';
 
@@ -315,4 +317,60 @@ describe.each(testDialects)('the compliance report of a simulated run on %s', (d
     },
     240_000,
   );
+});
+
+describe.each(testDialects)('the compliance report of a live run on %s', (dialect) => {
+  const stores: Store[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+
+  it('counts the journey’s other live runs in its periods, not its simulated ones, and estimates people among machine verdicts', async () => {
+    const store = await freshStore(dialect);
+    stores.push(store);
+    await publishJourney(store.db, journey(), { author: 'test', message: 'first', now: t0 - day });
+    const runRow = (id: string, simulated: number, startAt: number) => ({
+      id,
+      journey_id: 'dial',
+      version: 1,
+      list_id: 'people',
+      status: 'completed' as const,
+      simulated,
+      seed: 1,
+      options: '{}',
+      created_at: startAt,
+      start_at: startAt,
+      ended_at: startAt + 2 * day,
+      stop_reason: null,
+    });
+    await store.db.insertInto('runs').values([runRow('live-a', 0, t0), runRow('live-b', 0, t0 + 10 * day), runRow('rehearsal', 1, t0 + 10 * day)]).execute();
+    const events = [
+      ...dropped('live-a', '1', t0 + 60 * s),
+      ...talked('live-a', '2', t0 + 120 * s),
+      ...talked('live-b', '3', t0 + 10 * day + 60 * s),
+      ...machineVerdict('live-b', '4', t0 + 10 * day + 120 * s, true),
+      ...dropped('rehearsal', '5', t0 + 10 * day + 60 * s),
+    ];
+    await store.db
+      .insertInto('events')
+      .values(events.map((e) => ({ run_id: e.runId, contact_id: e.contactId, type: e.type, time: e.time, node_id: e.nodeId, port: null, data: JSON.stringify(e.data) })))
+      .execute();
+
+    const report = await loadComplianceReport(store.db, 'live-b', { now: t0 + 20 * day, liveCarrier: defaultCarrierProfile });
+    expect(report.campaign.runs.map((r) => r.id)).toEqual(['live-a', 'live-b']);
+    expect(report.summary).toMatchObject({ callsPlaced: 2, liveAnswers: 1, abandoned: { total: 0 }, detector: { basis: 'estimate', machineVerdicts: 1 } });
+    const share = report.summary.detector.people!;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(1);
+    expect(report.periods).toHaveLength(1);
+    // live-a's dropped call and live-b's calls share the period; the rehearsal's drop is not the campaign's.
+    expect(report.periods[0]).toMatchObject({ runs: ['live-a', 'live-b'], callsPlaced: 4, liveAnswers: 3, abandoned: 1, detectorBasis: 'estimate' });
+    expect(report.periods[0]!.rate).toBeCloseTo((1 + share) / (3 + share), 12);
+
+    const unknown = await loadComplianceReport(store.db, 'live-b', { now: t0 + 20 * day });
+    expect(unknown.summary.detector).toMatchObject({ basis: 'unknown', people: null });
+    const rehearsal = await loadComplianceReport(store.db, 'rehearsal', { now: t0 + 20 * day, liveCarrier: defaultCarrierProfile });
+    expect(rehearsal.campaign.runs.map((r) => r.id)).toEqual(['rehearsal']);
+    expect(rehearsal.periods[0]).toMatchObject({ runs: ['rehearsal'], callsPlaced: 1, abandoned: 1, detectorBasis: 'recorded' });
+  });
 });
