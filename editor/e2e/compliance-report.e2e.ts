@@ -1,11 +1,25 @@
 // A compliance officer opens a finished run's compliance report on the Runs page and saves its CSV.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { RunView } from '../../server/api-types.ts';
 import type { ComplianceReport } from '../../runtime/compliance/report.ts';
 import { describeWithBrowser, errorsOf, eventually, openEditor, screenshotPath, TestBed } from './harness.ts';
 
 const bed = new TestBed();
+const axeSource = createRequire(import.meta.url)('axe-core').source as string;
+
+/** What axe-core finds against WCAG 2.1 A and AA on the page as it stands, one line per rule and element. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    type Found = { id: string; help: string; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Found[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} at ${n.target.join(' ')}`));
+  });
+}
 
 /** Everything but the moment the report was made, which differs between two requests. */
 const withoutMadeAt = (csv: string) => csv.split('\r\n').filter((line) => !line.startsWith('Report made,'));
@@ -31,6 +45,7 @@ describeWithBrowser('the compliance report of a run', bed, { loadExamples: true 
     expect(await page.locator('[data-period]').count()).toBe(report.periods.length);
     expect(await page.locator('[data-abandoned]').count()).toBe(Math.min(200, report.abandonedCalls.length));
     await page.screenshot({ path: screenshotPath('compliance-report'), fullPage: true });
+    expect(await violations(page)).toEqual([]);
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download CSV' }).click();

@@ -1,6 +1,6 @@
 // The run's compliance report: the figures a seller keeps for the abandoned-call safe harbour, per legal window, with
 // the calls behind them, the register copy and the permission changes, and the CSV to keep.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { complianceReportApi, detectorWords, percent, reasonWords, type ComplianceReport as Report } from './compliance-report-api.ts';
 import './compliance-report.css';
 
@@ -8,6 +8,15 @@ const shownRows = 200;
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString();
+}
+
+/** A table that scrolls on its own: focusable, so that the keyboard can scroll it too, and named for screen readers. */
+function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="report-table-wrap" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
 }
 
 function Figure({ label, value, tone, name }: { label: string; value: string | number; tone?: 'ok' | 'bad'; name: string }) {
@@ -52,7 +61,7 @@ function Periods({ report }: { report: Report }) {
     <section aria-labelledby="report-periods">
       <h3 id="report-periods">Abandonment per {hours % 24 === 0 ? `${hours / 24}-day` : `${hours}-hour`} period</h3>
       <p className="hint">{report.campaign.note}</p>
-      <div className="report-table-wrap">
+      <TableWrap label="Periods">
         <table className="report-table">
           <thead>
             <tr>
@@ -83,7 +92,7 @@ function Periods({ report }: { report: Report }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }
@@ -96,7 +105,7 @@ function AbandonedCalls({ report }: { report: Report }) {
       {calls.length === 0 ? (
         <p className="hint">No call of this run was abandoned.</p>
       ) : (
-        <div className="report-table-wrap">
+        <TableWrap label="Abandoned calls">
           <table className="report-table">
             <thead>
               <tr>
@@ -124,7 +133,7 @@ function AbandonedCalls({ report }: { report: Report }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {calls.length > shownRows && <p className="hint">The first {shownRows} are shown; the CSV holds all {calls.length}.</p>}
     </section>
@@ -157,7 +166,7 @@ function Records({ report }: { report: Report }) {
       {permissionChanges.length === 0 ? (
         <p className="hint">The run’s contacts and agents changed no one’s permissions.</p>
       ) : (
-        <div className="report-table-wrap">
+        <TableWrap label="Permission changes">
           <table className="report-table">
             <thead>
               <tr>
@@ -184,7 +193,7 @@ function Records({ report }: { report: Report }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
