@@ -15,7 +15,8 @@ const journey = {
   name: 'Agent desk check',
   settings: { timezone: 'America/Chicago', compliance: 'US' },
   nodes: {
-    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'agent-desk-e2e' } }, next: { out: 'call' } },
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'agent-desk-e2e' } }, next: { out: 'gate' } },
+    gate: { type: 'compliance-gate', position: { x: 140, y: 0 }, config: { channel: 'voice' }, next: { allowed: 'call', blocked: 'not-reached' } },
     call: {
       type: 'dialer',
       label: 'Call about the balance',
@@ -34,8 +35,13 @@ const journey = {
       type: 'branch',
       label: 'How did the call end?',
       position: { x: 560, y: 0 },
-      config: { rules: [{ port: 'paid', label: 'Paid', conditions: [{ field: 'lastCall.disposition', op: 'equals', value: 'paid' }] }] },
-      next: { paid: 'paid', else: 'other' },
+      config: {
+        rules: [
+          { port: 'paid', label: 'Paid', conditions: [{ field: 'lastCall.disposition', op: 'equals', value: 'paid' }] },
+          { port: 'do-not-call', label: 'Do not call', conditions: [{ field: 'lastCall.disposition', op: 'equals', value: 'do-not-call' }] },
+        ],
+      },
+      next: { paid: 'paid', 'do-not-call': 'other', else: 'other' },
     },
     paid: { type: 'end', position: { x: 840, y: 0 }, config: { outcome: 'paid' } },
     other: { type: 'end', position: { x: 840, y: 160 }, config: { outcome: 'other' } },
@@ -43,11 +49,27 @@ const journey = {
   },
 };
 
+const phoneOf = (i: number) => `+1312555${String(100 + i).padStart(4, '0')}`;
+
+/** Another journey over the same list: a gate that checks the do-not-contact list before it would call. */
+const otherJourney = {
+  schemaVersion: 1,
+  id: 'agent-desk-e2e-other',
+  name: 'Another campaign',
+  settings: { timezone: 'America/Chicago', compliance: 'US' },
+  nodes: {
+    start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'agent-desk-e2e' } }, next: { out: 'gate' } },
+    gate: { type: 'compliance-gate', position: { x: 280, y: 0 }, config: { channel: 'voice', checks: ['dnc'] }, next: { allowed: 'allowed', blocked: 'blocked' } },
+    allowed: { type: 'end', position: { x: 560, y: 0 }, config: { outcome: 'allowed' } },
+    blocked: { type: 'end', position: { x: 560, y: 160 }, config: { outcome: 'blocked' } },
+  },
+};
+
 const contacts = () =>
   [
-    'external_id,first_name,last_name,phone,timezone,balance',
+    'external_id,first_name,last_name,phone,timezone,balance,consent_voice',
     ...['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'John Backus'].map(
-      (name, i) => `E2E-${i + 1},${name.replace(' ', ',')},+1312555${String(100 + i).padStart(4, '0')},${zoneAtMidday()},${(100 + i * 10).toFixed(2)}`,
+      (name, i) => `E2E-${i + 1},${name.replace(' ', ',')},${phoneOf(i)},${zoneAtMidday()},${(100 + i * 10).toFixed(2)},yes`,
     ),
   ].join('\n');
 
@@ -136,6 +158,55 @@ describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () =
     await page.getByRole('button', { name: 'Ready for the next call' }).click();
     await page.locator('[data-agent-state="available"], [data-agent-state="reserved"], [data-agent-state="on-call"]').first().waitFor();
     await call('POST', `/runs/${run.id}/stop`, {});
+    expect(errors()).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('an agent\'s "Do not call" puts the number on the phone list for every journey at once', async () => {
+    const { token } = await call('POST', '/tokens', { name: 'Sam Agent', role: 'agent' });
+    const { page, errors } = await openAgentPage(token);
+    await page.getByLabel('Another queue, by name').fill(queue);
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('button', { name: 'Go available' }).click();
+    await page.locator('[data-agent-state="available"]').waitFor();
+    const run: RunView = await call('POST', '/runs', { journeyId: journey.id, mode: 'live', agents: { [queue]: 0 } });
+    await page.locator('[data-agent-state="on-call"]').waitFor({ timeout: 120_000 });
+    const customer = (await page.locator('#customer-name').textContent()) ?? '';
+    const row = contacts()
+      .split('\n')
+      .find((line) => line.includes(`,${customer.replace(' ', ',')},`))!;
+    const phone = row.split(',')[3]!;
+    // Asked where the customer is, at midday there: before the call ends, nothing stands in the way.
+    const check = () => call('GET', `/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent(phone)}&timezone=${encodeURIComponent(row.split(',')[4]!)}`);
+    expect(await check()).toMatchObject({ allowed: true, reasons: [] });
+
+    await page.getByRole('button', { name: 'End the call' }).click();
+    await page.getByRole('radio', { name: /Do not call/ }).check();
+    await page.getByRole('button', { name: 'End the call' }).click();
+    await page.locator('[data-agent-state="wrap-up"]').waitFor();
+    await call('POST', `/runs/${run.id}/stop`, {});
+
+    // The check API refuses the number for any journey, and the list says who put it there, from which run, when.
+    const refused = await until('the number on the phone list', async () => {
+      const answer = await check();
+      return answer.allowed ? undefined : answer;
+    });
+    expect(refused.reasons.map((r: { rule: string }) => r.rule)).toEqual(['US.dnc.internal']);
+    const { entries } = await call('GET', '/do-not-contact?channel=voice');
+    expect(entries).toContainEqual(expect.objectContaining({ value: phone, source: 'agent', runId: run.id, actor: 'Sam Agent', reason: 'Call outcome "do-not-call"' }));
+
+    // Another journey's run over the same list stops that number at its gate, and only that number.
+    await call('POST', '/journeys', otherJourney);
+    await call('POST', `/journeys/${otherJourney.id}/versions`, { message: 'Another campaign' });
+    const other: RunView = await call('POST', '/runs', { journeyId: otherJourney.id, mode: 'live' });
+    const metrics = await until('the other run to finish', async () => {
+      const m: RunMetrics = await call('GET', `/runs/${other.id}/metrics`);
+      return m.active === 0 && m.audience > 0 ? m : undefined;
+    });
+    expect(metrics.outcomes).toEqual({ allowed: 7, blocked: 1 });
+    const lines = (await (await bed.server.api('GET', `/runs/${other.id}/events`)).text()).trim().split('\n');
+    const blocked = lines.map((line) => JSON.parse(line) as { type: string; data: { rule: string } }).filter((e) => e.type.endsWith('compliance.blocked'));
+    expect(blocked.map((e) => e.data.rule)).toEqual(['US.dnc.internal']);
     expect(errors()).toEqual([]);
     await page.close();
   }, 240_000);

@@ -66,16 +66,20 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
     await optOut(tx, { ...change, channel: 'email', value: contact.email, reason: 'Unsubscribed by link', source: 'unsubscribe', actor: 'contact' });
     recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'email', source: 'unsubscribe' }, data.nodeId ?? null);
   }
-  if (row.type === 'call.dispositioned' && contact && typeof data.disposition === 'string') {
-    // An outcome that means "do not call" (or text, or email) reaches the lists for every journey, not only this one.
+  if (row.type === 'call.ended' && data.port === 'connected' && contact && typeof data.disposition === 'string') {
+    // An outcome that means "do not call" (or text, or email) reaches the lists for every journey, not only this one,
+    // as the call ends: the request was made on the call, and the agent's wrap-up must not delay it.
     const node = data.nodeId ? env.context.journey.nodes[data.nodeId] : undefined;
     const channels = node?.type === 'dialer' ? outcomeOptOuts(node.config, data.disposition) : [];
-    const agent = typeof data.agentId === 'string' ? data.agentId : null;
+    const agentId = typeof data.agentId === 'string' ? data.agentId : null;
+    // The list names the agent as people know them; a simulated agent has no row and goes by its id.
+    const agentRow = agentId && channels.length ? await tx.selectFrom('agents').select('name').where('id', '=', agentId).executeTakeFirst() : undefined;
+    const agent = agentRow?.name ?? agentId;
     for (const channel of channels) {
       const value = channel === 'email' ? contact.email : contact.phone;
       if (!value) continue;
       const added = await optOut(tx, { ...change, channel, value, reason: `Call outcome "${data.disposition}"`, source: 'agent', actor: agent });
-      if (added) recordEvent(env, eventCursor, 'contact.optedOut', { channel, source: 'agent', disposition: data.disposition, ...(agent && { agentId: agent }) }, data.nodeId ?? null);
+      if (added) recordEvent(env, eventCursor, 'contact.optedOut', { channel, source: 'agent', disposition: data.disposition, ...(agentId && { agentId }), ...(agent && { agent }) }, data.nodeId ?? null);
     }
   }
 
