@@ -112,6 +112,8 @@ describe('live channels', () => {
       clock: new VirtualClock(testNow),
       smtp: { url: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true` },
       twilio: { accountSid: 'AC00000000000000000000000000000001', authToken: 'twilio-token', from: '+12025550100', apiUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}` },
+      // The fake CRM listens on this machine, an address webhooks may not call unless allowed.
+      webhook: { allow: ['127.0.0.1'] },
     });
     const { app } = createApp({ store, runner });
     const token = (await createToken(store.db, { name: 'admin', role: 'admin', now: testNow })).token;

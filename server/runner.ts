@@ -1,5 +1,5 @@
 // Drives the runtime inside the server: live runs on the real clock, and each simulated run on its own virtual clock.
-import { HttpWebhook } from '../runtime/channels/http-webhook.ts';
+import { HttpWebhook, type HttpWebhookOptions } from '../runtime/channels/http-webhook.ts';
 import type { ChannelProvider } from '../runtime/channels/provider.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/channels/simulated.ts';
 import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
@@ -31,6 +31,8 @@ export interface RunnerOptions {
    * defaults to /hooks/twilio/status under JOURNEY_PUBLIC_URL.
    */
   twilio?: TwilioSettings;
+  /** How live runs' webhooks are made; the internal addresses they may call default to JOURNEY_WEBHOOK_ALLOW. */
+  webhook?: HttpWebhookOptions;
   onError?: (error: unknown, where: string) => void;
 }
 
@@ -48,6 +50,8 @@ export class Runner {
   private readonly carrier: CarrierProfile | undefined;
   private readonly smtp: SmtpEmail | undefined;
   private readonly twilio: TwilioSms | undefined;
+  /** One for every live run, so that each webhook step's limits hold across rounds. */
+  private readonly webhook: HttpWebhook;
   /** The Twilio account live runs text through, if any; its hooks check Twilio's signature with its auth token. */
   readonly twilioSettings: TwilioSettings | undefined;
   /** Contact-steps are what the server's /metrics reports; this counts the rounds of work done, per kind of loop. */
@@ -60,6 +64,7 @@ export class Runner {
     this.smtp = options.smtp ? new SmtpEmail(options.smtp) : undefined;
     this.twilioSettings = options.twilio && { statusCallbackUrl: `${trackingBaseUrl()}/hooks/twilio/status`, ...options.twilio };
     this.twilio = this.twilioSettings ? new TwilioSms(this.twilioSettings) : undefined;
+    this.webhook = new HttpWebhook(options.webhook);
     this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
   }
@@ -69,7 +74,7 @@ export class Runner {
     return [
       this.smtp ? 'email through the SMTP relay' : 'email simulated (set SMTP_URL and EMAIL_FROM to send it)',
       this.twilio ? 'texts through Twilio' : 'texts simulated (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM to send them)',
-      'webhooks to their addresses',
+      'webhooks to their addresses (internal ones refused unless JOURNEY_WEBHOOK_ALLOW lists them)',
       'calls simulated (no telephony provider is built in yet)',
     ].join('; ');
   }
@@ -82,7 +87,7 @@ export class Runner {
     // never leaves the machine.
     const email: ChannelProvider = live && this.smtp ? this.smtp : new SimulatedEmail(db, seed);
     const sms: ChannelProvider = live && this.twilio ? this.twilio : new SimulatedSms(db, seed);
-    const webhook: ChannelProvider = live ? new HttpWebhook() : new SimulatedWebhook(db);
+    const webhook: ChannelProvider = live ? this.webhook : new SimulatedWebhook(db);
     return new Interpreter({
       store: this.store,
       clock,

@@ -27,6 +27,9 @@ export interface WebhookPayload {
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
+  /** The step's limits (requests open at once, requests started a second); absent in sends queued before they existed. */
+  concurrency?: number;
+  ratePerSecond?: number;
 }
 
 export interface SmsLinks {
@@ -61,7 +64,9 @@ export interface FollowUp {
 export type SendResult =
   | { status: 'accepted'; providerId: string; followUps: FollowUp[]; data?: Record<string, unknown> }
   | { status: 'transient-error'; reason: string }
-  | { status: 'permanent-error'; reason: string };
+  | { status: 'permanent-error'; reason: string }
+  /** Not sent now (a rate limit holds it back): offered again at `until`, and not counted as an attempt. */
+  | { status: 'deferred'; until: number; reason: string };
 
 export interface ChannelProvider {
   send(request: SendRequest): Promise<SendResult>;

@@ -948,7 +948,7 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         { external_id: 'G', phone: '+12025550141' },
         { external_id: 'S', phone: '+12025550142' },
       ];
-      const h = await setup(store, hookJourney('h-ok', url, 2000), rows, { providers: () => ({ webhook: new HttpWebhook() }) });
+      const h = await setup(store, hookJourney('h-ok', url, 2000), rows, { providers: () => ({ webhook: new HttpWebhook({ allow: ['127.0.0.1'] }) }) });
       expect((await h.drive()).completed).toBe(true);
       await expectFinishedConsistently(h);
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.G!]: 'gold', [h.ids.S!]: 'other' });
@@ -970,7 +970,7 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
     it('a server slower than timeoutMs sends the contact out by "error" after maxAttempts tries', async () => {
       const { url, requests } = await listen(() => new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: '{}' }), 1500)));
       const h = await setup(store, hookJourney('h-timeout', url, 200), [{ external_id: 'T', phone: '+12025550143' }], {
-        providers: () => ({ webhook: new HttpWebhook() }),
+        providers: () => ({ webhook: new HttpWebhook({ allow: ['127.0.0.1'] }) }),
         maxAttempts: 2,
       });
       expect((await h.drive()).completed).toBe(true);
@@ -981,6 +981,37 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       expect(exit.port).toBe('error');
       expect(exit.data.error).toBe(`${url}/score/T did not answer within 200 ms (gave up after 2 attempts)`);
       expect(await store.db.selectFrom('outbox').select(['status', 'attempts']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', attempts: 2 });
+    });
+    it("keeps a step's webhooks to its concurrency and rate, and records each call with its attempt number, a retry as a retry", async () => {
+      let open = 0;
+      let maxOpen = 0;
+      let stalled = false;
+      const { url, requests } = await listen(async (req) => {
+        open++;
+        maxOpen = Math.max(maxOpen, open);
+        // The first call for T outlasts the step's timeout, as a CRM under load would; its retry answers.
+        const stall = req.url === '/score/T' && !stalled;
+        if (stall) stalled = true;
+        await new Promise((resolve) => setTimeout(resolve, stall ? 600 : 40));
+        open--;
+        return { status: 200, body: '{"tier":"silver"}' };
+      });
+      const doc = hookJourney('h-limits', url, 300);
+      (doc.nodes.hook!.config as Record<string, unknown>).concurrency = 3;
+      (doc.nodes.hook!.config as Record<string, unknown>).ratePerSecond = 50;
+      const rows: Row[] = Array.from({ length: 24 }, (_, i) => ({ external_id: i === 0 ? 'T' : `N${i}`, phone: `+120255502${String(i).padStart(2, '0')}` }));
+      const h = await setup(store, doc, rows, { providers: () => ({ webhook: new HttpWebhook({ allow: ['127.0.0.1'] }) }) });
+      expect((await h.drive()).completed).toBe(true);
+      expect(maxOpen).toBeLessThanOrEqual(3);
+      // Every contact called once, and T once more after its timeout.
+      expect(requests).toHaveLength(25);
+      const calls = await eventsOf(store, h.runId, { type: 'webhook.called', contactId: h.ids.T! });
+      expect(calls.map((e) => [e.data.attempt, e.data.status ?? null, typeof e.data.error])).toEqual([
+        [1, null, 'string'],
+        [2, 200, 'undefined'],
+      ]);
+      expect(calls[0]!.data.error).toMatch(/did not answer within 300 ms/);
+      expect(requests.filter((r) => r.url === '/score/T').map((r) => r.headers['idempotency-key'])).toEqual([`${h.runId}:${h.ids.T}:hook:1`, `${h.runId}:${h.ids.T}:hook:1`]);
     });
   });
 

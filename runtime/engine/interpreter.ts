@@ -361,10 +361,18 @@ export class Interpreter {
     const attempts = row.attempts + 1;
     const waiting = cursor && cursor.nodeId === row.node_id && cursor.status === 'in-flight' ? cursor : undefined;
     const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: row.node_id } as CursorState;
+    if (answer.status === 'deferred') {
+      // Held back by the step's own limit and never sent: offered again later, and not an attempt.
+      env.writes.outboxChanges.set(row.id, { ...row, next_attempt_at: Math.max(answer.until, env.now + 1), error: answer.reason });
+      return;
+    }
     if (answer.status === 'transient-error' && attempts < this.maxAttempts) {
       // Back off 30 s, 1 min, 2 min, ...: a passing outage should not turn into a flood of retries.
       const backoff = 30_000 * 2 ** (attempts - 1);
       env.writes.outboxChanges.set(row.id, { ...row, attempts, next_attempt_at: env.now + backoff, error: answer.reason });
+      // A webhook that timed out may still have been handled by the other system: each call made is in the events
+      // with its attempt number, so that a retry is seen as a retry and not as a second contact.
+      if (channel === 'webhook') recordEvent(env, eventCursor, 'webhook.called', { attempt: attempts, error: answer.reason, retryAt: new Date(env.now + backoff).toISOString() }, row.node_id);
       return;
     }
     if (answer.status === 'accepted') {
@@ -372,7 +380,7 @@ export class Interpreter {
       // the index.
       const providerId = env.context.run.simulated ? null : answer.providerId;
       env.writes.outboxChanges.set(row.id, { ...row, status: 'sent', attempts, sent_at: env.now, error: null, provider_id: providerId });
-      const data = { providerId: answer.providerId, attempts, ...answer.data };
+      const data = { providerId: answer.providerId, attempts, ...(channel === 'webhook' && { attempt: attempts }), ...answer.data };
       recordEvent(env, eventCursor, names.okEvent as 'sms.sent', data, row.node_id);
       // Per run and channel, so that the server can report sends without counting events.
       env.writes.count(row.run_id, '', `sent:${channel}`);
@@ -386,7 +394,7 @@ export class Interpreter {
     }
     const reason = answer.status === 'transient-error' ? `${answer.reason} (gave up after ${attempts} attempts)` : answer.reason;
     env.writes.outboxChanges.set(row.id, { ...row, status: 'failed', attempts, error: reason });
-    recordEvent(env, eventCursor, names.failedEvent as 'sms.failed', { reason, attempts }, row.node_id);
+    recordEvent(env, eventCursor, names.failedEvent as 'sms.failed', { reason, attempts, ...(channel === 'webhook' && { attempt: attempts }) }, row.node_id);
     if (waiting) exit(env, waiting, names.failed, { error: reason });
   }
 

@@ -14,6 +14,8 @@ export const webhook: NodeHandler<'webhook'> = {
         headers: { 'content-type': 'application/json', ...c.headers },
         ...(c.body !== undefined && { body: services.render(c.body, scope) }),
         timeoutMs: c.timeoutMs,
+        concurrency: c.concurrency,
+        ratePerSecond: c.ratePerSecond,
       },
     };
   },

@@ -16,6 +16,11 @@ export const webhook = defineNode({
         .refine((url) => /^https?:\/\/\S+$/.test(url.replace(/\{\{.*?\}\}|\{%.*?%\}/g, 'x')), {
           error: 'must be a web address starting with https:// or http://, with no spaces outside {{ }}',
         })
+        // The server called is fixed when the journey is published: a contact's data in the host could point the
+        // call anywhere (another company, the network inside). Templates stay allowed in the path and the query.
+        .refine((url) => !/[{]/.test(/^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? ''), {
+          error: 'must not have {{ }} or {% %} in its server name or port: write the server out, e.g. https://crm.example.com/contacts/{{ contact.id }}',
+        })
         .meta({ title: 'Address', description: 'May include the contact’s details, such as {{ contact.id }}.', widget: 'url' }),
       method: z
         .enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' })
@@ -30,6 +35,19 @@ export const webhook = defineNode({
         .max(30_000, { error: 'must be at most 30000 ms (30 seconds)' })
         .default(5000)
         .meta({ title: 'Give up after', unit: 'ms', widget: 'number' }),
+      concurrency: z
+        .number({ error: 'must be a number of requests' })
+        .int({ error: 'must be a whole number of requests' })
+        .min(1, { error: 'must be at least 1' })
+        .max(100, { error: 'must be at most 100' })
+        .default(4)
+        .meta({ title: 'Requests at once', description: 'At most this many calls are open at the same time.', widget: 'number' }),
+      ratePerSecond: z
+        .number({ error: 'must be a number of requests a second' })
+        .min(0.1, { error: 'must be at least 0.1 (one request every 10 seconds)' })
+        .max(1000, { error: 'must be at most 1000' })
+        .default(10)
+        .meta({ title: 'Requests a second', description: 'Calls start no faster than this, so that the other system is not flooded.', unit: '/s', widget: 'number' }),
       saveAs: z
         .string()
         .regex(/^[A-Za-z_]\w*$/, { error: 'must be a name of letters, digits and underscores, such as crmReply' })
