@@ -10,7 +10,10 @@ export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [
   admin sign-in link. Live runs send email through SMTP_URL (with EMAIL_FROM as the default sender) when it is set,
   and texts through Twilio when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a number or a Messaging
   Service SID, MG...) are set; TWILIO_API_URL points them at another Twilio-compatible service. Tracked links and
-  Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound) are addressed under JOURNEY_PUBLIC_URL.`;
+  Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound) are addressed under JOURNEY_PUBLIC_URL.
+  Webhooks may not call internal addresses (loopback, private, link-local) unless JOURNEY_WEBHOOK_ALLOW lists them
+  (CIDR ranges, comma-separated). A CSV row with a cell over JOURNEY_CSV_MAX_FIELD_BYTES (64 KiB) or over
+  JOURNEY_CSV_MAX_ROW_BYTES (1 MiB) in all is skipped and reported.`;
 
 export const startHelp = `journey start
   What npm start runs: journey serve --examples on the embedded SQLite file, then open the printed link.`;
