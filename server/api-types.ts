@@ -122,4 +122,25 @@ export interface DoNotContactView {
   value: string;
   reason: string;
   addedAt: string;
+  /** What put it there: reply, agent, unsubscribe, complaint, operator; null for entries older than the history. */
+  source: string | null;
+  /** The live run whose contact or agent asked. */
+  runId: string | null;
+  /** The agent or operator by name, or contact for a reply or link. */
+  actor: string | null;
+}
+
+/** A change to the shared do-not-contact lists (`GET /api/do-not-contact/history`). */
+export interface PermissionChangeView {
+  id: number;
+  change: 'added' | 'removed' | 'granted' | 'withdrawn';
+  kind: 'do-not-contact' | 'consent';
+  channel: 'voice' | 'sms' | 'email';
+  value: string;
+  reason: string;
+  source: string;
+  runId: string | null;
+  contactId: string | null;
+  actor: string | null;
+  at: string;
 }

@@ -51,6 +51,13 @@ describeWithBrowser('compliance in the editor', bed, { loadExamples: true }, () 
     // The removed row took its buttons with it; the keyboard continues from the list's title.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('dnc-list-title');
     expect(await listed('voice')).toEqual([]);
+    // Taken off, not forgotten: the list's history keeps both changes, by whom and why.
+    await page.getByText('Changes to this list').click();
+    await page.locator('[data-dnc-change="removed"]').filter({ hasText: '+12125550123' }).waitFor();
+    const history = await page.locator('[data-dnc-change]').allTextContents();
+    expect(history[0]).toMatch(/Taken off \+12125550123 \(Operator: ([^)]+)\): Removed by \1$/);
+    expect(history[1]).toMatch(/Added \+12125550123 \(Operator: [^)]+\): Asked on the phone not to be called again$/);
+    await page.screenshot({ path: screenshotPath('dnc-history') });
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../runtime/compliance/check.ts';
 import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
+import { permissionChanges, sharedScope, type PermissionChange } from '../../runtime/store/repositories/permissions.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -14,6 +15,22 @@ const CheckResult = z.custom<ComplianceCheckResult>().openapi('ComplianceCheck',
 const Entry = z.custom<Omit<DoNotContactEntry, 'addedAt'> & { addedAt: string }>().openapi('DoNotContactEntry', { type: 'object' });
 const Registry = z.custom<{ profile: string; downloadedAt: string; importedAt: string; entries: number; source: string }>().openapi('Registry', { type: 'object' });
 const view = (e: DoNotContactEntry) => ({ ...e, addedAt: new Date(e.addedAt).toISOString() });
+const Change = z
+  .object({
+    id: z.number().int(),
+    change: z.enum(['added', 'removed', 'granted', 'withdrawn']).openapi({ description: 'added or removed for the do-not-contact list; granted or withdrawn for consent' }),
+    kind: z.enum(['do-not-contact', 'consent']),
+    channel: z.enum(channels),
+    value: z.string().openapi({ description: 'E.164 phone number or lower-cased email address' }),
+    reason: z.string(),
+    source: z.string().openapi({ description: 'reply, agent, unsubscribe, complaint, operator or cleanup' }),
+    runId: z.string().nullable(),
+    contactId: z.string().nullable(),
+    actor: z.string().nullable().openapi({ description: 'The agent or operator by name; contact for a reply or link; system for the product' }),
+    at: z.string().openapi({ description: 'ISO 8601' }),
+  })
+  .openapi('PermissionChange');
+const changeView = ({ scope: _scope, ...c }: PermissionChange) => ({ ...c, at: new Date(c.at).toISOString() });
 
 export function complianceRoutes(store: Store, now: () => number) {
   const viewer = requireRole(store.db, 'viewer', now);
@@ -78,6 +95,29 @@ export function complianceRoutes(store: Store, now: () => number) {
       async (c) => {
         const q = c.req.valid('query');
         return c.json({ entries: (await listDoNotContact(store.db, { limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }) })).map(view) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/do-not-contact/history',
+        middleware: [viewer],
+        security,
+        summary: 'Every change to the shared do-not-contact lists, newest first: who added or removed an address, when, why and from which run',
+        request: {
+          query: z.object({
+            channel: z.enum(channels).optional(),
+            value: z.string().min(1).optional().openapi({ description: 'One address, as given or in its list form' }),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            offset: z.coerce.number().int().min(0).default(0),
+          }),
+        },
+        responses: { 200: json(z.object({ changes: z.array(Change) }), 'The changes'), 400: errors[400], 401: errors[401], 403: errors[403] },
+      }),
+      async (c) => {
+        const q = c.req.valid('query');
+        const changes = await permissionChanges(store.db, { scope: sharedScope, limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }), ...(q.value && { value: q.value }) });
+        return c.json({ changes: changes.map(changeView) }, 200);
       },
     )
     .openapi(

@@ -1,7 +1,7 @@
 // The Do not contact tab: the internal list per channel, with who is on it and why; operators add and remove entries.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useServerData } from '../api/server-data.ts';
-import { canManageList, channels, channelWords, complianceApi, type Channel, type DoNotContactView } from './compliance-api.ts';
+import { canManageList, channels, channelWords, complianceApi, describeSource, type Channel, type DoNotContactView, type PermissionChangeView } from './compliance-api.ts';
 import './compliance.css';
 
 const pageSize = 100;
@@ -54,7 +54,8 @@ export function DoNotContactPage() {
       <h1>Do not contact</h1>
       <p className="dnc-intro">
         People on this list are never called, texted or emailed on that channel, in any journey. Compliance gates that check “Do-not-contact lists”
-        send them out by “Blocked”. Opt-outs by STOP replies and unsubscribe links are added here automatically.
+        send them out by “Blocked”, and every call, text and email is checked against it again as it goes. Opt-outs by STOP replies, unsubscribe
+        links and agents’ “do not call” outcomes in live runs are added here automatically; simulated runs never change it.
       </p>
       <div className="dnc-channels" role="group" aria-label="Channel">
         {channels.map((c) => (
@@ -83,6 +84,7 @@ export function DoNotContactPage() {
                 <tr>
                   <th scope="col">{valueWords[channel].column}</th>
                   <th scope="col">Reason</th>
+                  <th scope="col">By</th>
                   <th scope="col">Added</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
@@ -111,6 +113,7 @@ export function DoNotContactPage() {
               Show more
             </button>
           )}
+          {session && <ListHistory channel={channel} version={entries} />}
         </section>
         <AddForm
           channel={channel}
@@ -124,6 +127,39 @@ export function DoNotContactPage() {
         />
       </div>
     </main>
+  );
+}
+
+/** The last changes to a channel's list, taken off included: nothing leaves the list without a trace. */
+function ListHistory({ channel, version }: { channel: Channel; version: unknown }) {
+  const [changes, setChanges] = useState<PermissionChangeView[]>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    complianceApi.history(channel).then(
+      (c) => live && (setChanges(c), setError(undefined)),
+      (e: unknown) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [channel, version]);
+  return (
+    <details className="dnc-history">
+      <summary>Changes to this list</summary>
+      {error && <p className="field-error">The changes could not be read: {error}</p>}
+      {changes?.length === 0 && <p className="hint">No changes yet.</p>}
+      {changes && changes.length > 0 && (
+        <ul>
+          {changes.map((c) => (
+            <li key={c.id} data-dnc-change={c.change}>
+              <span className="dnc-date">{formatAdded(c.at)}</span> <strong>{c.change === 'added' ? 'Added' : 'Taken off'}</strong> {c.value} ({describeSource(c.source, c.actor)}
+              {c.runId && <>, run {c.runId}</>}): {c.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
   );
 }
 
@@ -151,6 +187,7 @@ function EntryRow({ entry, canEdit, onRemoved }: { entry: DoNotContactView; canE
     <tr data-dnc-entry={entry.value}>
       <td className="dnc-value">{entry.value}</td>
       <td>{entry.reason}</td>
+      <td>{describeSource(entry.source, entry.actor)}</td>
       <td className="dnc-date">{formatAdded(entry.addedAt)}</td>
       <td className="dnc-actions">
         {!canEdit ? (
