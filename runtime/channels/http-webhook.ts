@@ -16,8 +16,9 @@ export interface HttpWebhookOptions {
   /** Redirects followed at most. Default 5. */
   maxRedirects?: number;
   /**
-   * A send that could not start within this long under its step's rate limit is not made now: it is deferred, and
-   * the runtime offers it again later without counting an attempt. Default 20 s, well within the outbox's lease.
+   * A send that could not start within this long under its step's limits is not made now: it is deferred, and the
+   * runtime offers it again later without counting an attempt. The runtime waits for a batch's answers before its
+   * next round (other runs' sends included), so this stays short. Default 5 s.
    */
   maxQueueMs?: number;
 }
@@ -35,6 +36,10 @@ class RefusedAddress extends Error {}
 class StepLimiter {
   private nextStart = 0;
   private open = 0;
+  /** Admitted and not started yet. */
+  private queued = 0;
+  /** How long a request of this step takes, on average, to estimate the wait for a free place; a guess at first. */
+  private averageMs = 250;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -42,20 +47,29 @@ class StepLimiter {
     readonly ratePerSecond: number,
   ) {}
 
-  /** The moment (real clock) the next request could start at the step's rate. */
-  nextSlot(): number {
-    return Math.max(Date.now(), this.nextStart);
+  /** How long from now a request admitted now would wait to start: for its turn at the rate, or for a free place. */
+  expectedWaitMs(): number {
+    const forRate = Math.max(0, this.nextStart - Date.now());
+    const ahead = this.open + this.queued + 1 - this.concurrency;
+    return Math.max(forRate, ahead > 0 ? (ahead / this.concurrency) * this.averageMs : 0);
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    const at = this.nextSlot();
+    const at = Math.max(Date.now(), this.nextStart);
     this.nextStart = at + 1000 / this.ratePerSecond;
-    if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
-    if (this.open >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.queued++;
+    try {
+      if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+      while (this.open >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } finally {
+      this.queued--;
+    }
     this.open++;
+    const started = Date.now();
     try {
       return await work();
     } finally {
+      this.averageMs = 0.8 * this.averageMs + 0.2 * (Date.now() - started);
       this.open--;
       this.waiting.shift()?.();
     }
@@ -78,16 +92,16 @@ export class HttpWebhook implements ChannelProvider {
     this.policy = options.allow ? new AddressPolicy(options.allow) : AddressPolicy.fromEnvironment();
     this.maxReplyBytes = options.maxReplyBytes ?? 256 * 1024;
     this.maxRedirects = options.maxRedirects ?? 5;
-    this.maxQueueMs = options.maxQueueMs ?? 20_000;
+    this.maxQueueMs = options.maxQueueMs ?? 5000;
   }
 
   async send(request: SendRequest): Promise<SendResult> {
     if (request.payload.channel !== 'webhook') return { status: 'permanent-error', reason: 'Not a webhook request' };
     const payload = request.payload;
     const limiter = this.limiter(request, payload);
-    const wait = limiter.nextSlot() - Date.now();
+    const wait = limiter.expectedWaitMs();
     if (wait > this.maxQueueMs) {
-      return { status: 'deferred', until: request.now + wait, reason: `The step's limit of ${limiter.ratePerSecond} requests a second holds this one back` };
+      return { status: 'deferred', until: request.now + Math.max(wait, 1000), reason: `The step's limits (${limiter.concurrency} at once, ${limiter.ratePerSecond} a second) hold this call back` };
     }
     return limiter.run(() => this.call(request, payload));
   }
@@ -188,6 +202,8 @@ export class HttpWebhook implements ChannelProvider {
         });
         res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, reply: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
+        // A reply cut off (the timeout, the other side closing) must settle the call too, never leave it waiting.
+        res.on('close', () => reject(new Error('the connection closed before the reply was complete')));
       });
       req.on('error', reject);
       req.end(body !== undefined && method !== 'GET' ? body : undefined);
