@@ -14,6 +14,7 @@ export const eventTypes = [
   'email.bounced',
   'email.opened',
   'email.unsubscribed',
+  'email.complained',
   'link.clicked',
   'call.placed',
   'call.ringing',
@@ -45,6 +46,12 @@ export type EventType = (typeof eventTypes)[number];
 /** Events from outside (the contact's reaction) that a `wait-for-event` step can wait for. */
 export const inboundEventTypes = ['link.clicked', 'sms.replied', 'email.opened'] as const;
 export type InboundEventType = (typeof inboundEventTypes)[number];
+
+/**
+ * What a run may be told from outside: the reactions a step can wait for, and the opt-outs an email service reports
+ * (an unsubscribe, a spam complaint from a feedback loop), which put the address on the list for every journey.
+ */
+export const reportedEventTypes = [...inboundEventTypes, 'email.unsubscribed', 'email.complained'] as const;
 
 export const cloudEvent = z.object({
   specversion: z.literal('1.0'),

@@ -1199,6 +1199,35 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
     });
   });
 
+  describe('(m) email opt-outs reported from outside', () => {
+    it('an unsubscribe or a spam complaint puts the address on the email list for every journey, with its source', async () => {
+      const doc = journey('m-email', {
+        start: start('mail-gate'),
+        'mail-gate': gate('email', 'mail', 'done'),
+        mail: { type: 'email', config: { subject: 'News', text: 'Hello', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'done' } },
+        done: end('done'),
+      });
+      const h = await setup(
+        store,
+        doc,
+        [
+          { external_id: 'A', phone: '+12025550191', email: 'Ann@Example.com' },
+          { external_id: 'B', phone: '+12025550192', email: 'bo@example.com' },
+        ],
+        { live: true },
+      );
+      await settle(h);
+      await addInbox(store, h.runId, h.ids.A!, 'email.complained', h.clock.now(), { nodeId: 'mail' });
+      await addInbox(store, h.runId, h.ids.B!, 'email.unsubscribed', h.clock.now(), { nodeId: 'mail' });
+      await settle(h);
+      const listed = await store.db.selectFrom('do_not_contact').select(['channel', 'value', 'source', 'run_id', 'reason']).orderBy('value').execute();
+      expect(listed).toEqual([
+        { channel: 'email', value: 'ann@example.com', source: 'complaint', run_id: h.runId, reason: 'Marked an email as spam' },
+        { channel: 'email', value: 'bo@example.com', source: 'unsubscribe', run_id: h.runId, reason: 'Unsubscribed by link' },
+      ]);
+    });
+  });
+
   describe('(k) simulated runs are sealed', () => {
     it("a simulated STOP holds the run's own contact at its later gate but never reaches the shared list or another run", async () => {
       const doc = () =>

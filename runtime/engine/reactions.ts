@@ -62,9 +62,12 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
   if (row.type === 'call.abandoned' && contact?.phone && !run.simulated) {
     await recordAbandonedCall(tx, { phone: contact.phone, at: Number(row.due_at), runId: row.run_id });
   }
-  if (row.type === 'email.unsubscribed' && contact?.email) {
-    await optOut(tx, { ...change, channel: 'email', value: contact.email, reason: 'Unsubscribed by link', source: 'unsubscribe', actor: 'contact' });
-    recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'email', source: 'unsubscribe' }, data.nodeId ?? null);
+  if ((row.type === 'email.unsubscribed' || row.type === 'email.complained') && contact?.email) {
+    const complaint = row.type === 'email.complained';
+    const reason = complaint ? 'Marked an email as spam' : 'Unsubscribed by link';
+    const source = complaint ? 'complaint' : 'unsubscribe';
+    await optOut(tx, { ...change, channel: 'email', value: contact.email, reason, source, actor: 'contact' });
+    recordEvent(env, eventCursor, 'contact.optedOut', { channel: 'email', source }, data.nodeId ?? null);
   }
   if (row.type === 'call.ended' && data.port === 'connected' && contact && typeof data.disposition === 'string') {
     // An outcome that means "do not call" (or text, or email) reaches the lists for every journey, not only this one,

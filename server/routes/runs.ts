@@ -1,7 +1,7 @@
 // Runs: started over a list (now or later, live or simulated), paused, resumed, stopped, inspected, fed events.
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
-import { inboundEventTypes } from '../../schemas/events.ts';
+import { reportedEventTypes } from '../../schemas/events.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
 import { pauseRun, resumeRun, RunError, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
@@ -244,10 +244,10 @@ export function runRoutes(store: Store, runner: Runner) {
         path: '/{id}/events',
         middleware: [operator],
         security,
-        summary: "A contact's reaction from outside (a click, a reply, an open), for the steps that wait for it",
+        summary: "A contact's reaction from outside (a click, a reply, an open, an unsubscribe or spam complaint an email service reported), for the steps that wait for it and for the lists",
         request: {
           params: IdParam,
-          body: { content: { 'application/json': { schema: z.object({ contactId: z.string().min(1), type: z.enum(inboundEventTypes), data: z.record(z.string(), z.unknown()).optional() }).strict() } }, required: true },
+          body: { content: { 'application/json': { schema: z.object({ contactId: z.string().min(1), type: z.enum(reportedEventTypes), data: z.record(z.string(), z.unknown()).optional() }).strict() } }, required: true },
         },
         responses: { 202: json(z.object({ accepted: z.literal(true), at: z.string() }), 'Recorded; it takes effect on the next round'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
       }),
