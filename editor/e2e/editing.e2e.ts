@@ -142,6 +142,27 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
     expect(errorsOf(page)).toEqual([]);
   }, 60_000);
 
+  it('says as you type that a template reads a contact field that does not exist, on the step and in the problems', async () => {
+    const page = await openEditor(bed.browser, bed.server);
+    await importFile(page, examplePath);
+    await eventually(() => stepIds(page)).toEqual(exampleIds);
+    const badge = step(page, 'payment-text').locator('.step-badge');
+    await eventually(() => badge.count()).toBe(0);
+    await step(page, 'payment-text').click();
+    const message = page.locator('aside.inspector').getByLabel('Message', { exact: true });
+    await message.fill('Hi {{ contact.first_name }}, your payment is due.');
+    const problem = page.locator('.problem', { hasText: 'contact.first_name' });
+    await eventually(() => problem.count()).toBe(1);
+    expect(await problem.textContent()).toMatch(/did you mean firstName/);
+    await eventually(() => badge.getAttribute('aria-label')).toBe('1 error');
+    await page.screenshot({ path: screenshotPath('template-field-typo') });
+    // Fixed as the message says: the error goes as you type.
+    await message.fill('Hi {{ contact.firstName }}, your payment is due.');
+    await eventually(() => problem.count()).toBe(0);
+    await eventually(() => badge.count()).toBe(0);
+    expect(errorsOf(page)).toEqual([]);
+  }, 60_000);
+
   it('publishes two versions and shows what changed between them on the canvas', async () => {
     const page = await openEditor(bed.browser, bed.server);
     await importFile(page, examplePath);
