@@ -104,6 +104,11 @@ describe.each(testDialects)('journeys on %s', (dialect) => {
     expect(v2.json).toMatchObject({ version: 2, author: 'admin-token' });
     expect(v2.json.contentHash).not.toBe(v1.json.contentHash);
 
+    // Publishing a draft equal to the latest version makes nothing new: 200 with that version, not 201.
+    const again = await t.request('POST', '/api/journeys/pub/versions', { json: { message: 'Nothing changed' } });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ version: 2, message: 'Warmer', contentHash: v2.json.contentHash });
+
     const list = await t.request('GET', '/api/journeys/pub/versions', { token: 'viewer' });
     expect(list.json.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const one = await t.request('GET', '/api/journeys/pub/versions/1', { token: 'viewer' });

@@ -139,7 +139,7 @@ export function journeyRoutes(store: Store, now: () => number) {
         security,
         summary: 'Publish the draft as a new immutable version',
         request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ message: z.string().trim().min(1, 'Say what changed in a few words').max(500) }) } }, required: true } },
-        responses: { 201: json(VersionSchema, 'The new version (or the latest, when the draft equals it)'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+        responses: { 200: json(VersionSchema, 'The latest version, unchanged: the draft equals it, so nothing was published'), 201: json(VersionSchema, 'The new version'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -157,7 +157,8 @@ export function journeyRoutes(store: Store, now: () => number) {
           return version;
         });
         const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', published.version).executeTakeFirstOrThrow();
-        return c.json(versionView(row), 201);
+        // 201 only when a version was made; a client tells "published" from "already published" by the status.
+        return published.created ? c.json(versionView(row), 201) : c.json(versionView(row), 200);
       },
     )
     .openapi(

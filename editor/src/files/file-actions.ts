@@ -104,9 +104,11 @@ export async function publish(message: string): Promise<boolean> {
   }
   if (!(await saveDraft())) return false;
   try {
+    const before = getState().server.latestVersion;
     const version = await api.publish(doc.id, message);
     setServer({ ...getState().server, latestVersion: version.version });
-    notify(`Published version ${version.version}.`);
+    // The server answers with the latest version when the draft equals it; saying "published" would mislead.
+    notify(version.version === before ? `Nothing new to publish: the draft equals version ${version.version}.` : `Published version ${version.version}.`);
     return true;
   } catch (error) {
     notify(messageOf(error), 'error');

@@ -52,8 +52,10 @@ export async function pushCommand(args: string[], io: Io): Promise<number> {
 
   if (values.publish) {
     const published = await call(remote, 'POST', `${path}/versions`, { message: values.message });
-    if (published.status !== 201) throw failure(published, `Publishing "${id}"`);
-    io.err(`Published "${id}" version ${published.body.version} (${published.body.contentHash.slice(0, 12)})\n`);
+    if (published.status !== 201 && published.status !== 200) throw failure(published, `Publishing "${id}"`);
+    // 200: the draft equals the latest version, which stands; nothing new was published.
+    const what = published.status === 201 ? 'Published' : 'Nothing new to publish: the draft equals';
+    io.err(`${what} "${id}" version ${published.body.version} (${published.body.contentHash.slice(0, 12)})\n`);
   }
   return 0;
 }
