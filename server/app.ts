@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import type { Store } from '../runtime/store/dialect.ts';
 import { errorBody, onError } from './http/errors.ts';
+import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
 import { router } from './http/openapi.ts';
 import type { LiveHub } from './live/hub.ts';
 import { prometheusText } from './prometheus.ts';
@@ -56,6 +57,14 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     if (c.req.method === 'PUT' && c.req.path.endsWith('/csv')) return next();
     if (c.req.method === 'PUT' && c.req.path.startsWith('/api/registries/')) return bodyLimit({ maxSize: maxRegistryBytes })(c, next);
     return bodyLimit({ maxSize: maxJsonBytes })(c, next);
+  });
+  // Refused before any route parses it: a body nested deeper than the routes' recursion can take.
+  app.use('/api/*', async (c, next) => {
+    if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) return next();
+    const path = tooDeep(await c.req.text());
+    if (path === undefined) return next();
+    const message = `The body nests objects or arrays more than ${maxJsonDepth} levels deep at ${path}; flatten that part to at most ${maxJsonDepth} levels`;
+    return c.json(errorBody('bad_request', message, { issues: [{ path, message: `more than ${maxJsonDepth} levels deep` }] }), 400);
   });
   app.get('/api/health', (c) => c.json({ ok: true }));
   const routes = app.route('/api', api);
