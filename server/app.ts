@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Store } from '../runtime/store/dialect.ts';
 import { errorBody, onError } from './http/errors.ts';
 import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
@@ -25,6 +26,30 @@ import type { Runner } from './runner.ts';
 export const maxJsonBytes = 5 * 1024 * 1024;
 /** A register copy is read whole; the area codes a campaign subscribes to fit well within this. */
 export const maxRegistryBytes = 256 * 1024 * 1024;
+
+/**
+ * On every answer. Scripts come only from the server's own files (the built editor has no inline script); styles may
+ * be inline because React Flow positions nodes with style attributes. The live WebSocket is same-origin ('self').
+ * No page may frame the app, and no address (which may carry a run id) leaves in a Referer.
+ */
+const securityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+  xContentTypeOptions: 'nosniff',
+  // The open pixel (/o/...) is an image on other sites' pages (webmail); same-origin would blank it there.
+  crossOriginResourcePolicy: false,
+});
 
 export interface AppDependencies {
   store: Store;
@@ -52,6 +77,7 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
 
   const app = router();
   app.onError(onError);
+  app.use('*', securityHeaders);
   // The CSV upload has its own, larger limit, as has a national register's copy; every other body is JSON.
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'PUT' && c.req.path.endsWith('/csv')) return next();

@@ -146,6 +146,10 @@ export async function openEditor(browser: Browser, server: TestServer): Promise<
   const errors: string[] = [];
   pageErrors.set(page, errors);
   page.on('pageerror', (error) => errors.push(error.message));
+  // A script, style or connection the server's Content-Security-Policy refuses is only a console message.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   await page.goto(`${server.url}/?token=${server.token}`);
   await page.getByText('Signed in as').waitFor();
   return page;
