@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Store } from '../runtime/store/dialect.ts';
+import { requireRole } from './http/auth.ts';
 import { errorBody, onError } from './http/errors.ts';
 import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
 import { router } from './http/openapi.ts';
@@ -99,7 +100,9 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
     openapi: '3.0.3',
     info: { title: 'Journey builder API', version: '1.0.0', description: 'Journeys, versions, contact lists, runs and their events. See docs/api.md.' },
   });
-  app.get('/metrics', async (c) => {
+  // Run counts and send volumes are the business's figures: Prometheus scrapes with a viewer token
+  // (authorization: { credentials: <token> } in its scrape config).
+  app.get('/metrics', requireRole(store.db, 'viewer', now), async (c) => {
     c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
     return c.body(await prometheusText(store, { webSocketClients: hub?.clientCount ?? 0, webSocketMessages: hub?.stats.messagesSent ?? 0 }));
   });
