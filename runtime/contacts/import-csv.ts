@@ -5,6 +5,7 @@ import { parse } from 'csv-parse';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isValidTimezone } from '../../schemas/fields.ts';
 import { CsvSizeGuard, type OversizedRecord } from './csv-size-guard.ts';
+import { DecodeToUtf8, type CsvEncoding } from './decode-csv.ts';
 import type { Executor } from '../store/dialect.ts';
 import type { NewContact } from '../store/schema.ts';
 import { recordListColumns } from './list-columns.ts';
@@ -36,6 +37,10 @@ export interface ImportOptions {
   maxFieldBytes?: number;
   /** A row longer than this is skipped and reported. Default: JOURNEY_CSV_MAX_ROW_BYTES, else 1 MiB. */
   maxRowBytes?: number;
+  /** The file's encoding; without it, UTF-8 while the bytes are valid UTF-8 (or as a byte order mark says), else Windows-1252. */
+  encoding?: CsvEncoding;
+  /** Told after each batch is written, with the report so far: an import job shows it while it runs. */
+  onProgress?: (report: Readonly<ImportReport>) => void | Promise<void>;
 }
 
 /** A size limit from the environment, when it is set to a positive whole number of bytes. */
@@ -60,6 +65,8 @@ export interface ImportReport {
   problems: ImportProblem[];
   /** Problems beyond this many are counted, not kept, so a bad million-row file cannot fill memory. */
   problemsTruncated: number;
+  /** The encoding the file was read in (chosen with ?encoding=, else detected). */
+  encoding?: CsvEncoding;
 }
 
 const maxProblems = 1000;
@@ -85,9 +92,15 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     if (record.record === 0) guard.destroy(new ImportError(`The header (line 1) is longer than ${record.limit === 'field' ? `${maxFieldBytes} bytes in one column` : `${maxRowBytes} bytes`}; check that the file is CSV`, 1));
     else oversized.push(record);
   });
+  // Bytes that are not valid in the encoding used are a warning on their line, sorted in with the rows' problems.
+  let encodingWarned = false;
+  const decoder = new DecodeToUtf8(options.encoding, (warning) => {
+    encodingWarned = true;
+    problem({ line: warning.line, severity: 'warning', message: warning.message });
+  });
   // pipeline, not pipe: an upload cut off mid-body errors its input, and that error must reach the loop below (which
   // reports it) instead of being emitted with no listener, which would end the process.
-  pipeline(input, guard, parser, () => {});
+  pipeline(input, decoder, guard, parser, () => {});
   let header: string[] | undefined;
   let fieldIndex: Partial<Record<ContactField, number>> = {};
   let consentIndex: [string, number][] = [];
@@ -121,6 +134,7 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
         })),
       )
       .execute();
+    await options.onProgress?.(report);
   };
 
   try {
@@ -167,7 +181,7 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
       const where = record.limit === 'field' ? `a cell${column === undefined ? ` (column ${record.field + 1})` : ''} longer than ${maxFieldBytes} bytes` : `more than ${maxRowBytes} bytes`;
       problem({ line: record.line, ...(column !== undefined && { column }), severity: 'error', message: `The row has ${where}; it was skipped. Shorten it, or raise the limit (JOURNEY_CSV_MAX_${record.limit === 'field' ? 'FIELD' : 'ROW'}_BYTES)` });
     }
-    if (oversized.length) report.problems.sort((a, b) => a.line - b.line);
+    if (oversized.length || encodingWarned) report.problems.sort((a, b) => a.line - b.line);
   } catch (error) {
     if (error instanceof ImportError) throw error;
     if (input.errored || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
@@ -177,6 +191,7 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     throw new ImportError(`The file is not valid CSV${line ? ` at line ${line}` : ''}: ${(error as Error).message}`, line);
   }
   if (!header) throw new ImportError('The file is empty: it needs a header row and at least one contact', 1);
+  if (decoder.encoding) report.encoding = decoder.encoding;
   return report;
 }
 
