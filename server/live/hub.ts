@@ -13,6 +13,10 @@ export const minIntervalMs = 100;
 /** A frame larger than this is not a subscription; it is refused unread. */
 const maxFrameBytes = 64 * 1024;
 const maxSubscriptionsPerClient = 50;
+/** How often open sockets' tokens are checked against the store, so that a revocation on any server closes them. */
+export const revocationCheckMs = 400;
+/** The close code a socket gets when its token is revoked (4000-4999 are the application's). */
+export const revokedCloseCode = 4401;
 
 export interface RunState {
   status: RunStatus;
@@ -38,6 +42,8 @@ export type ServerMessage =
 
 interface Client {
   socket: WebSocket;
+  /** The token the socket was opened with: when it is revoked, the socket is closed. */
+  tokenId: string;
   /** What this client was last sent per run: its deltas are computed against it. */
   seen: Map<string, RunState>;
   lastSentAt: Map<string, number>;
@@ -66,6 +72,7 @@ export class LiveHub {
   private readonly watched = new Map<string, RunState>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private lastRevocationCheck = 0;
   readonly stats = { messagesSent: 0 };
 
   constructor(
@@ -79,20 +86,22 @@ export class LiveHub {
 
   /** Takes over an HTTP upgrade to /ws once the token is checked; a bad token gets a plain 401 and no socket. */
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let tokenId: string;
     try {
       const caller = await authenticate(this.store.db, tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`), this.now());
       if (!allows(caller.role, 'viewer')) throw new ApiError(403, 'forbidden', 'Watching runs needs the viewer role or above');
+      tokenId = caller.id;
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
       const message = error instanceof ApiError ? error.message : 'The server could not check the token';
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, tokenId));
   }
 
-  private accept(socket: WebSocket): void {
-    const client: Client = { socket, seen: new Map(), lastSentAt: new Map() };
+  private accept(socket: WebSocket, tokenId: string): void {
+    const client: Client = { socket, tokenId, seen: new Map(), lastSentAt: new Map() };
     this.clients.add(client);
     socket.on('message', (data, isBinary) => {
       this.receive(client, isBinary ? undefined : data.toString()).catch((error: unknown) => this.send(client, { type: 'error', message: `The server could not do that: ${(error as Error).message}` }));
@@ -163,6 +172,10 @@ export class LiveHub {
         this.timer = undefined;
         return;
       }
+      if (Date.now() - this.lastRevocationCheck >= revocationCheckMs) {
+        this.lastRevocationCheck = Date.now();
+        await this.closeRevoked();
+      }
       for (const runId of [...this.watched.keys()]) {
         const state = await this.read(runId);
         if (!state) continue;
@@ -189,6 +202,21 @@ export class LiveHub {
       console.error('live monitoring:', error);
     } finally {
       this.polling = false;
+    }
+  }
+
+  /**
+   * Closes the sockets whose token no longer exists. Read from the store rather than told by the revoking route, so
+   * that a token revoked through another server on the same database closes sockets here too.
+   */
+  private async closeRevoked(): Promise<void> {
+    const ids = [...new Set([...this.clients].map((c) => c.tokenId))];
+    const alive = new Set((await this.store.db.selectFrom('api_tokens').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+    for (const client of this.clients) {
+      if (alive.has(client.tokenId)) continue;
+      this.send(client, { type: 'error', message: 'The token this connection was opened with has been revoked; sign in again' });
+      client.socket.close(revokedCloseCode, 'The token was revoked');
+      this.drop(client);
     }
   }
 
