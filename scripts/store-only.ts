@@ -82,6 +82,8 @@ async function stepDue(store: Store, runId: string, now: number, eventMode: Even
         payload = JSON.stringify({ channel, to: phone, body: 'Hi Sam, your order 12345 is ready.' });
       } else {
         rows.event(c, 'node.exited', 'wait', 'out');
+        rows.event(c, 'node.entered', 'mail-gate');
+        rows.event(c, 'node.exited', 'mail-gate', 'allowed');
         rows.event(c, 'node.entered', 'email');
         channel = 'email';
         payload = JSON.stringify({ channel, to: email, subject: 'Your order 12345', text: 'Hello Sam' });
