@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import type { MiddlewareHandler } from 'hono';
 import type { Store } from '../runtime/store/dialect.ts';
 import { requireRole } from './http/auth.ts';
 import { errorBody, onError } from './http/errors.ts';
 import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
+import { FailedAuthThrottle, remoteAddress, tooManyFailuresMessage } from './http/throttle.ts';
 import { router } from './http/openapi.ts';
 import type { LiveHub } from './live/hub.ts';
 import { prometheusText } from './prometheus.ts';
@@ -52,15 +54,20 @@ const securityHeaders = secureHeaders({
   crossOriginResourcePolicy: false,
 });
 
+/** Where a sign-in link's one-time code is exchanged for a session: a wrong code there counts as a failed sign-in. */
+const signInExchangePath = '/api/session/exchange';
+
 export interface AppDependencies {
   store: Store;
   runner: Runner;
   hub?: LiveHub;
   /** The built editor (dist/editor); absent in API-only tests. */
   editorDir?: string;
+  /** Failed sign-ins per address; shared with the live hub, so wrong tokens on /ws count too. Default: a new one. */
+  throttle?: FailedAuthThrottle;
 }
 
-export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
+export function createApp({ store, runner, hub, editorDir, throttle = new FailedAuthThrottle() }: AppDependencies) {
   const now = () => runner.now();
   const api = router()
     .route('/session', sessionRoutes(store, now))
@@ -79,6 +86,20 @@ export function createApp({ store, runner, hub, editorDir }: AppDependencies) {
   const app = router();
   app.onError(onError);
   app.use('*', securityHeaders);
+  // Before any token is looked at: an address that sent too many wrong ones waits, whatever it sends now.
+  const signInThrottle: MiddlewareHandler = async (c, next) => {
+    const address = remoteAddress(c.env);
+    const wait = throttle.retryAfter(address);
+    if (wait !== undefined) {
+      c.header('retry-after', String(wait));
+      return c.json(errorBody('too_many_requests', tooManyFailuresMessage(wait)), 429);
+    }
+    await next();
+    // A wrong token or sign-in code is a guess; a page that is simply not signed in yet sends neither.
+    if (c.res.status === 401 && (c.req.header('authorization') !== undefined || c.req.path === signInExchangePath)) throttle.fail(address);
+  };
+  app.use('/api/*', (c, next) => (c.req.path === '/api/health' ? next() : signInThrottle(c, next)));
+  app.use('/metrics', signInThrottle);
   // The CSV upload has its own, larger limit, as has a national register's copy; every other body is JSON.
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'PUT' && c.req.path.endsWith('/csv')) return next();

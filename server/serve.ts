@@ -10,6 +10,7 @@ import { recordAudit } from '../runtime/store/repositories/audit.ts';
 import { countTokens, createToken } from '../runtime/store/repositories/tokens.ts';
 import { createApp } from './app.ts';
 import { loadExamples } from './examples.ts';
+import { throttleFromEnvironment } from './http/throttle.ts';
 import { LiveHub } from './live/hub.ts';
 import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
@@ -63,6 +64,8 @@ const packageRoot = join(import.meta.dirname, '..');
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  // Read first: a wrong setting stops the server before it touches the database.
+  const throttle = throttleFromEnvironment();
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
   await migrate(store);
   // Made on first start, so that tracked links signed by any process on this store are checked by every other.
@@ -84,9 +87,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
   }
 
-  const hub = new LiveHub(store, () => runner.now());
+  const hub = new LiveHub(store, () => runner.now(), throttle);
   const editorDir = options.editorDir ?? join(packageRoot, 'dist', 'editor');
-  const { app } = createApp({ store, runner, hub, editorDir });
+  const { app } = createApp({ store, runner, hub, editorDir, throttle });
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, ...(options.host && { hostname: options.host }) }, () => resolve(s));

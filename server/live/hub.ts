@@ -7,6 +7,7 @@ import type { Store } from '../../runtime/store/dialect.ts';
 import type { RunStatus } from '../../runtime/store/schema.ts';
 import { allows, authenticate, tokenOf } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
+import { FailedAuthThrottle, tooManyFailuresMessage } from '../http/throttle.ts';
 
 /** The fastest a client is sent anything: ten messages a second, however fast the run moves. */
 export const minIntervalMs = 100;
@@ -78,6 +79,8 @@ export class LiveHub {
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
+    /** Shared with the app: wrong tokens on /ws and on the API count together per address. */
+    private readonly throttle = new FailedAuthThrottle(),
   ) {}
 
   get clientCount(): number {
@@ -87,12 +90,20 @@ export class LiveHub {
   /** Takes over an HTTP upgrade to /ws once the token is checked; a bad token gets a plain 401 and no socket. */
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let tokenId: string;
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const wait = this.throttle.retryAfter(address);
+    if (wait !== undefined) {
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nretry-after: ${wait}\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: 'too_many_requests', message: tooManyFailuresMessage(wait) } })}`);
+      return;
+    }
+    const token = tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`);
     try {
-      const caller = await authenticate(this.store.db, tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`), this.now());
+      const caller = await authenticate(this.store.db, token, this.now());
       if (!allows(caller.role, 'viewer')) throw new ApiError(403, 'forbidden', 'Watching runs needs the viewer role or above');
       tokenId = caller.id;
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
+      if (status === 401 && token) this.throttle.fail(address);
       const message = error instanceof ApiError ? error.message : 'The server could not check the token';
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`);
       return;

@@ -13,7 +13,8 @@ export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [
   Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound) are addressed under JOURNEY_PUBLIC_URL.
   Webhooks may not call internal addresses (loopback, private, link-local) unless JOURNEY_WEBHOOK_ALLOW lists them
   (CIDR ranges, comma-separated). A CSV row with a cell over JOURNEY_CSV_MAX_FIELD_BYTES (64 KiB) or over
-  JOURNEY_CSV_MAX_ROW_BYTES (1 MiB) in all is skipped and reported.`;
+  JOURNEY_CSV_MAX_ROW_BYTES (1 MiB) in all is skipped and reported. An address that sends more than
+  JOURNEY_AUTH_MAX_FAILURES (20) wrong tokens or sign-in codes in a minute gets 429 until the minute is over.`;
 
 export const startHelp = `journey start
   What npm start runs: journey serve --examples on the embedded SQLite file, then open the printed link.`;
