@@ -58,6 +58,10 @@ describe.each(testDialects)('the app on %s', (dialect) => {
     expect(res.text).toMatch(/^# HELP journey_runs /m);
     expect(res.text).toMatch(/^journey_runs\{status="running"\} \d+$/m);
     expect(res.text).toMatch(/^journey_websocket_clients 0$/m);
+    // The process's memory and event-loop delay, which the soak test reads.
+    expect(res.text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(res.text).toMatch(/^nodejs_eventloop_delay_seconds\{quantile="0.99"\} [\d.e-]+$/m);
+    expect(res.text).toMatch(/^nodejs_eventloop_delay_max_seconds [\d.e-]+$/m);
   });
 
   it('says the editor is not built when there is none', async () => {

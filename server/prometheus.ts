@@ -1,4 +1,5 @@
 // GET /metrics in the Prometheus text format, read from the runs table and the running counters, never from events.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Store } from '../runtime/store/dialect.ts';
 
 export interface ProcessGauges {
@@ -7,6 +8,35 @@ export interface ProcessGauges {
 }
 
 const dialerPorts = ['connected', 'machine', 'no-answer', 'abandoned'];
+
+/**
+ * Event-loop delay of this process, measured from the first scrape on (so that start-up work, before anyone watches,
+ * does not hide in the maximum for the whole life of the process). One per process: every app in it shares the loop.
+ */
+let loopDelay: IntervalHistogram | undefined;
+
+function processLines(): string[] {
+  if (!loopDelay) {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  }
+  // The histogram counts nanoseconds; before its first sample it has nothing to say, so 0.
+  const seconds = (ns: number) => (loopDelay!.count > 0 && Number.isFinite(ns) ? ns / 1e9 : 0);
+  return [
+    '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+    '# TYPE process_resident_memory_bytes gauge',
+    `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    '# HELP nodejs_heap_used_bytes V8 heap in use, in bytes.',
+    '# TYPE nodejs_heap_used_bytes gauge',
+    `nodejs_heap_used_bytes ${process.memoryUsage().heapUsed}`,
+    '# HELP nodejs_eventloop_delay_seconds Event-loop delay since the first scrape of /metrics (10 ms resolution).',
+    '# TYPE nodejs_eventloop_delay_seconds summary',
+    ...[0.5, 0.99].map((q) => `nodejs_eventloop_delay_seconds{quantile="${q}"} ${seconds(loopDelay!.percentile(q * 100))}`),
+    '# HELP nodejs_eventloop_delay_max_seconds Longest event-loop delay since the first scrape of /metrics.',
+    '# TYPE nodejs_eventloop_delay_max_seconds gauge',
+    `nodejs_eventloop_delay_max_seconds ${seconds(loopDelay.max)}`,
+  ];
+}
 
 export async function prometheusText(store: Store, gauges: ProcessGauges): Promise<string> {
   const db = store.db;
@@ -41,6 +71,7 @@ export async function prometheusText(store: Store, gauges: ProcessGauges): Promi
     '# HELP journey_websocket_messages_total Messages sent to live-monitoring clients.',
     '# TYPE journey_websocket_messages_total counter',
     `journey_websocket_messages_total ${gauges.webSocketMessages}`,
+    ...processLines(),
   ];
   return `${lines.join('\n')}\n`;
 }
