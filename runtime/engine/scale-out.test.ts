@@ -35,7 +35,8 @@ const document = {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'many' } }, next: { out: 'gate' } },
     gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['dnc', 'consent'] }, next: { allowed: 'sms', blocked: 'blocked' } },
     sms: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your order: {{ links.order }}', links: { order: 'https://example.com/orders' }, trackLinks: true }, next: { sent: 'click', failed: 'failed' } },
-    click: { type: 'wait-for-event', position: { x: 600, y: 0 }, config: { event: 'link.clicked', timeout: 'P1D' }, next: { event: 'email', timeout: 'email' } },
+    click: { type: 'wait-for-event', position: { x: 600, y: 0 }, config: { event: 'link.clicked', timeout: 'P1D' }, next: { event: 'mail-gate', timeout: 'mail-gate' } },
+    'mail-gate': { type: 'compliance-gate', position: { x: 700, y: 0 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'email', blocked: 'failed' } },
     email: { type: 'email', position: { x: 800, y: 0 }, config: { subject: 'Order {{ attributes.order }}', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'branch', failed: 'failed' } },
     branch: {
       type: 'branch',
