@@ -1,7 +1,7 @@
 // Config field types shared across node kinds, with the checks and messages a manager reads.
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { checkTemplate, templateRoots, type TemplateRoot } from './templates.ts';
+import { checkTemplate, loopCost, maxLoopPasses, templateRoots, trialRenderLimit, type TemplateRoot } from './templates.ts';
 
 export const slugPattern = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -71,6 +71,18 @@ export const template = (roots: readonly TemplateRoot[] = templateRoots) =>
     const fileTag = /\{%-?\s*(include|render|layout)\b/.exec(text)?.[1];
     if (fileTag) {
       ctx.addIssue({ code: 'custom', message: `uses {% ${fileTag} %}, which is not available: a template cannot read other files; write the text here` });
+    }
+    // Every contact renders the template on the server's one thread: what cannot render in a few milliseconds is refused
+    // here, before a run could stall the server with it.
+    const loops = loopCost(text);
+    if (loops) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `loops ${loops.passes.toLocaleString('en-US')} times for each contact (${loops.loops}); a template may loop at most ${maxLoopPasses.toLocaleString('en-US')} times: use smaller ranges or a limit:`,
+      });
+    } else if (!fileTag) {
+      const limit = trialRenderLimit(text);
+      if (limit) ctx.addIssue({ code: 'custom', message: `cannot be rendered for a sample contact within the limits for one message (${limit}): make its loops and the text they build smaller` });
     }
     for (const variable of check.variables) {
       const root = variable.split(/[.[]/)[0] as TemplateRoot;

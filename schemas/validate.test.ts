@@ -283,6 +283,25 @@ const errors: Case[] = [
     message: /^The SMS step 'reminder': Message has a template error: .*not closed, line:1, col:4/,
   },
   {
+    name: 'sms: nested loops whose ranges multiply past the bound, named with the loops',
+    input: journeyWith((j) => (j.nodes.reminder.config.body = '{% for a in (1..1000) %}{% for b in (1..1000) %}x{% endfor %}{% endfor %}')),
+    severity: 'error',
+    nodeId: 'reminder',
+    path: '/nodes/reminder/config/body',
+    message: /^The SMS step 'reminder': Message loops 1,001,000 times for each contact \(\(1\.\.1000\) inside \(1\.\.1000\)\); a template may loop at most 1,000 times/,
+  },
+  {
+    name: 'email: a template that builds text past the memory limit in a short loop',
+    input: withStep('mail', 'email', {
+      subject: 'Hi',
+      text: '{% assign s = "xxxxxxxxxx" %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s.size }}',
+    }),
+    severity: 'error',
+    nodeId: 'mail',
+    path: '/nodes/mail/config/text',
+    message: /^The Email step 'mail': .* cannot be rendered for a sample contact within the limits for one message \(memory alloc limit exceeded/,
+  },
+  {
     name: 'sms: a variable a journey does not provide',
     input: journeyWith((j) => (j.nodes.reminder.config.body = 'Hi {{ customer.name }}')),
     severity: 'error',

@@ -92,6 +92,14 @@ describe('TemplateRenderer', () => {
     expect(failure(() => renderer.render('x'.repeat(1_000_001), scope())).message).toMatch(/parse length limit exceeded/);
   });
 
+  it('stops nested loops over the limits quickly instead of holding the thread for each contact', () => {
+    const started = performance.now();
+    const error = failure(() => renderer.render('{% for a in (1..1000) %}{% for b in (1..1000) %}x{% endfor %}{% endfor %}', scope()));
+    expect(error.message).toMatch(/^The template could not be rendered for this contact: .*limit exceeded/);
+    // The render limit (250 ms) or the memory limit stops it, whichever comes first on this machine.
+    expect(performance.now() - started).toBeLessThan(600);
+  });
+
   it('keeps a bounded cache and still renders evicted templates', () => {
     const small = new TemplateRenderer({ cacheSize: 2 });
     for (let i = 0; i < 5; i++) expect(small.render(`{{ contact.firstName }} ${i}`, scope())).toBe(`Ada ${i}`);

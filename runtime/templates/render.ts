@@ -1,5 +1,6 @@
 // Rendering a step's Liquid template for one contact, safely and fast enough for a million contacts.
 import { Liquid, Tag, type Template } from 'liquidjs';
+import { templateLimits } from '../../schemas/templates.ts';
 
 /** The variables a template can read; see `templateRoots` in schemas/templates.ts. */
 export interface TemplateScope {
@@ -30,9 +31,9 @@ export interface TemplateRendererOptions {
 // Journeys hold a few dozen templates; the bound only matters for a server hosting many journeys.
 const defaultCacheSize = 1000;
 
-// Pathological templates must fail, not stall the batch they run in. An email with inline HTML is rarely past 100 KB;
-// a normal render takes well under a millisecond, so a second only catches runaway loops, with room for a GC pause.
-const limits = { parseLimit: 1_000_000, renderLimit: 1_000, memoryLimit: 10_000_000 };
+// Pathological templates must fail, not stall the batch they run in: the validator refuses what cannot render within
+// these limits, so at run time they only stop loops over contact data (`(1..attributes.count)`).
+const limits = templateLimits;
 
 // Templates come from journey files and may never reach files of their own: these tags fail when parsed.
 const fileTags = ['include', 'render', 'layout'] as const;

@@ -1,12 +1,32 @@
 // Renders a template for the sample contact in the browser, with the same Liquid rules the runtime renders with.
 import { Liquid } from 'liquidjs';
+import { loopCost, maxLoopPasses, templateLimits } from '../../../schemas/templates.ts';
 import type { SampleScope } from './sample-contact.ts';
 
-const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, renderLimit: 200 });
+// The runtime's limits, so that the preview fails where a run would, and stops long before the page would freeze.
+const liquid = new Liquid({ strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, ...templateLimits });
 
 export type Preview = { text: string } | { error: string };
 
+// The preview is drawn on every render of the field, not only when the text changes; the last answer is kept.
+let last: { template: string; scope: SampleScope; links: string; preview: Preview } | undefined;
+
 export function renderPreview(template: string, scope: SampleScope, links: Record<string, string>): Preview {
+  const linksKey = JSON.stringify(links);
+  if (last && last.template === template && last.scope === scope && last.links === linksKey) return last.preview;
+  const preview = render(template, scope, links);
+  last = { template, scope, links: linksKey, preview };
+  return preview;
+}
+
+function render(template: string, scope: SampleScope, links: Record<string, string>): Preview {
+  // Loops the validator refuses are not rendered at all: a million passes would hold the page for every keystroke.
+  const loops = loopCost(template);
+  if (loops) {
+    return {
+      error: `The template loops ${loops.passes.toLocaleString('en-US')} times for each contact (${loops.loops}); at most ${maxLoopPasses.toLocaleString('en-US')} are allowed. Use smaller ranges or a limit:.`,
+    };
+  }
   try {
     return { text: liquid.parseAndRenderSync(template, { ...scope, links }) as string };
   } catch (error) {
