@@ -27,8 +27,7 @@ import type { Runner } from './runner.ts';
 
 /** JSON bodies beyond this are refused with 413; a journey file is a few kilobytes, a large one a few hundred. */
 export const maxJsonBytes = 5 * 1024 * 1024;
-/** A register copy is read whole; the area codes a campaign subscribes to fit well within this. */
-export const maxRegistryBytes = 256 * 1024 * 1024;
+export { maxRegistryBytes } from './routes/compliance.ts';
 
 /**
  * On every answer. Scripts come only from the server's own files (the built editor has no inline script); styles may
@@ -100,10 +99,10 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
   };
   app.use('/api/*', (c, next) => (c.req.path === '/api/health' ? next() : signInThrottle(c, next)));
   app.use('/metrics', signInThrottle);
-  // The CSV upload has its own, larger limit, as has a national register's copy; every other body is JSON.
+  // The CSV upload and a national register's copy are streamed with their own, larger limits, counted as they are
+  // read (bodyLimit would read a chunked body whole first); every other body is JSON.
   app.use('/api/*', async (c, next) => {
-    if (c.req.method === 'PUT' && c.req.path.endsWith('/csv')) return next();
-    if (c.req.method === 'PUT' && c.req.path.startsWith('/api/registries/')) return bodyLimit({ maxSize: maxRegistryBytes })(c, next);
+    if (c.req.method === 'PUT' && (c.req.path.endsWith('/csv') || c.req.path.startsWith('/api/registries/'))) return next();
     return bodyLimit({ maxSize: maxJsonBytes })(c, next);
   });
   // Refused before any route parses it: a body nested deeper than the routes' recursion can take.

@@ -9,6 +9,8 @@ import { providerIds } from './migrations/2026-11-26-provider-ids.ts';
 import { complianceRecords } from './migrations/2026-12-03-compliance-records.ts';
 import { listColumns } from './migrations/2026-12-03-list-columns.ts';
 import { serverSecret } from './migrations/2026-12-03-server-secret.ts';
+import { draftAuthor } from './migrations/2026-12-03-draft-author.ts';
+import { imports } from './migrations/2026-12-03-imports.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -20,6 +22,8 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     '2026-12-03-compliance-records': complianceRecords(dialect),
     '2026-12-03-list-columns': listColumns(dialect),
     '2026-12-03-server-secret': serverSecret(dialect),
+    '2026-12-03-draft-author': draftAuthor(dialect),
+    '2026-12-03-imports': imports(dialect),
   };
 }
 
@@ -27,6 +31,9 @@ export async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({
     db: store.db as unknown as Kysely<unknown>,
     provider: { getMigrations: async () => migrations(store.dialect) },
+    // Work done side by side lands migrations of one day in any order; each stands alone, so a database that already
+    // ran a later-named one still takes an earlier-named one that arrives after it.
+    allowUnorderedMigrations: true,
     ...(store.pgSchema && { migrationTableSchema: store.pgSchema }),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -38,6 +38,8 @@ export interface JourneyTable {
   /** The canonical journey file of the draft. */
   draft: string;
   updated_at: number;
+  /** The token name of the last save; null for drafts saved before it was kept. */
+  draft_author: string | null;
 }
 
 export interface JourneyVersionTable {
@@ -257,12 +259,39 @@ export interface RegistryImportTable {
   downloaded_at: number;
   imported_at: number;
   entries: number;
+  /** The key its numbers are stored under in registry_numbers.profile; null for the profile's own name (older copies). */
+  copy: string | null;
 }
 
 /** The numbers of the latest imported copy of each register, E.164. */
 export interface RegistryNumberTable {
   profile: string;
   value: string;
+}
+
+export type ImportStatus = 'running' | 'done' | 'failed' | 'cut-off';
+
+/** A contact list import as a job: progress while it runs, the report once it ends. */
+export interface ImportTable {
+  id: string;
+  list_id: string;
+  status: ImportStatus;
+  /** Who uploaded, by token name. */
+  actor: string | null;
+  /** Bytes of the file received so far. */
+  bytes: number;
+  rows: number;
+  imported: number;
+  merged: number;
+  skipped: number;
+  problems: number;
+  /** Why it failed or was cut off, and what to do. */
+  message: string | null;
+  /** The ImportReport as JSON, once it ended (a cut-off import has the report of the rows before the cut). */
+  report: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
 }
 
 /** Calls abandoned by the dialer, by number, for the rule against calling such a number again too soon. */
@@ -309,6 +338,7 @@ export interface Database {
   simulated_sends: SimulatedSendTable;
   registry_imports: RegistryImportTable;
   registry_numbers: RegistryNumberTable;
+  imports: ImportTable;
   abandoned_calls: AbandonedCallTable;
   api_tokens: ApiTokenTable;
   server_secrets: ServerSecretTable;

@@ -7,10 +7,13 @@ import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { permissionChanges, sharedScope, type PermissionChange } from '../../runtime/store/repositories/permissions.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { requireRole } from '../http/auth.ts';
+import { BodyTooLargeError, limitedBody, tooLarge } from '../upload-body.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
 const channels = ['voice', 'sms', 'email'] as const;
+/** A register copy is streamed in; the largest national one (US, 4.6 million numbers in the area codes a campaign takes) is some 60 MB. */
+export const maxRegistryBytes = 256 * 1024 * 1024;
 const CheckResult = z.custom<ComplianceCheckResult>().openapi('ComplianceCheck', { type: 'object' });
 const Entry = z.custom<Omit<DoNotContactEntry, 'addedAt'> & { addedAt: string }>().openapi('DoNotContactEntry', { type: 'object' });
 const Registry = z.custom<{ profile: string; downloadedAt: string; importedAt: string; entries: number; source: string }>().openapi('Registry', { type: 'object' });
@@ -184,7 +187,7 @@ export function complianceRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const rows = await registryStatus(store.db);
-        return c.json({ registries: rows.map((r) => ({ ...r, downloadedAt: new Date(r.downloadedAt).toISOString(), importedAt: new Date(r.importedAt).toISOString() })) }, 200);
+        return c.json({ registries: rows.map(({ key: _key, ...r }) => ({ ...r, downloadedAt: new Date(r.downloadedAt).toISOString(), importedAt: new Date(r.importedAt).toISOString() })) }, 200);
       },
     )
     .openapi(
@@ -204,17 +207,23 @@ export function complianceRoutes(store: Store, now: () => number) {
       async (c) => {
         const { profile } = c.req.valid('param');
         const { downloadedAt, source } = c.req.valid('query');
-        const text = await c.req.text();
+        const body = limitedBody(c.req.raw, maxRegistryBytes, 'the register copy');
         try {
-          // One transaction: a failed import leaves the previous copy in force, never an empty register.
+          // Streamed in batches beside the copy in force, which stays in force until this one is complete: a failed or
+          // cut-off import changes nothing.
           const at = now();
-          const report = await store.db.transaction().execute(async (tx) => {
-            const imported = await importRegistry(tx, { profile, text, downloadedAt: Date.parse(downloadedAt), source, now: at });
-            await recordAudit(tx, { at, actor: c.get('caller'), action: 'registry.imported', target: profile, details: { profile, entries: imported.entries, downloadedAt, source, skipped: imported.skipped.length } });
-            return imported;
+          const caller = c.get('caller');
+          const report = await importRegistry(store.db, {
+            profile,
+            body,
+            downloadedAt: Date.parse(downloadedAt),
+            source,
+            now: at,
+            onCommit: (tx, imported) => recordAudit(tx, { at, actor: caller, action: 'registry.imported', target: profile, details: { profile, entries: imported.entries, downloadedAt, source, skipped: imported.skipped.length } }),
           });
           return c.json({ ...report, downloadedAt: new Date(report.downloadedAt).toISOString() }, 200);
         } catch (error) {
+          if (error instanceof BodyTooLargeError) throw tooLarge(maxRegistryBytes, 'the register copy');
           if (error instanceof Error && /download date/.test(error.message)) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: '/downloadedAt', message: error.message }] });
           throw error;
         }

@@ -6,6 +6,11 @@ import type { ContactHistory, RegistryView } from '../../compliance/gate.ts';
 import type { Channel } from '../../compliance/hours.ts';
 import { normalisePhone } from '../../compliance/numbers.ts';
 import { profiles } from '../../compliance/profiles/index.ts';
+import { randomUUID } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../schema.ts';
 import type { Executor } from '../dialect.ts';
 import { normaliseAddress, optIn, optOut, sharedScope } from './permissions.ts';
 
@@ -73,40 +78,140 @@ export interface RegistryImportReport {
   skipped: { line: number; text: string }[];
 }
 
+/** Numbers written per transaction; between batches the import lets the rest of the server run. */
+const registryBatch = 2000;
+/** Rows of an old copy deleted per statement once the new copy is in force. */
+const registryDeleteBatch = 5000;
+const maxSkippedReported = 20;
+
+/** Copies being written by this process: another import's clean-up must not take them for leftovers. */
+const copiesInProgress = new Set<string>();
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Splits a byte stream into lines (without their line breaks), a chunk's worth at a time; the last line may lack one. */
+class LineSplitter extends Transform {
+  private rest = '';
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor() {
+    super({ readableObjectMode: true });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const lines = (this.rest + this.decoder.decode(chunk, { stream: true })).split('\n');
+    this.rest = lines.pop()!;
+    if (lines.length) this.push(lines);
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const last = this.rest + this.decoder.decode();
+    if (last) this.push([last]);
+    callback();
+  }
+}
+
+/** Deletes every number stored under `key`, a batch at a time, letting the server run between batches. */
+async function deleteRegistryCopy(db: Kysely<Database>, key: string): Promise<void> {
+  for (;;) {
+    const batch = db.selectFrom('registry_numbers').select('value').where('profile', '=', key).limit(registryDeleteBatch);
+    const result = await db.deleteFrom('registry_numbers').where('profile', '=', key).where('value', 'in', batch).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return;
+    await yieldToEventLoop();
+  }
+}
+
 /**
  * Replaces a profile's register with the numbers of a downloaded copy (one number per line, or the first column of a
  * CSV), recording when the copy was downloaded: the gate refuses to pass contacts once that date is too old.
+ *
+ * The copy is read as a stream and written in batches under a key of its own, each batch its own short transaction,
+ * with the event loop free between batches: a 60 MB national register neither holds the server for a minute nor
+ * holds the file in memory, and on SQLite other requests' queries run between the batches (one long transaction would
+ * hold the store's only connection throughout). The copy in force stays in force until the new one is complete; then
+ * one small transaction records the new copy (and runs `onCommit`, for the audit log), and the old copy's numbers are
+ * deleted in batches. A copy that fails part-way (cut off, refused) is deleted the same way and changes nothing.
  */
-export async function importRegistry(db: Executor, input: { profile: ComplianceProfileId; text: string; downloadedAt: number; source: string; now: number }): Promise<RegistryImportReport> {
+export async function importRegistry(
+  db: Kysely<Database>,
+  input: {
+    profile: ComplianceProfileId;
+    /** The file: a stream of its bytes, or its text. */
+    body: Readable | string;
+    downloadedAt: number;
+    source: string;
+    now: number;
+    onCommit?: (tx: Transaction<Database>, report: RegistryImportReport) => Promise<void>;
+  },
+): Promise<RegistryImportReport> {
   if (!(input.downloadedAt <= input.now)) throw new Error('The register’s download date is in the future; give the date the file was downloaded.');
   const country = profiles[input.profile].country;
-  const numbers = new Set<string>();
+  const key = `${input.profile}#${randomUUID()}`;
   const skipped: RegistryImportReport['skipped'] = [];
-  input.text.split(/\r?\n/).forEach((line, i) => {
-    const cell = line.split(',')[0]?.trim().replace(/^"|"$/g, '') ?? '';
-    if (!cell || /^[a-z_ ]+$/i.test(cell)) return;
-    const value = normalisePhone(cell, country);
-    if (value) numbers.add(value);
-    else if (skipped.length < 20) skipped.push({ line: i + 1, text: line.slice(0, 80) });
-  });
-  await db.deleteFrom('registry_numbers').where('profile', '=', input.profile).execute();
-  const values = [...numbers];
-  for (let i = 0; i < values.length; i += 500) {
-    await db
-      .insertInto('registry_numbers')
-      .values(values.slice(i, i + 500).map((value) => ({ profile: input.profile, value })))
-      .execute();
+  let entries = 0;
+  let line = 0;
+  let batch: { profile: string; value: string }[] = [];
+  copiesInProgress.add(key);
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += 500) {
+        // A number twice in the copy is stored once and counted once.
+        const result = await tx.insertInto('registry_numbers').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['profile', 'value']).doNothing()).executeTakeFirst();
+        entries += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+    });
+    await yieldToEventLoop();
+  };
+  try {
+    await pipeline(typeof input.body === 'string' ? Readable.from([input.body]) : input.body, new LineSplitter(), async (lines: AsyncIterable<string[]>) => {
+      for await (const chunk of lines) {
+        for (const text of chunk) {
+          line++;
+          const cell = text.split(',')[0]?.trim().replace(/^"|"$/g, '') ?? '';
+          if (!cell || /^[a-z_ ]+$/i.test(cell)) continue;
+          const value = normalisePhone(cell, country);
+          if (value) batch.push({ profile: key, value });
+          else if (skipped.length < maxSkippedReported) skipped.push({ line, text: text.replace(/\r$/, '').slice(0, 80) });
+          if (batch.length >= registryBatch) await flush();
+        }
+      }
+      await flush();
+    });
+  } catch (error) {
+    batch = [];
+    copiesInProgress.delete(key);
+    await deleteRegistryCopy(db, key);
+    throw error;
   }
-  await db.insertInto('registry_imports').values({ profile: input.profile, source: input.source, downloaded_at: input.downloadedAt, imported_at: input.now, entries: values.length }).execute();
-  return { profile: input.profile, downloadedAt: input.downloadedAt, entries: values.length, skipped };
+  copiesInProgress.delete(key);
+  const report: RegistryImportReport = { profile: input.profile, downloadedAt: input.downloadedAt, entries, skipped };
+  await db.transaction().execute(async (tx) => {
+    await tx.insertInto('registry_imports').values({ profile: input.profile, source: input.source, downloaded_at: input.downloadedAt, imported_at: input.now, entries, copy: key }).execute();
+    await input.onCommit?.(tx, report);
+  });
+  // Older copies of this profile: the one stored under its own name, and any under a key of its own but this one
+  // (including a copy left by a process that stopped mid-import). Keys are found one at a time along the index.
+  await deleteRegistryCopy(db, input.profile);
+  let after = `${input.profile}#`;
+  for (;;) {
+    const next = await db.selectFrom('registry_numbers').select((eb) => eb.fn.min('profile').as('key')).where('profile', '>', after).where('profile', '<', `${input.profile}$`).executeTakeFirst();
+    if (!next?.key) break;
+    if (next.key !== key && !copiesInProgress.has(next.key)) await deleteRegistryCopy(db, next.key);
+    after = next.key;
+  }
+  return report;
 }
 
 /** The latest import of each profile's register. */
-export async function registryStatus(db: Executor): Promise<{ profile: ComplianceProfileId; downloadedAt: number; importedAt: number; entries: number; source: string }[]> {
+export async function registryStatus(db: Executor): Promise<{ profile: ComplianceProfileId; downloadedAt: number; importedAt: number; entries: number; source: string; key: string }[]> {
   const rows = await db.selectFrom('registry_imports').selectAll().orderBy('id', 'desc').execute();
   const latest = new Map<string, (typeof rows)[number]>();
   for (const row of rows) if (!latest.has(row.profile)) latest.set(row.profile, row);
-  return [...latest.values()].map((r) => ({ profile: r.profile as ComplianceProfileId, downloadedAt: Number(r.downloaded_at), importedAt: Number(r.imported_at), entries: r.entries, source: r.source }));
+  return [...latest.values()].map((r) => ({ profile: r.profile as ComplianceProfileId, downloadedAt: Number(r.downloaded_at), importedAt: Number(r.imported_at), entries: r.entries, source: r.source, key: r.copy ?? r.profile }));
 }
 
 /** Remembers an abandoned call, for the profiles that forbid calling the number again too soon. */
@@ -186,12 +291,15 @@ export async function loadComplianceData(db: Executor, needs: ComplianceNeeds, t
   const phones = [...new Set(contacts.flatMap((c) => (c.phone ? [normalisePhone(c.phone) ?? c.phone] : [])))];
   const data: GateData = {};
   if (needs.registry) {
-    const status = new Map((await registryStatus(db)).map((s) => [s.profile, s.downloadedAt]));
+    const copies = await registryStatus(db);
+    const status = new Map(copies.map((s) => [s.profile, s.downloadedAt]));
+    // Only the copy in force of each profile counts: a newer one may be half-written beside it, an older one half-deleted.
+    const profileOfKey = new Map(copies.map((s) => [s.key, s.profile]));
     const listed = new Set<string>();
     if (status.size && phones.length) {
       for (let i = 0; i < phones.length; i += 500) {
-        const rows = await db.selectFrom('registry_numbers').select(['profile', 'value']).where('value', 'in', phones.slice(i, i + 500)).execute();
-        for (const r of rows) listed.add(`${r.profile}\u0000${r.value}`);
+        const rows = await db.selectFrom('registry_numbers').select(['profile', 'value']).where('profile', 'in', [...profileOfKey.keys()]).where('value', 'in', phones.slice(i, i + 500)).execute();
+        for (const r of rows) listed.add(`${profileOfKey.get(r.profile)}\u0000${r.value}`);
       }
     }
     data.registry = { downloadedAt: (profile) => status.get(profile), isListed: (profile, value) => listed.has(`${profile}\u0000${value}`) };
