@@ -22,6 +22,25 @@ export interface JourneyDraft extends JourneySummary {
   text: string;
   /** The validator's warnings (a draft with errors is refused). */
   problems: Problem[];
+  /** The draft's ETag (also sent as the ETag header): send it as If-Match when saving, to be told of others' saves. */
+  etag: string;
+  /** The token name that saved the draft last; null for drafts saved before this was kept. */
+  updatedBy: string | null;
+}
+
+/** The details of a 409 `edit_conflict`: a save whose If-Match is not the stored draft's ETag. */
+export interface EditConflict {
+  /** Who saved the stored draft, and when. */
+  updatedBy: string | null;
+  updatedAt: string;
+  /** The stored draft: send this as If-Match to overwrite it with yours after all. */
+  etag: string;
+  /** What the stored draft changes with respect to the document you sent. */
+  diff: JourneyDiff;
+  /** The same diff in words, as `journey diff` prints it. */
+  text: string;
+  /** The stored draft, to reload. */
+  journey: Record<string, unknown>;
 }
 
 export interface Version {

@@ -87,6 +87,61 @@ describe.each(testDialects)('journeys on %s', (dialect) => {
     expect((await t.request('PUT', '/api/journeys/nowhere', { json: sampleJourney('nowhere') })).status).toBe(404);
   });
 
+  it('refuses with 409 a save made from a stale copy, naming who saved since, when and what changed; without If-Match it replaces', async () => {
+    await t.request('POST', '/api/journeys', { json: sampleJourney('shared') });
+    const opened = await t.request('GET', '/api/journeys/shared', { token: 'viewer' });
+    const etag = opened.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(opened.json).toMatchObject({ etag, updatedBy: 'admin-token' });
+
+    // Two people edit the same draft: the first save wins, the second is told.
+    const first = sampleJourney('shared');
+    (first.nodes.reminder.config as { body: string }).body = 'Hello {{ contact.firstName }}';
+    const saved = await t.request('PUT', '/api/journeys/shared', { token: 'editor', json: first, headers: { 'if-match': etag! } });
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('etag')).toBe(saved.json.etag);
+    expect(saved.json.etag).not.toBe(etag);
+    expect(saved.json.updatedBy).toBe('editor-token');
+
+    const second = sampleJourney('shared', { name: 'Reminder, renamed' });
+    const refused = await t.request('PUT', '/api/journeys/shared', { json: second, headers: { 'if-match': etag! } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('edit_conflict');
+    expect(refused.json.error.message).toMatch(/^editor-token saved the journey "shared" at \d{4}-\d\d-\d\dT.*; nothing was saved/);
+    expect(refused.json.error.details).toMatchObject({
+      updatedBy: 'editor-token',
+      updatedAt: saved.json.updatedAt,
+      etag: saved.json.etag,
+      journey: { name: 'Reminder', nodes: { reminder: { config: { body: 'Hello {{ contact.firstName }}' } } } },
+    });
+    const { diff, text } = refused.json.error.details;
+    expect(diff.changed).toEqual([expect.objectContaining({ id: 'reminder', fields: [{ field: 'config.body', old: 'Hi {{ contact.firstName }}', new: 'Hello {{ contact.firstName }}' }] })]);
+    expect(diff.document).toEqual([{ field: 'name', old: 'Reminder, renamed', new: 'Reminder' }]);
+    expect(text).toContain('reminder');
+    expect((await t.request('GET', '/api/journeys/shared')).json.journey.name).toBe('Reminder');
+
+    // Overwriting on purpose: If-Match with the ETag the conflict named.
+    const overwritten = await t.request('PUT', '/api/journeys/shared', { json: second, headers: { 'if-match': refused.json.error.details.etag } });
+    expect(overwritten.status).toBe(200);
+    expect(overwritten.json).toMatchObject({ name: 'Reminder, renamed', updatedBy: 'admin-token' });
+
+    // A weak form of the tag and * match; no If-Match replaces whatever is there (journey push).
+    const weak = await t.request('PUT', '/api/journeys/shared', { json: first, headers: { 'if-match': `W/${overwritten.json.etag}` } });
+    expect(weak.status).toBe(200);
+    expect((await t.request('PUT', '/api/journeys/shared', { json: second, headers: { 'if-match': '*' } })).status).toBe(200);
+    expect((await t.request('PUT', '/api/journeys/shared', { json: first })).status).toBe(200);
+    expect((await t.request('PUT', '/api/journeys/nowhere', { json: sampleJourney('nowhere'), headers: { 'if-match': etag! } })).status).toBe(404);
+  });
+
+  it('gives one of two simultaneous saves from the same copy 200 and the other 409, never both 200', async () => {
+    await t.request('POST', '/api/journeys', { json: sampleJourney('raced') });
+    const etag = (await t.request('GET', '/api/journeys/raced')).json.etag;
+    const a = sampleJourney('raced', { name: 'A' });
+    const b = sampleJourney('raced', { name: 'B' });
+    const both = await Promise.all([a, b].map((json) => t.request('PUT', '/api/journeys/raced', { json, headers: { 'if-match': etag } })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+  });
+
   it('publishes immutable versions with author, message and hash, lists them newest first, and gets any one', async () => {
     await t.request('POST', '/api/journeys', { json: sampleJourney('pub') });
     const noMessage = await t.request('POST', '/api/journeys/pub/versions', { token: 'editor', json: {} });

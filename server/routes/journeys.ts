@@ -1,4 +1,5 @@
 // Journeys: drafts (validated, stored canonical), immutable published versions, and the diff between any two.
+import { createHash } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { diffJourneys, renderDiff } from '../../schemas/diff.ts';
 import { formatJourney } from '../../schemas/format.ts';
@@ -7,7 +8,7 @@ import { validateJourney } from '../../schemas/validate.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
-import type { JourneyDiff, JourneyDraft, JourneySummary, Version, VersionWithContent } from '../api-types.ts';
+import type { EditConflict, JourneyDiff, JourneyDraft, JourneySummary, Version, VersionWithContent } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
@@ -32,6 +33,20 @@ function checked(document: unknown) {
   return { journey, problems, text: formatJourney(document) };
 }
 
+/** A draft's ETag: the hash of its canonical file, so that it changes with the content and with nothing else. */
+export function draftEtag(text: string): string {
+  return `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`;
+}
+
+/**
+ * Whether an If-Match header names the draft (RFC 9110: `*`, or a list of tags). A weak tag (`W/"…"`) is taken as
+ * its strong form: proxies that compress the answer weaken the ETag the client then sends back.
+ */
+function ifMatchHolds(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
 export function journeyRoutes(store: Store, now: () => number) {
   const db = store.db;
   const viewer = requireRole(db, 'viewer', now);
@@ -54,7 +69,24 @@ export function journeyRoutes(store: Store, now: () => number) {
       journey,
       text: row.draft,
       problems: validateJourney(journey).problems,
+      etag: draftEtag(row.draft),
+      updatedBy: row.draft_author ?? null,
     };
+  }
+
+  /** The 409 for a save made from a copy someone else has saved over since: who, when, and what theirs changes. */
+  function editConflict(id: string, stored: { draft: string; updated_at: number; draft_author: string | null }, sent: unknown): ApiError {
+    const theirs = JSON.parse(stored.draft) as Record<string, unknown>;
+    const diff = diffJourneys(sent, theirs);
+    const who = stored.draft_author ?? 'someone';
+    const when = new Date(Number(stored.updated_at)).toISOString();
+    const details: EditConflict = { updatedBy: stored.draft_author ?? null, updatedAt: when, etag: draftEtag(stored.draft), diff, text: renderDiff(diff), journey: theirs };
+    return new ApiError(
+      409,
+      'edit_conflict',
+      `${who} saved the journey "${id}" at ${when}, after the copy this save was made from; nothing was saved. Reload their draft, or save again with If-Match: ${details.etag} to overwrite it`,
+      { ...details },
+    );
   }
 
   const versionView = (row: { journey_id: string; version: number; content_hash: string; author: string; message: string; published_at: number }): Version => ({
@@ -100,14 +132,24 @@ export function journeyRoutes(store: Store, now: () => number) {
         const exists = await db.selectFrom('journeys').select('id').where('id', '=', journey.id).executeTakeFirst();
         if (exists) throw taken();
         // Two creates of one id at once: the second meets the primary key, and is told the same as above.
-        const inserted = await db.insertInto('journeys').values({ id: journey.id, name: journey.name, draft: text, updated_at: now() }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+        const inserted = await db
+          .insertInto('journeys')
+          .values({ id: journey.id, name: journey.name, draft: text, updated_at: now(), draft_author: c.get('caller').name })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw taken();
-        return c.json(await draftOf(journey.id), 201);
+        const draft = await draftOf(journey.id);
+        c.header('ETag', draft.etag);
+        return c.json(draft, 201);
       },
     )
     .openapi(
       createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a journey draft', request: { params: IdParam }, responses: { 200: json(Draft, 'The draft'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
-      async (c) => c.json(await draftOf(c.req.valid('param').id), 200),
+      async (c) => {
+        const draft = await draftOf(c.req.valid('param').id);
+        c.header('ETag', draft.etag);
+        return c.json(draft, 200);
+      },
     )
     .openapi(
       createRoute({
@@ -116,8 +158,10 @@ export function journeyRoutes(store: Store, now: () => number) {
         middleware: [editor],
         security,
         summary: 'Save a journey draft',
+        description:
+          'With If-Match (the ETag of the draft the edit started from), a save over a draft someone else has saved since is refused with 409 edit_conflict, naming who, when and what their draft changes. Without If-Match the draft is replaced, as `journey push` does.',
         request: { params: IdParam, body: { content: { 'application/json': { schema: JourneyDocument } }, required: true } },
-        responses: { 200: json(Draft, 'The stored draft'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+        responses: { 200: json(Draft, 'The stored draft'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -126,9 +170,27 @@ export function journeyRoutes(store: Store, now: () => number) {
           throw new ApiError(400, 'bad_request', `The file's id is "${String(body.id)}" but it was sent to the journey "${id}"; ids do not change once made`, { issues: [{ path: '/id', message: 'must match the journey in the URL' }] });
         }
         const { journey, text } = checked(body);
-        const updated = await db.updateTable('journeys').set({ name: journey.name, draft: text, updated_at: now() }).where('id', '=', id).executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) throw notFound(`The journey "${id}"`);
-        return c.json(await draftOf(id), 200);
+        const ifMatch = c.req.header('if-match');
+        const values = { name: journey.name, draft: text, updated_at: now(), draft_author: c.get('caller').name };
+        if (ifMatch === undefined) {
+          // No If-Match: the caller means to replace whatever is there (journey push, scripts).
+          const updated = await db.updateTable('journeys').set(values).where('id', '=', id).executeTakeFirst();
+          if (Number(updated.numUpdatedRows) === 0) throw notFound(`The journey "${id}"`);
+        } else {
+          const stored = await db.selectFrom('journeys').select(['draft', 'updated_at', 'draft_author']).where('id', '=', id).executeTakeFirst();
+          if (!stored) throw notFound(`The journey "${id}"`);
+          if (!ifMatchHolds(ifMatch, draftEtag(stored.draft))) throw editConflict(id, stored, body);
+          // Compare and set: a save that lands between the read above and this write changed the draft, and wins.
+          const updated = await db.updateTable('journeys').set(values).where('id', '=', id).where('draft', '=', stored.draft).executeTakeFirst();
+          if (Number(updated.numUpdatedRows) === 0) {
+            const latest = await db.selectFrom('journeys').select(['draft', 'updated_at', 'draft_author']).where('id', '=', id).executeTakeFirst();
+            if (!latest) throw notFound(`The journey "${id}"`);
+            throw editConflict(id, latest, body);
+          }
+        }
+        const draft = await draftOf(id);
+        c.header('ETag', draft.etag);
+        return c.json(draft, 200);
       },
     )
     .openapi(
