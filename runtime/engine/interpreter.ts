@@ -45,6 +45,10 @@ const sendEvents: Record<Exclude<ChannelName, 'voice'>, { ok: string; okEvent: s
   webhook: { ok: 'ok', okEvent: 'webhook.called', failed: 'error', failedEvent: 'webhook.called' },
 };
 
+/** How long stepping a batch runs before it lets requests and timers in. */
+const stepSliceMs = 20;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class Interpreter {
   readonly store: Store;
   private readonly clock: Clock;
@@ -174,7 +178,14 @@ export class Interpreter {
       const dnc = await doNotContactOfContacts(tx, scopeOfRun(context.run), batch);
       const writes = new BatchWrites();
       const env = this.environment(context, writes, now, dnc, await loadGateData(tx, context.journey, timelineOf(context), batch, now));
+      let slice = performance.now();
       for (const { cursor, contact } of claimed) {
+        // Rendering is synchronous: a batch of contacts with a costly template would otherwise hold the thread, and every
+        // request to the server, for seconds.
+        if (performance.now() - slice >= stepSliceMs) {
+          await yieldToIo();
+          slice = performance.now();
+        }
         if (!contact) {
           recordEvent(env, cursor, 'contact.released', { reason: 'The contact was deleted from its list' });
           exitDeleted(env, cursor);
