@@ -164,9 +164,10 @@ add({ rule: 'US.hours', name: 'area code 208, 09:00 Mountain = 08:00 Pacific: al
 add({ rule: 'US.hours', name: 'area code 208, 20:59 Mountain: allowed', profile: 'US', contact: idaho, at: local('America/Boise', '2026-01-14T20:59'), expected: allowed });
 add({ rule: 'US.hours', name: 'area code 208, 21:00 Mountain = 20:00 Pacific: held', profile: 'US', contact: idaho, at: local('America/Boise', '2026-01-14T21:00'), expected: held('US.hours', local('America/Los_Angeles', '2026-01-15T08:00')) });
 const dakota = { phone: '+16055550100' };
-add({ rule: 'US.hours', name: 'area code 605 (Central and Mountain), 08:30 Central = 07:30 Mountain: held', profile: 'US', contact: dakota, at: local('America/Chicago', '2026-01-14T08:30'), expected: held('US.hours', local('America/Denver', '2026-01-14T08:00')) });
+// 605 is South Dakota's only area code, so its weekday 09:00-21:00 rule for automated dialing applies too.
+add({ rule: 'US-SD.hours', name: 'area code 605 (Central and Mountain), 08:30 Central = 07:30 Mountain: held to 09:00 Mountain', profile: 'US', contact: dakota, at: local('America/Chicago', '2026-01-14T08:30'), expected: held('US-SD.hours', local('America/Denver', '2026-01-14T09:00')) });
 add({ rule: 'US.hours', name: 'area code 605, 20:59 Central: allowed', profile: 'US', contact: dakota, at: local('America/Chicago', '2026-01-14T20:59'), expected: allowed });
-add({ rule: 'US.hours', name: 'area code 605, 21:00 Central: held', profile: 'US', contact: dakota, at: local('America/Chicago', '2026-01-14T21:00'), expected: held('US.hours') });
+add({ rule: 'US-SD.hours', name: 'area code 605, 21:00 Central: held', profile: 'US', contact: dakota, at: local('America/Chicago', '2026-01-14T21:00'), expected: held('US-SD.hours') });
 add({ rule: 'US.hours', name: 'area code 907 (Alaska and Aleutian), 08:30 Anchorage = 07:30 Adak: held', profile: 'US', contact: { phone: '+19075550100' }, at: local('America/Anchorage', '2026-01-14T08:30'), expected: held('US.hours', local('America/Adak', '2026-01-14T08:00')) });
 add({ rule: 'US.hours', name: 'a toll-free number could be anywhere in the US: 10:00 New York = 05:00 Honolulu, held', profile: 'US', contact: { phone: '+18005550100' }, at: local('America/New_York', '2026-01-14T10:00'), expected: held('US.hours') });
 add({ rule: 'US.hours', name: 'a toll-free number at 15:00 New York = 10:00 Honolulu: allowed', profile: 'US', contact: { phone: '+18005550100' }, at: local('America/New_York', '2026-01-14T15:00'), expected: allowed });
@@ -182,7 +183,7 @@ add({ rule: 'NZ.hours', name: 'NZ mobile (Auckland and Chatham), 20:30 Auckland 
 add({ rule: 'NZ.hours', name: 'NZ mobile, 20:00 Auckland = 20:45 Chatham: allowed', profile: 'NZ', contact: { phone: '+64211234567' }, at: local('Pacific/Auckland', '2026-01-14T20:00'), expected: allowed });
 add({ rule: 'US.hours', name: 'ZIP code 83702 places an Idaho contact in Boise alone: 08:30 Mountain allowed', profile: 'US', contact: { phone: '+12085550123', postalCode: '83702' }, at: local('America/Boise', '2026-01-14T08:30'), expected: allowed });
 add({ rule: 'US.hours', name: 'an explicit zone beats the phone: 208 number in Boise at 08:30', profile: 'US', contact: { phone: '+12085550123', timezone: 'America/Boise' }, at: local('America/Boise', '2026-01-14T08:30'), expected: allowed });
-add({ rule: 'US.hours', name: 'state TX (Central and Mountain) without zone: 08:30 Central held', profile: 'US', contact: { phone: '+12125550100', state: 'TX' }, at: local('America/Chicago', '2026-01-14T08:30'), expected: held('US.hours', local('America/Denver', '2026-01-14T08:00')) });
+add({ rule: 'US-TX.hours', name: 'state TX (Central and Mountain) without zone: 08:30 Central held to 09:00 Mountain (Tex. Bus. & Com. Code 301.051)', profile: 'US', contact: { phone: '+12125550100', state: 'TX' }, at: local('America/Chicago', '2026-01-14T08:30'), expected: held('US-TX.hours', local('America/Denver', '2026-01-14T09:00')) });
 add({ rule: 'US.hours.timezone', name: 'nothing tells the zone and the journey zone is unknown: blocked', profile: 'US', contact: { phone: null, email: 'a@example.com' }, at: Date.parse('2026-01-14T15:00:00Z'), request: { checks: ['hours'] }, expected: blocked('US.hours.timezone') });
 
 // ---- Holidays. 2026-02-17 Mardi Gras (Tue); 2026-04-27 Confederate Memorial Day (Mon); 2026-07-24 Pioneer Day (Fri).
@@ -198,10 +199,9 @@ const stateHoliday = (state: string, zone: string, day: string, name: string, ex
 stateHoliday('LA', 'America/Chicago', '2026-02-17', 'Mardi Gras', true);
 stateHoliday('LA', 'America/Chicago', '2026-02-18', 'the day after Mardi Gras', false);
 stateHoliday('LA', 'America/Chicago', '2026-11-26', 'Thanksgiving', true);
-stateHoliday('AL', 'America/Chicago', '2026-04-27', 'Confederate Memorial Day', true);
-stateHoliday('AL', 'America/Chicago', '2026-06-01', "Jefferson Davis' birthday", true);
-stateHoliday('MS', 'America/Chicago', '2026-04-27', 'Confederate Memorial Day', true);
-stateHoliday('MS', 'America/Chicago', '2026-12-25', 'Christmas', true);
+// Alabama's holiday ban binds telephone utilities only, and Mississippi's ended with its PSC rules (state-rules.test.ts).
+stateHoliday('AL', 'America/Chicago', '2026-04-27', 'Confederate Memorial Day', false);
+stateHoliday('MS', 'America/Chicago', '2026-12-25', 'Christmas', false);
 stateHoliday('RI', 'America/New_York', '2026-08-10', 'Victory Day', true);
 stateHoliday('RI', 'America/New_York', '2026-07-03', 'Independence Day (substitute day)', true);
 stateHoliday('UT', 'America/Denver', '2026-07-24', 'Pioneer Day', true);

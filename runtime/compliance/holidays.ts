@@ -56,8 +56,38 @@ export function holidaysOn(country: HolidayCountry, date: string, options: { nat
   return [...names];
 }
 
+// Holidays a state's law names that date-holidays does not list for that state (Pennsylvania's Good Friday and
+// Election Day), as date-holidays rules; used only where the state's own calendar lacks the name.
+const nationwideRules: Record<string, string> = {
+  'Good Friday': 'easter -2',
+  'Election Day': 'tuesday after 1st monday in November',
+};
+
+const fallbackCalendars = new Map<number, HolidayCalendar>();
+
+function fallbackCalendar(year: number): HolidayCalendar {
+  let found = fallbackCalendars.get(year);
+  if (!found) {
+    found = new Map();
+    const source = new Holidays();
+    for (const [name, rule] of Object.entries(nationwideRules)) source.setHoliday(rule, { name, type: 'public' });
+    for (const holiday of source.getHolidays(year)) {
+      const date = holiday.date.slice(0, 10);
+      found.set(date, [...(found.get(date) ?? []), holiday.name]);
+    }
+    fallbackCalendars.set(year, found);
+  }
+  return found;
+}
+
 /** Which of `names` (as date-holidays spells them) fall on a local date in a region; substitute days count too. */
 export function namedHolidaysOn(country: HolidayCountry, region: string, date: string, names: readonly string[]): string[] {
-  const onDate = calendar(country, region, Number(date.slice(0, 4))).get(date) ?? [];
-  return onDate.filter((holiday) => names.some((n) => holiday === n || holiday.startsWith(`${n} (`)));
+  const year = Number(date.slice(0, 4));
+  const regional = calendar(country, region, year);
+  const matches = (holiday: string) => names.some((n) => holiday === n || holiday.startsWith(`${n} (`));
+  const found = (regional.get(date) ?? []).filter(matches);
+  if (country !== 'US') return found;
+  const listed = new Set([...regional.values()].flat());
+  const missing = (fallbackCalendar(year).get(date) ?? []).filter((n) => names.includes(n) && !listed.has(n) && !found.includes(n));
+  return [...found, ...missing];
 }

@@ -5,6 +5,9 @@ import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
 import { simulateJourney } from '../simulation.ts';
 import { openStore } from '../store/dialect.ts';
+import { isAllowedNow } from './hours.ts';
+import { regionOverride } from './profiles/index.ts';
+import { us } from './profiles/us.ts';
 import { resolvePlace } from './timezones.ts';
 
 const examples = new URL('../../examples/', import.meta.url);
@@ -26,14 +29,13 @@ it('places no call outside any contact’s allowed window', async () => {
     for (const call of calls) {
       const c = contacts.get(call.contact_id!)!;
       const place = resolvePlace({ phone: c.phone, timezone: c.timezone, state: c.state, postalCode: c.postal_code }, 'US', 'America/New_York');
-      // Florida, Oklahoma, Maryland and Washington close at 20:00, Rhode Island at 18:00; five states close on Sundays.
-      const noSunday = ['LA', 'AL', 'MS', 'RI', 'UT'].includes(place.region ?? '');
-      const close = ['FL', 'OK', 'MD', 'WA'].includes(place.region ?? '') ? 20 : place.region === 'RI' ? 18 : 21;
-      const open = place.region === 'RI' ? 9 : 8;
+      // The federal hours and the state's own, read from the state rules table: both must be open.
+      const state = regionOverride('US', place.region)?.hours?.channels.voice;
+      const schedules = [us.hours.channels.voice!, ...(state ? [state] : [])];
       for (const zone of place.zones) {
         zonesSeen.add(zone);
         const local = DateTime.fromMillis(Number(call.time), { zone });
-        if (local.hour < open || local.hour >= close || (noSunday && local.weekday === 7)) outside.push(`${call.contact_id} at ${local.toISO()} (${zone}, ${place.region ?? 'no state'})`);
+        if (!schedules.every((s) => isAllowedNow(s, zone, Number(call.time)))) outside.push(`${call.contact_id} at ${local.toISO()} (${zone}, ${place.region ?? 'no state'})`);
       }
     }
     expect(outside).toEqual([]);

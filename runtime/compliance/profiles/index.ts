@@ -21,4 +21,9 @@ export function regionOverride(profile: ComplianceProfileId, region: string | un
   return region ? overrides[profile].get(region) : undefined;
 }
 
+/** Every region row of a profile (for the US, each state and DC), in the order the profile lists them. */
+export function regionOverrides(profile: ComplianceProfileId): RegionOverride[] {
+  return [...(overrides[profile]?.values() ?? [])];
+}
+
 export type { ComplianceProfile, RegionOverride } from './types.ts';

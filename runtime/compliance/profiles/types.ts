@@ -112,10 +112,30 @@ export interface ComplianceProfile {
   frequency: readonly FrequencyCap[];
 }
 
-/** Rules of a region (a US state) that replace or add to its country's profile for contacts living there. */
+/**
+ * How sure we are of a rule: `high` when the statute or official text was read, `medium` when two independent
+ * secondary sources agree, `low` when one secondary source says so or the sources disagree.
+ */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/**
+ * Rules of a region (a US state) that replace or add to its country's profile for contacts living there. Every region
+ * has a row, even one that only repeats the country's rules, so that a reader can tell a region checked from one
+ * forgotten: a row without `hours`, `namedHolidays` or `frequency` means the country's rules alone apply.
+ */
 export interface RegionOverride extends Source {
   region: string;
   name: string;
+  /** The day (YYYY-MM-DD) the row was last checked against its sources. */
+  checkedOn: string;
+  confidence: Confidence;
+  /**
+   * Whether the region's own law takes in text messages. When it is `not stated`, texts keep the region's hours
+   * anyway (the stricter reading).
+   */
+  textsCount: 'yes' | 'no' | 'not stated';
+  /** Rules of the region we found but do not apply, and why (hours for recorded-message devices only, say). */
+  notApplied?: string;
   /** Replaces the country's hours for the listed channels. */
   hours?: { channels: Partial<Record<Channel, Schedule>> } & Source;
   /** Named holidays on which the listed channels must not be used (names as date-holidays spells them). */
