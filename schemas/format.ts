@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { definitionOf, isNodeKind, portsOf } from './catalogue.ts';
 
 const documentKeys = ['$schema', 'schemaVersion', 'id', 'name', 'description', 'settings', 'nodes'];
-const settingsKeys = ['timezone', 'compliance', 'helpContact'];
+const settingsKeys = ['timezone', 'compliance', 'countries', 'helpContact'];
 const nodeKeys = ['type', 'label', 'position', 'config', 'next'];
 
 /**

@@ -1,7 +1,7 @@
 // The journey document: the JSON file that teams keep in git, as Zod schemas and the types derived from them.
 import { z } from 'zod';
 import { nodeCatalogue, type NodeConfig, type NodeKind } from './catalogue.ts';
-import { complianceProfileIds } from './compliance-profiles.ts';
+import { callableCountries, callableCountryIds, complianceProfileIds } from './compliance-profiles.ts';
 import { slug, slugPattern, timezone } from './fields.ts';
 import type { NodeDefinition } from './node-definition.ts';
 
@@ -24,6 +24,16 @@ export const settings = z
     compliance: z
       .enum(complianceProfileIds, { error: `must be one of ${complianceProfileIds.join(', ')}` })
       .meta({ title: 'Rules', description: 'The country rules for calling hours, consent and abandoned calls.', widget: 'compliance-profile' }),
+    countries: z
+      .array(z.enum(callableCountryIds, { error: `must be one of ${callableCountryIds.join(', ')}` }), { error: 'must be a list of countries such as ["US", "CA"]' })
+      .min(1, { error: 'must name at least one country: leave it out to call every country' })
+      .optional()
+      .meta({
+        title: 'Countries it may call',
+        description:
+          'Calls and texts go only to numbers of these countries; others are blocked with the reason. Each number follows its own country’s rules whatever the journey’s rules are. Leave all unticked to call any country.',
+        optionLabels: callableCountries,
+      }),
     helpContact: z
       .string({ error: 'must be text' })
       .trim()

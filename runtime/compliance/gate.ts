@@ -1,10 +1,12 @@
 // The compliance gate's decision: may this contact be reached on this channel now, and if not, why and until when.
 import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
+import type { CallableCountry, ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { isValidTimezone } from '../../schemas/fields.ts';
 import type { complianceChecks } from '../../schemas/nodes/compliance-gate.ts';
+import { countryRefusal, profileForContact } from './country.ts';
 import { holidaysOn, namedHolidaysOn } from './holidays.ts';
+import { namedDaysOn } from './named-days.ts';
 import { describeSchedule, type Channel, type Schedule } from './hours.ts';
 import { profiles, regionOverride, type ComplianceProfile, type RegionOverride } from './profiles/index.ts';
 import type { FrequencyCap } from './profiles/types.ts';
@@ -43,7 +45,13 @@ export interface RegistryView {
 
 export interface GateRequest {
   channel: Channel;
+  /**
+   * The journey's (or the gate's) profile. A call or text to a number of a country that has a profile of its own is
+   * held to that profile instead (a Canadian number in a US journey follows the CA rules); rule names say which.
+   */
   profile: ComplianceProfileId;
+  /** The countries the journey may call or text at all (`settings.countries`); a number of another is blocked. */
+  countries?: readonly CallableCountry[];
   checks: readonly ComplianceCheck[];
   /** `refuse` is the check at the moment of sending: outside hours is a refusal whose reason names the closure alone. */
   outsideHours: 'defer' | 'block' | 'refuse';
@@ -95,7 +103,7 @@ export interface ComplianceEvaluation {
 export const enforcedChecks: readonly ComplianceCheck[] = ['hours', 'holidays', 'dnc', 'consent', 'frequency'];
 
 // Lets a number written nationally ("07700 900123") match the E.164 form that do-not-contact lists hold.
-const phoneCountry: Record<ComplianceProfileId, CountryCode> = { US: 'US', UK: 'GB', AU: 'AU', NZ: 'NZ' };
+const phoneCountry: Record<ComplianceProfileId, CountryCode> = { US: 'US', UK: 'GB', AU: 'AU', NZ: 'NZ', CA: 'CA' };
 
 const channelWords: Record<Channel, { noun: string; address: string; hours: string }> = {
   voice: { noun: 'calls', address: 'phone number', hours: 'calling hours' },
@@ -105,16 +113,20 @@ const channelWords: Record<Channel, { noun: string; address: string; hours: stri
 
 const hourMs = 60 * 60 * 1000;
 
-/** Every rule of the profile (and of the contact's state) applied to the request, with all that fail. */
+/** Every rule of the number's profile (and of the contact's state or province) applied to the request, with all that fail. */
 export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
   const { channel, checks, contact } = request;
-  const profile = profiles[request.profile];
+  const profile = profiles[profileForContact(contact.phone, channel, request.profile)];
   const words = channelWords[channel];
   const journeyZone = isValidTimezone(request.defaultTimezone) ? request.defaultTimezone : '';
   const place = resolvePlace(contact, profile.country, journeyZone);
-  const override = profile.country === 'US' ? regionOverride(profile.id, place.region) : undefined;
+  const override = profile.country === 'US' || profile.country === 'CA' ? regionOverride(profile.id, place.region) : undefined;
   const findings: Finding[] = [];
   const block = (rule: string, reason: string) => findings.push({ rule, action: 'block', reason });
+
+  // Before any country's rule: a journey that may not call this country at all has nothing else to ask.
+  const outside = countryRefusal(contact.phone, channel, request.profile, request.countries);
+  if (outside) block(outside.rule, outside.reason);
   const values = addressesToCheck(request);
   const consented = contact.consent[channel] === true;
 
@@ -240,7 +252,7 @@ function allowedTimes(profile: ComplianceProfile, override: RegionOverride | und
       ? (_zone: string, date: string) => {
           const names = [
             ...(national ? holidaysOn(profile.country, date, { national: profile.holidays.national, regional: profile.holidays.regional, ...(place.region && { region: place.region }) }) : []),
-            ...(named ? namedHolidaysOn(profile.country, override!.region, date, named.names) : []),
+            ...(named ? (named.includeObservances ? namedDaysOn : namedHolidaysOn)(profile.country, override!.region, date, named.names) : []),
           ];
           return names.length ? names.join(', ') : undefined;
         }

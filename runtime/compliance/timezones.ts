@@ -4,8 +4,9 @@ import Holidays from 'date-holidays';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { isValidTimezone } from '../../schemas/fields.ts';
 import { longestPrefix, placePrefixes, zonePrefixes } from './phone-data.ts';
+import { provinceNames } from './profiles/ca.ts';
 
-export type HolidayCountry = 'US' | 'GB' | 'AU' | 'NZ';
+export type HolidayCountry = 'US' | 'GB' | 'AU' | 'NZ' | 'CA';
 
 export interface ContactPlace {
   phone: string | null;
@@ -130,6 +131,7 @@ function parsePhoneZones(phone: string, defaultCountry?: CountryCode): PhonePlac
 let usStates: { byAreaCode: Map<string, Set<string>>; zonesByState: Map<string, Set<string>> } | undefined;
 
 // Google's place table names a US exchange "Boise, ID" and an area code "Idaho"; the exchanges give the state code.
+// Canadian exchanges are written the same way ("Toronto, ON"), so the tables hold provinces too.
 function usStateData() {
   if (usStates) return usStates;
   const byAreaCode = new Map<string, Set<string>>();
@@ -156,9 +158,28 @@ export function stateOfAreaCode(areaCode: string): string | undefined {
   return states && states.size === 1 ? [...states][0] : undefined;
 }
 
-/** The zones of a state or region: US states from the exchanges of Google's data, others from date-holidays. */
+const provinceByName = new Map(Object.entries(provinceNames).map(([code, name]) => [name, code]));
+
+/**
+ * The Canadian province an area code belongs to: from its exchanges, else from the area code's own entry ("Ontario",
+ * "Toronto, ON"), which is all Google's data has for a new overlay such as 647 or 942. Undefined for an area code
+ * that spans provinces (902: Nova Scotia and Prince Edward Island; 867: the three territories).
+ */
+export function provinceOfAreaCode(areaCode: string): string | undefined {
+  const fromExchanges = stateOfAreaCode(areaCode);
+  if (fromExchanges && fromExchanges in provinceNames) return fromExchanges;
+  const place = placePrefixes('1')[areaCode];
+  if (!place) return undefined;
+  const code = /, ([A-Z]{2})$/.exec(place)?.[1] ?? provinceByName.get(place);
+  return code && code in provinceNames ? code : undefined;
+}
+
+/**
+ * The zones of a state or region: US states and Canadian provinces from the exchanges of Google's data (date-holidays
+ * gives Prince Edward Island every zone of Canada), others from date-holidays.
+ */
 export function stateZones(country: HolidayCountry, state: string): string[] {
-  if (country === 'US') {
+  if (country === 'US' || country === 'CA') {
     const zones = usStateData().zonesByState.get(state);
     return zones ? [...zones].filter(isValidTimezone).sort() : [];
   }
@@ -173,7 +194,7 @@ function postalZones(country: HolidayCountry, postalCode: string): string[] {
   return zone && isValidTimezone(zone) ? [zone] : [];
 }
 
-const libphonenumberCountry: Record<HolidayCountry, CountryCode> = { US: 'US', GB: 'GB', AU: 'AU', NZ: 'NZ' };
+const libphonenumberCountry: Record<HolidayCountry, CountryCode> = { US: 'US', GB: 'GB', AU: 'AU', NZ: 'NZ', CA: 'CA' };
 
 /**
  * The contact's zones, in the order the issue sets: an explicit valid zone, else its postal code or state, else its
@@ -186,6 +207,10 @@ export function resolvePlace(contact: ContactPlace, country: HolidayCountry, jou
   const phone = contact.phone?.trim() ? phoneZones(contact.phone.trim(), libphonenumberCountry[country]) : undefined;
   if (!state && country === 'US' && phone?.countryCode === '1' && phone.country === 'US') {
     const presumed = stateOfAreaCode(phone.nationalNumber.slice(0, 3));
+    if (presumed) region = { region: presumed, regionSource: 'area-code' };
+  }
+  if (!state && country === 'CA' && phone?.countryCode === '1' && phone.country === 'CA') {
+    const presumed = provinceOfAreaCode(phone.nationalNumber.slice(0, 3));
     if (presumed) region = { region: presumed, regionSource: 'area-code' };
   }
   const explicit = contact.timezone?.trim();

@@ -43,6 +43,20 @@ const uk: AbandonmentDefinition = {
   source: 'Ofcom, persistent misuse policy (2016), section A1.75 onwards: 3 % of live calls per campaign per 24 hours, including a reasoned estimate of AMD false positives; 2 seconds from the start of the greeting',
 };
 
+const ca: AbandonmentDefinition = {
+  profile: 'CA',
+  // "When answered by the consumer, has no live telemarketer available to speak within two seconds": from the answer.
+  clockFrom: 'greeting-start',
+  limitMs: 2000,
+  capPercent: 5,
+  windowMs: 30 * day,
+  // A person the detector hung up on answered and reached no telemarketer: an abandoned call by the definition's words.
+  countsAmdFalsePositives: true,
+  informationMessage: 'Sorry we missed you. This call was from the number {{ callerId }}; call it back to reach us or to ask not to be called again.',
+  source:
+    'CRTC Unsolicited Telecommunications Rules, Part I (definition of Abandoned Call: no live telemarketer within two seconds of the answer) and Part III (at most 5 % of calls answered by a live person, per campaign, per 30-day period; the caller identified and a number to call back on an abandoned call)',
+};
+
 /**
  * Australia and New Zealand have their own telemarketing rules, which this project has not checked for an abandoned-call
  * cap; until someone does, their campaigns are held to the stricter measure of both definitions above.
@@ -59,11 +73,38 @@ export const abandonmentDefinitions: Record<ComplianceProfileId, AbandonmentDefi
   UK: uk,
   AU: strictest('AU'),
   NZ: strictest('NZ'),
+  CA: ca,
 };
 
-/** A step's own limit, when lower than the law's, replaces the cap; it can never raise it. */
-export function definitionFor(profile: ComplianceProfileId, maxAbandonRate?: number): AbandonmentDefinition {
-  const definition = abandonmentDefinitions[profile];
+/**
+ * One definition no looser than any of `definitions` on any point: the lowest cap, the shortest time to connect from
+ * the earlier clock, the shorter window (a burst over a day cannot hide in a month) and detector hang-ups counted if
+ * any counts them. A dialer step whose journey calls several countries is held to it, so every call meets the rules
+ * of the country it went to.
+ */
+export function strictestOf(definitions: readonly AbandonmentDefinition[]): AbandonmentDefinition {
+  const [first, ...rest] = definitions;
+  if (!first) throw new Error('No abandonment definition to combine');
+  if (!rest.length) return first;
+  const all = [first, ...rest];
+  return {
+    ...first,
+    clockFrom: all.some((d) => d.clockFrom === 'greeting-start') ? 'greeting-start' : 'greeting-stop',
+    limitMs: Math.min(...all.map((d) => d.limitMs)),
+    capPercent: Math.min(...all.map((d) => d.capPercent)),
+    windowMs: Math.min(...all.map((d) => d.windowMs)),
+    countsAmdFalsePositives: all.some((d) => d.countsAmdFalsePositives),
+    source: `The strictest of ${all.map((d) => d.profile).join(', ')} on every point: ${all.map((d) => `${d.profile}: ${d.source}`).join('; ')}`,
+  };
+}
+
+/**
+ * A step's definition: its journey's profile's, or, when the journey lists the countries it calls, the strictest of
+ * their profiles' (see `strictestOf`). A step's own limit, when lower than the law's, replaces the cap; it can never
+ * raise it.
+ */
+export function definitionFor(profile: ComplianceProfileId | readonly ComplianceProfileId[], maxAbandonRate?: number): AbandonmentDefinition {
+  const definition = typeof profile === 'string' ? abandonmentDefinitions[profile] : strictestOf(profile.map((p) => abandonmentDefinitions[p]));
   return maxAbandonRate !== undefined && maxAbandonRate < definition.capPercent ? { ...definition, capPercent: maxAbandonRate } : definition;
 }
 

@@ -14,6 +14,7 @@ import { templateScope, type ContactView } from '../nodes/types.ts';
 import { seededRandom } from '../random.ts';
 import { claimLocked, tryLockRun, type Executor } from '../store/dialect.ts';
 import { prepareLastCheck } from '../engine/last-check.ts';
+import { profilesOfCountries } from '../compliance/country.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, estimateAmdFalsePositiveShare, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
@@ -135,7 +136,9 @@ export class SimulatedDialer implements DialerEngine {
   }
 
   private step(context: RunContext, node: DialerNode, memory: NodeMemory): Step {
-    const definition = definitionFor(context.journey.settings.compliance, node.config.maxAbandonRate);
+    // Without a list of countries the journey's profile decides; with one, the strictest of those countries' profiles.
+    const { compliance, countries } = context.journey.settings;
+    const definition = definitionFor(countries ? profilesOfCountries(compliance, countries) : compliance, node.config.maxAbandonRate);
     return {
       node,
       config: node.config,

@@ -1,6 +1,7 @@
-// The floor under a journey's gates: every call, text and email is checked against all of the profile's rules at the
-// moment it goes out (hours, holidays, the do-not-contact lists, the national register and its age, consent, frequency
-// caps). Gates are where a journey decides what to do about a contact; this check is what no journey can skip.
+// The floor under a journey's gates: every call, text and email is checked against all of the rules of the number's
+// country (else of the journey's profile) at the moment it goes out (hours, holidays, the do-not-contact lists, the
+// national register and its age, consent, frequency caps), and against the countries the journey may call. Gates are
+// where a journey decides what to do about a contact; this check is what no journey can skip.
 import type { ComplianceCheck, Finding } from '../compliance/gate.ts';
 import { evaluateCompliance } from '../compliance/gate.ts';
 import type { Channel } from '../compliance/hours.ts';
@@ -43,6 +44,7 @@ export async function prepareLastCheck(db: Executor, context: RunContext, contac
     const evaluation = evaluateCompliance({
       channel,
       profile,
+      ...(context.journey.settings.countries && { countries: context.journey.settings.countries }),
       checks: lastCheckRules,
       outsideHours: options.outsideHours ?? 'refuse',
       contact,
@@ -68,7 +70,8 @@ function refusal(finding: Finding, until?: number): Refusal {
   return { check: checkOf(finding.rule), rule: finding.rule, reason: finding.reason, action: finding.action, ...(until !== undefined && { until }) };
 }
 
-/** `US.dnc.internal` → dnc, `US-FL.hours` → hours, `UK.redial.abandoned` → redial. */
+/** `US.dnc.internal` → dnc, `US-FL.hours` → hours, `UK.redial.abandoned` → redial, `countries.not-allowed` → countries. */
 function checkOf(rule: string): string {
+  if (rule.startsWith('countries.')) return 'countries';
   return rule.split('.')[1] ?? rule;
 }

@@ -6,6 +6,7 @@ export const complianceGate: NodeHandler<'compliance-gate'> = {
     const decision = services.checkGate({
       channel: node.config.channel,
       profile: node.config.profile ?? journey.settings.compliance,
+      ...(journey.settings.countries && { countries: journey.settings.countries }),
       checks: node.config.checks,
       outsideHours: node.config.outsideHours,
       contact,

@@ -237,9 +237,11 @@ function JourneySettings({ doc }: { doc: JourneyFile }) {
           context={context}
           onChange={(value) => {
             const current = getState().doc;
-            // An optional setting left empty is left out of the file; a required one stays, empty, to be flagged.
+            // An optional setting left empty (no text, no box ticked) is left out of the file; a required one stays, empty,
+            // to be flagged.
             const { [spec.key]: _old, ...rest } = current.settings as Record<string, unknown>;
-            const settings = spec.optional && (value === undefined || value === '') ? rest : { ...rest, [spec.key]: value ?? '' };
+            const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+            const settings = spec.optional && empty ? rest : { ...rest, [spec.key]: value ?? '' };
             edit({ ...current, settings: settings as JourneyFile['settings'] }, { coalesce: `/settings/${spec.key}` });
           }}
         />

@@ -99,7 +99,7 @@ export interface ComplianceProfile {
   id: ComplianceProfileId;
   name: string;
   /** date-holidays country code, and the phone numbering country libphonenumber uses. */
-  country: 'US' | 'GB' | 'AU' | 'NZ';
+  country: 'US' | 'GB' | 'AU' | 'NZ' | 'CA';
   hours: HoursRule;
   holidays: HolidayRule;
   abandonment: AbandonmentRule;
@@ -139,7 +139,12 @@ export interface RegionOverride extends Source {
   /** Replaces the country's hours for the listed channels. */
   hours?: { channels: Partial<Record<Channel, Schedule>> } & Source;
   /** Named holidays on which the listed channels must not be used (names as date-holidays spells them). */
-  namedHolidays?: { channels: readonly Channel[]; names: readonly string[] } & Source;
+  namedHolidays?: {
+    channels: readonly Channel[];
+    names: readonly string[];
+    /** Count the named days even where date-holidays files them as observances (a holiday its data has not caught up with). */
+    includeObservances?: boolean;
+  } & Source;
   /** Caps added to the country's. */
   frequency?: readonly FrequencyCap[];
 }
