@@ -4,20 +4,24 @@ import { complianceProfileIds, type ComplianceProfileId } from '../../../schemas
 import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../../runtime/compliance/check.ts';
 import { UsageError, type Io } from '../io.ts';
 import { complianceReportCommand, complianceReportHelp } from './compliance-report.ts';
+import { complianceRulesCommand, complianceRulesHelp } from './compliance-rules.ts';
 
 export const complianceHelp = `journey compliance check --profile P --channel C --phone E164 [--state S] [--postal-code Z] [--timezone Z] --at ISO [--json]
   Says whether calling hours and holidays allow reaching the number on the channel (voice, sms or email) at the
   moment, under the profile (${complianceProfileIds.join(', ')}) and the contact's state rules; if not, why and the
   next allowed moment. Prints { allowed, reasons, nextAllowedAt, timezones } with --json. Exits 0 when allowed, 1 when not.
 
-${complianceReportHelp}`;
+${complianceReportHelp}
+
+${complianceRulesHelp}`;
 
 const channels = ['voice', 'sms', 'email'] as const;
 
 export async function complianceCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'report') return complianceReportCommand(rest, io);
-  if (sub !== 'check') throw new UsageError(sub ? `unknown subcommand "${sub}"; use "check" or "report"` : 'journey compliance needs a subcommand: check or report');
+  if (sub === 'rules') return complianceRulesCommand(rest, io);
+  if (sub !== 'check') throw new UsageError(sub ? `unknown subcommand "${sub}"; use "check", "report" or "rules"` : 'journey compliance needs a subcommand: check, report or rules');
   const { values } = parseArgs({
     args: rest,
     options: {
