@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { complianceReportCsv } from '../../runtime/compliance/report.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { loadComplianceReport, ReportNotFound } from '../../runtime/store/repositories/compliance-report.ts';
+import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { requireRole } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { errors, router, security } from '../http/openapi.ts';
@@ -33,7 +34,7 @@ export const ComplianceReportSchema = z
     generatedAt: time,
     run: z.object({ id: z.string(), journeyId: z.string(), journeyName: z.string(), version: z.number(), mode: z.enum(['live', 'simulated']), status: z.string(), startAt: time, endAt: time }),
     profile: z.object({
-      id: z.enum(['US', 'UK', 'AU', 'NZ']),
+      id: z.enum(complianceProfileIds),
       name: z.string(),
       abandonment: z.object({
         capPercent: z.number(),
