@@ -20,18 +20,22 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly problems: Problem[] = [],
+    /** The server's error code (`edit_conflict`, `invalid_journey`) and details, for errors the editor acts on. */
+    readonly code?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const token = getToken();
   const response = await fetch(`/api${path}`, {
     method,
     headers: {
       ...(token && { Authorization: `Bearer ${token}` }),
       ...(body !== undefined && { 'Content-Type': 'application/json' }),
+      ...headers,
     },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
@@ -47,7 +51,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
           ? 'Your account is not allowed to do this. Ask an administrator for editor rights.'
           : (error?.message ??
             (response.status >= 500 ? 'The server is not available right now; try again in a moment.' : `The server refused the request (${response.status}).`));
-    throw new ApiError(response.status, message, error?.details?.problems ?? []);
+    throw new ApiError(response.status, message, error?.details?.problems ?? [], error?.code, error?.details as Record<string, unknown> | undefined);
   }
   return data as T;
 }
@@ -59,7 +63,8 @@ export const api = {
   listJourneys: () => request<{ journeys: JourneySummary[] }>('GET', '/journeys').then((r) => r.journeys),
   getJourney: (id: string) => request<JourneyDraft>('GET', `/journeys/${enc(id)}`),
   createJourney: (doc: unknown) => request<JourneyDraft>('POST', '/journeys', doc),
-  saveJourney: (id: string, doc: unknown) => request<JourneyDraft>('PUT', `/journeys/${enc(id)}`, doc),
+  /** With `etag`, the save is refused (409 edit_conflict) if someone else has saved the draft since. */
+  saveJourney: (id: string, doc: unknown, etag?: string) => request<JourneyDraft>('PUT', `/journeys/${enc(id)}`, doc, etag ? { 'If-Match': etag } : {}),
   publish: (id: string, message: string) => request<Version>('POST', `/journeys/${enc(id)}/versions`, { message }),
   versions: (id: string) => request<{ versions: Version[] }>('GET', `/journeys/${enc(id)}/versions`).then((r) => r.versions),
   version: (id: string, version: number) => request<VersionWithJourney>('GET', `/journeys/${enc(id)}/versions/${version}`),

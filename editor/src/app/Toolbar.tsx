@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { actions, shortcutText, type EditorAction } from '../actions/actions.ts';
 import { useServerData } from '../api/server-data.ts';
 import { exportFile, hasUnsavedChanges, importFile, newJourney, saveDraft } from '../files/file-actions.ts';
+import { ConflictDialog } from '../files/ConflictDialog.tsx';
 import { HistoryDialog } from '../files/HistoryDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { PublishDialog } from '../files/PublishDialog.tsx';
@@ -91,6 +92,7 @@ export function Toolbar() {
       {dialog === 'open' && <OpenDialog onClose={() => setDialog(undefined)} />}
       {dialog === 'publish' && <PublishDialog onClose={() => setDialog(undefined)} />}
       {dialog === 'history' && <HistoryDialog onClose={() => setDialog(undefined)} />}
+      <ConflictDialog />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { fieldName } from '../../../schemas/issue-messages.ts';
 import { settings } from '../../../schemas/journey.ts';
 import { portLabel } from '../canvas/describe.ts';
 import type { JourneyFile } from '../model/document.ts';
-import { showDiff, useEditor } from '../store/editor-store.ts';
+import { showDiff, useEditor, type DiffView } from '../store/editor-store.ts';
 
 const topLevel: Record<string, string> = { label: 'Name on the canvas', type: 'Kind of step', name: 'Name', id: 'Journey id', description: 'Description' };
 
@@ -49,8 +49,6 @@ function Fields({ fields, type }: { fields: FieldChange[]; type?: string }) {
 export function DiffPanel() {
   const view = useEditor((s) => s.diffView);
   if (!view) return null;
-  const { diff } = view;
-  const nothing = !diff.added.length && !diff.removed.length && !diff.changed.length && !diff.rewired.length && !diff.document.length;
   return (
     <aside className="inspector diff-panel" aria-label="Differences">
       <header className="inspector-head">
@@ -64,6 +62,20 @@ export function DiffPanel() {
       <p className="legend">
         <span className="swatch diff-added" /> added <span className="swatch diff-removed" /> removed <span className="swatch diff-changed" /> changed
       </p>
+      <DiffDetails view={view} />
+      <button type="button" className="primary" onClick={() => showDiff(undefined)}>
+        Back to editing
+      </button>
+    </aside>
+  );
+}
+
+/** What was added, removed, changed and rewired from `before` to `after`; also what a save conflict shows. */
+export function DiffDetails({ view }: { view: Pick<DiffView, 'diff' | 'before' | 'after'> }) {
+  const { diff } = view;
+  const nothing = !diff.added.length && !diff.removed.length && !diff.changed.length && !diff.rewired.length && !diff.document.length;
+  return (
+    <>
       {nothing && <p>No differences{diff.moved.length ? ', except steps moved on the canvas' : ''}.</p>}
       {diff.document.length > 0 && (
         <section>
@@ -121,9 +133,6 @@ export function DiffPanel() {
         </section>
       )}
       {diff.moved.length > 0 && <p className="hint">Moved on the canvas only: {diff.moved.join(', ')}.</p>}
-      <button type="button" className="primary" onClick={() => showDiff(undefined)}>
-        Back to editing
-      </button>
-    </aside>
+    </>
   );
 }

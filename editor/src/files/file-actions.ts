@@ -7,7 +7,8 @@ import { api, ApiError } from '../api/client.ts';
 import { fitView } from '../canvas/flow-instance.ts';
 import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
 import { problemsOf } from '../model/problems.ts';
-import { getState, load, notify, setServer, showDiff } from '../store/editor-store.ts';
+import type { EditConflict } from '../../../server/api-types.ts';
+import { getState, load, notify, setConflict, setServer, showDiff } from '../store/editor-store.ts';
 
 export function hasUnsavedChanges(): boolean {
   const state = getState();
@@ -28,7 +29,7 @@ export async function openJourney(id: string): Promise<void> {
     const draft = await api.getJourney(id);
     const doc = asJourneyFile(draft.journey);
     if (!doc) throw new Error('The server sent a journey this editor cannot read.');
-    load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion });
+    load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
     notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
     afterLoad();
   } catch (error) {
@@ -68,8 +69,12 @@ export function exportFile(): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-/** Saves the draft on the server: creates it the first time, replaces it after. */
-export async function saveDraft(): Promise<boolean> {
+/**
+ * Saves the draft on the server: creates it the first time, replaces it after. A save over a draft someone else has
+ * saved since this one was opened is refused, and the conflict dialog shows whose it is; `overwrite` is the ETag of
+ * their draft when the person chose to replace it with theirs.
+ */
+export async function saveDraft(overwrite?: string): Promise<boolean> {
   const { doc, server } = getState();
   if (hasErrors(problemsOf(doc))) {
     notify('The draft has errors, and the server keeps only drafts without errors. Fix the errors listed under Problems, then save.', 'error');
@@ -77,8 +82,15 @@ export async function saveDraft(): Promise<boolean> {
   }
   try {
     let draft;
-    if (server.savedId === doc.id) draft = await api.saveJourney(doc.id, doc);
-    else {
+    if (server.savedId === doc.id) {
+      try {
+        draft = await api.saveJourney(doc.id, doc, overwrite ?? server.etag);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'edit_conflict' && error.details)) throw error;
+        showConflict(error.details as unknown as EditConflict, error.message);
+        return false;
+      }
+    } else {
       try {
         draft = await api.createJourney(doc);
       } catch (error) {
@@ -87,13 +99,45 @@ export async function saveDraft(): Promise<boolean> {
         draft = await api.saveJourney(doc.id, doc);
       }
     }
-    setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion });
+    setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
+    setConflict(undefined);
     notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
     return true;
   } catch (error) {
     notify(messageOf(error), 'error');
     return false;
   }
+}
+
+function showConflict(details: EditConflict, message: string): void {
+  const theirs = asJourneyFile(details.journey);
+  if (!theirs) {
+    notify(message, 'error');
+    return;
+  }
+  setConflict({ updatedBy: details.updatedBy, updatedAt: details.updatedAt, etag: details.etag, theirs, diff: details.diff, latestVersion: getState().server.latestVersion });
+  notify(`${details.updatedBy ?? 'Someone'} saved this journey after you opened it; nothing was saved. Choose whose draft to keep.`, 'error');
+}
+
+/** After a conflict: drops the edits made here and opens the draft as the other person saved it. */
+export function reloadTheirs(): void {
+  const { conflict, server } = getState();
+  if (!conflict) return;
+  load(conflict.theirs, { savedId: server.savedId, savedDoc: conflict.theirs, latestVersion: conflict.latestVersion, etag: conflict.etag });
+  notify(`Reloaded the draft ${conflict.updatedBy ?? 'someone else'} saved; your changes were dropped.`);
+  afterLoad();
+}
+
+/** After a conflict: saves the draft as edited here over the other person's, knowingly. */
+export async function overwriteTheirs(): Promise<boolean> {
+  const { conflict } = getState();
+  if (!conflict) return false;
+  return saveDraft(conflict.etag);
+}
+
+/** After a conflict: closes the dialog and keeps editing; the next save is refused again until one is chosen. */
+export function decideLater(): void {
+  setConflict(undefined);
 }
 
 export async function publish(message: string): Promise<boolean> {

@@ -25,6 +25,20 @@ export interface ServerState {
   /** The document as last saved or opened, to tell whether there are unsaved changes. */
   savedDoc?: JourneyFile;
   latestVersion: number | null;
+  /** The ETag of the draft as last saved or opened: sent as If-Match, so that a save over someone else's is refused. */
+  etag?: string;
+}
+
+/** A save refused because someone else saved the journey since it was opened: theirs, and what it changes. */
+export interface SaveConflict {
+  updatedBy: string | null;
+  updatedAt: string;
+  /** The ETag of their draft: saving with it overwrites theirs on purpose. */
+  etag: string;
+  theirs: JourneyFile;
+  /** From the draft as edited here to theirs. */
+  diff: JourneyDiff;
+  latestVersion: number | null;
 }
 
 export interface EditorState {
@@ -41,6 +55,8 @@ export interface EditorState {
   focusPath?: string;
   diffView?: DiffView;
   server: ServerState;
+  /** A save the server refused because another save came first; the conflict dialog shows it until resolved. */
+  conflict?: SaveConflict;
   /** A short message for the status line ("Saved", "Published version 3"). */
   notice?: { text: string; tone: 'info' | 'error' };
 }
@@ -168,11 +184,15 @@ export function setClipboard(nodes: Record<string, FileNode>): void {
 
 /** Replaces the journey (opening, importing, starting anew): a fresh history, nothing selected. */
 export function load(doc: JourneyFile, server: ServerState): void {
-  set({ doc, past: [], future: [], lastEdit: undefined, gestureBase: undefined, selection: { nodes: [], edges: [] }, diffView: undefined, server, focusPath: undefined });
+  set({ doc, past: [], future: [], lastEdit: undefined, gestureBase: undefined, selection: { nodes: [], edges: [] }, diffView: undefined, server, focusPath: undefined, conflict: undefined });
 }
 
 export function setServer(server: ServerState): void {
   set({ server });
+}
+
+export function setConflict(conflict: SaveConflict | undefined): void {
+  set({ conflict });
 }
 
 export function showDiff(diffView: DiffView | undefined): void {
