@@ -19,6 +19,7 @@ import { auditRoutes, runAuditRoutes } from './routes/audit.ts';
 import { complianceRoutes } from './routes/compliance.ts';
 import { complianceReportRoutes } from './routes/compliance-report.ts';
 import { contactListRoutes } from './routes/contact-lists.ts';
+import { importRoutes } from './routes/imports.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { runRoutes } from './routes/runs.ts';
 import { openPixelRoutes, trackedLinkRoutes } from './routes/tracked-links.ts';
@@ -73,6 +74,7 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
     .route('/tokens', tokenRoutes(store, now))
     .route('/journeys', journeyRoutes(store, now))
     .route('/contact-lists', contactListRoutes(store, now))
+    .route('/imports', importRoutes(store, now))
     .route('/runs', runRoutes(store, runner))
     .route('/runs', runAgentRoutes(store, now))
     .route('/runs', complianceReportRoutes(store, runner))

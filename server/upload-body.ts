@@ -1,8 +1,6 @@
 // A large upload's body as a stream with its size limit counted as it passes. Hono's bodyLimit reads a body sent
 // without Content-Length (chunked, as fetch sends a stream) whole into memory before the route sees a byte; a 200 MB
 // contact list or a 60 MB register copy must not be.
-import { Readable, Transform, pipeline } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { ApiError } from './http/errors.ts';
 
 export class BodyTooLargeError extends Error {
@@ -11,23 +9,31 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The request body as a stream that fails with BodyTooLargeError past `maxBytes`; 413 at once when Content-Length says so. */
-export function limitedBody(request: Request, maxBytes: number, what: string): Readable {
+/**
+ * The request body as chunks that fail with BodyTooLargeError past `maxBytes`; 413 at once when Content-Length says
+ * so. Chunks come in order and an upload cut off mid-way fails only after every chunk that arrived before the cut
+ * (a stream piped onward would drop what it still held when the error came), so that what arrived can still be used.
+ */
+export function limitedBody(request: Request, maxBytes: number, what: string): AsyncIterable<Uint8Array> {
   const body = request.body;
   if (!body) throw new ApiError(400, 'bad_request', `Send ${what} as the body of the request`);
   const declared = request.headers.get('content-length');
   if (declared !== null && !request.headers.has('transfer-encoding') && Number(declared) > maxBytes) throw tooLarge(maxBytes, what);
-  let size = 0;
-  const counted = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > maxBytes) callback(new BodyTooLargeError(maxBytes));
-      else callback(null, chunk);
-    },
-  });
-  // pipeline, so that a body cut off mid-way errors the stream the route reads instead of leaving it waiting.
-  pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), counted, () => {});
-  return counted;
+  return (async function* () {
+    const reader = body.getReader();
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        size += value.byteLength;
+        if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
+        yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  })();
 }
 
 export function tooLarge(maxBytes: number, what: string): ApiError {

@@ -1,11 +1,10 @@
 // Contact lists: made by name, filled by a streamed CSV upload (a million rows never held in memory) or one by one.
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { CountryCode } from 'libphonenumber-js';
 import { getCountries } from 'libphonenumber-js';
-import { ImportError, importContactsCsv, type ContactField, type ImportReport } from '../../runtime/contacts/import-csv.ts';
+import { encodingChoices, encodingNames } from '../../runtime/contacts/decode-csv.ts';
+import type { ContactField, ImportReport } from '../../runtime/contacts/import-csv.ts';
+import { importJob, startImportJob, UploadSpool, type ImportJobView } from '../../runtime/contacts/import-jobs.ts';
 import { ContactFieldError, upsertContact } from '../../runtime/contacts/upsert-contact.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { ensureContactList } from '../../runtime/store/repositories/journeys.ts';
@@ -14,15 +13,20 @@ import type { ContactListView, ContactView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
+import { BodyTooLargeError, limitedBody, tooLarge } from '../upload-body.ts';
 
 /** A CSV of a million contacts is some 100 MB; this leaves room and still refuses a runaway upload. */
 export const maxCsvBytes = 1024 * 1024 * 1024;
+/** How long an upload waits, once the whole file is in, for its import to end before answering 202 with the job. */
+const defaultWaitSeconds = 10;
+const maxWaitSeconds = 120;
 
 const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
 const countries = new Set<string>(getCountries());
 
 const ListView = z.custom<ContactListView>().openapi('ContactList', { type: 'object' });
 const Report = z.custom<ImportReport>().openapi('ImportReport', { type: 'object' });
+export const ImportJob = z.custom<ImportJobView>().openapi('Import', { type: 'object' });
 const ContactSchema = z.custom<ContactView>().openapi('Contact', { type: 'object' });
 const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and dashes, starting with a letter or digit, e.g. "overdue-accounts"');
@@ -144,7 +148,7 @@ export function contactListRoutes(store: Store, now: () => number) {
 
   // The CSV upload streams its body into the importer, which an OpenAPI-validated body would read whole first; it is
   // described by hand below.
-  app.put('/:id/csv', editor, bodyLimit({ maxSize: maxCsvBytes }), async (c) => {
+  app.put('/:id/csv', editor, async (c) => {
     const id = c.req.param('id');
     const idCheck = slug.safeParse(id);
     if (!idCheck.success) throw new ApiError(400, 'bad_request', `"${id}" cannot be a list id: ${idCheck.error.issues[0]?.message ?? ''}`, { issues: [{ path: '/id', message: idCheck.error.issues[0]?.message ?? 'not a slug' }] });
@@ -159,26 +163,49 @@ export function contactListRoutes(store: Store, now: () => number) {
     const regionText = query.get('region');
     const region = regionText === null ? undefined : Region.safeParse(regionText);
     if (region && !region.success) throw new ApiError(400, 'bad_request', `"${regionText}" is not a country: use a two-letter code such as US, GB, AU or NZ`, { issues: [{ path: '/region', message: 'unknown country' }] });
-    const body = c.req.raw.body;
-    if (!body) throw new ApiError(400, 'bad_request', 'Send the CSV file as the body of the request');
+    const encodingText = query.get('encoding');
+    const encoding = encodingText === null ? undefined : encodingNames[encodingText.toLowerCase()];
+    if (encodingText !== null && !encoding) throw new ApiError(400, 'bad_request', `"${encodingText}" is not an encoding this import reads: use one of ${encodingChoices}, or leave it out to have it worked out`, { issues: [{ path: '/encoding', message: 'unknown encoding' }] });
+    const waitText = query.get('wait');
+    const wait = waitText === null ? defaultWaitSeconds : Number(waitText);
+    if (!Number.isFinite(wait) || wait < 0 || wait > maxWaitSeconds) throw new ApiError(400, 'bad_request', `wait=${waitText}: give the seconds to wait for the import before answering 202, from 0 to ${maxWaitSeconds}`, { issues: [{ path: '/wait', message: 'not a number of seconds' }] });
+    const body = limitedBody(c.req.raw, maxCsvBytes, 'the CSV file');
     const existed = await db.selectFrom('contact_lists').select('id').where('id', '=', id).executeTakeFirst();
     await ensureContactList(db, id, query.get('name') ?? id, now());
-    try {
-      const report = await importContactsCsv(db, Readable.fromWeb(body as NodeReadableStream<Uint8Array>), {
-        listId: id,
-        columns,
-        ...(region?.success && { defaultRegion: region.data }),
-        now: now(),
-      });
-      return c.json({ report, list: await listView(id) }, 200);
-    } catch (error) {
+    const spool = await UploadSpool.create();
+    const job = await startImportJob(db, spool, {
+      listId: id,
+      columns,
+      ...(region?.success && { defaultRegion: region.data }),
+      ...(encoding && { encoding }),
+      now: now(),
+      actor: c.get('caller').name,
       // A file refused before any row landed leaves no empty list behind.
-      if (!existed && !(await db.selectFrom('contacts').select('id').where('list_id', '=', id).limit(1).executeTakeFirst())) {
-        await db.deleteFrom('contact_lists').where('id', '=', id).execute();
-      }
-      if (error instanceof ImportError) throw new ApiError(400, 'bad_csv', error.message, { ...(error.line !== undefined && { line: error.line }) });
-      throw error;
+      onRefused: async () => {
+        if (!existed && !(await db.selectFrom('contacts').select('id').where('list_id', '=', id).limit(1).executeTakeFirst())) {
+          await db.deleteFrom('contact_lists').where('id', '=', id).execute();
+        }
+      },
+    });
+    // Unhandled, a failed job would end the process; its outcome is in the imports table either way.
+    void job.done.catch(() => {});
+    const location = `/api/imports/${job.id}`;
+    try {
+      await spool.receive(body);
+    } catch (error) {
+      // The importer still takes the whole rows that arrived and records where the upload stopped.
+      if (error instanceof BodyTooLargeError) throw tooLarge(maxCsvBytes, 'the CSV file');
+      c.header('location', location);
+      throw new ApiError(400, 'bad_csv', `The upload was cut off before the end of the file (${(error as Error).message}); the rows before the cut are being imported: see ${location}, then send the whole file again (rows already imported are merged, not duplicated)`, { import: job.id });
     }
+    // The whole file is in; a small one is imported by now or soon, a large one is answered with where to follow it.
+    let timer: number | undefined;
+    const ended = await Promise.race([job.done, new Promise<undefined>((resolve) => (timer = setTimeout(resolve, wait * 1000)))]);
+    clearTimeout(timer);
+    c.header('location', location);
+    if (!ended) return c.json({ import: await importJob(db, job.id, Date.now()) }, 202);
+    if (ended.status === 'failed') throw new ApiError(400, 'bad_csv', ended.message ?? 'The file could not be imported', { ...(ended.line !== null && { line: ended.line }), import: job.id });
+    return c.json({ report: ended.report!, list: await listView(id), import: { ...ended, report: null } }, 200);
   });
   app.openAPIRegistry.registerPath({
     method: 'put',
@@ -187,10 +214,20 @@ export function contactListRoutes(store: Store, now: () => number) {
     security,
     request: {
       params: IdParam,
-      query: z.object({ region: z.string().optional(), name: z.string().optional(), 'column.phone': z.string().optional(), 'column.email': z.string().optional(), 'column.externalId': z.string().optional() }),
+      query: z.object({
+        region: z.string().optional(),
+        name: z.string().optional(),
+        encoding: z.enum(['utf-8', 'windows-1252', 'latin1', 'utf-16le']).optional().openapi({ description: 'Without it: UTF-8 while the bytes are valid UTF-8 (or as a byte order mark says), else Windows-1252' }),
+        wait: z.number().min(0).max(maxWaitSeconds).optional().openapi({ description: `Seconds to wait, once the file is in, for the import to end before answering 202 (default ${defaultWaitSeconds})` }),
+        'column.phone': z.string().optional(),
+        'column.email': z.string().optional(),
+        'column.externalId': z.string().optional(),
+      }),
       body: { content: { 'text/csv': { schema: z.string() } }, required: true },
     },
-    responses: { 200: json(z.object({ report: Report, list: ListView }), 'The import report'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
+    responses: {
+      200: json(z.object({ report: Report, list: ListView, import: ImportJob }), 'The import report; Location names the import'),
+      202: json(z.object({ import: ImportJob }), 'The file is in and still importing: follow GET /api/imports/{id} (the Location)'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
   });
   return app;
 }

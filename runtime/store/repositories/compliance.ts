@@ -98,7 +98,7 @@ class LineSplitter extends Transform {
     super({ readableObjectMode: true });
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _transform(chunk: Uint8Array, _encoding: BufferEncoding, callback: TransformCallback): void {
     const lines = (this.rest + this.decoder.decode(chunk, { stream: true })).split('\n');
     this.rest = lines.pop()!;
     if (lines.length) this.push(lines);
@@ -137,8 +137,8 @@ export async function importRegistry(
   db: Kysely<Database>,
   input: {
     profile: ComplianceProfileId;
-    /** The file: a stream of its bytes, or its text. */
-    body: Readable | string;
+    /** The file: its bytes as they come (a stream), or its text. */
+    body: AsyncIterable<Uint8Array> | string;
     downloadedAt: number;
     source: string;
     now: number;

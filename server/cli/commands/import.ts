@@ -3,17 +3,20 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
+import { encodingChoices, encodingNames } from '../../../runtime/contacts/decode-csv.ts';
 import { ImportError, importContactsCsv, type ContactField } from '../../../runtime/contacts/import-csv.ts';
 import { openStore } from '../../../runtime/store/dialect.ts';
 import { migrate } from '../../../runtime/store/migrate.ts';
 import { ensureContactList } from '../../../runtime/store/repositories/journeys.ts';
 import { UsageError, type Io } from '../io.ts';
 
-export const importHelp = `journey import CSV --list NAME [--region US] [--column field=Header ...] [--database URL]
+export const importHelp = `journey import CSV --list NAME [--region US] [--column field=Header ...] [--encoding E] [--database URL]
   Imports contacts from a CSV file into the list NAME (made if new), streamed, as the server's upload does:
   phone numbers to E.164 (--region for numbers without a country code), rows merged by external id, else phone,
   else email. --column maps a header to a field (externalId, firstName, lastName, phone, email, timezone, state,
-  postalCode). Prints each problem as CSV:LINE: [column:] message; bad rows are skipped, good rows kept.
+  postalCode). --encoding is utf-8, windows-1252 (latin1) or utf-16le; without it the file is UTF-8 while its bytes
+  are valid UTF-8, else Windows-1252 (with a warning naming the line). Writes to the store directly, so no upload
+  time limit applies. Prints each problem as CSV:LINE: [column:] message; bad rows are skipped, good rows kept.
   --database defaults to DATABASE_URL, else ./data/journeys.db. Exits 1 when the file cannot be used.`;
 
 const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
@@ -22,7 +25,7 @@ const countries = new Set<string>(getCountries());
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { list: { type: 'string' }, region: { type: 'string' }, column: { type: 'string', multiple: true }, database: { type: 'string' } },
+    options: { list: { type: 'string' }, region: { type: 'string' }, column: { type: 'string', multiple: true }, encoding: { type: 'string' }, database: { type: 'string' } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('journey import needs one CSV file');
@@ -30,6 +33,8 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(values.list)) throw new UsageError(`--list must be lower-case letters, digits and dashes, e.g. overdue-accounts, not "${values.list}"`);
   const region = values.region?.toUpperCase();
   if (region !== undefined && !countries.has(region)) throw new UsageError(`--region must be a two-letter country code such as US, GB, AU or NZ, not "${values.region}"`);
+  const encoding = values.encoding === undefined ? undefined : encodingNames[values.encoding.toLowerCase()];
+  if (values.encoding !== undefined && !encoding) throw new UsageError(`--encoding must be one of ${encodingChoices}, not "${values.encoding}"`);
   const columns: Partial<Record<ContactField, string>> = {};
   for (const mapping of values.column ?? []) {
     const [field, ...header] = mapping.split('=');
@@ -53,7 +58,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     await ensureContactList(store.db, values.list, values.list, now);
     let report;
     try {
-      report = await importContactsCsv(store.db, createReadStream(file), { listId: values.list, columns, ...(region && { defaultRegion: region as CountryCode }), now });
+      report = await importContactsCsv(store.db, createReadStream(file), { listId: values.list, columns, ...(region && { defaultRegion: region as CountryCode }), ...(encoding && { encoding }), now });
     } catch (error) {
       if (!(error instanceof ImportError)) throw error;
       if (!existed) await store.db.deleteFrom('contact_lists').where('id', '=', values.list).execute();
