@@ -30,7 +30,7 @@ describe('journey compliance check', () => {
   it('names bad input plainly', async () => {
     const t = memoryIo();
     expect(await main(['compliance', 'check', '--profile', 'FR', '--phone', '+33123456789', '--at', '2026-01-14T12:00:00Z'], t.io)).toBe(2);
-    expect(t.stderr()).toMatch(/--profile must be one of US, UK, AU, NZ, not "FR"/);
+    expect(t.stderr()).toMatch(/--profile must be one of US, UK, AU, NZ, CA, not "FR"/);
     const u = memoryIo();
     expect(await main(['compliance', 'check', '--profile', 'UK', '--phone', '+442071234567', '--at', 'tomorrow'], u.io)).toBe(2);
     expect(u.stderr()).toMatch(/"tomorrow" is not a date and time/);
