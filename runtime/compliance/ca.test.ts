@@ -9,6 +9,7 @@ import { countryRefusal, profileForContact, profilesOfCountries } from './countr
 import { checkGate, type GateContact, type GateRequest, type RegistryView } from './gate.ts';
 import type { Channel } from './hours.ts';
 import { ca } from './profiles/ca.ts';
+import { buildComplianceReport } from './report.ts';
 import { resolvePlace } from './timezones.ts';
 
 const local = (zone: string, text: string) => {
@@ -198,5 +199,35 @@ describe('choosing rules by the number', () => {
     expect(definitionFor('CA')).toMatchObject({ capPercent: 5, clockFrom: 'greeting-start', windowMs: 30 * day });
     expect(definitionFor(['CA'], 4)).toMatchObject({ capPercent: 4 });
     expect(definitionFor('US').clockFrom).toBe('greeting-stop');
+  });
+});
+
+describe('the compliance report by the number’s country', () => {
+  it('counts each call under its own country’s definition of an abandoned call', () => {
+    const t = Date.parse('2026-01-14T15:00:00Z');
+    const run = { id: 'r1', journeyId: 'j', version: 1, simulated: true, status: 'completed', startAt: t, endedAt: t + 600_000 };
+    const call = (contactId: string, to: string, at: number) => [
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.placed', time: at, data: { to } },
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.answered', time: at + 5000, data: {} },
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.customerGreetingStart', time: at + 5000, data: {} },
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.customerGreetingStop', time: at + 8000, data: {} },
+      // 1 s after the greeting ended, 4 s after the answer: in time under US rules, abandoned under Canadian ones.
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.connectedToAgent', time: at + 9000, data: {} },
+      { runId: 'r1', contactId, nodeId: 'dial', type: 'call.ended', time: at + 60_000, data: { port: 'connected' } },
+    ];
+    const report = buildComplianceReport({
+      run,
+      journeyName: 'North America',
+      profile: 'US',
+      campaign: [{ run, steps: [{ id: 'dial', mode: 'predictive' }] }],
+      events: [...call('a', '+12125550100', t), ...call('b', '+14165550100', t + 100_000)],
+      registryImports: [],
+      permissionChanges: [],
+      generatedAt: t + 600_000,
+    });
+    expect(report.byCountry).toEqual([
+      expect.objectContaining({ profile: 'US', callsPlaced: 1, liveAnswers: 1, abandoned: 0, capPercent: 3, withinCap: true, measuredFrom: 'greeting-end' }),
+      expect.objectContaining({ profile: 'CA', callsPlaced: 1, liveAnswers: 1, abandoned: 1, capPercent: 5, withinCap: false, measuredFrom: 'greeting-start' }),
+    ]);
   });
 });

@@ -5,7 +5,9 @@
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import type { DialerMode } from '../../schemas/nodes/dialer.ts';
 import { csvCell } from '../event-log.ts';
+import { profileForContact } from './country.ts';
 import { profiles } from './profiles/index.ts';
+import type { AbandonmentRule } from './profiles/types.ts';
 
 export interface ReportRun {
   id: string;
@@ -138,6 +140,20 @@ export interface ReportPeriod {
   withinCap: boolean;
 }
 
+export interface CountryFigures {
+  profile: ComplianceProfileId;
+  callsPlaced: number;
+  liveAnswers: number;
+  abandoned: number;
+  /** Abandoned over live answers of these calls over the whole run, under this profile's definition. */
+  rate: number;
+  capPercent: number;
+  withinCap: boolean;
+  connectWithinSeconds: number;
+  measuredFrom: 'greeting-end' | 'greeting-start';
+  source: string;
+}
+
 export interface RegistryCopy {
   source: string;
   downloadedAt: string;
@@ -180,6 +196,11 @@ export interface ComplianceReport {
     recordedMessageCalls: number;
   };
   periods: ReportPeriod[];
+  /**
+   * The run's calls by the country whose rules their numbers follow (a Canadian number in a US journey is counted under
+   * the CA definition), each with its own cap: every country's rule must hold for its own calls. One row per profile.
+   */
+  byCountry: CountryFigures[];
   abandonedCalls: AbandonedCall[];
   unansweredCalls: UnansweredCall[];
   registry: {
@@ -236,7 +257,7 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
   const basis: DetectorBasis = recorded ? 'recorded' : input.detectorEstimate ? 'estimate' : 'unknown';
   const share = input.detectorEstimate?.share ?? 0;
 
-  const verdict = (c: Call): Verdict => {
+  const verdictUnder = (rule: AbandonmentRule) => (c: Call): Verdict => {
     if (c.answeredAt === undefined || !agentStep(c)) return { live: false, machineVerdict: false };
     if (c.amdVerdict === 'machine') {
       // Only the simulated carrier knows who really answered; it marks the people the detector hung up on.
@@ -254,14 +275,16 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     return { live: true, machineVerdict: false };
   };
 
+  const verdict = verdictUnder(rule);
+
   /** Figures of a set of calls, counted by their answer time; the estimate joins both sides of the rate. */
-  const figures = (set: Call[]) => {
+  const figures = (set: Call[], judge: (c: Call) => Verdict = verdict) => {
     let live = 0;
     let abandoned = 0;
     let machineVerdicts = 0;
     let people = 0;
     for (const c of set) {
-      const v = verdict(c);
+      const v = judge(c);
       if (v.live) live++;
       if (v.abandoned) abandoned++;
       if (v.machineVerdict) machineVerdicts++;
@@ -354,6 +377,31 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
   const atStart = imports.filter((r) => r.importedAt <= run.startAt).at(-1);
   const copy = (r: RegistryImportRow): RegistryCopy => ({ source: r.source, downloadedAt: iso(r.downloadedAt), importedAt: iso(r.importedAt), entries: r.entries });
 
+  // Each call under the rules of its number's country, the journey's profile where the country has none.
+  const byCountry = (): CountryFigures[] => {
+    const groups = new Map<ComplianceProfileId, Call[]>();
+    for (const c of own) {
+      const id = profileForContact(c.to, 'voice', input.profile);
+      groups.set(id, [...(groups.get(id) ?? []), c]);
+    }
+    return [...groups].map(([id, set]) => {
+      const countryRule = profiles[id].abandonment;
+      const f = figures(set, verdictUnder(countryRule));
+      return {
+        profile: id,
+        callsPlaced: set.length,
+        liveAnswers: f.live,
+        abandoned: f.abandoned,
+        rate: f.rate,
+        capPercent: countryRule.maxRate * 100,
+        withinCap: f.rate <= countryRule.maxRate,
+        connectWithinSeconds: countryRule.connectWithinSeconds,
+        measuredFrom: countryRule.measuredFrom,
+        source: countryRule.source,
+      };
+    });
+  };
+
   return {
     generatedAt: iso(input.generatedAt),
     run: { id: run.id, journeyId: run.journeyId, journeyName: input.journeyName, version: run.version, mode: run.simulated ? 'simulated' : 'live', status: run.status, startAt: iso(run.startAt), endAt: iso(endAt) },
@@ -390,6 +438,7 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
       recordedMessageCalls,
     },
     periods,
+    byCountry: byCountry(),
     abandonedCalls,
     unansweredCalls,
     registry: {
