@@ -116,14 +116,14 @@ cases.push(
   { rule: 'US.hours', cite: `${al}; 47 CFR 64.1200(c)(1)`, name: 'AL DST start (Sunday 2026-03-08) 07:59 CDT: held by the federal rule', state: 'AL', zone: 'America/Chicago', at: '2026-03-08T07:59', expected: { held: '2026-03-08T08:00' } },
 );
 
-// ---- Pennsylvania: legal holidays (Act 73 of 2019); Mon-Sat 09:00-19:00 and no Sundays (SB 992, stricter reading).
-const pa = '73 P.S. 2245(a)(10); SB 992 (2025-2026)';
-boundaries('PA', 'America/New_York', pa, '09:00', '19:00', '2026-01-15T09:00');
+// ---- Pennsylvania: legal holidays (Act 73 of 2019); the hours stay federal (SB 992 is not law as of 2026-12-03).
+const pa = '73 P.S. 2245(a)(10) (Act 73 of 2019); hours 47 CFR 64.1200(c)(1)';
 cases.push(
-  { rule: 'US-PA.hours', cite: pa, name: 'PA Sunday noon: held past Martin Luther King Jr. Day (Monday) to Tuesday 09:00', state: 'PA', zone: 'America/New_York', at: '2026-01-18T12:00', expected: { held: '2026-01-20T09:00' } },
-  { rule: 'US-PA.hours', cite: pa, name: 'PA DST end (Sunday 2026-11-01) noon: held', state: 'PA', zone: 'America/New_York', at: '2026-11-01T12:00', expected: { held: true } },
-  { rule: 'US-PA.holidays', cite: pa, name: 'PA Good Friday (2026-04-03) at noon: held', state: 'PA', zone: 'America/New_York', at: '2026-04-03T12:00', expected: { held: '2026-04-04T09:00' } },
-  { rule: 'US-PA.holidays', cite: pa, name: 'PA Election Day (2026-11-03) at noon: held', state: 'PA', zone: 'America/New_York', at: '2026-11-03T12:00', expected: { held: '2026-11-04T09:00' } },
+  { rule: 'US.hours', cite: pa, name: 'PA Sunday noon: allowed (SB 992 not enacted)', state: 'PA', zone: 'America/New_York', at: '2026-01-11T12:00', expected: 'allowed' },
+  { rule: 'US.hours', cite: pa, name: 'PA weekday 20:30: allowed (federal close 21:00)', state: 'PA', zone: 'America/New_York', at: '2026-01-14T20:30', expected: 'allowed' },
+  { rule: 'US-PA.holidays', cite: pa, name: 'PA Martin Luther King Jr. Day (2026-01-19) at noon: held to Tuesday 08:00', state: 'PA', zone: 'America/New_York', at: '2026-01-19T12:00', expected: { held: '2026-01-20T08:00' } },
+  { rule: 'US-PA.holidays', cite: pa, name: 'PA Good Friday (2026-04-03) at noon: held', state: 'PA', zone: 'America/New_York', at: '2026-04-03T12:00', expected: { held: '2026-04-04T08:00' } },
+  { rule: 'US-PA.holidays', cite: pa, name: 'PA Election Day (2026-11-03) at noon: held', state: 'PA', zone: 'America/New_York', at: '2026-11-03T12:00', expected: { held: '2026-11-04T08:00' } },
   { rule: 'US-PA.holidays', cite: pa, name: 'PA Independence Day (Saturday 2026-07-04) at noon: held', state: 'PA', zone: 'America/New_York', at: '2026-07-04T12:00', expected: { held: true } },
   { rule: 'US-PA.holidays', cite: pa, name: 'PA day after Good Friday (Saturday 2026-04-04) at noon: allowed', state: 'PA', zone: 'America/New_York', at: '2026-04-04T12:00', expected: 'allowed' },
 );

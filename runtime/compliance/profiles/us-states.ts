@@ -255,13 +255,10 @@ export const usStates: readonly RegionOverride[] = [
     name: 'Pennsylvania',
     source: 'Telemarketer Registration Act, 73 P.S. 2241 et seq., as amended by Act 73 of 2019 (effective 2019-12-03).',
     checkedOn: today,
-    confidence: 'low',
+    confidence: 'medium',
     textsCount: 'not stated',
-    hours: callsAndTexts(
-      [{ days: monToSat, from: '09:00', to: '19:00' }],
-      'SB 992 (2025-2026 session): no telemarketing calls or texts on Sundays or between 7 p.m. and 9 a.m.',
-      'SB 992 passed the Senate; one secondary source says its Sunday ban applies from 2026-10-18, and we could not confirm it was enacted. Applied as the stricter reading; before it the federal 08:00-21:00 held.',
-    ),
+    notApplied:
+      'SB 992 (2025-2026 session) would ban telemarketing calls and texts on Sundays and between 7 p.m. and 9 a.m.; it passed the Senate, but no source read on 2026-12-03 shows it enacted, so the federal hours stand until it is. Apply it by hand if it becomes law.',
     namedHolidays: {
       channels: ['voice', 'sms'],
       names: ["New Year's Day", 'Martin Luther King Jr. Day', "Presidents' Day", 'Good Friday', 'Memorial Day', 'Flag Day', 'Juneteenth', 'Independence Day', 'Labor Day', 'Columbus Day', 'Election Day', 'Veterans Day', 'Thanksgiving Day', 'Christmas Day'],
