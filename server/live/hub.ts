@@ -15,7 +15,7 @@ export const minIntervalMs = 100;
 const maxFrameBytes = 64 * 1024;
 const maxSubscriptionsPerClient = 50;
 /** How often open sockets' tokens are checked against the store, so that a revocation on any server closes them. */
-export const revocationCheckMs = 400;
+export const revocationCheckMs = 250;
 /** The close code a socket gets when its token is revoked (4000-4999 are the application's). */
 export const revokedCloseCode = 4401;
 
