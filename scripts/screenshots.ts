@@ -4,7 +4,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureEditorBuilt, launchBrowser, root, startTestServer, zoneAtMidday, type TestServer } from '../editor/e2e/harness.ts';
+import { ensureEditorBuilt, launchBrowser, root, signInUrl, startTestServer, zoneAtMidday, type TestServer } from '../editor/e2e/harness.ts';
 
 const out = join(root, 'docs', 'screenshots');
 const viewport = { width: 1440, height: 900 };
@@ -39,7 +39,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 async function signedIn(browser: Browser, server: TestServer, path = '/'): Promise<Page> {
   const page = await newPage(browser);
-  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.goto(await signInUrl(server));
   await page.getByText('Signed in as').waitFor();
   if (path !== '/') await page.goto(`${server.url}${path}`);
   return page;

@@ -52,13 +52,18 @@ describe('uploads cut off mid-body', () => {
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const address = /Journey builder on (http:\/\/[^\s]+)/.exec(out);
-        const signIn = /\?token=(jt_\S+)/.exec(out);
+        const signIn = /\?code=(jc_\S+)\n/.exec(out);
         if (address && signIn) {
           clearTimeout(timer);
           url = address[1]!;
           port = Number(new URL(url).port);
-          token = signIn[1]!;
-          resolve();
+          // The printed link's one-time code, exchanged as the editor does, gives the session the test calls with.
+          fetch(`${url}/api/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: signIn[1] }) })
+            .then((r) => r.json() as Promise<{ token: string }>)
+            .then((session) => {
+              token = session.token;
+              resolve();
+            }, reject);
         }
       });
       child.on('exit', () => reject(new Error(`the server exited on start: ${stderr.join('')}`)));

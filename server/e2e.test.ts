@@ -32,9 +32,10 @@ describe('the server end to end', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('makes an admin token on first start and prints a sign-in link with it', () => {
+  it('makes an admin token on first start and prints a sign-in link with a one-time code for it, not the token', () => {
     expect(token).toMatch(/^jt_/);
-    expect(server.signInUrl).toBe(`${server.url}/?token=${token}`);
+    expect(server.signInUrl).toMatch(new RegExp(`^${server.url}/\\?code=jc_`));
+    expect(server.signInUrl).not.toContain(token);
   });
 
   it('uploads an example list, publishes the example, and follows a simulated run on a WebSocket to the end', async () => {

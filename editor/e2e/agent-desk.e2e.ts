@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { RunMetrics, RunView } from '../../server/api-types.ts';
 import type { CarrierProfile } from '../../server/serve.ts';
-import { describeWithBrowser, errorsOf, screenshotPath, TestBed, zoneAtMidday } from './harness.ts';
+import { describeWithBrowser, errorsOf, screenshotPath, signInUrl, TestBed, zoneAtMidday } from './harness.ts';
 
 const bed = new TestBed();
 
@@ -227,13 +227,15 @@ describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () =
   }, 120_000);
 
   it('keeps the agent page sign-in apart from the editor sign-in in the same browser', async () => {
-    const { token } = await call('POST', '/tokens', { name: 'Lee Agent', role: 'agent' });
+    const { id } = await call('POST', '/tokens', { name: 'Lee Agent', role: 'agent' });
     const context = await bed.browser.newContext({ viewport: { width: 1440, height: 1000 } });
     const editor = await context.newPage();
-    await editor.goto(`${bed.server.url}/?token=${bed.server.token}`);
+    await editor.goto(await signInUrl(bed.server));
     await editor.getByText('Signed in as admin').waitFor();
     const agent = await context.newPage();
-    await agent.goto(`${bed.server.url}/agent?token=${token}`);
+    await agent.goto(await signInUrl(bed.server, { tokenId: id }));
+    // The code is gone from the address bar as soon as the page has used it.
+    expect(agent.url()).toBe(`${bed.server.url}/agent`);
     await agent.getByText('Lee Agent').first().waitFor();
     // The manager's tab, reloaded, is still the manager's; the agent's, reloaded, still the agent's.
     await editor.reload();

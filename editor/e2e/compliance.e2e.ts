@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import type { DoNotContactView } from '../../server/api-types.ts';
 import { step } from './canvas-driver.ts';
-import { describeWithBrowser, errorsOf, eventually, openEditor, openTab, screenshotPath, TestBed } from './harness.ts';
+import { describeWithBrowser, errorsOf, eventually, openEditor, openTab, screenshotPath, signInUrl, TestBed } from './harness.ts';
 
 const bed = new TestBed();
 
@@ -66,9 +66,9 @@ describeWithBrowser('compliance in the editor', bed, { loadExamples: true }, () 
     await bed.server.api('POST', '/do-not-contact', JSON.stringify({ channel: 'email', value: 'Someone@Example.com', reason: 'Unsubscribed by phone' }));
     const made = await bed.server.api('POST', '/tokens', JSON.stringify({ name: 'Vera Viewer', role: 'viewer' }));
     expect(made.status).toBe(201);
-    const { token } = (await made.json()) as { token: string };
+    const { id } = (await made.json()) as { id: string };
     const page = await bed.browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`${bed.server.url}/do-not-contact?token=${token}`);
+    await page.goto(await signInUrl(bed.server, { tokenId: id, page: '/do-not-contact' }));
     await page.getByText('Signed in as Vera Viewer').waitFor();
     await page.getByRole('button', { name: 'Email' }).click();
     const row = page.locator('[data-dnc-entry="someone@example.com"]');

@@ -150,9 +150,25 @@ export async function openEditor(browser: Browser, server: TestServer): Promise<
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
   });
-  await page.goto(`${server.url}/?token=${server.token}`);
+  await page.goto(await signInUrl(server));
   await page.getByText('Signed in as').waitFor();
   return page;
+}
+
+/**
+ * A sign-in link as an admin makes one (POST /api/tokens/:id/sign-in-codes): a one-time code for the token, the admin's
+ * by default, opening `page` (default: the agent desktop for an agent, the editor for anyone else).
+ */
+export async function signInUrl(server: TestServer, options: { tokenId?: string; page?: string } = {}): Promise<string> {
+  let id = options.tokenId;
+  if (!id) {
+    const { tokens } = (await (await server.api('GET', '/tokens')).json()) as { tokens: { id: string; role: string }[] };
+    id = tokens.find((t) => t.role === 'admin')!.id;
+  }
+  const made = await server.api('POST', `/tokens/${id}/sign-in-codes`);
+  if (made.status !== 201) throw new Error(`The server made no sign-in code: ${made.status} ${await made.text()}`);
+  const { code, path } = (await made.json()) as { code: string; path: string };
+  return `${server.url}${options.page ? `${options.page}?code=${code}` : path}`;
 }
 
 export function screenshotPath(name: string): string {

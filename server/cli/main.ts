@@ -7,6 +7,7 @@ import { pullCommand, pullHelp } from './commands/pull.ts';
 import { pushCommand, pushHelp } from './commands/push.ts';
 import { simulateCommand, simulateHelp } from './commands/simulate.ts';
 import { serveCommand, serveHelp, startCommand, startHelp } from './commands/serve.ts';
+import { signinLinkCommand, signinLinkHelp } from './commands/signin-link.ts';
 import { tokenCommand, tokenHelp } from './commands/token.ts';
 import { validateCommand, validateHelp } from './commands/validate.ts';
 import { processIo, UsageError, type Io } from './io.ts';
@@ -26,6 +27,7 @@ const commands: Record<string, Command> = {
   push: { run: pushCommand, help: pushHelp },
   pull: { run: pullCommand, help: pullHelp },
   token: { run: tokenCommand, help: tokenHelp },
+  'signin-link': { run: signinLinkCommand, help: signinLinkHelp },
   serve: { run: serveCommand, help: serveHelp },
   start: { run: startCommand, help: startHelp },
 };

@@ -25,8 +25,8 @@ describe.each(testDialects)('session and tokens on %s', (dialect) => {
     expect(unknown.json.error.message).toContain('not known');
   });
 
-  it('takes the token from ?token= where a header cannot be set', async () => {
-    expect(await t.request('GET', `/api/session?token=${t.tokens.viewer}`, { token: null })).toMatchObject({ status: 200, json: { role: 'viewer' } });
+  it('refuses ?token= on the API, where a header can be set (it is for /ws alone)', async () => {
+    expect(await t.request('GET', `/api/session?token=${t.tokens.viewer}`, { token: null })).toMatchObject({ status: 401 });
   });
 
   it('lets only an admin list, make and revoke tokens', async () => {

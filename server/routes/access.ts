@@ -3,19 +3,42 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { createToken, listTokens, revokeToken, tokenRoles, type TokenSummary } from '../../runtime/store/repositories/tokens.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { createSignInCode, exchangeSignInCode } from '../../runtime/store/repositories/sign-in.ts';
 import type { Session } from '../api-types.ts';
 import { requireRole, requireToken } from '../http/auth.ts';
-import { notFound } from '../http/errors.ts';
+import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
 const SessionSchema = z.custom<Session>().openapi('Session', { type: 'object' });
 const TokenSchema = z.custom<TokenSummary>().openapi('Token', { type: 'object' });
 
+/** Where a sign-in link opens: the agent desktop for an agent's token, the editor for anyone else's. */
+const signInPath = (role: string, code: string) => `${role === 'agent' ? '/agent' : '/'}?code=${encodeURIComponent(code)}`;
+
 export function sessionRoutes(store: Store, now: () => number) {
-  return router().openapi(
-    createRoute({ method: 'get', path: '/', middleware: [requireToken(store.db, now)], security, summary: 'Who this token belongs to', responses: { 200: json(SessionSchema, 'The token’s name and role'), 401: errors[401] } }),
-    (c) => c.json({ name: c.get('caller').name, role: c.get('caller').role }, 200),
-  );
+  return router()
+    .openapi(
+      createRoute({ method: 'get', path: '/', middleware: [requireToken(store.db, now)], security, summary: 'Who this token belongs to', responses: { 200: json(SessionSchema, 'The token’s name and role'), 401: errors[401] } }),
+      (c) => c.json({ name: c.get('caller').name, role: c.get('caller').role }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/exchange',
+        summary: "A sign-in link's one-time code for a session token (js_...), sent as a bearer token from then on",
+        request: { body: { content: { 'application/json': { schema: z.object({ code: z.string().min(1).max(500) }).strict() } }, required: true } },
+        responses: { 200: json(z.object({ token: z.string(), name: z.string(), role: z.enum(tokenRoles) }), 'Signed in'), 400: errors[400], 401: errors[401] },
+      }),
+      async (c) => {
+        const at = now();
+        const signedIn = await exchangeSignInCode(store.db, c.req.valid('json').code, at);
+        if (!signedIn) {
+          throw new ApiError(401, 'unauthorized', 'This sign-in link is not known, was used already or has expired (links work once, for 15 minutes); ask an admin for a new one, or run npx journey signin-link where the server runs');
+        }
+        await recordAudit(store.db, { at, actor: signedIn, action: 'session.signed-in', target: signedIn.id, details: { name: signedIn.name, role: signedIn.role } });
+        return c.json({ token: signedIn.session, name: signedIn.name, role: signedIn.role }, 200);
+      },
+    );
 }
 
 export function tokenRoutes(store: Store, now: () => number) {
@@ -44,6 +67,26 @@ export function tokenRoutes(store: Store, now: () => number) {
           return token;
         });
         return c.json(made, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/sign-in-codes',
+        middleware: [admin],
+        security,
+        summary: "A sign-in link for the token: a code that opens a session once, within 15 minutes (send `path` after the server's address)",
+        request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+        responses: { 201: json(z.object({ code: z.string(), path: z.string(), expiresAt: z.string() }), 'The code'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const token = await store.db.selectFrom('api_tokens').select(['name', 'role']).where('id', '=', id).executeTakeFirst();
+        if (!token) throw notFound(`The token "${id}"`);
+        const at = now();
+        const { code, expiresAt } = await createSignInCode(store.db, id, at);
+        await recordAudit(store.db, { at, actor: c.get('caller'), action: 'token.sign-in-link', target: id, details: { name: token.name, role: token.role } });
+        return c.json({ code, path: signInPath(token.role, code), expiresAt: new Date(expiresAt).toISOString() }, 201);
       },
     )
     .openapi(

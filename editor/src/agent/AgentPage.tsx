@@ -1,7 +1,7 @@
 // The agent desktop at /agent: an agent signs in with their token and takes calls; a manager can watch simulated agents.
 import { useEffect, useState } from 'react';
 import { connectToServer, useServerData } from '../api/server-data.ts';
-import { clearToken, setToken } from '../api/token.ts';
+import { clearToken, signInWith } from '../api/token.ts';
 import { RunAgents } from '../runs/RunAgents.tsx';
 import { runsApi, type RunView } from '../runs/runs-api.ts';
 import { AgentDesk } from './AgentDesk.tsx';
@@ -9,19 +9,24 @@ import './agent.css';
 
 function SignInForm({ intro }: { intro: string }) {
   const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
   return (
     <form
       className="agent-sign-in"
       onSubmit={(e) => {
         e.preventDefault();
-        const token = new URL(text.trim(), window.location.origin).searchParams.get('token') ?? text.trim();
-        if (!token) return;
-        setToken(token);
-        setText('');
-        void connectToServer();
+        signInWith(text).then(
+          () => {
+            setText('');
+            setError(undefined);
+            void connectToServer();
+          },
+          (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        );
       }}
     >
       <p>{intro}</p>
+      {error && <p className="field-error">{error}</p>}
       <label className="field">
         <span className="field-title">Agent sign-in link or token</span>
         <input type="password" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} />

@@ -1,25 +1,29 @@
 // Shown when the server does not know the browser: how to sign in, and that designing works without it.
 import { useState } from 'react';
 import { connectToServer, useServerData } from '../api/server-data.ts';
-import { setToken } from '../api/token.ts';
+import { signInWith } from '../api/token.ts';
 
 export function SignInBanner() {
   const offline = useServerData((d) => d.offline);
   const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
   if (!offline) return null;
   return (
     <div className="banner" role="status">
       <span>
-        Not connected to the server: {offline} You can still design, import and export journeys.
+        Not connected to the server: {error ?? offline} You can still design, import and export journeys.
       </span>
       <form
         className="inline-fields"
         onSubmit={(e) => {
           e.preventDefault();
-          const token = new URL(text.trim(), window.location.origin).searchParams.get('token') ?? text.trim();
-          if (!token) return;
-          setToken(token);
-          void connectToServer();
+          signInWith(text).then(
+            () => {
+              setError(undefined);
+              void connectToServer();
+            },
+            (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+          );
         }}
       >
         <label htmlFor="sign-in-token">Sign-in link or token</label>

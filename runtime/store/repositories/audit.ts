@@ -1,5 +1,6 @@
-// The audit log: who published, started, paused, resumed or stopped, changed who may be contacted, or made or revoked
-// a token, and when. Append-only: this module writes and reads entries and has no way to change or remove one.
+// The audit log: who published, started, paused, resumed or stopped, changed who may be contacted, made or revoked
+// a token, made a sign-in link or signed in with one, and when. Append-only: this module writes and reads entries and
+// has no way to change or remove one.
 import type { Executor } from '../dialect.ts';
 
 export const auditActions = [
@@ -13,6 +14,8 @@ export const auditActions = [
   'registry.imported',
   'token.created',
   'token.revoked',
+  'token.sign-in-link',
+  'session.signed-in',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
