@@ -31,6 +31,11 @@ export interface InterpreterOptions {
   /** Sends of a message before a passing error counts as final. */
   maxAttempts?: number;
   /**
+   * How long a worker holds the messages it hands to providers (ms on its clock, default 60 s): another worker sends
+   * them again only once this has passed, so after a crash they wait this long. Tests shorten it.
+   */
+  sendLeaseMs?: number;
+  /**
    * The runs this interpreter drives: all of them (the default), the live ones only (on the real clock), or one
    * simulated run on its own virtual clock. A server drives each simulated run apart so that its clock can race ahead.
    */
@@ -55,6 +60,7 @@ export class Interpreter {
   private readonly providers: Providers;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
+  private readonly sendLeaseMs: number;
   private readonly renderer = new TemplateRenderer();
   private readonly contexts = new Map<string, RunContext>();
   readonly dialer?: DialerEngine;
@@ -67,6 +73,7 @@ export class Interpreter {
     this.providers = options.providers;
     this.batchSize = options.batchSize ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.sendLeaseMs = options.sendLeaseMs ?? 60_000;
     if (options.dialer) this.dialer = options.dialer;
   }
 
@@ -236,7 +243,7 @@ export class Interpreter {
 
   /** Hands due outbox messages to their providers and records each answer with the move it causes. */
   private async deliver(now: number): Promise<number> {
-    const leaseMs = 60_000;
+    const leaseMs = this.sendLeaseMs;
     // Pushing the next attempt out works as a lease: another worker will not send these while this one does, and
     // after a crash they go again once it runs out (the provider answers a repeated key as it did the first time).
     const rows = await this.db
