@@ -1174,6 +1174,17 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       });
     }
 
+    it("a UK number in a US journey's call is held by the UK rule against calling again within 72 hours of an abandoned call", async () => {
+      const uk: Row[] = [{ external_id: 'U', phone: '+447400123456', email: 'u@example.com' }];
+      const h = await setup(store, doc('voice'), uk, { live: true });
+      await settle(h);
+      await store.db.insertInto('abandoned_calls').values({ value: '+447400123456', at: t0 - hour, run_id: h.runId }).execute();
+      expect((await h.drive({ until: t0 + 2 * hour })).completed).toBe(false);
+      const held = await eventsOf(store, h.runId, { type: 'compliance.deferred', nodeId: 'send' });
+      expect(held.map((e) => e.data.rule)).toEqual(['UK.redial.abandoned']);
+      expect(await eventsOf(store, h.runId, { type: 'call.placed' })).toEqual([]);
+    });
+
     it('a call is held, not placed, while the number has had its three calls in 24 hours from other campaigns', async () => {
       const h = await setup(store, doc('voice'), rows, { live: true });
       await settle(h);

@@ -5,7 +5,7 @@
 import type { ComplianceCheck, Finding } from '../compliance/gate.ts';
 import { evaluateCompliance } from '../compliance/gate.ts';
 import type { Channel } from '../compliance/hours.ts';
-import { loadComplianceData, profileNeeds } from '../store/repositories/compliance.ts';
+import { allProfilesNeeds, loadComplianceData } from '../store/repositories/compliance.ts';
 import { dncKey, doNotContactOfContacts, scopeOfRun } from '../store/repositories/permissions.ts';
 import type { Executor } from '../store/dialect.ts';
 import type { ContactView } from '../nodes/types.ts';
@@ -38,7 +38,7 @@ export type LastCheck = (contact: ContactView, channel: Channel, at: number, opt
 /** Loads, for a batch of contacts of one run, what the check needs; then answers per contact without I/O. */
 export async function prepareLastCheck(db: Executor, context: RunContext, contacts: readonly ContactView[], now: number): Promise<LastCheck> {
   const profile = context.journey.settings.compliance;
-  const data = await loadComplianceData(db, profileNeeds(profile), timelineOf(context), contacts, now);
+  const data = await loadComplianceData(db, allProfilesNeeds(), timelineOf(context), contacts, now);
   const dnc = await doNotContactOfContacts(db, scopeOfRun(context.run), contacts);
   return (contact, channel, at, options = {}) => {
     const evaluation = evaluateCompliance({

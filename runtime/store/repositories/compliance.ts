@@ -247,10 +247,23 @@ function gateNeeds(journey: Journey): ComplianceNeeds {
   return needs;
 }
 
-/** Everything a profile's rules can ask of the store: what the check at the moment of sending loads. */
+/** Everything a profile's rules can ask of the store. */
 export function profileNeeds(profileId: ComplianceProfileId): ComplianceNeeds {
   const profile = profiles[profileId];
   return { registry: profile.registry.channels.length > 0, frequencyHours: frequencyWindowHours(profileId), redialHours: profile.redial.afterAbandonedHours ?? 0 };
+}
+
+/**
+ * What any profile's rules can ask of the store: the check at the moment of sending loads this, since a number's
+ * country picks its rules whatever the journey's profile (a UK number in a US journey is under the UK's 72-hour rule).
+ */
+export function allProfilesNeeds(): ComplianceNeeds {
+  const all = (Object.keys(profiles) as ComplianceProfileId[]).map(profileNeeds);
+  return {
+    registry: all.some((n) => n.registry),
+    frequencyHours: Math.max(...all.map((n) => n.frequencyHours)),
+    redialHours: Math.max(...all.map((n) => n.redialHours)),
+  };
 }
 
 // State caps are as long as the federal ones or shorter, so the profile's longest window covers them.
