@@ -7,9 +7,11 @@ import { openStore, type Store } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
 import { serverSecret, trackingSecretName } from '../runtime/store/repositories/server-secrets.ts';
 import { recordAudit } from '../runtime/store/repositories/audit.ts';
+import { createSignInCode } from '../runtime/store/repositories/sign-in.ts';
 import { countTokens, createToken } from '../runtime/store/repositories/tokens.ts';
 import { createApp } from './app.ts';
 import { loadExamples } from './examples.ts';
+import { applyHttpTimeouts, type HttpTimeouts } from './http-timeouts.ts';
 import { throttleFromEnvironment } from './http/throttle.ts';
 import { LiveHub } from './live/hub.ts';
 import { Runner } from './runner.ts';
@@ -39,6 +41,8 @@ export interface ServeOptions {
    * or a Messaging Service SID), with TWILIO_API_URL for another Twilio-compatible service; none, simulated.
    */
   twilio?: TwilioSettings;
+  /** Idle and header timeouts of connections; no request has a limit as a whole, so a long upload still sending goes on. */
+  httpTimeouts?: HttpTimeouts;
 }
 
 /** Twilio's settings from the environment, when the three that are needed are all there. */
@@ -50,9 +54,9 @@ export function twilioFromEnvironment(env: NodeJS.ProcessEnv = process.env): Twi
 
 export interface RunningServer {
   url: string;
-  /** The admin token made on first start (the store had no admin); undefined when the store already had one. */
+  /** The admin token made on first start (the store had no admin); undefined when it had one. Never printed. */
   adminToken: string | undefined;
-  /** The sign-in link printed on first start. */
+  /** The sign-in link printed on first start: a one-time code for the admin token, good for 15 minutes. */
   signInUrl: string | undefined;
   store: Store;
   runner: Runner;
@@ -78,13 +82,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
   }
   let adminToken: string | undefined;
+  let signInCode: string | undefined;
   if ((await countTokens(store.db, 'admin')) === 0) {
     const at = runner.now();
-    adminToken = await store.db.transaction().execute(async (tx) => {
-      const made = await createToken(tx, { name: 'admin', role: 'admin', now: at });
-      await recordAudit(tx, { at, actor: { id: null, name: 'server', role: null }, action: 'token.created', target: made.id, details: { name: made.name, role: made.role, why: 'no admin token on this store' } });
-      return made.token;
+    const made = await store.db.transaction().execute(async (tx) => {
+      const token = await createToken(tx, { name: 'admin', role: 'admin', now: at });
+      await recordAudit(tx, { at, actor: { id: null, name: 'server', role: null }, action: 'token.created', target: token.id, details: { name: token.name, role: token.role, why: 'no admin token on this store' } });
+      return token;
     });
+    adminToken = made.token;
+    // The log gets a code that works once, for minutes, never the token itself.
+    signInCode = (await createSignInCode(store.db, made.id, Date.now())).code;
   }
 
   const hub = new LiveHub(store, () => runner.now(), throttle);
@@ -95,6 +103,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const s = serve({ fetch: app.fetch, port, ...(options.host && { hostname: options.host }) }, () => resolve(s));
     s.once('error', reject);
   });
+  applyHttpTimeouts(server as import('node:http').Server, options.httpTimeouts);
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://host').pathname !== '/ws') return socket.destroy();
     void hub.handleUpgrade(request, socket, head);
@@ -103,10 +112,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const address = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
   const url = `http://${host}:${address.port}`;
-  const signInUrl = adminToken ? `${url}/?token=${adminToken}` : undefined;
+  const signInUrl = signInCode ? `${url}/?code=${signInCode}` : undefined;
   log(`Journey builder on ${url} (data: ${store.location})`);
-  if (signInUrl) log(`First start: sign in as admin with this link (shown once; keep it):\n  ${signInUrl}`);
-  else log('Sign in with your API token; an admin makes tokens in the editor or with POST /api/tokens.');
+  const another = `npx journey signin-link${options.databaseUrl || process.env.DATABASE_URL ? ' --database <the same database>' : ''}${address.port === 3000 ? '' : ` --url ${url}`}`;
+  if (signInUrl) log(`First start: sign in as admin with this link (it works once, within 15 minutes):\n  ${signInUrl}\nFor another link later: ${another}`);
+  else log(`Sign in with a sign-in link: ${another} prints one for the admin token (or send an API token as Authorization: Bearer).`);
   log(`Live runs: ${runner.describeLiveChannels()}. Simulated runs send nothing.`);
   if (!existsSync(join(editorDir, 'index.html'))) log(`The editor is not built (${editorDir}); run npm run build.`);
 
