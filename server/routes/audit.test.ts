@@ -44,7 +44,7 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
         details: { version: 1, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/), message: 'first' },
       },
     ]);
-    expect(await writtenBy(() => ok(t.request('POST', '/api/journeys/reminder/versions', { token: 'editor', json: { message: 'again' } }), 201))).toEqual([]);
+    expect(await writtenBy(() => ok(t.request('POST', '/api/journeys/reminder/versions', { token: 'editor', json: { message: 'again' } }), 200))).toEqual([]);
   });
 
   it('records starting, pausing, resuming and stopping a run, each once, under the run', async () => {
