@@ -7,7 +7,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { ensureEditorBuilt, errorsOf, launchBrowser, openEditor, startTestServer } from '../editor/e2e/harness.ts';
+import { ensureEditorBuilt, errorsOf, launchBrowser, openEditor, startTestServer } from '../e2e/harness.ts';
 import { largeJourney, largeJourneyStepCount } from './large-journey.ts';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureEditorBuilt, launchBrowser, root, signInUrl, startTestServer, zoneAtMidday, type TestServer } from '../editor/e2e/harness.ts';
+import { ensureEditorBuilt, launchBrowser, root, signInUrl, startTestServer, zoneAtMidday, type TestServer } from '../e2e/harness.ts';
 
 const out = join(root, 'docs', 'screenshots');
 const viewport = { width: 1440, height: 900 };

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import type { RunView } from '../../server/api-types.ts';
-import type { ComplianceReport } from '../../runtime/compliance/report.ts';
+import type { ComplianceReport } from '../runtime/compliance/report.ts';
+import type { RunView } from '../server/api-types.ts';
 import { describeWithBrowser, errorsOf, eventually, openEditor, screenshotPath, TestBed } from './harness.ts';
 
 const bed = new TestBed();

@@ -2,8 +2,8 @@
 // disposition; the journey then takes the branch for that disposition.
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import type { RunMetrics, RunView } from '../../server/api-types.ts';
-import type { CarrierProfile } from '../../server/serve.ts';
+import type { RunMetrics, RunView } from '../server/api-types.ts';
+import type { CarrierProfile } from '../server/serve.ts';
 import { describeWithBrowser, errorsOf, screenshotPath, signInUrl, TestBed, zoneAtMidday } from './harness.ts';
 
 const bed = new TestBed();

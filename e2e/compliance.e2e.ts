@@ -1,6 +1,6 @@
 // A manager keeps the do-not-contact list on its own tab, and tries a number against a compliance gate before a run.
 import { expect, it } from 'vitest';
-import type { DoNotContactView } from '../../server/api-types.ts';
+import type { DoNotContactView } from '../server/api-types.ts';
 import { step } from './canvas-driver.ts';
 import { describeWithBrowser, errorsOf, eventually, openEditor, openTab, screenshotPath, signInUrl, TestBed } from './harness.ts';
 

@@ -1,7 +1,7 @@
 // A manager starts runs from the Runs tab and watches them live: counts on the canvas reach the run's final metrics.
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import type { RunMetrics, RunView } from '../../server/api-types.ts';
+import type { RunMetrics, RunView } from '../server/api-types.ts';
 import { describeWithBrowser, errorsOf, openEditor, openJourney, openTab, screenshotPath, TestBed } from './harness.ts';
 
 const bed = new TestBed();

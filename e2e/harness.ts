@@ -1,13 +1,13 @@
 // What the browser tests share: Debian's Chromium, an up-to-date build of the editor, and a server on a fresh store.
 import { execFileSync } from 'node:child_process';
-import type { CarrierProfile } from '../../server/serve.ts';
+import type { CarrierProfile } from '../server/serve.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 
-export const root = join(import.meta.dirname, '..', '..');
+export const root = join(import.meta.dirname, '..');
 export const chromiumPath = '/usr/bin/chromium';
 const editorDir = join(root, 'dist', 'editor');
 
@@ -116,7 +116,7 @@ export interface ServerOptions {
 }
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const { startServer } = await import('../../server/serve.ts');
+  const { startServer } = await import('../server/serve.ts');
   const dir = mkdtempSync(join(tmpdir(), 'editor-e2e-'));
   const server = await startServer({ port: 0, databaseUrl: join(dir, 'journeys.db'), loadExamples: options.loadExamples ?? false, editorDir, quiet: true, ...(options.carrier && { carrier: options.carrier }) });
   const token = server.adminToken;
