@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { definitionOf, isNodeKind } from './catalogue.ts';
 import { loadJourney } from './parse.ts';
 import type { Problem, Severity } from './problems.ts';
-import { contactFields } from './template-references.ts';
 import { validateJourney } from './validate.ts';
-import type { ContactView } from '../runtime/nodes/types.ts';
 
 // Fixtures are plain JSON as a person would write it; `any` keeps the table short.
 type Doc = Record<string, any>;
@@ -790,13 +788,6 @@ describe('what templates read from the contact', () => {
   it('accepts every contact field, attributes, results and the last call', () => {
     const body = `{{ contact.id }} {{ contact.externalId }} {{ contact.phone }} {{ contact.email }} {{ contact.firstName }} {{ contact.lastName }} {{ contact.timezone }} {{ contact.state }} {{ contact.postalCode }} {{ contact }} {{ attributes.anything }} {{ lastCall.disposition }}`;
     expect(describeProblems(validateJourney(withBody(body)).problems)).toBe('  (none)');
-  });
-
-  it('lists the contact fields the runtime gives templates, no more and no fewer', () => {
-    const view: Record<Exclude<keyof ContactView, 'attributes' | 'consent'>, true> = {
-      id: true, externalId: true, phone: true, email: true, firstName: true, lastName: true, timezone: true, state: true, postalCode: true,
-    };
-    expect([...contactFields].sort()).toEqual(Object.keys(view).sort());
   });
 
   it('reports each unknown field of a template once, however often it is read', () => {
