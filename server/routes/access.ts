@@ -1,16 +1,14 @@
 // Who am I, and the admin's token management: tokens are made with a role, shown once, and revoked by id.
 import { createRoute, z } from '@hono/zod-openapi';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
-import { createToken, listTokens, revokeToken, tokenRoles, type TokenSummary } from '../../runtime/store/repositories/tokens.ts';
+import { createToken, listTokens, revokeToken, tokenRoles } from '../../runtime/store/repositories/tokens.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { createSignInCode, exchangeSignInCode } from '../../runtime/store/repositories/sign-in.ts';
-import type { Session } from '../api-types.ts';
+import { SessionSchema, TokenSchema } from '../api-schemas.ts';
 import { requireRole, requireToken } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
-const SessionSchema = z.custom<Session>().openapi('Session', { type: 'object' });
-const TokenSchema = z.custom<TokenSummary>().openapi('Token', { type: 'object' });
 
 /** Where a sign-in link opens: the agent desktop for an agent's token, the editor for anyone else's. */
 const signInPath = (role: string, code: string) => `${role === 'agent' ? '/agent' : '/'}?code=${encodeURIComponent(code)}`;

@@ -2,13 +2,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AgentStateError, currentCall, endCall, finishWrapUp, goAvailable, goOffline, simulatedAgents, startCall, type AgentView } from '../../runtime/dialer/agent-desk.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
-import type { AgentDesk, RunAgent } from '../api-types.ts';
+import { AgentDeskSchema as Desk, QueueSchema, RunAgentSchema } from '../api-schemas.ts';
+import type { AgentDesk, QueueView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
 
-const Desk = z.custom<AgentDesk>().openapi('AgentView', { type: 'object' });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The desk with times as ISO 8601, as every other answer of the API gives them. */
@@ -88,19 +88,13 @@ export function agentRoutes(store: Store, runner: Runner) {
     );
 }
 
-export interface QueueView {
-  id: string;
-  /** People signed in to the queue and not offline. */
-  agents: number;
-  /** Of those, the ones free for the next call. */
-  available: number;
-}
+export type { QueueView };
 
 /** The queues a dialer step can send calls to: those the journeys name, and those agents have signed in to. */
 export function queueRoutes(store: Store, now: () => number) {
   const viewer = requireRole(store.db, 'viewer', now);
   return router().openapi(
-    createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'Agent queues and who is in them', responses: { 200: json(z.object({ queues: z.array(z.custom<QueueView>().openapi('Queue', { type: 'object' })) }), 'The queues'), 401: errors[401], 403: errors[403] } }),
+    createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'Agent queues and who is in them', responses: { 200: json(z.object({ queues: z.array(QueueSchema) }), 'The queues'), 401: errors[401], 403: errors[403] } }),
     async (c) => {
       const queues = new Map<string, QueueView>();
       const add = (id: string) => queues.get(id) ?? queues.set(id, { id, agents: 0, available: 0 }).get(id)!;
@@ -131,7 +125,7 @@ export function runAgentRoutes(store: Store, now: () => number) {
       security,
       summary: "A simulated run's agents and what each is doing",
       request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: json(z.object({ agents: z.array(z.custom<RunAgent>().openapi('RunAgent', { type: 'object' })) }), 'The agents'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      responses: { 200: json(z.object({ agents: z.array(RunAgentSchema) }), 'The agents'), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

@@ -3,12 +3,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { auditActions, listAudit, type AuditEntry } from '../../runtime/store/repositories/audit.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { AuditEntrySchema } from '../api-schemas.ts';
 import type { AuditEntryView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
-const AuditEntrySchema = z.custom<AuditEntryView>().openapi('AuditEntry', { type: 'object' });
 const Page = {
   limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: 'Entries per page, newest first' }),
   offset: z.coerce.number().int().min(0).default(0),

@@ -1,7 +1,7 @@
 // Compliance from the API: the question a gate asks ("may this number be reached now?") and the do-not-contact list.
 import { createRoute, z } from '@hono/zod-openapi';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
-import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../runtime/compliance/check.ts';
+import { checkCompliance, ComplianceInputError } from '../../runtime/compliance/check.ts';
 import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { permissionChanges, sharedScope, type PermissionChange } from '../../runtime/store/repositories/permissions.ts';
@@ -10,29 +10,12 @@ import { requireRole } from '../http/auth.ts';
 import { BodyTooLargeError, limitedBody, tooLarge } from '../upload-body.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
+import { ComplianceCheckSchema as CheckResult, DoNotContactEntrySchema as Entry, PermissionChangeSchema as Change, RegistrySchema as Registry } from '../api-schemas.ts';
 
 const channels = ['voice', 'sms', 'email'] as const;
 /** A register copy is streamed in; the largest national one (US, 4.6 million numbers in the area codes a campaign takes) is some 60 MB. */
 export const maxRegistryBytes = 256 * 1024 * 1024;
-const CheckResult = z.custom<ComplianceCheckResult>().openapi('ComplianceCheck', { type: 'object' });
-const Entry = z.custom<Omit<DoNotContactEntry, 'addedAt'> & { addedAt: string }>().openapi('DoNotContactEntry', { type: 'object' });
-const Registry = z.custom<{ profile: string; downloadedAt: string; importedAt: string; entries: number; source: string }>().openapi('Registry', { type: 'object' });
 const view = (e: DoNotContactEntry) => ({ ...e, addedAt: new Date(e.addedAt).toISOString() });
-const Change = z
-  .object({
-    id: z.number().int(),
-    change: z.enum(['added', 'removed', 'granted', 'withdrawn']).openapi({ description: 'added or removed for the do-not-contact list; granted or withdrawn for consent' }),
-    kind: z.enum(['do-not-contact', 'consent']),
-    channel: z.enum(channels),
-    value: z.string().openapi({ description: 'E.164 phone number or lower-cased email address' }),
-    reason: z.string(),
-    source: z.string().openapi({ description: 'reply, agent, unsubscribe, complaint, operator or cleanup' }),
-    runId: z.string().nullable(),
-    contactId: z.string().nullable(),
-    actor: z.string().nullable().openapi({ description: 'The agent or operator by name; contact for a reply or link; system for the product' }),
-    at: z.string().openapi({ description: 'ISO 8601' }),
-  })
-  .openapi('PermissionChange');
 const changeView = ({ scope: _scope, ...c }: PermissionChange) => ({ ...c, at: new Date(c.at).toISOString() });
 
 export function complianceRoutes(store: Store, now: () => number) {

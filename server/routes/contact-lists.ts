@@ -3,13 +3,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { CountryCode } from 'libphonenumber-js';
 import { getCountries } from 'libphonenumber-js';
 import { encodingChoices, encodingNames } from '../../runtime/contacts/decode-csv.ts';
-import type { ContactField, ImportReport } from '../../runtime/contacts/import-csv.ts';
-import { importJob, startImportJob, UploadSpool, type ImportJobView } from '../../runtime/contacts/import-jobs.ts';
+import type { ContactField } from '../../runtime/contacts/import-csv.ts';
+import { importJob, startImportJob, UploadSpool } from '../../runtime/contacts/import-jobs.ts';
 import { ContactFieldError, upsertContact } from '../../runtime/contacts/upsert-contact.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { ensureContactList } from '../../runtime/store/repositories/journeys.ts';
 import { toContactView } from '../../runtime/engine/interpreter.ts';
-import type { ContactListView, ContactView } from '../api-types.ts';
+import { ContactListSchema as ListView, ContactSchema, ImportJobSchema as ImportJob, ImportReportSchema as Report } from '../api-schemas.ts';
+import type { ContactListView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
@@ -24,10 +25,6 @@ const maxWaitSeconds = 120;
 const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
 const countries = new Set<string>(getCountries());
 
-const ListView = z.custom<ContactListView>().openapi('ContactList', { type: 'object' });
-const Report = z.custom<ImportReport>().openapi('ImportReport', { type: 'object' });
-export const ImportJob = z.custom<ImportJobView>().openapi('Import', { type: 'object' });
-const ContactSchema = z.custom<ContactView>().openapi('Contact', { type: 'object' });
 const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and dashes, starting with a letter or digit, e.g. "overdue-accounts"');
 const Region = z

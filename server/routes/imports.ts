@@ -5,7 +5,7 @@ import type { Store } from '../../runtime/store/dialect.ts';
 import { requireRole } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
-import { ImportJob } from './contact-lists.ts';
+import { ImportJobSchema as ImportJob } from '../api-schemas.ts';
 
 export function importRoutes(store: Store, now: () => number) {
   const viewer = requireRole(store.db, 'viewer', now);

@@ -8,19 +8,12 @@ import { validateJourney } from '../../schemas/validate.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
-import type { EditConflict, JourneyDiff, JourneyDraft, JourneySummary, Version, VersionWithContent } from '../api-types.ts';
+import { DiffAnswerSchema as Diff, JourneyDocumentSchema as JourneyDocument, JourneyDraftSchema as Draft, JourneySummarySchema as Summary, VersionSchema, VersionWithContentSchema as VersionContent } from '../api-schemas.ts';
+import type { EditConflict, JourneyDraft, Version } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
-const JourneyDocument = z.record(z.string(), z.unknown()).openapi('JourneyDocument', {
-  description: 'A journey file (see schemas/journey.schema.json)',
-});
-const Draft = z.custom<JourneyDraft>().openapi('JourneyDraft', { type: 'object' });
-const Summary = z.custom<JourneySummary>().openapi('JourneySummary', { type: 'object' });
-const VersionSchema = z.custom<Version>().openapi('Version', { type: 'object' });
-const VersionContent = z.custom<VersionWithContent>().openapi('VersionWithContent', { type: 'object' });
-const Diff = z.custom<{ diff: JourneyDiff; text: string }>().openapi('JourneyDiff', { type: 'object' });
 const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** Validates a document for storing; errors refuse it with 422 and the validator's list, warnings travel with it. */

@@ -10,27 +10,14 @@ import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit, type AuditAction, type AuditActor } from '../../runtime/store/repositories/audit.ts';
 import type { Run } from '../../runtime/store/schema.ts';
+import { RunMetricsSchema as Metrics, RunSchema, StartRunSchema as StartRequest } from '../api-schemas.ts';
 import type { RunView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
 
-const RunSchema = z.custom<RunView>().openapi('Run', { type: 'object' });
-const Metrics = z.custom<RunMetrics>().openapi('RunMetrics', { type: 'object' });
 const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
-const StartRequest = z
-  .object({
-    journeyId: z.string().min(1),
-    version: z.number().int().min(1).optional(),
-    listId: z.string().min(1).optional(),
-    mode: z.enum(['live', 'simulated']).default('simulated'),
-    startAt: z.iso.datetime({ offset: true }).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-    agents: z.record(z.string(), z.number().int().min(0).max(10_000)).optional(),
-  })
-  .strict()
-  .openapi('StartRun');
 
 /** Simulated agents per queue when a simulated run does not say. */
 const defaultAgentsPerQueue = 10;
