@@ -1,5 +1,5 @@
 // GET /api/runs/:id/compliance-report (docs/api.md, "Compliance report of a run"), as JSON to show and as CSV to save.
-import type { ComplianceReport } from '../../../runtime/compliance/report.ts';
+import type { ComplianceReport } from '../../../server/api-types.ts';
 import { request } from '../api/client.ts';
 import { getToken } from '../api/token.ts';
 
