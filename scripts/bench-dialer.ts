@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { abandonmentDefinitions } from '../runtime/dialer/abandonment.ts';
-import { createPolicy, simulateShift, type PolicyName, type ShiftResult, type ShiftScenario } from '../runtime/dialer/shift-simulation.ts';
+import { createPolicy, simulateShift, type PolicyName, type ShiftResult, type ShiftScenario } from '../bench/dialer/shift-simulation.ts';
 
 const policies: PolicyName[] = ['progressive', 'vicidial', 'predictive'];
 const definition = abandonmentDefinitions.US;

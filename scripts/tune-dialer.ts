@@ -7,7 +7,7 @@
 // (see `PredictiveSettings` in runtime/dialer/pacing.ts).
 import { abandonmentDefinitions } from '../runtime/dialer/abandonment.ts';
 import { PredictivePolicy, ProgressivePolicy, type PredictiveSettings } from '../runtime/dialer/pacing.ts';
-import { simulateShift, type ShiftScenario } from '../runtime/dialer/shift-simulation.ts';
+import { simulateShift, type ShiftScenario } from '../bench/dialer/shift-simulation.ts';
 
 const definition = abandonmentDefinitions.US;
 const option = (name: string) => {

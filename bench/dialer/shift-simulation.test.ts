@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abandonmentDefinitions } from './abandonment.ts';
+import { abandonmentDefinitions } from '../../runtime/dialer/abandonment.ts';
 import { createPolicy, simulateShift, worstWindow, type ShiftScenario } from './shift-simulation.ts';
 
 const US = abandonmentDefinitions.US;

@@ -1,9 +1,9 @@
 // One agent shift of a dialer simulated event by event on a virtual clock: what the dialer benchmark runs per policy.
-import { seededRandom } from '../random.ts';
-import { AbandonmentLedger, classifyCall, type AbandonmentDefinition, type CallRecord } from './abandonment.ts';
-import { PredictivePolicy, ProgressivePolicy, type PacingPolicy, type PacingSnapshot } from './pacing.ts';
-import { planAgentCall, type AgentCallPlan, type AgentProfile } from './simulated-agents.ts';
-import { planCallFrom, type CallPlan, type CarrierProfile } from './virtual-carrier.ts';
+import { seededRandom } from '../../runtime/random.ts';
+import { AbandonmentLedger, classifyCall, type AbandonmentDefinition, type CallRecord } from '../../runtime/dialer/abandonment.ts';
+import { PredictivePolicy, ProgressivePolicy, type PacingPolicy, type PacingSnapshot } from '../../runtime/dialer/pacing.ts';
+import { planAgentCall, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
+import { planCallFrom, type CallPlan, type CarrierProfile } from '../../runtime/dialer/virtual-carrier.ts';
 import { VicidialPolicy } from './vicidial-pacing.ts';
 
 export interface ShiftScenario {

@@ -11,7 +11,7 @@
 //   20 calls were placed in the last minute and more than 50 % of them were dropped, and (ADAPT_AVERAGE) halved when
 //   more than 50 calls were placed today and drops are over adaptive_dropped_percentage of answers today;
 // - a live call waits in the queue `drop_call_seconds` (2 here) from the moment it reaches it, then is dropped.
-import type { CallObservation, PacingPolicy, PacingSnapshot } from './pacing.ts';
+import type { CallObservation, PacingPolicy, PacingSnapshot } from '../../runtime/dialer/pacing.ts';
 
 export interface VicidialSettings {
   /** adaptive_dropped_percentage. */

@@ -3,7 +3,7 @@ import { simulateJourney } from '../simulation.ts';
 import type { Store } from '../store/dialect.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { abandonmentDefinitions } from './abandonment.ts';
-import { dialerMetrics } from './dialer-metrics.ts';
+import { dialerMetrics } from '../test-support/dialer-metrics.ts';
 
 type Mode = 'predictive' | 'progressive' | 'preview';
 

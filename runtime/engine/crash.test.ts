@@ -21,7 +21,7 @@ import { stepsEnteredTwice } from './run-checks.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
-const workerPath = join(here, 'crash-worker.ts');
+const workerPath = join(here, '../test-support/crash-worker.ts');
 
 const contacts = Number(process.env.CRASH_CONTACTS ?? 20_000);
 const plannedKills = Number(process.env.CRASH_KILLS ?? 7);

@@ -10,7 +10,7 @@ import { metricsFromEvents, runMetrics } from '../metrics.ts';
 import { openStore, type Store } from '../store/dialect.ts';
 import { publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, postgresUrl } from '../store/test-stores.ts';
-import { dialerMetrics } from '../dialer/dialer-metrics.ts';
+import { dialerMetrics } from '../test-support/dialer-metrics.ts';
 import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
 import { Interpreter } from './interpreter.ts';
 import type { RunOptions } from './run-context.ts';

@@ -1,6 +1,6 @@
 // The crash test's child process: resumes a simulated run on a SQLite file and drives it to completion.
 //
-//   node --import tsx runtime/engine/crash-worker.ts <db-file> <run-id> <seed>
+//   node --import tsx runtime/test-support/crash-worker.ts <db-file> <run-id> <seed>
 //
 // It keeps nothing but the database: every restart rebuilds the interpreter, the providers and the virtual clock from
 // the file, so it may be killed (SIGKILL) at any instant and started again. Prints `done` and exits 0 once the run is
@@ -12,7 +12,7 @@ import { VirtualClock } from '../clock.ts';
 import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
 import { openStore, type Store } from '../store/dialect.ts';
 import { migrate } from '../store/migrate.ts';
-import { Interpreter } from './interpreter.ts';
+import { Interpreter } from '../engine/interpreter.ts';
 
 /** Where the virtual clock resumes: the latest moment anything of the run was recorded, else when the run starts. */
 export async function resumeTime(store: Store, runId: string): Promise<number> {
@@ -68,7 +68,7 @@ if (isMain) {
   const [file, runId, seedText] = process.argv.slice(2);
   const seed = Number(seedText);
   if (!file || !runId || !Number.isInteger(seed)) {
-    process.stderr.write('usage: node --import tsx runtime/engine/crash-worker.ts <db-file> <run-id> <seed>\n');
+    process.stderr.write('usage: node --import tsx runtime/test-support/crash-worker.ts <db-file> <run-id> <seed>\n');
     process.exit(64);
   }
   try {

@@ -2,7 +2,7 @@
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { loadRunContext } from '../engine/run-context.ts';
 import type { Executor } from '../store/dialect.ts';
-import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures, type CallRecord } from './abandonment.ts';
+import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures, type CallRecord } from '../dialer/abandonment.ts';
 
 export interface DialerMetricsOptions {
   /** Cost of a billable minute. */
