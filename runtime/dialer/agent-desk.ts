@@ -8,7 +8,7 @@ import type { Executor } from '../store/dialect.ts';
 import type { AgentRow, AgentRowState, Database } from '../store/schema.ts';
 import { TemplateRenderer } from '../templates/render.ts';
 import { AgentPool } from './simulated-agents.ts';
-import { simulatedDispositions } from './simulated-dialer.ts';
+import { simulatedDispositions } from './paced-dialer.ts';
 
 export interface AgentCall {
   runId: string;
