@@ -5,7 +5,7 @@ import type { Journey } from '../schemas/journey.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from './channels/simulated.ts';
 import { VirtualClock } from './clock.ts';
 import { importContactsCsv, type ImportReport } from './contacts/import-csv.ts';
-import { SimulatedDialer } from './dialer/simulated-dialer.ts';
+import { PacedDialer } from './dialer/paced-dialer.ts';
 import { Interpreter } from './engine/interpreter.ts';
 import type { RunOptions } from './engine/run-context.ts';
 import { startRun } from './engine/runs.ts';
@@ -80,7 +80,7 @@ export async function simulateJourney(request: SimulationRequest): Promise<Simul
       store,
       clock,
       providers: { sms: new SimulatedSms(store.db, seed), email: new SimulatedEmail(store.db, seed), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
-      dialer: new SimulatedDialer(),
+      dialer: new PacedDialer(),
     });
     const until = now + (request.days ?? 30) * 86_400_000;
     const { completed } = await interpreter.runToCompletion(run.id, { until, advance: (t) => clock.advanceTo(t), resolutionMs: 1000 });

@@ -5,7 +5,7 @@ import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/chann
 import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import { TwilioSms, type TwilioSettings } from '../runtime/channels/twilio-sms.ts';
 import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
-import { SimulatedDialer } from '../runtime/dialer/simulated-dialer.ts';
+import { PacedDialer } from '../runtime/dialer/paced-dialer.ts';
 import { defaultCarrierProfile, type CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
 import { trackingBaseUrl } from '../runtime/nodes/links.ts';
@@ -93,7 +93,7 @@ export class Runner {
       clock,
       scope,
       providers: { sms, email, webhook, voice: new SimulatedWebhook(db) },
-      dialer: new SimulatedDialer(this.carrier ? { carrier: this.carrier } : {}),
+      dialer: new PacedDialer(this.carrier ? { carrier: this.carrier } : {}),
     });
   }
 

@@ -9,7 +9,7 @@ import type { Store } from '../store/dialect.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { AgentStateError, currentCall, endCall, finishWrapUp, goAvailable, goOffline, startCall } from './agent-desk.ts';
-import { SimulatedDialer } from './simulated-dialer.ts';
+import { PacedDialer } from './paced-dialer.ts';
 
 const t0 = Date.parse('2026-01-05T15:00:00Z');
 
@@ -56,7 +56,7 @@ async function liveRun(store: Store, mode: 'progressive' | 'preview', people = 1
     store,
     clock,
     providers: { sms: new SimulatedSms(db, 9), email: new SimulatedEmail(db, 9), webhook: new SimulatedWebhook(db), voice: new SimulatedWebhook(db) },
-    dialer: new SimulatedDialer(),
+    dialer: new PacedDialer(),
   });
   /** Rounds until nothing is due, then the clock jumps to the next due moment, up to `until`. */
   const runUntil = async (until: (() => Promise<boolean>) | number) => {

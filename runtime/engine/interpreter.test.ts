@@ -9,7 +9,7 @@ import type { ChannelProvider, SendRequest, SendResult } from '../channels/provi
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook, type EmailBehaviour, type SmsBehaviour } from '../channels/simulated.ts';
 import { VirtualClock } from '../clock.ts';
 import { contactId, importContactsCsv } from '../contacts/import-csv.ts';
-import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
+import { PacedDialer } from '../dialer/paced-dialer.ts';
 import { metricsFromEvents, runMetrics } from '../metrics.ts';
 import type { Store } from '../store/dialect.ts';
 import { addDoNotContact } from '../store/repositories/compliance.ts';
@@ -135,7 +135,7 @@ async function setup(store: Store, doc: ReturnType<typeof journey>, rows: Row[],
     store,
     clock,
     providers,
-    dialer: new SimulatedDialer(),
+    dialer: new PacedDialer(),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   });
   const ids = Object.fromEntries(rows.map((r) => [r.external_id!, contactId(listId, `x:${r.external_id}`)]));

@@ -11,7 +11,7 @@ import { openStore, type Store } from '../store/dialect.ts';
 import { publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, postgresUrl } from '../store/test-stores.ts';
 import { dialerMetrics } from '../test-support/dialer-metrics.ts';
-import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
+import { PacedDialer } from '../dialer/paced-dialer.ts';
 import { Interpreter } from './interpreter.ts';
 import type { RunOptions } from './run-context.ts';
 import { startRun } from './runs.ts';
@@ -149,7 +149,7 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       const clock = new VirtualClock(t0);
       const interpreters = stores.map((s) => {
         const unused: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'no messages in this journey' }) };
-        return new Interpreter({ store: s, clock, providers: { sms: unused, email: unused, webhook: unused, voice: unused }, dialer: new SimulatedDialer(), batchSize: 100 });
+        return new Interpreter({ store: s, clock, providers: { sms: unused, email: unused, webhook: unused, voice: unused }, dialer: new PacedDialer(), batchSize: 100 });
       });
       const done = await Promise.all(interpreters.map((interpreter) => work(interpreter, clock, runId)));
       for (const n of done) expect(n).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../channels/simulated.ts';
 import { VirtualClock } from '../clock.ts';
-import { SimulatedDialer } from '../dialer/simulated-dialer.ts';
+import { PacedDialer } from '../dialer/paced-dialer.ts';
 import { openStore, type Store } from '../store/dialect.ts';
 import { migrate } from '../store/migrate.ts';
 import { Interpreter } from '../engine/interpreter.ts';
@@ -40,7 +40,7 @@ export async function resumeRun(file: string, runId: string, seed: number, log: 
       store,
       clock,
       providers: { sms: new SimulatedSms(store.db, seed), email: new SimulatedEmail(store.db, seed), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
-      dialer: new SimulatedDialer(),
+      dialer: new PacedDialer(),
     });
     // A line now and then of where the virtual clock is, so that whoever kills this process can tell how far it got.
     const began = performance.now();

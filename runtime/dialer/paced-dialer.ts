@@ -32,7 +32,7 @@ const onCall = { type: 'call' };
 /** While calls are under way a predictive step is paced at least this often, as agents' elapsed times move on. */
 const pacingIntervalMs = 1000;
 
-export interface SimulatedDialerOptions {
+export interface PacedDialerOptions {
   carrier?: CarrierProfile;
   /** Simulated agents per queue when a run names none. */
   defaultAgentsPerQueue?: number;
@@ -55,13 +55,13 @@ interface Step {
 
 type Due = { at: number; step: Step; call: TrackedCall; kind: 'place' | 'settle' | 'live' | 'connect' | 'drop' };
 
-export class SimulatedDialer implements DialerEngine {
+export class PacedDialer implements DialerEngine {
   private readonly carrier: CarrierProfile;
   private readonly agentsPerQueue: number;
   private readonly agentlessLines: number;
   private readonly amdFalsePositiveShare: number;
 
-  constructor(options: SimulatedDialerOptions = {}) {
+  constructor(options: PacedDialerOptions = {}) {
     this.carrier = options.carrier ?? defaultCarrierProfile;
     this.agentsPerQueue = options.defaultAgentsPerQueue ?? 10;
     this.agentlessLines = options.defaultAgentlessLines ?? 30;
@@ -184,7 +184,7 @@ export class SimulatedDialer implements DialerEngine {
 /** The work of one pacing round of one run, inside its transaction. */
 class Round {
   constructor(
-    private readonly dialer: SimulatedDialer,
+    private readonly dialer: PacedDialer,
     private readonly interpreter: Interpreter,
     private readonly tx: Executor,
     private readonly context: RunContext,
