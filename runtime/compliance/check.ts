@@ -3,6 +3,7 @@
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { evaluateCompliance, type ComplianceCheck, type ContactHistory, type RegistryView } from './gate.ts';
 import type { Channel } from './hours.ts';
+import { DomainError } from '../errors.ts';
 
 export interface ComplianceCheckInput {
   profile: ComplianceProfileId;
@@ -40,7 +41,13 @@ export interface ComplianceCheckResult {
   region: string | null;
 }
 
-export class ComplianceInputError extends Error {}
+/** A check asked with input it cannot be answered from (no date, no number to check). */
+export class ComplianceInputError extends DomainError {
+  override name = 'ComplianceInputError';
+  constructor(message: string) {
+    super('invalid', message);
+  }
+}
 
 export function checkCompliance(input: ComplianceCheckInput): ComplianceCheckResult {
   const now = typeof input.at === 'number' ? input.at : Date.parse(input.at);

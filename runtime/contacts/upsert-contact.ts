@@ -4,6 +4,7 @@ import { isValidTimezone } from '../../schemas/fields.ts';
 import type { Executor } from '../store/dialect.ts';
 import { contactId } from './import-csv.ts';
 import { recordListColumns } from './list-columns.ts';
+import { DomainError } from '../errors.ts';
 
 export interface ContactInput {
   externalId?: string | undefined;
@@ -19,12 +20,13 @@ export interface ContactInput {
 }
 
 /** A field the contact cannot be stored with, named so the caller can point at it. */
-export class ContactFieldError extends Error {
+export class ContactFieldError extends DomainError {
+  override name = 'ContactFieldError';
   constructor(
     readonly field: keyof ContactInput,
     message: string,
   ) {
-    super(message);
+    super('invalid', message, { issues: [{ path: `/${field}`, message }] });
   }
 }
 

@@ -9,6 +9,7 @@ import type { AgentRow, AgentRowState, Database } from '../store/schema.ts';
 import { TemplateRenderer } from '../templates/render.ts';
 import { AgentPool } from './simulated-agents.ts';
 import { simulatedDispositions } from './paced-dialer.ts';
+import { DomainError } from '../errors.ts';
 
 export interface AgentCall {
   runId: string;
@@ -30,8 +31,11 @@ export interface AgentView {
 }
 
 /** A refused action, with what the agent can do instead; the server answers it with 409. */
-export class AgentStateError extends Error {
+export class AgentStateError extends DomainError {
   override name = 'AgentStateError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 const renderer = new TemplateRenderer();

@@ -6,6 +6,7 @@ import type { Executor, Store } from '../store/dialect.ts';
 import type { Database, Run } from '../store/schema.ts';
 import { emptyResults } from './cursor.ts';
 import type { RunOptions } from './run-context.ts';
+import { DomainError } from '../errors.ts';
 
 export interface StartRunRequest {
   journeyId: string;
@@ -35,12 +36,12 @@ export async function startRun(store: Store, request: StartRunRequest, alongWith
     .where('journey_id', '=', request.journeyId)
     .where('version', '=', request.version)
     .executeTakeFirst();
-  if (!journey) throw new RunError(`Journey ${request.journeyId} has no published version ${request.version}`);
+  if (!journey) throw new RunError('not-found', `Journey ${request.journeyId} has no published version ${request.version}`);
   const nodes = (JSON.parse(journey.content) as { nodes: Record<string, { type: string }> }).nodes;
   const startNode = Object.keys(nodes).find((k) => nodes[k]!.type === 'start');
-  if (!startNode) throw new RunError(`Journey ${request.journeyId} version ${request.version} has no Start step`);
+  if (!startNode) throw new RunError('not-found', `Journey ${request.journeyId} version ${request.version} has no Start step`);
   const list = await store.db.selectFrom('contact_lists').select('id').where('id', '=', request.listId).executeTakeFirst();
-  if (!list) throw new RunError(`There is no contact list "${request.listId}"`);
+  if (!list) throw new RunError('not-found', `There is no contact list "${request.listId}"`);
 
   await store.db.transaction().execute(async (tx) => {
     await tx
@@ -94,7 +95,10 @@ export async function startRun(store: Store, request: StartRunRequest, alongWith
   return store.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-export class RunError extends Error {}
+/** A run that cannot be started (not-found: its version or list is missing) or changed (conflict: its status does not allow it). */
+export class RunError extends DomainError {
+  override name = 'RunError';
+}
 
 export async function pauseRun(store: Store, runId: string, now: number, alongWith?: AlongWith): Promise<void> {
   await transition(store, runId, ['running', 'scheduled'], 'paused', 'run.paused', now, alongWith);
@@ -108,8 +112,8 @@ export async function resumeRun(store: Store, runId: string, now: number, alongW
 export async function stopRun(store: Store, runId: string, now: number, reason: string, alongWith?: AlongWith): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
-    if (!run) throw new RunError(`There is no run ${runId}`);
-    if (run.status === 'stopped' || run.status === 'completed') throw new RunError(`Run ${runId} has already ${run.status === 'stopped' ? 'stopped' : 'completed'}`);
+    if (!run) throw new RunError('not-found', `There is no run ${runId}`);
+    if (run.status === 'stopped' || run.status === 'completed') throw new RunError('conflict', `Run ${runId} has already ${run.status === 'stopped' ? 'stopped' : 'completed'}`);
     await tx
       .insertInto('events')
       .columns(['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'])
@@ -147,8 +151,8 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
 async function transition(store: Store, runId: string, from: Run['status'][], to: Run['status'], event: 'run.paused' | 'run.resumed', now: number, alongWith?: AlongWith): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
-    if (!run) throw new RunError(`There is no run ${runId}`);
-    if (!from.includes(run.status)) throw new RunError(`Run ${runId} is ${run.status}; only a ${from.join(' or ')} run can be ${to === 'paused' ? 'paused' : 'resumed'}`);
+    if (!run) throw new RunError('not-found', `There is no run ${runId}`);
+    if (!from.includes(run.status)) throw new RunError('conflict', `Run ${runId} is ${run.status}; only a ${from.join(' or ')} run can be ${to === 'paused' ? 'paused' : 'resumed'}`);
     await tx.updateTable('runs').set({ status: to }).where('id', '=', runId).execute();
     await recordRunEvent(tx, runId, event, now, {});
     await alongWith?.(tx, runId);

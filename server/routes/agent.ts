@@ -5,7 +5,7 @@ import type { Store } from '../../runtime/store/dialect.ts';
 import { AgentDeskSchema as Desk, QueueSchema, RunAgentSchema } from '../api-schemas.ts';
 import type { AgentDesk, QueueView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
-import { ApiError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
 
@@ -20,17 +20,12 @@ function deskView(view: AgentView): AgentDesk {
   };
 }
 
-/** A refused move (going offline mid-call, ending a call one is not on) is a conflict with the agent's state. */
+/** A refused move (going offline mid-call, ending a call one is not on) is the runtime's AgentStateError, a conflict. */
 async function attempt(action: () => Promise<AgentView>, wake: () => void): Promise<AgentDesk> {
-  try {
-    const view = deskView(await action());
-    // A free agent or a finished call is work for the live dialer now, not at its next poll.
-    wake();
-    return view;
-  } catch (error) {
-    if (error instanceof AgentStateError) throw new ApiError(409, 'conflict', error.message);
-    throw error;
-  }
+  const view = deskView(await action());
+  // A free agent or a finished call is work for the live dialer now, not at its next poll.
+  wake();
+  return view;
 }
 
 export function agentRoutes(store: Store, runner: Runner) {

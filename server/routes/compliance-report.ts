@@ -3,10 +3,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { complianceReportCsv } from '../../runtime/compliance/report.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
-import { loadComplianceReport, ReportNotFound } from '../../runtime/store/repositories/compliance-report.ts';
+import { loadComplianceReport } from '../../runtime/store/repositories/compliance-report.ts';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { requireRole } from '../http/auth.ts';
-import { notFound } from '../http/errors.ts';
 import { errors, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
 
@@ -122,13 +121,8 @@ export function complianceReportRoutes(store: Store, runner: Runner) {
     async (c) => {
       const { id } = c.req.valid('param');
       const format = c.req.valid('query').format ?? (/\btext\/csv\b/.test(c.req.header('accept') ?? '') ? 'csv' : 'json');
-      let report;
-      try {
-        report = await loadComplianceReport(store.db, id, { now: runner.now(), liveCarrier: runner.carrierProfile() });
-      } catch (error) {
-        if (error instanceof ReportNotFound) throw notFound(`The run "${id}"`);
-        throw error;
-      }
+      // No such run is the repository's ReportNotFound (not-found): 404 from onError.
+      const report = await loadComplianceReport(store.db, id, { now: runner.now(), liveCarrier: runner.carrierProfile() });
       if (format === 'csv') {
         c.header('content-type', 'text/csv; charset=utf-8');
         c.header('content-disposition', `attachment; filename="run-${id}-compliance-report.csv"`);

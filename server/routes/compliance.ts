@@ -1,7 +1,7 @@
 // Compliance from the API: the question a gate asks ("may this number be reached now?") and the do-not-contact list.
 import { createRoute, z } from '@hono/zod-openapi';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
-import { checkCompliance, ComplianceInputError } from '../../runtime/compliance/check.ts';
+import { checkCompliance } from '../../runtime/compliance/check.ts';
 import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { permissionChanges, sharedScope, type PermissionChange } from '../../runtime/store/repositories/permissions.ts';
@@ -48,24 +48,20 @@ export function complianceRoutes(store: Store, now: () => number) {
         const address = q.channel === 'email' ? q.email : q.phone;
         // The internal list is checked too; consent and frequency need a contact's history, which a check does not have.
         const listed = address ? await doNotContactAmong(store.db, q.channel, [address]) : new Set<string>();
-        try {
-          const result = checkCompliance({
-            profile: q.profile,
-            channel: q.channel,
-            at: q.at ?? now(),
-            checks: address ? ['hours', 'holidays', 'dnc'] : ['hours', 'holidays'],
-            isDoNotContact: (channel, value) => channel === q.channel && listed.has(value),
-            ...(q.phone && { phone: q.phone }),
-            ...(q.email && { email: q.email }),
-            ...(q.state && { state: q.state }),
-            ...(q.postalCode && { postalCode: q.postalCode }),
-            ...(q.timezone && { timezone: q.timezone }),
-          });
-          return c.json(result, 200);
-        } catch (error) {
-          if (error instanceof ComplianceInputError) throw new ApiError(400, 'bad_request', error.message);
-          throw error;
-        }
+        // Input a check cannot be answered from is the runtime's ComplianceInputError (invalid), answered 400 by onError.
+        const result = checkCompliance({
+          profile: q.profile,
+          channel: q.channel,
+          at: q.at ?? now(),
+          checks: address ? ['hours', 'holidays', 'dnc'] : ['hours', 'holidays'],
+          isDoNotContact: (channel, value) => channel === q.channel && listed.has(value),
+          ...(q.phone && { phone: q.phone }),
+          ...(q.email && { email: q.email }),
+          ...(q.state && { state: q.state }),
+          ...(q.postalCode && { postalCode: q.postalCode }),
+          ...(q.timezone && { timezone: q.timezone }),
+        });
+        return c.json(result, 200);
       },
     )
     .openapi(
@@ -207,7 +203,6 @@ export function complianceRoutes(store: Store, now: () => number) {
           return c.json({ ...report, downloadedAt: new Date(report.downloadedAt).toISOString() }, 200);
         } catch (error) {
           if (error instanceof BodyTooLargeError) throw tooLarge(maxRegistryBytes, 'the register copy');
-          if (error instanceof Error && /download date/.test(error.message)) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: '/downloadedAt', message: error.message }] });
           throw error;
         }
       },

@@ -5,9 +5,10 @@ import { getCountries } from 'libphonenumber-js';
 import { encodingChoices, encodingNames } from '../../runtime/contacts/decode-csv.ts';
 import type { ContactField } from '../../runtime/contacts/import-csv.ts';
 import { importJob, startImportJob, UploadSpool } from '../../runtime/contacts/import-jobs.ts';
-import { ContactFieldError, upsertContact } from '../../runtime/contacts/upsert-contact.ts';
+import { upsertContact } from '../../runtime/contacts/upsert-contact.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { ensureContactList } from '../../runtime/store/repositories/journeys.ts';
+import { conflictError } from '../../runtime/errors.ts';
 import { toContactView } from '../../runtime/engine/interpreter.ts';
 import { ContactListSchema as ListView, ContactSchema, ImportJobSchema as ImportJob, ImportReportSchema as Report } from '../api-schemas.ts';
 import type { ContactListView } from '../api-types.ts';
@@ -90,7 +91,7 @@ export function contactListRoutes(store: Store, now: () => number) {
       async (c) => {
         const { id, name } = c.req.valid('json');
         const exists = await db.selectFrom('contact_lists').select('id').where('id', '=', id).executeTakeFirst();
-        if (exists) throw new ApiError(409, 'conflict', `A contact list with the id "${id}" already exists`);
+        if (exists) throw conflictError(`A contact list with the id "${id}" already exists`);
         await ensureContactList(db, id, name, now());
         return c.json(await listView(id), 201);
       },
@@ -132,14 +133,10 @@ export function contactListRoutes(store: Store, now: () => number) {
         const { id } = c.req.valid('param');
         await listView(id);
         const { region } = c.req.valid('query');
-        try {
-          const written = await upsertContact(db, id, c.req.valid('json'), { ...(region && { defaultRegion: region }), now: now() });
-          const row = await db.selectFrom('contacts').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow();
-          return written.created ? c.json(toContactView(row), 201) : c.json(toContactView(row), 200);
-        } catch (error) {
-          if (error instanceof ContactFieldError) throw new ApiError(400, 'bad_request', error.message, { issues: [{ path: `/${error.field}`, message: error.message }] });
-          throw error;
-        }
+        // A field the contact cannot be stored with is the runtime's ContactFieldError (invalid, with its issue): 400.
+        const written = await upsertContact(db, id, c.req.valid('json'), { ...(region && { defaultRegion: region }), now: now() });
+        const row = await db.selectFrom('contacts').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow();
+        return written.created ? c.json(toContactView(row), 201) : c.json(toContactView(row), 200);
       },
     );
 

@@ -8,6 +8,7 @@ import { validateJourney } from '../../schemas/validate.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
+import { conflictError } from '../../runtime/errors.ts';
 import { DiffAnswerSchema as Diff, JourneyDocumentSchema as JourneyDocument, JourneyDraftSchema as Draft, JourneySummarySchema as Summary, VersionSchema, VersionWithContentSchema as VersionContent } from '../api-schemas.ts';
 import type { EditConflict, JourneyDraft, Version } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
@@ -121,7 +122,7 @@ export function journeyRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const { journey, text } = checked(c.req.valid('json'));
-        const taken = () => new ApiError(409, 'conflict', `A journey with the id "${journey.id}" already exists; save to it with PUT /api/journeys/${journey.id}, or choose another id`);
+        const taken = () => conflictError(`A journey with the id "${journey.id}" already exists; save to it with PUT /api/journeys/${journey.id}, or choose another id`);
         const exists = await db.selectFrom('journeys').select('id').where('id', '=', journey.id).executeTakeFirst();
         if (exists) throw taken();
         // Two creates of one id at once: the second meets the primary key, and is told the same as above.

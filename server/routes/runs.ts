@@ -4,7 +4,8 @@ import { stream } from 'hono/streaming';
 import { reportedEventTypes } from '../../schemas/events.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
-import { pauseRun, resumeRun, RunError, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
+import { pauseRun, resumeRun, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
+import { conflictError } from '../../runtime/errors.ts';
 import { missingAttributeProblems } from '../../runtime/contacts/list-columns.ts';
 import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
@@ -61,12 +62,8 @@ export function runRoutes(store: Store, runner: Runner) {
   /** A state change the run's status does not allow is a conflict, not a server error. */
   async function change(id: string, action: (journeyId: string) => Promise<void>): Promise<RunView> {
     const run = await load(id);
-    try {
-      await action(run.journey_id);
-    } catch (error) {
-      if (error instanceof RunError) throw new ApiError(409, 'conflict', error.message);
-      throw error;
-    }
+    // A status that does not allow the change is the runtime's RunError (conflict), answered 409 by onError.
+    await action(run.journey_id);
     runner.wake();
     return view(id);
   }
@@ -106,24 +103,20 @@ export function runRoutes(store: Store, runner: Runner) {
         // A simulated run plays on its own clock from its start; "later" only matters to a live run.
         const startAt = body.startAt ? Date.parse(body.startAt) : at;
         const startDetails = { version, listId, mode: body.mode, startAt: new Date(startAt).toISOString() };
-        try {
-          const run = await startRun(store, {
-            journeyId: body.journeyId,
-            version,
-            listId,
-            now: simulated ? Math.min(at, startAt) : at,
-            startAt,
-            simulated,
-            seed: body.seed ?? 1,
-            options: { agents: body.agents ?? Object.fromEntries(queues.map((q) => [q, defaultAgentsPerQueue])) },
-          }, audited(c.get('caller'), 'run.started', body.journeyId, startDetails));
-          if (simulated) await runner.simulate(run.id);
-          else runner.wake();
-          return c.json(await view(run.id), 201);
-        } catch (error) {
-          if (error instanceof RunError) throw new ApiError(404, 'not_found', error.message);
-          throw error;
-        }
+        // A missing version or list is the runtime's RunError (not-found), answered 404 by onError.
+        const run = await startRun(store, {
+          journeyId: body.journeyId,
+          version,
+          listId,
+          now: simulated ? Math.min(at, startAt) : at,
+          startAt,
+          simulated,
+          seed: body.seed ?? 1,
+          options: { agents: body.agents ?? Object.fromEntries(queues.map((q) => [q, defaultAgentsPerQueue])) },
+        }, audited(c.get('caller'), 'run.started', body.journeyId, startDetails));
+        if (simulated) await runner.simulate(run.id);
+        else runner.wake();
+        return c.json(await view(run.id), 201);
       },
     )
     .openapi(
@@ -242,7 +235,7 @@ export function runRoutes(store: Store, runner: Runner) {
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
         const run = await load(id);
-        if (run.status === 'scheduled') throw new ApiError(409, 'conflict', `The run "${id}" has not started yet`);
+        if (run.status === 'scheduled') throw conflictError(`The run "${id}" has not started yet`);
         const cursor = await db.selectFrom('cursors').select('node_id').where('run_id', '=', id).where('contact_id', '=', body.contactId).executeTakeFirst();
         if (!cursor) throw notFound(`The contact "${body.contactId}" in the run "${id}"`);
         // The step and the exit are the runtime's to say: a posted `nodeId` or `exit` would move the contact anywhere.

@@ -6,6 +6,7 @@ import { estimateAmdFalsePositiveShare } from '../../dialer/abandonment.ts';
 import type { CarrierProfile } from '../../dialer/virtual-carrier.ts';
 import type { Executor } from '../dialect.ts';
 import type { Run } from '../schema.ts';
+import { DomainError } from '../../errors.ts';
 
 export interface ComplianceReportOptions {
   /** When the report is made; the end of a live run still going. */
@@ -17,7 +18,12 @@ export interface ComplianceReportOptions {
   liveCarrier?: CarrierProfile;
 }
 
-export class ReportNotFound extends Error {}
+export class ReportNotFound extends DomainError {
+  override name = 'ReportNotFound';
+  constructor(message: string) {
+    super('not-found', message);
+  }
+}
 
 /** The compliance report of a run, or throws `ReportNotFound` when there is no such run. */
 export async function loadComplianceReport(db: Executor, runId: string, options: ComplianceReportOptions): Promise<ComplianceReport> {

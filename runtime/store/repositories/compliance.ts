@@ -13,6 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Executor } from '../dialect.ts';
 import { normaliseAddress, optIn, optOut, sharedScope } from './permissions.ts';
+import { DomainError } from '../../errors.ts';
 
 export { normaliseAddress };
 
@@ -145,7 +146,7 @@ export async function importRegistry(
     onCommit?: (tx: Transaction<Database>, report: RegistryImportReport) => Promise<void>;
   },
 ): Promise<RegistryImportReport> {
-  if (!(input.downloadedAt <= input.now)) throw new Error('The register’s download date is in the future; give the date the file was downloaded.');
+  if (!(input.downloadedAt <= input.now)) throw new DomainError('invalid', 'The register’s download date is in the future; give the date the file was downloaded.', { issues: [{ path: '/downloadedAt', message: 'The register’s download date is in the future; give the date the file was downloaded.' }] });
   const country = profiles[input.profile].country;
   const key = `${input.profile}#${randomUUID()}`;
   const skipped: RegistryImportReport['skipped'] = [];
