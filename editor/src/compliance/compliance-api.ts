@@ -1,6 +1,7 @@
 // The server's compliance routes (docs/api.md, "Compliance and do-not-contact"), typed from the server's own shapes.
 import type { ComplianceCheckResult, DoNotContactView, PermissionChangeView, TokenRole } from '../../../server/api-types.ts';
-import { request } from '../api/client.ts';
+import type { ComplianceProfileId } from '../../../schemas/compliance-profiles.ts';
+import { apiClient, call } from '../api/client.ts';
 
 export type { ComplianceCheckResult, DoNotContactView, PermissionChangeView };
 export type Channel = DoNotContactView['channel'];
@@ -23,15 +24,14 @@ const enc = encodeURIComponent;
 
 export const complianceApi = {
   list: (channel: Channel, limit = 200, offset = 0) =>
-    request<{ entries: DoNotContactView[] }>('GET', `/do-not-contact?channel=${channel}&limit=${limit}&offset=${offset}`).then((r) => r.entries),
-  history: (channel: Channel, limit = 50) =>
-    request<{ changes: PermissionChangeView[] }>('GET', `/do-not-contact/history?channel=${channel}&limit=${limit}`).then((r) => r.changes),
-  add: (entry: { channel: Channel; value: string; reason?: string }) => request<DoNotContactView>('POST', '/do-not-contact', entry),
-  remove: (channel: Channel, value: string) => request<void>('DELETE', `/do-not-contact/${channel}/${enc(value)}`),
+    call(apiClient['do-not-contact'].$get({ query: { channel, limit: String(limit), offset: String(offset) } })).then((r) => r.entries),
+  history: (channel: Channel, limit = 50) => call(apiClient['do-not-contact'].history.$get({ query: { channel, limit: String(limit) } })).then((r) => r.changes),
+  add: (entry: { channel: Channel; value: string; reason?: string }) => call(apiClient['do-not-contact'].$post({ json: entry })),
+  remove: (channel: Channel, value: string) => call(apiClient['do-not-contact'][':channel'][':value'].$delete({ param: { channel, value: enc(value) } })).then(() => undefined),
   check: (query: CheckQuery) => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
-    return request<ComplianceCheckResult>('GET', `/compliance/check?${params.toString()}`);
+    const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value)) as CheckQuery;
+    // The journey's profile is whatever its file says; the server answers 400 for one it does not know.
+    return call(apiClient.compliance.check.$get({ query: { ...given, profile: given.profile as ComplianceProfileId } }));
   },
 };
 
