@@ -31,7 +31,7 @@ function Call({ view, act }: { view: AgentView; act: ReturnType<typeof useAgentV
   return (
     <section className="call" aria-labelledby="call-title">
       <h2 id="call-title" ref={heading} tabIndex={-1}>
-        On a call · {call.journeyName} <Elapsed since={call.connectedAt} />
+        On a call · {call.journeyName} {call.connectedAt && <Elapsed since={call.connectedAt} />}
       </h2>
       <CustomerCard call={call} />
       <EndCallForm dispositions={view.dispositions} onEnd={(d, notes) => act(() => agentApi.endCall(d, notes))} />

@@ -1,30 +1,18 @@
 // The agent desktop's routes (docs/api.md, "Agent desktop"): the agent's own state and call, and one POST per action.
-import type { ContactView } from '../../../server/api-types.ts';
-import { request } from '../api/client.ts';
+import type { AgentDesk } from '../../../server/api-types.ts';
+import { apiClient, call } from '../api/client.ts';
 
-export type AgentState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';
+export type { AgentState } from '../../../server/api-types.ts';
+/** The agent's state and current call, as the server answers every desk route with it. */
+export type AgentView = AgentDesk;
+export type AgentCall = NonNullable<AgentDesk['call']>;
 
-export interface AgentCall {
-  runId: string;
-  nodeId: string;
-  journeyName: string;
-  contact: Partial<ContactView> & { id: string };
-  /** The dialer step's script, already rendered for this customer by the server. */
-  script: string;
-  connectedAt: string;
-}
-
-export interface AgentView {
-  agent: { id: string; name: string; state: AgentState; queues: string[]; since: string };
-  call: AgentCall | null;
-  /** The outcomes the call's journey branches on, offered first when the call ends. */
-  dispositions: string[];
-}
+const agent = apiClient.agent;
 
 export const agentApi = {
-  me: () => request<AgentView>('GET', '/agent/me'),
-  available: (queues: string[]) => request<AgentView>('POST', '/agent/available', { queues }),
-  offline: () => request<AgentView>('POST', '/agent/offline'),
-  endCall: (disposition: string, notes?: string) => request<AgentView>('POST', '/agent/call/end', { disposition, ...(notes && { notes }) }),
-  wrapUpDone: () => request<AgentView>('POST', '/agent/wrap-up/done'),
+  me: () => call(agent.me.$get()),
+  available: (queues: string[]) => call(agent.available.$post({ json: { queues } })),
+  offline: () => call(agent.offline.$post()),
+  endCall: (disposition: string, notes?: string) => call(agent.call.end.$post({ json: { disposition, ...(notes && { notes }) } })),
+  wrapUpDone: () => call(agent['wrap-up'].done.$post()),
 };

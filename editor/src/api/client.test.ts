@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { complianceApi } from '../compliance/compliance-api.ts';
 import { runsApi } from '../runs/runs-api.ts';
-import { ApiError } from './client.ts';
+import { agentApi } from '../agent/agent-api.ts';
+import { api, ApiError } from './client.ts';
 
 interface Sent {
   url: string;
@@ -64,5 +65,28 @@ describe('the typed API client', () => {
     const error = await runsApi.pause('r1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 409, code: 'conflict', message: 'Run r1 is stopped; only a running or scheduled run can be paused' });
+  });
+
+  it('sends If-Match beside the token when saving a draft, and the journey routes as before', async () => {
+    answer = () => Response.json({ id: 'j/1' });
+    await api.saveJourney('j/1', { id: 'j/1' }, '"abc"');
+    await api.saveJourney('j/1', { id: 'j/1' });
+    await api.diff('j1', 2, 'draft');
+    await api.version('j1', 3);
+    await api.contacts('list-1', 25);
+    await agentApi.endCall('sale');
+    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'PUT /api/journeys/j%2F1',
+      'PUT /api/journeys/j%2F1',
+      'GET /api/journeys/j1/diff?from=2&to=draft',
+      'GET /api/journeys/j1/versions/3',
+      'GET /api/contact-lists/list-1/contacts?limit=25',
+      'POST /api/agent/call/end',
+    ]);
+    expect(sent[0]!.headers.get('if-match')).toBe('"abc"');
+    expect(sent[0]!.headers.get('authorization')).toBe('Bearer js_token');
+    expect(sent[1]!.headers.get('if-match')).toBeNull();
+    expect(sent[0]!.body).toBe('{"id":"j/1"}');
+    expect(sent[5]!.body).toBe('{"disposition":"sale"}');
   });
 });

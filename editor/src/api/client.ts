@@ -5,18 +5,7 @@ import { hc, type ClientResponse } from 'hono/client';
 import type { Problem } from '../../../schemas/problems.ts';
 import type { AppRoutes } from '../../../server/app.ts';
 import { getToken } from './token.ts';
-import type {
-  ApiContact,
-  ApiErrorBody,
-  ContactList,
-  DiffAnswer,
-  JourneyDraft,
-  JourneySummary,
-  QueueView,
-  Session,
-  Version,
-  VersionWithJourney,
-} from './types.ts';
+import type { ApiErrorBody } from './types.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -81,20 +70,22 @@ async function read<T>(response: Response): Promise<T> {
 }
 
 const enc = encodeURIComponent;
+const journey = (id: string) => ({ param: { id: enc(id) } });
 
 export const api = {
-  session: () => request<Session>('GET', '/session'),
-  listJourneys: () => request<{ journeys: JourneySummary[] }>('GET', '/journeys').then((r) => r.journeys),
-  getJourney: (id: string) => request<JourneyDraft>('GET', `/journeys/${enc(id)}`),
-  createJourney: (doc: unknown) => request<JourneyDraft>('POST', '/journeys', doc),
+  session: () => call(apiClient.session.$get()),
+  listJourneys: () => call(apiClient.journeys.$get()).then((r) => r.journeys),
+  getJourney: (id: string) => call(apiClient.journeys[':id'].$get(journey(id))),
+  createJourney: (doc: unknown) => call(apiClient.journeys.$post({ json: doc as Record<string, unknown> })),
   /** With `etag`, the save is refused (409 edit_conflict) if someone else has saved the draft since. */
-  saveJourney: (id: string, doc: unknown, etag?: string) => request<JourneyDraft>('PUT', `/journeys/${enc(id)}`, doc, etag ? { 'If-Match': etag } : {}),
-  publish: (id: string, message: string) => request<Version>('POST', `/journeys/${enc(id)}/versions`, { message }),
-  versions: (id: string) => request<{ versions: Version[] }>('GET', `/journeys/${enc(id)}/versions`).then((r) => r.versions),
-  version: (id: string, version: number) => request<VersionWithJourney>('GET', `/journeys/${enc(id)}/versions/${version}`),
-  diff: (id: string, from: number, to: number | 'draft') => request<DiffAnswer>('GET', `/journeys/${enc(id)}/diff?from=${from}&to=${to}`),
-  queues: () => request<{ queues: QueueView[] }>('GET', '/queues').then((r) => r.queues),
-  contactLists: () => request<{ lists: ContactList[] }>('GET', '/contact-lists').then((r) => r.lists),
+  saveJourney: (id: string, doc: unknown, etag?: string) =>
+    call(apiClient.journeys[':id'].$put({ ...journey(id), json: doc as Record<string, unknown> }, etag ? { headers: { 'If-Match': etag } } : {})),
+  publish: (id: string, message: string) => call(apiClient.journeys[':id'].versions.$post({ ...journey(id), json: { message } })),
+  versions: (id: string) => call(apiClient.journeys[':id'].versions.$get(journey(id))).then((r) => r.versions),
+  version: (id: string, version: number) => call(apiClient.journeys[':id'].versions[':version'].$get({ param: { id: enc(id), version: String(version) } })),
+  diff: (id: string, from: number, to: number | 'draft') => call(apiClient.journeys[':id'].diff.$get({ ...journey(id), query: { from: String(from), to: String(to) } })),
+  queues: () => call(apiClient.queues.$get()).then((r) => r.queues),
+  contactLists: () => call(apiClient['contact-lists'].$get()).then((r) => r.lists),
   contacts: (listId: string, limit: number) =>
-    request<{ contacts: ApiContact[] }>('GET', `/contact-lists/${enc(listId)}/contacts?limit=${limit}`).then((r) => r.contacts),
+    call(apiClient['contact-lists'][':id'].contacts.$get({ param: { id: enc(listId) }, query: { limit: String(limit) } })).then((r) => r.contacts),
 };

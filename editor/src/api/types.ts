@@ -18,8 +18,4 @@ export interface ApiErrorBody {
 }
 
 /** A queue the journeys name or agents are signed in to (`GET /api/queues`). */
-export interface QueueView {
-  id: string;
-  agents: number;
-  available: number;
-}
+export type { QueueView } from '../../../server/api-types.ts';
