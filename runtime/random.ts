@@ -42,3 +42,12 @@ export function standardNormal(random: () => number): number {
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/**
+ * An idempotency key without its run: `contactId:nodeId:visit`. Simulated providers, the virtual carrier and simulated
+ * agents draw a visit's fate from this and the run's seed, so two runs with the same seed over the same contacts play
+ * out the same, whatever their run ids.
+ */
+export function visitKey(key: string): string {
+  return key.slice(key.indexOf(':') + 1);
+}

@@ -46,6 +46,11 @@ export interface AgentFloor {
    * people answer nothing, and end the call from the agent page.
    */
   connect(agentId: string, at: number, call: AgentCallRef, seed: number): Promise<AgentCallPlan | undefined>;
+  /**
+   * Books a simulated agent's connected call once the dialer knows whether it was a person or a machine: on the line
+   * until `hangupAt`, free at `freeAt`. People book nothing: they end their calls at the agent page.
+   */
+  book(agentId: string, connectedAt: number, hangupAt: number, freeAt: number): void;
   view(queue: string, at: number): QueueView;
   /** Calls finished by people since the dialer last asked (simulated agents' handle times are known at `connect`). */
   handled(queue: string): HandledCall[];
@@ -203,6 +208,8 @@ export class PeopleFloor implements AgentFloor {
     }
     return out;
   }
+
+  book(): void {}
 
   async save(): Promise<void> {}
 

@@ -4,28 +4,63 @@ import type { Executor } from '../store/dialect.ts';
 import type { LedgerJson } from './abandonment.ts';
 import type { PredictiveJson } from './pacing.ts';
 
-/** A call the dialer still has to act on: a preview being read, a call ringing, a live answer waiting for an agent. */
-export interface TrackedCall {
+/**
+ * A call the dialer still has to act on, by phase: a preview being read, a call placed and not yet known to need an
+ * agent (ringing, or answered while the detector listens), a call that will need none, a live answer waiting for an
+ * agent. Connected and ended calls are the events' business, not the dialer's. The saved form is this JSON as is.
+ */
+export type TrackedCall = PreviewCall | SettlingCall | AnsweringCall | WaitingCall;
+
+interface CallOfContact {
   contactId: string;
   visit: number;
   key: string;
-  phase: 'preview' | 'ringing' | 'waiting';
+}
+
+/** A preview the agent held for it is reading; the call is not placed yet. */
+export interface PreviewCall extends CallOfContact {
+  phase: 'preview';
+  agentId: string;
+  /** When a simulated agent finishes reading and places the call; people say so at the agent page. */
+  previewUntil?: number;
+}
+
+/** Placed, and certain to need no agent: it ends unanswered, or the detector will hear a machine. */
+export interface SettlingCall extends CallOfContact {
+  phase: 'ringing';
+  /** The agent held for it (progressive), free again at `settleAt`. */
+  agentId?: string;
+  placedAt: number;
+  /** When it becomes certain the call needs no agent (it ended unanswered, or the detector heard a machine). */
+  settleAt: number;
+  answeredAt?: number;
+}
+
+/** The moments of an answered call the dialer routes to an agent or abandons. */
+interface AnsweredMoments extends CallOfContact {
   /** The agent held for it (preview, progressive). */
   agentId?: string;
-  /** When a simulated agent finishes reading a preview and places the call. */
-  previewUntil?: number;
-  placedAt?: number;
-  /** When it becomes certain the call needs no agent (it ended unanswered, or the detector heard a machine). */
-  settleAt?: number;
-  /** When the dialer can act on a live answer: the detector's 'human' verdict, or the answer without a detector. */
-  liveAt?: number;
-  answeredAt?: number;
-  greetingStartAt?: number;
-  greetingStopAt?: number;
+  placedAt: number;
+  /** When the dialer can act on the live answer: the detector's 'human' verdict, or the answer without a detector. */
+  liveAt: number;
+  answeredAt: number;
+  greetingStartAt: number;
+  greetingStopAt: number;
   /** What actually answered, which the simulated agent finds out on the line. */
-  truth?: 'human' | 'machine';
+  truth: 'human' | 'machine';
   /** Past this moment a waiting live answer is abandoned. */
-  deadline?: number;
+  deadline: number;
+}
+
+/** Placed and (to be) answered live: ringing, or answered while the detector listens, until `liveAt`. */
+export interface AnsweringCall extends AnsweredMoments {
+  phase: 'ringing';
+  settleAt?: undefined;
+}
+
+/** A live answer no agent was free for, waiting for one until its deadline. */
+export interface WaitingCall extends AnsweredMoments {
+  phase: 'waiting';
 }
 
 /** Histograms saved as [bin, count] pairs: most bins of a talk-time histogram stay empty. */

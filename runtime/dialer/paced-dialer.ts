@@ -1,39 +1,32 @@
-// The runtime's dialer over the simulated carrier: paces each dialer step by its mode, routes live answers to agents
-// (simulated ones in simulated runs, people at the agent page in live runs) and records every call's moments as events.
+// The runtime's dialer, for simulated and live runs alike: paces each dialer step by its mode, places calls through a
+// `Carrier` (the virtual carrier until a telephony provider is plugged in), routes live answers to agents (simulated
+// ones in simulated runs, people at the agent page in live runs) and records every call's moments as events. It sees
+// the engine through the door of `dialer-engine.ts` only.
 import type { z } from 'zod';
 import type { Journey, JourneyNode } from '../../schemas/journey.ts';
 import type { dialer as dialerDefinition } from '../../schemas/nodes/dialer.ts';
-import type { FollowUp } from '../channels/provider.ts';
-import { idempotencyKey, visitKey, type CursorState } from '../engine/cursor.ts';
-import type { DialerEngine } from '../engine/dialer-engine.ts';
-import { loadContacts, loadCursors, type Interpreter } from '../engine/interpreter.ts';
-import type { RunContext } from '../engine/run-context.ts';
-import { exit, recordEvent, type StepEnvironment } from '../engine/steps.ts';
-import { BatchWrites } from '../engine/writes.ts';
-import { templateScope, type ContactView } from '../nodes/types.ts';
-import { seededRandom } from '../random.ts';
-import { claimLocked, tryLockRun, type Executor } from '../store/dialect.ts';
-import { prepareLastCheck } from '../engine/last-check.ts';
+import type { ContactView, DialerEngine, DialerHost, DialerRound, DialGate, FollowUp, RunContext, StepContact } from '../engine/dialer-engine.ts';
+import { seededRandom, visitKey } from '../random.ts';
+import type { Executor } from '../store/dialect.ts';
 import { profilesOfCountries } from '../compliance/country.ts';
-import { AbandonmentLedger, classifyCall, definitionFor, estimateAmdFalsePositiveShare, type AbandonmentDefinition } from './abandonment.ts';
+import { AbandonmentLedger, classifyCall, definitionFor, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
-import { loadMemories, saveMemory, type NodeMemory, type TrackedCall } from './dialer-memory.ts';
+import { planOf, type Carrier } from './carrier.ts';
+import { loadMemories, saveMemory, type AnsweringCall, type NodeMemory, type PreviewCall, type SettlingCall, type TrackedCall, type WaitingCall } from './dialer-memory.ts';
 import { legalDeadline, PredictivePolicy, type PacingSnapshot } from './pacing.ts';
 import { AgentPool, defaultAgentProfile } from './simulated-agents.ts';
-import { defaultCarrierProfile, planCall, type CallPlan, type CarrierProfile } from './virtual-carrier.ts';
+import { VirtualCarrier, type CarrierProfile } from './virtual-carrier.ts';
 
 type DialerConfig = z.output<typeof dialerDefinition.config>;
 type DialerNode = Extract<JourneyNode, { type: 'dialer' }>;
 
-/** Contacts waiting for their call are marked with this, so the queue is a plain indexed query. */
-export const dialQueue = JSON.stringify({ type: 'dial-queue' });
-const onCall = { type: 'call' };
 /** While calls are under way a predictive step is paced at least this often, as agents' elapsed times move on. */
 const pacingIntervalMs = 1000;
 
 export interface PacedDialerOptions {
-  carrier?: CarrierProfile;
+  /** The carrier calls are placed through, or the profile of a virtual carrier; the default virtual carrier without. */
+  carrier?: Carrier | CarrierProfile;
   /** Simulated agents per queue when a run names none. */
   defaultAgentsPerQueue?: number;
   /** Calls an agentless step may have under way at once when a run names none. */
@@ -49,42 +42,40 @@ interface Step {
   ledger: AbandonmentLedger;
   definition: AbandonmentDefinition;
   policy: PredictivePolicy | undefined;
-  placed: number;
-  deferred: number;
 }
 
-type Due = { at: number; step: Step; call: TrackedCall; kind: 'place' | 'settle' | 'live' | 'connect' | 'drop' };
+/** A call moment due, with the call in the phase that moment acts on. */
+type Due = { at: number; step: Step } & (
+  | { kind: 'place'; call: PreviewCall }
+  | { kind: 'settle'; call: SettlingCall }
+  | { kind: 'live'; call: AnsweringCall }
+  | { kind: 'connect' | 'drop'; call: WaitingCall }
+);
 
 export class PacedDialer implements DialerEngine {
-  private readonly carrier: CarrierProfile;
+  readonly carrier: Carrier;
   private readonly agentsPerQueue: number;
   private readonly agentlessLines: number;
-  private readonly amdFalsePositiveShare: number;
 
   constructor(options: PacedDialerOptions = {}) {
-    this.carrier = options.carrier ?? defaultCarrierProfile;
+    const carrier = options.carrier ?? new VirtualCarrier();
+    this.carrier = 'outcomes' in carrier ? new VirtualCarrier(carrier) : carrier;
     this.agentsPerQueue = options.defaultAgentsPerQueue ?? 10;
     this.agentlessLines = options.defaultAgentlessLines ?? 30;
-    const { outcomes, amd } = this.carrier;
-    // The UK's reasoned estimate of people among machine verdicts, from the detector's accuracy and the answer mix.
-    this.amdFalsePositiveShare = estimateAmdFalsePositiveShare({ ...amd, humanShareOfAnswers: outcomes.human / (outcomes.human + outcomes.machine) });
   }
 
-  async pace(interpreter: Interpreter, runId: string, now: number): Promise<number> {
-    const context = await interpreter.context(runId);
+  async pace(host: DialerHost, runId: string, now: number): Promise<number> {
+    const context = await host.context(runId);
     const nodes = dialerNodes(context.journey);
     if (!nodes.length) return 0;
-    const store = interpreter.store;
-    return store.db.transaction().execute(async (tx) => {
-      // The steps' memories are read, changed and written back whole: with several workers on PostgreSQL, one paces a
-      // run at a time, and the others leave it to that one this round.
-      if (!(await tryLockRun(tx, store.dialect, runId))) return 0;
-      const writes = new BatchWrites();
-      const env = interpreter.environment(context, writes, now);
+    // The steps' memories are read, changed and written back whole: with several workers on PostgreSQL, one paces a
+    // run at a time, and the others leave it to that one this round.
+    return host.round(runId, now, async (dialerRound) => {
+      const tx = dialerRound.db;
       const memories = await loadMemories(tx, runId);
       const floor = await this.loadFloor(tx, context, memories);
       const steps = nodes.map((node) => this.step(context, node, memories.get(node.id) ?? { calls: [] }));
-      const round = new Round(this, interpreter, tx, context, env, floor, steps);
+      const round = new Round(this, dialerRound, context, floor, steps);
       let work = await round.processDue(now);
       for (const step of steps) {
         for (const h of floor.handled(step.queue)) step.policy?.observeAgent(h.talkMs, h.wrapMs);
@@ -99,22 +90,18 @@ export class PacedDialer implements DialerEngine {
         await saveMemory(tx, runId, step.node.id, step.memory, round.gauges(step, now));
       }
       await floor.save(tx, runId, now);
-      await writes.flush(tx, store.writeRows);
       return work;
     });
   }
 
-  async nextDueAt(interpreter: Interpreter): Promise<number | undefined> {
-    const db = interpreter.store.db;
-    let runs = db.selectFrom('runs').select('id').where('status', '=', 'running');
-    if (interpreter.scope.kind === 'live') runs = runs.where('simulated', '=', 0);
-    if (interpreter.scope.kind === 'run') runs = runs.where('id', '=', interpreter.scope.runId);
+  async nextDueAt(host: DialerHost): Promise<number | undefined> {
+    const db = host.db;
     let next: number | undefined;
     const consider = (at: number | undefined) => {
       if (at !== undefined && (next === undefined || at < next)) next = at;
     };
-    for (const { id } of await runs.execute()) {
-      const context = await interpreter.context(id);
+    for (const id of await host.runningRuns()) {
+      const context = await host.context(id);
       const nodes = dialerNodes(context.journey);
       if (!nodes.length) continue;
       const memories = await loadMemories(db, id);
@@ -124,7 +111,7 @@ export class PacedDialer implements DialerEngine {
         for (const call of memory?.calls ?? []) consider(call.phase === 'preview' ? call.previewUntil : call.phase === 'ringing' ? (call.settleAt ?? call.liveAt) : call.deadline);
         if (node.config.mode === 'agentless' || !node.config.queue) continue;
         const waiting = memory?.calls.some((c) => c.phase === 'waiting') ?? false;
-        if (!waiting && !(await hasQueued(db, id, node.id))) continue;
+        if (!waiting && !(await host.hasQueued(id, node.id))) continue;
         // A simulated agent coming free can take a waiting answer or a queued contact; people say so themselves.
         // Only a change since the last round: an agent already free then was there for that round's decision.
         const freeAt = pool?.firstFreeAt(node.config.queue);
@@ -147,8 +134,6 @@ export class PacedDialer implements DialerEngine {
       definition,
       ledger: new AbandonmentLedger(definition, memory.ledger),
       policy: node.config.mode === 'predictive' ? new PredictivePolicy(definition, memory.policy) : undefined,
-      placed: 0,
-      deferred: 0,
     };
   }
 
@@ -168,12 +153,8 @@ export class PacedDialer implements DialerEngine {
     return new SimulatedFloor(AgentPool.staffed(staffing, context.run.start_at, { defaultProfile }));
   }
 
-  carrierProfile(): CarrierProfile {
-    return this.carrier;
-  }
-
   falsePositiveShare(): number {
-    return this.amdFalsePositiveShare;
+    return this.carrier.amdFalsePositiveShare;
   }
 
   lines(context: RunContext): number {
@@ -185,10 +166,8 @@ export class PacedDialer implements DialerEngine {
 class Round {
   constructor(
     private readonly dialer: PacedDialer,
-    private readonly interpreter: Interpreter,
-    private readonly tx: Executor,
+    private readonly round: DialerRound,
     private readonly context: RunContext,
-    private readonly env: StepEnvironment,
     private readonly floor: AgentFloor,
     private readonly steps: Step[],
   ) {}
@@ -204,22 +183,25 @@ class Round {
       const due = this.earliest(now);
       if (!due) return work;
       work++;
-      const { step, call, at } = due;
+      const { step, at } = due;
       switch (due.kind) {
         case 'place':
-          await this.placePreview(step, call, at);
+          await this.placePreview(step, due.call, at);
           break;
         case 'settle':
-          await this.settle(step, call, at);
+          await this.settle(step, due.call, at);
           break;
         case 'live':
-          await this.live(step, call, at);
+          await this.live(step, due.call, at);
           break;
-        case 'connect':
-          await this.connect(step, call, this.floor.free(step.queue, at)[0]!, at);
+        case 'connect': {
+          const agentId = this.floor.free(step.queue, at)[0];
+          if (agentId === undefined) throw new Error(`No agent of queue ${step.queue} is free at ${at}, when one was due to be`);
+          await this.connect(step, due.call, agentId, at);
           break;
+        }
         case 'drop':
-          this.drop(step, call, at);
+          this.drop(step, due.call, at);
           break;
       }
     }
@@ -234,16 +216,16 @@ class Round {
     for (const step of this.steps) {
       for (const call of step.memory.calls) {
         if (call.phase === 'preview') {
-          const at = call.previewUntil ?? this.floor.previewStarted(call.agentId!);
+          const at = call.previewUntil ?? this.floor.previewStarted(call.agentId);
           if (at !== undefined) offer({ at, step, call, kind: 'place' });
         } else if (call.phase === 'ringing') {
           if (call.settleAt !== undefined) offer({ at: call.settleAt, step, call, kind: 'settle' });
-          else offer({ at: call.liveAt!, step, call, kind: 'live' });
+          else offer({ at: call.liveAt, step, call, kind: 'live' });
         } else {
           const freeAt = this.floor.nextFreeAt(step.queue);
-          const connectAt = freeAt === undefined ? Infinity : Math.max(freeAt, call.liveAt!);
-          if (connectAt <= call.deadline!) offer({ at: connectAt, step, call, kind: 'connect' });
-          else offer({ at: call.deadline!, step, call, kind: 'drop' });
+          const connectAt = freeAt === undefined ? Infinity : Math.max(freeAt, call.liveAt);
+          if (connectAt <= call.deadline) offer({ at: connectAt, step, call, kind: 'connect' });
+          else offer({ at: call.deadline, step, call, kind: 'drop' });
         }
       }
     }
@@ -254,52 +236,35 @@ class Round {
   async dial(step: Step, now: number): Promise<number> {
     const { config } = step;
     let want: number;
-    if (config.mode === 'agentless') want = this.dialer.lines(this.context) - (await this.callsUnderWay(step));
-    else if (config.mode === 'predictive') want = step.policy!.decide(this.snapshot(step, now));
+    if (config.mode === 'agentless') want = this.dialer.lines(this.context) - (await this.round.callsUnderWay(step.node.id));
+    else if (config.mode === 'predictive') want = step.policy ? step.policy.decide(this.snapshot(step, now)) : 0;
     else want = this.floor.free(step.queue, now).length;
     if (want <= 0) return 0;
-    const waiting = await claimLocked(
-      this.tx
-        .selectFrom('cursors')
-        .select('contact_id')
-        .where('run_id', '=', this.runId)
-        .where('node_id', '=', step.node.id)
-        .where('wait_event', '=', dialQueue)
-        .orderBy('contact_id')
-        .limit(want),
-      this.interpreter.store.dialect,
-    ).execute();
+    const waiting = await this.round.claimQueued(step.node.id, want);
     if (!waiting.length) return 0;
-    const ids = waiting.map((w) => w.contact_id);
-    const cursors = await loadCursors(this.tx, this.runId, ids);
-    const contacts = await loadContacts(this.tx, ids);
-    const gate = await this.gate(step, [...contacts.values()], now);
+    const gate = await this.gate(step, waiting, now);
     let work = 0;
-    for (const id of ids) {
-      const cursor = cursors.get(id)!;
-      const contact = contacts.get(id);
+    for (const target of waiting) {
       work++;
-      if (contact && !gate(contact, cursor, now)) continue;
+      if (!gate(target, now)) continue;
       if (config.mode === 'progressive' || config.mode === 'preview') {
         const agentId = this.floor.free(step.queue, now)[0];
-        const ref = callRef(cursor);
+        const ref = this.callRef(step, target);
         if (!agentId || !(await this.floor.reserve(agentId, now, ref, config.mode === 'preview' ? 'preview' : 'dialing'))) {
           // The agent went away since the round began: the contact stays queued for the next free one.
           work--;
           continue;
         }
-        cursor.waitEvent = onCall;
-        this.env.writes.cursor(cursor);
+        this.round.startCall(target);
         if (config.mode === 'preview') {
-          step.memory.calls.push({ contactId: id, visit: cursor.visit, key: ref.key, phase: 'preview', agentId, ...(this.context.run.simulated && { previewUntil: now + previewMs(this.context.run.seed, ref.key) }) });
+          step.memory.calls.push({ contactId: target.contactId, visit: target.visit, key: ref.key, phase: 'preview', agentId, ...(this.context.run.simulated && { previewUntil: now + previewMs(this.context.run.seed, ref.key) }) });
           continue;
         }
-        this.place(step, cursor, contact, now, agentId);
+        this.place(step, target, now, agentId);
         continue;
       }
-      cursor.waitEvent = onCall;
-      this.env.writes.cursor(cursor);
-      this.place(step, cursor, contact, now);
+      this.round.startCall(target);
+      this.place(step, target, now);
     }
     return work;
   }
@@ -310,192 +275,145 @@ class Round {
    * allowed moment, and it is never dialed now; a rule that refuses (a do-not-contact list, the register, consent)
    * sends it out by `failed`, naming the rule. True when the call may go.
    */
-  private async gate(step: Step, contacts: ContactView[], now: number): Promise<(contact: ContactView, cursor: CursorState, at: number) => boolean> {
-    const check = await prepareLastCheck(this.tx, this.context, contacts, now);
+  private gate(step: Step, contacts: StepContact[], now: number): Promise<DialGate> {
     const agentGuaranteed = step.config.mode === 'preview' || step.config.mode === 'progressive';
-    return (contact, cursor, at) => {
-      const refusal = check(contact, 'voice', at, { agentGuaranteed, outsideHours: 'defer' });
-      if (!refusal) return true;
-      step.deferred++;
-      const env = { ...this.env, now: at };
-      if (refusal.action === 'defer') {
-        recordEvent(env, cursor, 'compliance.deferred', { reason: refusal.reason, rule: refusal.rule, check: refusal.check, nextAllowedAt: new Date(refusal.until!).toISOString() });
-        // Run the step again at that moment: its handler puts the contact back in the queue.
-        cursor.status = 'ready';
-        cursor.attempt++;
-        cursor.dueAt = refusal.until!;
-        cursor.waitEvent = null;
-        this.env.writes.cursor(cursor);
-        return false;
-      }
-      recordEvent(env, cursor, 'compliance.refused', { channel: 'voice', check: refusal.check, rule: refusal.rule, reason: refusal.reason });
-      exit(env, cursor, 'failed', { disposition: 'compliance-blocked', mode: step.config.mode, rule: refusal.rule, error: `Not called: ${refusal.reason}` });
-      return false;
-    };
+    return this.round.lastCheck(contacts, now, { agentGuaranteed, mode: step.config.mode });
   }
 
   /** A preview the agent has read: re-check the window, then place the call with the agent already held. */
-  private async placePreview(step: Step, call: TrackedCall, at: number): Promise<void> {
+  private async placePreview(step: Step, call: PreviewCall, at: number): Promise<void> {
     remove(step, call);
-    const cursor = (await loadCursors(this.tx, this.runId, [call.contactId])).get(call.contactId);
-    const contact = (await loadContacts(this.tx, [call.contactId])).get(call.contactId);
-    if (!cursor || cursor.status === 'done') {
-      await this.floor.unreserve(call.agentId!, at);
+    const target = await this.round.held(call.contactId);
+    if (!target) {
+      await this.floor.unreserve(call.agentId, at);
       return;
     }
-    const gate = await this.gate(step, contact ? [contact] : [], at);
-    if (contact && !gate(contact, cursor, at)) {
-      await this.floor.unreserve(call.agentId!, at);
+    const gate = await this.gate(step, [target], at);
+    if (!gate(target, at)) {
+      await this.floor.unreserve(call.agentId, at);
       return;
     }
-    this.place(step, cursor, contact, at, call.agentId);
+    this.place(step, target, at, call.agentId);
   }
 
-  /** Places one call: the carrier's plan decides its fate; moments the dialer needs not act on are written at once. */
-  private place(step: Step, cursor: CursorState, contact: ContactView | undefined, at: number, agentId?: string): void {
+  /** Places one call through the carrier; the moments the dialer needs not act on are written at once. */
+  private place(step: Step, target: StepContact, at: number, agentId?: string): void {
     const { config } = step;
-    const key = idempotencyKey(cursor);
-    const carrier = this.dialer.carrierProfile();
-    const plan = planCall({ key, seed: this.context.run.seed, ringSeconds: config.ringSeconds, amdEnabled: config.amd.enabled, profile: carrier, invalid: !contact?.phone });
-    const messageMs = config.message && contact ? messageDurationMs(this.interpreter.render(config.message, templateScope(contact, cursor.results))) : undefined;
+    const { key } = target;
+    const to = target.contact?.phone ?? null;
+    const progress = this.dialer.carrier.place({ key, seed: this.context.run.seed, to, callerId: config.callerId, ringSeconds: config.ringSeconds, amd: config.amd.enabled, placedAt: at });
+    const plan = planOf(at, progress);
+    const messageMs = config.message && hasContact(target) ? messageDurationMs(this.round.render(config.message, target)) : undefined;
     const timelineConfig = { amd: config.amd, ...(messageMs !== undefined && { messageMs }) };
-    step.placed++;
-    recordEvent({ ...this.env, now: at }, cursor, 'call.placed', { to: contact?.phone ?? null, callerId: config.callerId, mode: config.mode, ...(agentId && { agentId }), key });
-    this.env.writes.outbox.push({
-      idempotency_key: key,
-      run_id: this.runId,
-      contact_id: cursor.contactId,
-      node_id: step.node.id,
-      channel: 'voice',
-      payload: JSON.stringify({ channel: 'voice', to: contact?.phone ?? null, callerId: config.callerId, mode: config.mode, ringSeconds: config.ringSeconds }),
-      status: 'sent',
-      attempts: 1,
-      next_attempt_at: at,
-      created_at: at,
-      sent_at: at,
-      error: null,
-    });
-    const base = { contactId: cursor.contactId, visit: cursor.visit, key, placedAt: at, ...(agentId && { agentId }) };
+    this.round.record(target, 'call.placed', { to, callerId: config.callerId, mode: config.mode, ...(agentId && { agentId }), key }, at);
+    this.round.sent(target, step.node.id, { channel: 'voice', to, callerId: config.callerId, mode: config.mode, ringSeconds: config.ringSeconds }, at);
+    const base = { contactId: target.contactId, visit: target.visit, key, placedAt: at, ...(agentId && { agentId }) };
     if (config.mode === 'agentless') {
       const timeline = agentlessCallTimeline({ placedAt: at, plan, config: timelineConfig });
-      this.timeline(step, cursor.contactId, cursor.visit, timeline);
+      this.timeline(step, target.contactId, target.visit, timeline);
       return;
     }
     if (!('answerMs' in plan) || plan.amd?.verdict === 'machine') {
       // No agent will be needed: the whole call is known now. The agent passed in is never reached on these paths.
       const timeline = progressiveCallTimeline({ placedAt: at, plan, config: timelineConfig, agent: { id: '', talkMs: 0, wrapMs: 0, disposition: '', machineMs: 0 } });
-      this.timeline(step, cursor.contactId, cursor.visit, timeline);
+      this.timeline(step, target.contactId, target.visit, timeline);
       const answeredAt = 'answerMs' in plan ? at + plan.answerMs : undefined;
       step.memory.calls.push({ ...base, phase: 'ringing', settleAt: timeline.agentFreeAt ?? timeline.endedAt, ...(answeredAt !== undefined && { answeredAt }) });
       return;
     }
-    const answered = plan as Extract<CallPlan, { outcome: 'human' | 'machine' }>;
-    const progress: FollowUp[] = [
-      { type: 'call.ringing', at: at + answered.ringingMs, data: {} },
-      { type: 'call.answered', at: at + answered.answerMs, data: {} },
-      { type: 'call.customerGreetingStart', at: at + answered.greetingStartMs, data: {} },
+    const events: FollowUp[] = [
+      { type: 'call.ringing', at: at + plan.ringingMs, data: {} },
+      { type: 'call.answered', at: at + plan.answerMs, data: {} },
+      { type: 'call.customerGreetingStart', at: at + plan.greetingStartMs, data: {} },
     ];
-    if (answered.amd) progress.push({ type: 'call.amd', at: at + answered.amd.atMs, data: { verdict: answered.amd.verdict, decisionMs: answered.amd.decisionMs } });
-    this.followUps(cursor.contactId, step, progress);
-    const moments = { greetingStartAt: at + answered.greetingStartMs, greetingStopAt: at + answered.greetingStopMs };
+    if (plan.amd) events.push({ type: 'call.amd', at: at + plan.amd.atMs, data: { verdict: plan.amd.verdict, decisionMs: plan.amd.decisionMs } });
+    this.round.callEvents(target.contactId, step.node.id, events);
+    const moments = { greetingStartAt: at + plan.greetingStartMs, greetingStopAt: at + plan.greetingStopMs };
     step.memory.calls.push({
       ...base,
       phase: 'ringing',
-      liveAt: (answered.amd ? at + answered.amd.atMs : at + answered.answerMs) + switchMs,
-      answeredAt: at + answered.answerMs,
+      liveAt: (plan.amd ? at + plan.amd.atMs : at + plan.answerMs) + switchMs,
+      answeredAt: at + plan.answerMs,
       ...moments,
-      truth: answered.outcome,
+      truth: plan.outcome,
       deadline: legalDeadline(step.definition, moments),
     });
   }
 
   /** A call that needed no agent is over for the dialer: the held agent is free and the policy learns. */
-  private async settle(step: Step, call: TrackedCall, at: number): Promise<void> {
+  private async settle(step: Step, call: SettlingCall, at: number): Promise<void> {
     remove(step, call);
     if (call.agentId) await this.floor.unreserve(call.agentId, at);
     if (call.answeredAt !== undefined) step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
-    step.policy?.observe({ placedAt: call.placedAt!, settledAt: at, abandoned: false, humanAnswered: false });
+    step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false });
   }
 
   /** A live answer: to the held agent, else to the longest-idle free one, else it waits until its legal deadline. */
-  private async live(step: Step, call: TrackedCall, at: number): Promise<void> {
+  private async live(step: Step, call: AnsweringCall, at: number): Promise<void> {
     const agentId = call.agentId ?? this.floor.free(step.queue, at)[0];
     if (agentId) return this.connect(step, call, agentId, at);
-    if (call.deadline! <= at) return this.drop(step, call, at);
-    call.phase = 'waiting';
+    if (call.deadline <= at) return this.drop(step, call, at);
+    wait(step, call);
   }
 
-  private async connect(step: Step, call: TrackedCall, agentId: string, at: number): Promise<void> {
+  private async connect(step: Step, call: AnsweringCall | WaitingCall, agentId: string, at: number): Promise<void> {
     const ref: AgentCallRef = { runId: this.runId, nodeId: step.node.id, contactId: call.contactId, visit: call.visit, key: call.key };
     if (!call.agentId && !(await this.floor.reserve(agentId, at, ref, 'dialing'))) {
       // The person left between the read and the update; the answer waits for the next agent or its deadline.
-      call.phase = 'waiting';
+      wait(step, call);
       return;
     }
     remove(step, call);
     const plan = await this.floor.connect(agentId, at, ref, this.context.run.seed);
+    this.dialer.carrier.bridge(call.key, agentId, at);
     const events: FollowUp[] = [{ type: 'call.connectedToAgent', at, data: { agentId } }];
     const simulatedMachine = plan !== undefined && call.truth === 'machine';
-    const verdict = classifyCall({ placedAt: call.placedAt!, answeredAt: call.answeredAt!, greetingStartAt: call.greetingStartAt!, greetingStopAt: call.greetingStopAt!, connectedAt: at, agentMarkedMachine: simulatedMachine }, step.definition);
-    step.ledger.record(call.answeredAt!, verdict);
-    step.policy?.observe({ placedAt: call.placedAt!, liveAt: call.liveAt!, connectedAt: at, abandoned: verdict.abandoned, humanAnswered: call.truth === 'human' });
+    const verdict = classifyCall({ placedAt: call.placedAt, answeredAt: call.answeredAt, greetingStartAt: call.greetingStartAt, greetingStopAt: call.greetingStopAt, connectedAt: at, agentMarkedMachine: simulatedMachine }, step.definition);
+    step.ledger.record(call.answeredAt, verdict);
+    step.policy?.observe({ placedAt: call.placedAt, liveAt: call.liveAt, connectedAt: at, abandoned: verdict.abandoned, humanAnswered: call.truth === 'human' });
     if (!plan) {
       // A person takes it from here: the agent page ends the call with a disposition.
-      events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt!, data: {} });
-      this.followUps(call.contactId, step, events);
+      events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
+      this.round.callEvents(call.contactId, step.node.id, events);
       return;
     }
     const person = call.truth === 'human';
     const talkMs = person ? plan.talkMs : plan.machineMs;
     const wrapMs = person ? plan.wrapMs : 0;
     const endedAt = at + talkMs;
-    (this.floor as SimulatedFloor).book(agentId, at, endedAt, endedAt + wrapMs);
+    this.floor.book(agentId, at, endedAt, endedAt + wrapMs);
     step.policy?.observeAgent(talkMs, wrapMs);
     const port = person ? 'connected' : 'machine';
     const disposition = person ? plan.disposition : 'answering-machine';
-    if (call.greetingStopAt! < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt!, data: {} });
-    events.push(endedEvent(call.placedAt!, endedAt, port, disposition, Math.ceil((endedAt - call.answeredAt!) / 1000), agentId));
+    if (call.greetingStopAt < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
+    events.push(endedEvent(call.placedAt, endedAt, port, disposition, Math.ceil((endedAt - call.answeredAt) / 1000), agentId));
     // The end of the wrap-up is an event too, so that occupancy and handle time can be read from the events alone.
     if (person) events.push({ type: 'call.dispositioned', at: endedAt + wrapMs, data: { agentId, disposition, talkMs, wrapMs } });
-    this.followUps(call.contactId, step, events, { port, visit: call.visit, result: { disposition, mode: step.config.mode, agentId } });
+    this.round.callEvents(call.contactId, step.node.id, events, { port, visit: call.visit, result: { disposition, mode: step.config.mode, agentId } });
   }
 
   /** No agent in time: the answer is abandoned, hears the profile's information message, and the line is dropped. */
-  private drop(step: Step, call: TrackedCall, at: number): void {
+  private drop(step: Step, call: AnsweringCall | WaitingCall, at: number): void {
     remove(step, call);
     const message = step.definition.informationMessage.replaceAll('{{ callerId }}', step.config.callerId);
+    this.dialer.carrier.playMessage(call.key, message, at + switchMs);
     const endedAt = at + switchMs + messageDurationMs(message);
     const events: FollowUp[] = [{ type: 'call.abandoned', at, data: { reason: 'no-agent', message } }];
-    if (call.greetingStopAt! < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt!, data: {} });
-    events.push(endedEvent(call.placedAt!, endedAt, 'abandoned', 'abandoned', Math.ceil((endedAt - call.answeredAt!) / 1000)));
-    this.followUps(call.contactId, step, events, { port: 'abandoned', visit: call.visit, result: { disposition: 'abandoned', mode: step.config.mode } });
-    step.ledger.record(call.answeredAt!, { live: true, abandoned: true, machineVerdict: false });
-    step.policy?.observe({ placedAt: call.placedAt!, liveAt: call.liveAt!, droppedAt: at, abandoned: true, humanAnswered: call.truth === 'human' });
+    if (call.greetingStopAt < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
+    events.push(endedEvent(call.placedAt, endedAt, 'abandoned', 'abandoned', Math.ceil((endedAt - call.answeredAt) / 1000)));
+    this.round.callEvents(call.contactId, step.node.id, events, { port: 'abandoned', visit: call.visit, result: { disposition: 'abandoned', mode: step.config.mode } });
+    step.ledger.record(call.answeredAt, { live: true, abandoned: true, machineVerdict: false });
+    step.policy?.observe({ placedAt: call.placedAt, liveAt: call.liveAt, droppedAt: at, abandoned: true, humanAnswered: call.truth === 'human' });
   }
 
   private timeline(step: Step, contactId: string, visit: number, timeline: CallTimeline): void {
     const result = { disposition: timeline.disposition, mode: step.config.mode };
-    this.followUps(contactId, step, timeline.followUps.slice(0, -1), undefined);
-    this.followUps(contactId, step, timeline.followUps.slice(-1), { port: timeline.port, visit, result });
+    this.round.callEvents(contactId, step.node.id, timeline.followUps.slice(0, -1), undefined);
+    this.round.callEvents(contactId, step.node.id, timeline.followUps.slice(-1), { port: timeline.port, visit, result });
   }
 
-  /**
-   * Writes call moments to the inbox, due at their own times: the interpreter records each as an event then, and the
-   * `call.ended` one (else the last), given `exitInfo`, moves the contact on by the call's port.
-   */
-  private followUps(contactId: string, step: Step, followUps: FollowUp[], exitInfo?: { port: string; visit: number; result: Record<string, unknown> }): void {
-    const ended = followUps.findIndex((f) => f.type === 'call.ended');
-    const exitAt = ended >= 0 ? ended : followUps.length - 1;
-    followUps.forEach((f, i) => {
-      const last = exitInfo && i === exitAt;
-      this.env.writes.inbox.push({
-        run_id: this.runId,
-        contact_id: contactId,
-        type: f.type,
-        due_at: f.at,
-        data: JSON.stringify({ nodeId: step.node.id, ...f.data, ...(last && { exit: exitInfo }) }),
-      });
-    });
+  private callRef(step: Step, target: StepContact): AgentCallRef {
+    return { runId: this.runId, nodeId: step.node.id, contactId: target.contactId, visit: target.visit, key: target.key };
   }
 
   private snapshot(step: Step, now: number): PacingSnapshot {
@@ -509,7 +427,7 @@ class Round {
       talkingCount: view.talkingElapsedMs.length,
       wrappingElapsedMs: view.wrappingElapsedMs,
       wrappingCount: view.wrappingElapsedMs.length,
-      ringingAgesMs: ringing.map((c) => now - c.placedAt!),
+      ringingAgesMs: ringing.map((c) => now - c.placedAt),
       ringingCount: ringing.length,
       waitingLive: step.memory.calls.filter((c) => c.phase === 'waiting').length,
       window: step.ledger.figures(now, this.dialer.falsePositiveShare()),
@@ -536,17 +454,6 @@ class Round {
       at: now,
     };
   }
-
-  private async callsUnderWay(step: Step): Promise<number> {
-    const row = await this.tx
-      .selectFrom('cursors')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('run_id', '=', this.runId)
-      .where('node_id', '=', step.node.id)
-      .where('wait_event', '=', JSON.stringify(onCall))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
 }
 
 function round4(x: number): number {
@@ -555,7 +462,7 @@ function round4(x: number): number {
 
 /** Ties in time go to the call placed first, then by contact id, the same on every run. */
 function order(call: TrackedCall): string {
-  return `${String(call.placedAt ?? 0).padStart(15, '0')}:${call.contactId}`;
+  return `${String(call.phase === 'preview' ? 0 : call.placedAt).padStart(15, '0')}:${call.contactId}`;
 }
 
 function remove(step: Step, call: TrackedCall): void {
@@ -563,8 +470,14 @@ function remove(step: Step, call: TrackedCall): void {
   if (i >= 0) step.memory.calls.splice(i, 1);
 }
 
-function callRef(cursor: CursorState): AgentCallRef {
-  return { runId: cursor.runId, nodeId: cursor.nodeId, contactId: cursor.contactId, visit: cursor.visit, key: idempotencyKey(cursor) };
+/** A live answer no agent took: it waits, in its place among the step's calls. */
+function wait(step: Step, call: AnsweringCall | WaitingCall): void {
+  const i = step.memory.calls.indexOf(call);
+  if (i >= 0) step.memory.calls[i] = { ...call, phase: 'waiting' };
+}
+
+function hasContact(target: StepContact): target is StepContact & { contact: ContactView } {
+  return target.contact !== undefined;
 }
 
 /** How long a simulated agent reads a preview before placing the call: 5 to 20 seconds, fixed per call. */
@@ -579,11 +492,6 @@ function dialerNodes(journey: Journey): DialerNode[] {
 async function loadPool(db: Executor, runId: string): Promise<AgentPool | undefined> {
   const row = await db.selectFrom('dialer_state').select('memory').where('run_id', '=', runId).where('node_id', '=', '').executeTakeFirst();
   return row?.memory ? AgentPool.fromJSON(JSON.parse(row.memory)) : undefined;
-}
-
-async function hasQueued(db: Executor, runId: string, nodeId: string): Promise<boolean> {
-  const row = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', runId).where('node_id', '=', nodeId).where('wait_event', '=', dialQueue).limit(1).executeTakeFirst();
-  return row !== undefined;
 }
 
 /**

@@ -1,7 +1,6 @@
 // Simulated agents per queue: who is free, who takes the next call, and how long and how each call goes.
 import { z } from 'zod';
-import { lognormal, seededRandom } from '../random.ts';
-import { visitKey } from '../engine/cursor.ts';
+import { lognormal, seededRandom, visitKey } from '../random.ts';
 import { pickWeighted, wholeMs } from './sampling.ts';
 
 export interface AgentProfile {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCarrierProfile, planCall, type CallOutcome, type CallPlan } from './virtual-carrier.ts';
+import { planOf } from './carrier.ts';
+import { defaultCarrierProfile, planCall, VirtualCarrier, type CallOutcome, type CallPlan } from './virtual-carrier.ts';
 
 const base = { seed: 7, ringSeconds: 20, amdEnabled: true, profile: defaultCarrierProfile };
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `run-1:contact-${i}:call:1`);
@@ -89,5 +90,20 @@ describe('planCall', () => {
   it('rejects a profile whose shares cannot be drawn from', () => {
     const outcomes = { human: 0, machine: 0, noAnswer: 0, busy: 0, invalid: 0 };
     expect(() => planCall({ ...base, key: 'k', profile: { ...defaultCarrierProfile, outcomes } })).toThrow(/carrier profile outcomes/);
+  });
+});
+
+describe('VirtualCarrier', () => {
+  it('reports a placed call as progress that gives back the plan it drew, for every outcome', () => {
+    const carrier = new VirtualCarrier();
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const key = `run:c${i}:dial:1`;
+      const plan = planCall({ key, seed: 7, ringSeconds: 25, amdEnabled: i % 2 === 0, profile: defaultCarrierProfile, invalid: i === 0 });
+      const progress = carrier.place({ key, seed: 7, to: i === 0 ? null : '+15555550100', callerId: '+15555550199', ringSeconds: 25, amd: i % 2 === 0, placedAt: 1_000_000 });
+      expect(planOf(1_000_000, progress)).toEqual(plan);
+      seen.add(plan.outcome);
+    }
+    expect([...seen].sort()).toEqual(['busy', 'human', 'invalid', 'machine', 'no-answer']);
   });
 });

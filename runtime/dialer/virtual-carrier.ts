@@ -1,6 +1,7 @@
 // The simulated telephone network: decides, from a call's idempotency key alone, everything that will happen to it.
-import { lognormal, seededRandom } from '../random.ts';
-import { visitKey } from '../engine/cursor.ts';
+import { lognormal, seededRandom, visitKey } from '../random.ts';
+import type { Carrier, CallProgress, CallRequest } from './carrier.ts';
+import { estimateAmdFalsePositiveShare } from './abandonment.ts';
 import { pickWeighted, wholeMs } from './sampling.ts';
 
 export type CallOutcome = 'human' | 'machine' | 'no-answer' | 'busy' | 'invalid';
@@ -159,4 +160,44 @@ function outcomeWeights(shares: CarrierProfile['outcomes']): readonly (readonly 
     ['busy', shares.busy],
     ['invalid', shares.invalid],
   ];
+}
+
+/**
+ * The virtual carrier behind the `Carrier` interface: it plans a call whole when it is placed and reports the plan as
+ * the call's progress. Cancelling, playing a message and bridging change nothing it has to tell: the call timeline
+ * works out their consequences from the plan.
+ */
+export class VirtualCarrier implements Carrier {
+  readonly amdFalsePositiveShare: number;
+
+  constructor(readonly profile: CarrierProfile = defaultCarrierProfile) {
+    const { outcomes, amd } = profile;
+    // The UK's reasoned estimate of people among machine verdicts, from the detector's accuracy and the answer mix.
+    this.amdFalsePositiveShare = estimateAmdFalsePositiveShare({ ...amd, humanShareOfAnswers: outcomes.human / (outcomes.human + outcomes.machine) });
+  }
+
+  place(request: CallRequest): CallProgress[] {
+    const plan = planCall({ key: request.key, seed: request.seed, ringSeconds: request.ringSeconds, amdEnabled: request.amd, profile: this.profile, invalid: !request.to });
+    return progressOf(request.placedAt, plan);
+  }
+
+  cancel(): void {}
+
+  playMessage(): void {}
+
+  bridge(): void {}
+}
+
+/** A plan as the progress a carrier reports, at times from `placedAt`. */
+export function progressOf(placedAt: number, plan: CallPlan): CallProgress[] {
+  if (!('ringingMs' in plan)) return [{ type: 'ended', at: placedAt + plan.endMs, reason: plan.outcome }];
+  const ringing: CallProgress = { type: 'ringing', at: placedAt + plan.ringingMs };
+  if (!('answerMs' in plan)) return [ringing, { type: 'ended', at: placedAt + plan.endMs, reason: plan.outcome }];
+  const progress: CallProgress[] = [
+    ringing,
+    { type: 'answered', at: placedAt + plan.answerMs, by: plan.outcome },
+    { type: 'greeting', at: placedAt + plan.greetingStartMs, endsAt: placedAt + plan.greetingStopMs },
+  ];
+  if (plan.amd) progress.push({ type: 'amd', at: placedAt + plan.amd.atMs, verdict: plan.amd.verdict, decisionMs: plan.amd.decisionMs });
+  return progress;
 }

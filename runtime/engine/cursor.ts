@@ -55,11 +55,4 @@ export function idempotencyKey(c: Pick<CursorState, 'runId' | 'contactId' | 'nod
   return `${c.runId}:${c.contactId}:${c.nodeId}:${c.visit}`;
 }
 
-/**
- * An idempotency key without its run: `contactId:nodeId:visit`. Simulated providers, the virtual carrier and simulated
- * agents draw a visit's fate from this and the run's seed, so two runs with the same seed over the same contacts play
- * out the same, whatever their run ids.
- */
-export function visitKey(key: string): string {
-  return key.slice(key.indexOf(':') + 1);
-}
+export { visitKey } from '../random.ts';

@@ -16,6 +16,7 @@ import { loadRunContext, timelineOf, type RunContext } from './run-context.ts';
 import { advance, exit, recordEvent, type StepEnvironment } from './steps.ts';
 import { BatchWrites } from './writes.ts';
 import type { DialerEngine } from './dialer-engine.ts';
+import { dialerHost } from './dialer-host.ts';
 import { prepareLastCheck, type Refusal } from './last-check.ts';
 import { doNotContactOfContacts, scopeOfRun } from '../store/repositories/permissions.ts';
 
@@ -101,7 +102,7 @@ export class Interpreter {
     let work = await this.processInbox(now);
     for (const { id } of runs) {
       work += await this.stepContacts(id, now);
-      if (this.dialer) work += await this.dialer.pace(this, id, now);
+      if (this.dialer) work += await this.dialer.pace(dialerHost(this), id, now);
     }
     work += await this.deliver(now);
     for (const { id } of runs) await this.completeIfFinished(id, now);
@@ -125,7 +126,7 @@ export class Interpreter {
       .select((eb) => eb.fn.min('start_at').as('t'))
       .where('id', 'in', this.runsIn(this.db, ['scheduled']))
       .executeTakeFirst();
-    const dialer = this.dialer ? await this.dialer.nextDueAt(this) : undefined;
+    const dialer = this.dialer ? await this.dialer.nextDueAt(dialerHost(this)) : undefined;
     const times = [cursor?.t, outbox?.t, inbox?.t, scheduled?.t, dialer].filter((t): t is number => t !== null && t !== undefined).map(Number);
     return times.length ? Math.min(...times) : undefined;
   }
