@@ -102,7 +102,7 @@ export function contactFieldProblems(steps: Iterable<StepTemplates>, name: (step
 export function savedAttributes(steps: Iterable<StepTemplates>): Set<string> {
   const saved = new Set<string>();
   for (const step of steps) {
-    const saveAs = step.kind === 'webhook' ? (step.config as { saveAs?: string } | undefined)?.saveAs : undefined;
+    const saveAs = definitionOf(step.kind).savesAttribute?.(step.config);
     if (saveAs) saved.add(saveAs);
   }
   return saved;
@@ -144,14 +144,9 @@ export function attributeProblems(steps: readonly StepTemplates[], check: Attrib
       }
       for (const member of missing) report(step, field.path, fieldTitle(step.kind, field.path), member);
     }
-    if (step.kind === 'branch') {
-      const rules = (step.config as { rules?: { conditions?: { field?: string }[] }[] } | undefined)?.rules ?? [];
-      rules.forEach((rule, r) =>
-        rule.conditions?.forEach((condition, c) => {
-          const member = typeof condition.field === 'string' ? memberOf(condition.field, 'attributes') : undefined;
-          if (member !== undefined && !known.has(member)) report(step, ['rules', r, 'conditions', c, 'field'], `rule ${r + 1}, condition ${c + 1}`, member);
-        }),
-      );
+    for (const condition of definitionOf(step.kind).conditionFields?.(step.config) ?? []) {
+      const member = memberOf(condition.field, 'attributes');
+      if (member !== undefined && !known.has(member)) report(step, condition.path, condition.where, member);
     }
   }
   return problems;

@@ -40,8 +40,7 @@ function nodeOf(env: StepEnvironment, cursor: CursorState): JourneyNode {
 export function advance(env: StepEnvironment, cursor: CursorState, contact: ContactView): void {
   if (cursor.status === 'waiting') {
     const node = nodeOf(env, cursor);
-    const handler = handlers[node.type] as NodeHandler<typeof node.type>;
-    if (!exit(env, cursor, handler.timerPort ?? 'out', {})) return;
+    if (!exit(env, cursor, definitionOf(node.type).timerPort ?? 'out', {})) return;
   }
   run(env, cursor, contact);
 }

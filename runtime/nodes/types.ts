@@ -81,8 +81,6 @@ export interface StepContext<K extends NodeKind> {
 
 export interface NodeHandler<K extends NodeKind> {
   enter(context: StepContext<K>): StepOutcome;
-  /** The port taken when a wait's time is up. */
-  timerPort?: string;
   /** The port taken when the awaited event arrives. */
   eventPort?: string;
 }

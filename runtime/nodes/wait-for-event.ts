@@ -3,7 +3,6 @@ import { DateTime, Duration } from 'luxon';
 import type { NodeHandler } from './types.ts';
 
 export const waitForEvent: NodeHandler<'wait-for-event'> = {
-  timerPort: 'timeout',
   eventPort: 'event',
   // Days are counted on the journey's calendar, so a P1D wait is the same on every server whatever its time zone.
   enter: ({ node, journey, now }) => ({

@@ -6,7 +6,6 @@ import type { NodeHandler } from './types.ts';
 const weekdayNumbers = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 } as const;
 
 export const wait: NodeHandler<'wait'> = {
-  timerPort: 'out',
   enter: ({ node, contact, journey, now }) => {
     const c = node.config;
     if (c.duration) {

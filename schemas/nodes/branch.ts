@@ -79,5 +79,9 @@ export const branch = defineNode({
     .strict(),
   ports: (c) => [...c.rules.map((r) => r.port), 'else'],
   portLabels: { else: 'Otherwise' },
+  conditionFields: (c) =>
+    c.rules.flatMap((rule, r) =>
+      rule.conditions.map((condition, n) => ({ path: ['rules', r, 'conditions', n, 'field'], field: condition.field, where: `rule ${r + 1}, condition ${n + 1}` })),
+    ),
   summary: (c) => `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${c.rules.map((r) => r.label ?? r.port).join(', ')}, otherwise`,
 });

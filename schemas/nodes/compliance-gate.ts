@@ -49,6 +49,7 @@ export const complianceGate = defineNode({
     .strict(),
   ports: ['allowed', 'blocked'],
   portLabels: { allowed: 'Allowed', blocked: 'Blocked' },
+  guards: { channel: (c) => c.channel, port: 'allowed' },
   summary: (c) =>
     `${{ voice: 'Calls', sms: 'Texts', email: 'Emails' }[c.channel]} allowed?${c.profile ? ` (${c.profile} rules)` : ''}${
       c.outsideHours === 'defer' ? ', wait for hours' : ''

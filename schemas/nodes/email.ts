@@ -33,5 +33,6 @@ export const email = defineNode({
     }),
   ports: ['sent', 'failed'],
   portLabels: { sent: 'Sent', failed: 'Failed' },
+  declaresLinks: (c) => Object.keys(c.links ?? {}),
   summary: (c) => `Email: ${c.subject}`,
 });

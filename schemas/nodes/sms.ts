@@ -30,5 +30,6 @@ export const sms = defineNode({
     .superRefine((c, ctx) => checkLinksDeclared({ body: c.body }, c.links, ctx)),
   ports: ['sent', 'failed'],
   portLabels: { sent: 'Sent', failed: 'Failed' },
+  declaresLinks: (c) => Object.keys(c.links ?? {}),
   summary: (c) => `SMS: ${c.body.length > 40 ? `${c.body.slice(0, 40).trimEnd()}…` : c.body}`,
 });

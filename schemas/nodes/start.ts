@@ -33,5 +33,7 @@ export const start = defineNode({
     }),
   ports: ['out'],
   portLabels: { out: 'Next' },
+  entry: true,
+  audienceList: (c) => c.audience.list,
   summary: (c) => (c.audience.list ? `Everyone on the list "${c.audience.list}"` : `Each contact sent with event "${c.audience.event}"`),
 });

@@ -33,5 +33,8 @@ export const waitForEvent = defineNode({
     }),
   ports: ['event', 'timeout'],
   portLabels: { event: 'Reacted', timeout: 'Timed out' },
+  pauses: true,
+  timerPort: 'timeout',
+  awaitsLink: (c) => c.link,
   summary: (c) => `Until the contact ${eventLabels[c.event]}${c.link ? ` (${c.link})` : ''}, at most ${describeDuration(c.timeout)}`,
 });

@@ -46,6 +46,8 @@ export const wait = defineNode({
     }),
   ports: ['out'],
   portLabels: { out: 'Next' },
+  pauses: true,
+  timerPort: 'out',
   summary: (c) =>
     c.duration
       ? `Wait ${describeDuration(c.duration)}`

@@ -58,5 +58,6 @@ export const webhook = defineNode({
     .refine((c) => c.body === undefined || c.method !== 'GET', { error: '{step} cannot send a body with GET; remove the body or use POST', path: ['body'] }),
   ports: ['ok', 'error'],
   portLabels: { ok: 'Succeeded', error: 'Failed' },
+  savesAttribute: (c) => c.saveAs,
   summary: (c) => `${c.method} ${c.url.replace(/^https?:\/\//, '').slice(0, 40)}${c.saveAs ? ` → ${c.saveAs}` : ''}`,
 });
