@@ -214,7 +214,7 @@ const errors: Case[] = [
     severity: 'error',
     nodeId: 'gate',
     path: '/nodes/gate/config/profile',
-    message: /^The Compliance gate step 'gate': Rules must be one of US, UK, AU, NZ$/,
+    message: /^The Compliance gate step 'gate': Rules must be one of US, UK, AU, NZ, CA$/,
   },
   {
     name: 'dialer: a ring time under the legal minimum',
