@@ -99,9 +99,6 @@ export interface ComplianceEvaluation {
   place: ResolvedPlace;
 }
 
-/** Every check a gate can ask for is enforced. */
-export const enforcedChecks: readonly ComplianceCheck[] = ['hours', 'holidays', 'dnc', 'consent', 'frequency'];
-
 // Lets a number written nationally ("07700 900123") match the E.164 form that do-not-contact lists hold.
 const phoneCountry: Record<ComplianceProfileId, CountryCode> = { US: 'US', UK: 'GB', AU: 'AU', NZ: 'NZ', CA: 'CA' };
 

@@ -25,10 +25,6 @@ export function closedReason(times: AllowedTimes, zone: string, at: number): str
   return times.schedules.every((s) => isAllowedNow(s, zone, at)) ? undefined : 'hours';
 }
 
-export function isOpen(times: AllowedTimes, at: number): boolean {
-  return times.zones.every((zone) => closedReason(times, zone, at) === undefined);
-}
-
 /** The start of the next local day in `zone` after `at`. */
 function nextMidnight(zone: string, at: number): number {
   return DateTime.fromMillis(at, { zone }).plus({ days: 1 }).startOf('day').toMillis();

@@ -30,10 +30,6 @@ export class BatchWrites {
     else this.counters.set(key, { run_id: runId, node_id: nodeId, metric, count: delta });
   }
 
-  get empty(): boolean {
-    return !this.cursors.size && !this.events.length && !this.outbox.length && !this.outboxChanges.size && !this.inbox.length && !this.counters.size && !this.doneInbox.length;
-  }
-
   async flush(tx: Transaction<Database>, writeRows: RowWriter): Promise<void> {
     const cursorColumns = ['run_id', 'contact_id', 'node_id', 'status', 'due_at', 'visit', 'attempt', 'wait_event', 'results'] as const;
     await writeRows(

@@ -101,8 +101,6 @@ export const actions = {
   fitView: { id: 'fitView', label: 'Fit to screen', keys: ['Shift+1'], enabled: () => true, perform: fitView },
 } satisfies Record<string, EditorAction>;
 
-export type ActionId = keyof typeof actions;
-
 function matches(key: string, event: KeyboardEvent): boolean {
   const parts = key.split('+');
   const main = parts.at(-1)!;

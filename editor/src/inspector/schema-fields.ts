@@ -119,9 +119,3 @@ export function fieldsOf(schema: z.ZodType): FieldSpec[] {
   const shape = defOf(inner).shape ?? {};
   return Object.entries(shape).map(([key, field]) => fieldSpec(key, field));
 }
-
-/** The item schema of a list field (branch rules, split paths), for the list editors. */
-export function elementFields(spec: FieldSpec): FieldSpec[] {
-  const element = defOf(spec.inner).element;
-  return element ? fieldsOf(element) : [];
-}
