@@ -104,8 +104,13 @@ export class Interpreter {
       work += await this.stepContacts(id, now);
       if (this.dialer) work += await this.dialer.pace(dialerHost(this), id, now);
     }
-    work += await this.deliver(now);
-    for (const { id } of runs) await this.completeIfFinished(id, now);
+    // Sending reads the clock again: the round's `now` is as old as the stepping and pacing before it (seconds on a busy
+    // machine), and the send lease is counted from it. Taken from an old `now`, a lease would run out early, even
+    // before the claim, so another worker would send the same messages while this one still does; and expired leases
+    // of a dead worker would only be seen a round late. The end of a run comes after its last answers.
+    const sending = Math.max(now, this.clock.now());
+    work += await this.deliver(sending);
+    for (const { id } of runs) await this.completeIfFinished(id, Math.max(sending, this.clock.now()));
     return work;
   }
 
