@@ -2,9 +2,7 @@
 import type { CloudEvent } from '../schemas/events.ts';
 import type { Executor } from './store/dialect.ts';
 
-export interface LoggedEvent extends Omit<CloudEvent, 'type'> {
-  /** The event vocabulary of schemas/events.ts, and the run's own `run.*` events. */
-  type: string;
+export interface LoggedEvent extends CloudEvent {
   /** Position in the log: a reader resumes after the last one it saw. */
   seq: number;
 }

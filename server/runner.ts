@@ -1,6 +1,7 @@
 // Drives the runtime inside the server: live runs on the real clock, and each simulated run on its own virtual clock.
 import { HttpWebhook, type HttpWebhookOptions } from '../runtime/channels/http-webhook.ts';
 import type { ChannelProvider } from '../runtime/channels/provider.ts';
+import type { EventType } from '../schemas/events.ts';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/channels/simulated.ts';
 import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import { TwilioSms, type TwilioSettings } from '../runtime/channels/twilio-sms.ts';
@@ -204,7 +205,7 @@ export class Runner {
    * Records a reaction from outside (a click, an open, a delivery report, a reply) for a contact of a run, due at the
    * run's own "now", and sets the run's loop going so that it takes effect on the next round. Returns that moment.
    */
-  async react(reaction: { runId: string; contactId: string; type: string; data: Record<string, unknown> }): Promise<number> {
+  async react(reaction: { runId: string; contactId: string; type: EventType; data: Record<string, unknown> }): Promise<number> {
     const at = await this.timeOf(reaction.runId);
     await this.store.db.insertInto('inbox').values({ run_id: reaction.runId, contact_id: reaction.contactId, type: reaction.type, due_at: at, data: JSON.stringify(reaction.data) }).execute();
     const run = await this.store.db.selectFrom('runs').select('simulated').where('id', '=', reaction.runId).executeTakeFirst();

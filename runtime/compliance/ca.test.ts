@@ -9,7 +9,7 @@ import { countryRefusal, profileForContact, profilesOfCountries } from './countr
 import { checkGate, type GateContact, type GateRequest, type RegistryView } from './gate.ts';
 import type { Channel } from './hours.ts';
 import { ca } from './profiles/ca.ts';
-import { buildComplianceReport } from './report.ts';
+import { buildComplianceReport, type ReportEvent } from './report.ts';
 import { resolvePlace } from './timezones.ts';
 
 const local = (zone: string, text: string) => {
@@ -206,7 +206,7 @@ describe('the compliance report by the number’s country', () => {
   it('counts each call under its own country’s definition of an abandoned call', () => {
     const t = Date.parse('2026-01-14T15:00:00Z');
     const run = { id: 'r1', journeyId: 'j', version: 1, simulated: true, status: 'completed', startAt: t, endedAt: t + 600_000 };
-    const call = (contactId: string, to: string, at: number) => [
+    const call = (contactId: string, to: string, at: number): ReportEvent[] => [
       { runId: 'r1', contactId, nodeId: 'dial', type: 'call.placed', time: at, data: { to } },
       { runId: 'r1', contactId, nodeId: 'dial', type: 'call.answered', time: at + 5000, data: {} },
       { runId: 'r1', contactId, nodeId: 'dial', type: 'call.customerGreetingStart', time: at + 5000, data: {} },

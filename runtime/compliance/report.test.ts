@@ -7,13 +7,14 @@ import { loadComplianceReport } from '../store/repositories/compliance-report.ts
 import { publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { buildComplianceReport, complianceReportCsv, type ComplianceReportInput, type ReportEvent, type ReportRun } from './report.ts';
+import type { EventType } from '../../schemas/events.ts';
 
 const t0 = Date.parse('2026-01-05T14:00:00Z');
 const s = 1000;
 const day = 86_400_000;
 
 /** Events of one call, from offsets in seconds after `at`. */
-function call(runId: string, contactId: string, at: number, moments: [string, number, Record<string, unknown>?][]): ReportEvent[] {
+function call(runId: string, contactId: string, at: number, moments: [EventType, number, Record<string, unknown>?][]): ReportEvent[] {
   return [
     { runId, contactId, nodeId: 'call', type: 'call.placed', time: at, data: { to: `+1202555${contactId.padStart(4, '0')}` } },
     ...moments.map(([type, offset, data]) => ({ runId, contactId, nodeId: 'call', type, time: at + offset * s, data: data ?? {} })),
@@ -46,7 +47,7 @@ const machineVerdict = (runId: string, id: string, at: number, person: boolean) 
     ['call.answered', 10],
     ['call.customerGreetingStart', 10],
     ['call.amd', 13, { verdict: 'machine' }],
-    ...(person ? ([['call.abandoned', 13.2, { reason: 'amd-false-positive' }]] as [string, number, Record<string, unknown>][]) : []),
+    ...(person ? ([['call.abandoned', 13.2, { reason: 'amd-false-positive' }]] as [EventType, number, Record<string, unknown>][]) : []),
     ['call.ended', 13.25, { port: person ? 'abandoned' : 'machine', disposition: person ? 'abandoned' : 'machine-hangup' }],
   ]);
 const unanswered = (runId: string, id: string, at: number, ring: number) => call(runId, id, at, [['call.ringing', 2], ['call.ended', 2 + ring, { port: 'no-answer', disposition: 'no-answer' }]]);

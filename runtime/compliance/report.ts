@@ -3,6 +3,7 @@
 // call heard), with the register copy used and the permission changes the run caused. A pure function of loaded rows,
 // so that the API, the command line and the editor show the same figures.
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
+import type { EventType } from '../../schemas/events.ts';
 import type { DialerMode } from '../../schemas/nodes/dialer.ts';
 import { csvCell } from '../event-log.ts';
 import { profileForContact } from './country.ts';
@@ -30,7 +31,7 @@ export interface ReportEvent {
   runId: string;
   contactId: string | null;
   nodeId: string | null;
-  type: string;
+  type: EventType;
   time: number;
   data: Record<string, unknown>;
 }

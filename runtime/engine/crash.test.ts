@@ -18,6 +18,7 @@ import { migrate } from '../store/migrate.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { startRun } from './runs.ts';
 import { stepsEnteredTwice } from './run-checks.ts';
+import type { EventType } from '../../schemas/events.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -338,7 +339,7 @@ describe('the interpreter survives SIGKILL', () => {
       // No contact entered a step twice (the journey has no loops), and no reaction was recorded twice.
       const enteredTwice = await stepsEnteredTwice(db, runId);
       expect(enteredTwice, 'contacts that entered a step twice').toEqual([]);
-      const onceTypes = ['sms.sent', 'sms.failed', 'sms.delivered', 'email.sent', 'email.bounced', 'email.delivered', 'contact.optedOut'];
+      const onceTypes: EventType[] = ['sms.sent', 'sms.failed', 'sms.delivered', 'email.sent', 'email.bounced', 'email.delivered', 'contact.optedOut'];
       const doubled = await db
         .selectFrom('events')
         .select(['contact_id', 'type', 'node_id', (eb) => eb.fn.countAll<number>().as('n')])

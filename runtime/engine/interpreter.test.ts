@@ -18,6 +18,7 @@ import { freshStore, testDialects } from '../store/test-stores.ts';
 import { TemplateError, TemplateRenderer } from '../templates/render.ts';
 import { Interpreter, type Providers } from './interpreter.ts';
 import { pauseRun, resumeRun, startRun, stopRun } from './runs.ts';
+import type { EventType } from '../../schemas/events.ts';
 
 // Monday 5 January 2026, 10:00 in New York: inside US texting hours for the journey's default time zone.
 const t0 = Date.parse('2026-01-05T15:00:00Z');
@@ -161,7 +162,7 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
-async function eventsOf(store: Store, runId: string, filter: { type?: string; contactId?: string; nodeId?: string } = {}): Promise<EventRow[]> {
+async function eventsOf(store: Store, runId: string, filter: { type?: EventType; contactId?: string; nodeId?: string } = {}): Promise<EventRow[]> {
   let q = store.db.selectFrom('events').selectAll().where('run_id', '=', runId);
   if (filter.type) q = q.where('type', '=', filter.type);
   if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
@@ -214,7 +215,7 @@ async function runStatus(store: Store, runId: string): Promise<string> {
   return (await store.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow()).status;
 }
 
-async function addInbox(store: Store, runId: string, contact: string, type: string, at: number, data: Record<string, unknown>): Promise<void> {
+async function addInbox(store: Store, runId: string, contact: string, type: EventType, at: number, data: Record<string, unknown>): Promise<void> {
   await store.db.insertInto('inbox').values({ run_id: runId, contact_id: contact, type, due_at: at, data: JSON.stringify(data) }).execute();
 }
 

@@ -1,6 +1,5 @@
 // What a reaction or an outcome from outside does: it is recorded, it may move a waiting contact, it may opt one out.
 import type { Transaction } from 'kysely';
-import type { EventType } from '../../schemas/events.ts';
 import { helpReply, smsKeyword } from '../compliance/keywords.ts';
 import { recordAbandonedCall } from '../store/repositories/compliance.ts';
 import { optIn, optOut, scopeOfRun } from '../store/repositories/permissions.ts';
@@ -24,7 +23,7 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
   const data = JSON.parse(row.data) as ReactionData;
   const { exit: exitInfo, ...eventData } = data;
   const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: data.nodeId ?? null } as unknown as CursorState;
-  recordEvent(env, eventCursor, row.type as EventType, eventData, data.nodeId ?? null);
+  recordEvent(env, eventCursor, row.type, eventData, data.nodeId ?? null);
 
   // A simulated run's opt-outs go to its own scope: they hold its own contacts and never reach a live run.
   const run = env.context.run;

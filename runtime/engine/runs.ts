@@ -6,6 +6,7 @@ import type { Executor, Store } from '../store/dialect.ts';
 import type { Database, Run } from '../store/schema.ts';
 import { emptyResults } from './cursor.ts';
 import type { RunOptions } from './run-context.ts';
+import type { EventType } from '../../schemas/events.ts';
 import { DomainError } from '../errors.ts';
 
 export interface StartRunRequest {
@@ -159,6 +160,6 @@ async function transition(store: Store, runId: string, from: Run['status'][], to
   });
 }
 
-export async function recordRunEvent(db: Executor, runId: string, type: string, time: number, data: Record<string, unknown>): Promise<void> {
+export async function recordRunEvent(db: Executor, runId: string, type: EventType, time: number, data: Record<string, unknown>): Promise<void> {
   await db.insertInto('events').values({ run_id: runId, contact_id: null, type, time, node_id: null, port: null, data: JSON.stringify(data) }).execute();
 }

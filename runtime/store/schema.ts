@@ -1,5 +1,6 @@
 // The store's tables as one typed Database interface; times are milliseconds since the epoch, JSON is text.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { EventType } from '../../schemas/events.ts';
 
 export type CursorStatus = 'ready' | 'waiting' | 'in-flight' | 'done';
 export type RunStatus = 'scheduled' | 'running' | 'paused' | 'stopped' | 'completed';
@@ -90,7 +91,8 @@ export interface EventTable {
   seq: Generated<number>;
   run_id: string;
   contact_id: string | null;
-  type: string;
+  /** One of the event vocabulary (schemas/events.ts): every writer and reader of the log is checked against it. */
+  type: EventType;
   time: number;
   node_id: string | null;
   port: string | null;
@@ -122,7 +124,8 @@ export interface InboxTable {
   id: Generated<number>;
   run_id: string;
   contact_id: string;
-  type: string;
+  /** The event the reaction is recorded as once it takes effect (schemas/events.ts). */
+  type: EventType;
   due_at: number;
   /** JSON object. */
   data: string;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store/dialect.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
 import { dialerMetrics } from './dialer-metrics.ts';
+import type { EventType } from '../../schemas/events.ts';
 
-type E = [contact: string, type: string, time: number, data?: Record<string, unknown>];
+type E = [contact: string, type: EventType, time: number, data?: Record<string, unknown>];
 
 // Five calls, worked out by hand:
 // A: answered at 10 s, greeting 10-11 s, reaches agent a1 at 12 s; talks 60 s; wrap-up ends at 87 s.

@@ -3,6 +3,7 @@ import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { loadRunContext } from '../engine/run-context.ts';
 import type { Executor } from '../store/dialect.ts';
 import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures, type CallRecord } from '../dialer/abandonment.ts';
+import { sql } from 'kysely';
 
 export interface DialerMetricsOptions {
   /** Cost of a billable minute. */
@@ -74,7 +75,7 @@ export async function dialerMetrics(db: Executor, runId: string, nodeId: string 
     .selectFrom('events')
     .select(['contact_id', 'node_id', 'type', 'time', 'data'])
     .where('run_id', '=', runId)
-    .where('type', 'like', 'call.%')
+    .where(sql.ref('type'), 'like', 'call.%')
     .orderBy('contact_id')
     .orderBy('node_id')
     .orderBy('time')

@@ -12,6 +12,7 @@ import { ensureContactList, publishJourney } from '../../runtime/store/repositor
 import { freshStore, testDialects } from '../../runtime/store/test-stores.ts';
 import { createApp } from '../app.ts';
 import { Runner } from '../runner.ts';
+import type { EventType } from '../../schemas/events.ts';
 
 const t0 = Date.parse('2026-01-05T15:00:00Z');
 const authToken = 'twilio-auth-token';
@@ -56,7 +57,7 @@ describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
   let app: ReturnType<typeof createApp>['app'];
   let runId: string;
 
-  const events = (type: string, contactId?: string) => {
+  const events = (type: EventType, contactId?: string) => {
     let query = store.db.selectFrom('events').select(['contact_id', 'node_id', 'data']).where('run_id', '=', runId).where('type', '=', type);
     if (contactId) query = query.where('contact_id', '=', contactId);
     return query.orderBy('seq').execute();

@@ -7,6 +7,7 @@ import type { CarrierProfile } from '../../dialer/virtual-carrier.ts';
 import type { Executor } from '../dialect.ts';
 import type { Run } from '../schema.ts';
 import { DomainError } from '../../errors.ts';
+import { sql } from 'kysely';
 
 export interface ComplianceReportOptions {
   /** When the report is made; the end of a live run still going. */
@@ -42,7 +43,7 @@ export async function loadComplianceReport(db: Executor, runId: string, options:
       'in',
       members.map((m) => m.id),
     )
-    .where('type', 'like', 'call.%')
+    .where(sql.ref('type'), 'like', 'call.%')
     .orderBy('time')
     .orderBy('seq')
     .execute();
