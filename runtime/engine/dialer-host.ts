@@ -10,11 +10,8 @@ import { prepareLastCheck } from './last-check.ts';
 import type { RunContext } from './run-context.ts';
 import { exit, recordEvent, type StepEnvironment } from './steps.ts';
 import { BatchWrites } from './writes.ts';
+import { dialQueueWaitText, onCallWait, onCallWaitText } from './wait-markers.ts';
 
-/** Contacts waiting for their call are marked with this (by the dialer step), so the queue is a plain indexed query. */
-const dialQueue = JSON.stringify({ type: 'dial-queue' });
-/** Contacts whose call is under way wait on this. */
-const onCall = { type: 'call' };
 
 export function dialerHost(interpreter: Interpreter): DialerHost {
   const { store, scope } = interpreter;
@@ -33,7 +30,7 @@ export function dialerHost(interpreter: Interpreter): DialerHost {
         .select('contact_id')
         .where('run_id', '=', runId)
         .where('node_id', '=', nodeId)
-        .where('wait_event', '=', dialQueue)
+        .where('wait_event', '=', dialQueueWaitText)
         .limit(1)
         .executeTakeFirst();
       return row !== undefined;
@@ -71,7 +68,7 @@ class Round implements DialerRound {
 
   async claimQueued(nodeId: string, limit: number): Promise<StepContact[]> {
     const waiting = await claimLocked(
-      this.db.selectFrom('cursors').select('contact_id').where('run_id', '=', this.runId).where('node_id', '=', nodeId).where('wait_event', '=', dialQueue).orderBy('contact_id').limit(limit),
+      this.db.selectFrom('cursors').select('contact_id').where('run_id', '=', this.runId).where('node_id', '=', nodeId).where('wait_event', '=', dialQueueWaitText).orderBy('contact_id').limit(limit),
       this.interpreter.store.dialect,
     ).execute();
     if (!waiting.length) return [];
@@ -97,7 +94,7 @@ class Round implements DialerRound {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('run_id', '=', this.runId)
       .where('node_id', '=', nodeId)
-      .where('wait_event', '=', JSON.stringify(onCall))
+      .where('wait_event', '=', onCallWaitText)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -130,7 +127,7 @@ class Round implements DialerRound {
 
   startCall(contact: StepContact): void {
     const { cursor } = contact as Held;
-    cursor.waitEvent = onCall;
+    cursor.waitEvent = { ...onCallWait };
     this.env.writes.cursor(cursor);
   }
 

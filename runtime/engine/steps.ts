@@ -7,6 +7,7 @@ import type { ContactView, NodeHandler, StepContext, StepOutcome, StepServices }
 import { idempotencyKey, type CursorState } from './cursor.ts';
 import type { RunContext } from './run-context.ts';
 import type { BatchWrites } from './writes.ts';
+import { dialQueueWait } from './wait-markers.ts';
 
 /** A journey can hold no loop without a wait, so this bound is only a guard against a bug looping forever. */
 const maxStepsPerClaim = 200;
@@ -119,7 +120,7 @@ function settle(env: StepEnvironment, cursor: CursorState, outcome: StepOutcome)
       hold(env, cursor, firstHold, 'in-flight', null, null);
       return false;
     case 'dial':
-      hold(env, cursor, firstHold, 'in-flight', null, { type: 'dial-queue' });
+      hold(env, cursor, firstHold, 'in-flight', null, { ...dialQueueWait });
       return false;
   }
 }
