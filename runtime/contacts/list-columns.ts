@@ -3,6 +3,7 @@
 import type { Problem } from '../../schemas/problems.ts';
 import { validateJourney } from '../../schemas/validate.ts';
 import type { Executor } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
 
 /** Adds names to the list's columns: a re-import or an API contact with new attributes widens them, never narrows. */
 export async function recordListColumns(db: Executor, listId: string, names: readonly string[]): Promise<void> {
@@ -15,7 +16,7 @@ export async function recordListColumns(db: Executor, listId: string, names: rea
 /** The list's columns, or undefined when they are not known (a list filled before columns were recorded, or by hand). */
 export async function listColumnsOf(db: Executor, listId: string): Promise<string[] | undefined> {
   const row = await db.selectFrom('contact_lists').select('columns').where('id', '=', listId).executeTakeFirst();
-  return row?.columns ? (JSON.parse(row.columns) as string[]) : undefined;
+  return row?.columns ? parseJson(row.columns) : undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { TemplateRenderer } from '../templates/render.ts';
 import { AgentPool } from './simulated-agents.ts';
 import { simulatedDispositions } from './paced-dialer.ts';
 import { DomainError } from '../errors.ts';
+import { parseJson } from '../store/json.ts';
 
 export interface AgentCall {
   runId: string;
@@ -72,7 +73,7 @@ export async function goOffline(db: Kysely<Database>, agentId: string, now: numb
 /** The agent, with the call it holds: the customer, the script rendered for them, and the choices to end it with. */
 export async function currentCall(db: Executor, agentId: string): Promise<AgentView> {
   const row = await agentRow(db, agentId);
-  const agent = { id: row.id, name: row.name, state: row.state, queues: JSON.parse(row.queues) as string[], since: Number(row.since) };
+  const agent = { id: row.id, name: row.name, state: row.state, queues: parseJson(row.queues), since: Number(row.since) };
   if (!row.run_id || !row.node_id || !row.contact_id || row.state === 'available' || row.state === 'offline') {
     return { agent, call: null, dispositions: [] };
   }

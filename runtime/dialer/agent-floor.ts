@@ -2,6 +2,7 @@
 import type { Executor } from '../store/dialect.ts';
 import type { AgentRow } from '../store/schema.ts';
 import { AgentPool, type AgentCallPlan, type AgentState } from './simulated-agents.ts';
+import { parseJson } from '../store/json.ts';
 
 /** The call an agent is given, as the agent desk and the events name it. */
 export interface AgentCallRef {
@@ -148,7 +149,7 @@ export class PeopleFloor implements AgentFloor {
   }
 
   private inQueue(queue: string): AgentRow[] {
-    return this.rows.filter((r) => (JSON.parse(r.queues) as string[]).includes(queue));
+    return this.rows.filter((r) => parseJson(r.queues).includes(queue));
   }
 
   free(queue: string): string[] {

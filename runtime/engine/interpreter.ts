@@ -19,6 +19,7 @@ import type { DialerEngine } from './dialer-engine.ts';
 import { dialerHost } from './dialer-host.ts';
 import { prepareLastCheck, type Refusal } from './last-check.ts';
 import { doNotContactOfContacts, scopeOfRun } from '../store/repositories/permissions.ts';
+import { parseJson } from '../store/json.ts';
 
 export type Providers = Record<ChannelName, ChannelProvider>;
 
@@ -587,8 +588,8 @@ export function toContactView(row: Omit<Contact, 'list_id' | 'created_at'>): Con
     timezone: row.timezone,
     state: row.state,
     postalCode: row.postal_code,
-    attributes: JSON.parse(row.attributes) as Record<string, unknown>,
-    consent: JSON.parse(row.consent) as Record<string, boolean>,
+    attributes: parseJson(row.attributes),
+    consent: parseJson(row.consent),
   };
 }
 

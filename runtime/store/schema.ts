@@ -7,12 +7,18 @@ export type RunStatus = 'scheduled' | 'running' | 'paused' | 'stopped' | 'comple
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 export type ChannelName = 'sms' | 'email' | 'voice' | 'webhook';
 
+declare const jsonOf: unique symbol;
+/** JSON text that holds a T: `parseJson` (runtime/store/json.ts) reads it back as a T, with no cast at the reader. */
+export type JsonText<T> = string & { readonly [jsonOf]?: T };
+/** A JSON text column: selected as JsonText<T>, written as JSON.stringify's string. */
+export type JsonColumn<T> = ColumnType<JsonText<T>, string, string>;
+
 export interface ContactListTable {
   id: string;
   name: string;
   created_at: number;
   /** JSON array of the list's columns besides the contact fields (its attributes); null when not known. */
-  columns: ColumnType<string | null, string | null | undefined, string | null>;
+  columns: ColumnType<JsonText<string[]> | null, string | null | undefined, string | null>;
 }
 
 export interface ContactTable {
@@ -27,9 +33,9 @@ export interface ContactTable {
   state: string | null;
   postal_code: string | null;
   /** JSON object of the list's other columns. */
-  attributes: string;
+  attributes: JsonColumn<Record<string, unknown>>;
   /** JSON object: channel -> true/false, e.g. {"sms":true,"voice":false}. */
-  consent: string;
+  consent: JsonColumn<Record<string, boolean>>;
   created_at: number;
 }
 
@@ -218,7 +224,7 @@ export interface AgentTable {
   name: string;
   state: AgentRowState;
   /** JSON array of the queues the agent takes calls from. */
-  queues: string;
+  queues: JsonColumn<string[]>;
   /** When the agent entered its state. */
   since: number;
   /** When the agent last became free; the longest idle takes the next call. */

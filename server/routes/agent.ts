@@ -8,6 +8,7 @@ import { requireRole } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -98,7 +99,7 @@ export function queueRoutes(store: Store, now: () => number) {
         for (const node of Object.values(nodes)) if (node.type === 'dialer' && typeof node.config?.queue === 'string') add(node.config.queue);
       }
       for (const agent of await store.db.selectFrom('agents').select(['state', 'queues']).where('state', '!=', 'offline').execute()) {
-        for (const id of JSON.parse(agent.queues) as string[]) {
+        for (const id of parseJson(agent.queues)) {
           const queue = add(id);
           queue.agents++;
           if (agent.state === 'available') queue.available++;

@@ -16,6 +16,7 @@ import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import { BodyTooLargeError, limitedBody, tooLarge } from '../upload-body.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 
 /** A CSV of a million contacts is some 100 MB; this leaves room and still refuses a runaway upload. */
 export const maxCsvBytes = 1024 * 1024 * 1024;
@@ -58,7 +59,7 @@ export function contactListRoutes(store: Store, now: () => number) {
     const row = await db.selectFrom('contact_lists').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`The contact list "${id}"`);
     const { n } = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
-    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString(), columns: row.columns ? (JSON.parse(row.columns) as string[]) : null };
+    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString(), columns: row.columns ? parseJson(row.columns) : null };
   }
 
   const app = router()
@@ -73,7 +74,7 @@ export function contactListRoutes(store: Store, now: () => number) {
           .orderBy('contact_lists.name')
           .execute();
         return c.json(
-          { lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString(), columns: r.columns ? (JSON.parse(r.columns) as string[]) : null })) },
+          { lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString(), columns: r.columns ? parseJson(r.columns) : null })) },
           200,
         );
       },
