@@ -2,7 +2,8 @@
 import { fitView } from '../canvas/flow-instance.ts';
 import { sizeStore } from '../canvas/sizes.ts';
 import { cloneNodes, connect, removeNodes, updateNode, type FileNode } from '../model/document.ts';
-import { edit, getState, redo, setClipboard, splitEdgeId, undo, type EditorState } from '../store/editor-store.ts';
+import { canRedo, canUndo } from '../store/history.ts';
+import { splitEdgeId, type EditorState, type EditorStore } from '../store/editor-store.ts';
 
 export interface EditorAction {
   id: string;
@@ -10,7 +11,8 @@ export interface EditorAction {
   /** Shortcuts, `Mod` standing for Ctrl (Cmd on a Mac). */
   keys: string[];
   enabled: (state: EditorState) => boolean;
-  perform: () => void;
+  /** Runs the action on the editor whose store is given. */
+  perform: (store: EditorStore) => void;
 }
 
 const editing = (state: EditorState) => state.diffView === undefined;
@@ -21,28 +23,27 @@ function selectedNodes(state: EditorState): Record<string, FileNode> {
   return Object.fromEntries(state.selection.nodes.flatMap((id) => (state.doc.nodes[id] ? [[id, state.doc.nodes[id]]] : [])));
 }
 
-function pasteNodes(nodes: Record<string, FileNode>): void {
-  const state = getState();
-  const { doc, ids } = cloneNodes(state.doc, nodes, { x: 40, y: 40 });
-  edit(doc, { selection: { nodes: ids, edges: [] } });
+function pasteNodes(store: EditorStore, nodes: Record<string, FileNode>): void {
+  const { doc, ids } = cloneNodes(store.getState().doc, nodes, { x: 40, y: 40 });
+  store.edit(doc, { selection: { nodes: ids, edges: [] } });
 }
 
 export const actions = {
-  undo: { id: 'undo', label: 'Undo', keys: ['Mod+Z'], enabled: (s) => editing(s) && s.past.length > 0, perform: undo },
-  redo: { id: 'redo', label: 'Redo', keys: ['Mod+Shift+Z', 'Mod+Y'], enabled: (s) => editing(s) && s.future.length > 0, perform: redo },
+  undo: { id: 'undo', label: 'Undo', keys: ['Mod+Z'], enabled: (s) => editing(s) && canUndo(s.history), perform: (store) => store.undo() },
+  redo: { id: 'redo', label: 'Redo', keys: ['Mod+Shift+Z', 'Mod+Y'], enabled: (s) => editing(s) && canRedo(s.history), perform: (store) => store.redo() },
   delete: {
     id: 'delete',
     label: 'Delete',
     keys: ['Delete', 'Backspace'],
     enabled: hasSelection,
-    perform() {
-      const state = getState();
+    perform(store) {
+      const state = store.getState();
       let doc = removeNodes(state.doc, new Set(state.selection.nodes));
       for (const edge of state.selection.edges) {
         const [source, port] = splitEdgeId(edge);
         doc = connect(doc, source, port, null);
       }
-      edit(doc, { selection: { nodes: [], edges: [] } });
+      store.edit(doc, { selection: { nodes: [], edges: [] } });
     },
   },
   duplicate: {
@@ -50,23 +51,23 @@ export const actions = {
     label: 'Duplicate',
     keys: ['Mod+D'],
     enabled: hasNodesSelected,
-    perform: () => pasteNodes(selectedNodes(getState())),
+    perform: (store) => pasteNodes(store, selectedNodes(store.getState())),
   },
   copy: {
     id: 'copy',
     label: 'Copy',
     keys: ['Mod+C'],
     enabled: hasNodesSelected,
-    perform: () => setClipboard(structuredClone(selectedNodes(getState()))),
+    perform: (store) => store.setClipboard(structuredClone(selectedNodes(store.getState()))),
   },
   paste: {
     id: 'paste',
     label: 'Paste',
     keys: ['Mod+V'],
     enabled: (s) => editing(s) && s.clipboard !== undefined && Object.keys(s.clipboard).length > 0,
-    perform() {
-      const clipboard = getState().clipboard;
-      if (clipboard) pasteNodes(clipboard);
+    perform(store) {
+      const clipboard = store.getState().clipboard;
+      if (clipboard) pasteNodes(store, clipboard);
     },
   },
   selectAll: {
@@ -74,9 +75,9 @@ export const actions = {
     label: 'Select all',
     keys: ['Mod+A'],
     enabled: editing,
-    perform() {
-      const state = getState();
-      edit(state.doc, { selection: { nodes: Object.keys(state.doc.nodes), edges: [] } });
+    perform(store) {
+      const state = store.getState();
+      store.edit(state.doc, { selection: { nodes: Object.keys(state.doc.nodes), edges: [] } });
     },
   },
   layout: {
@@ -84,21 +85,21 @@ export const actions = {
     label: 'Tidy up',
     keys: ['Mod+Shift+L'],
     enabled: (s) => editing(s) && Object.keys(s.doc.nodes).length > 0,
-    perform() {
-      const before = getState().doc;
+    perform(store) {
+      const before = store.getState().doc;
       // ELK is large; it loads the first time a layout is asked for.
       void import('../canvas/layout.ts')
         .then(({ layoutPositions }) => layoutPositions(before, sizeStore.getState()))
         .then((positions) => {
         // The user may have edited while the layout ran; place the steps of the document as it is now.
-        let doc = getState().doc;
+        let doc = store.getState().doc;
         for (const [id, position] of Object.entries(positions)) doc = updateNode(doc, id, (node) => ({ ...node, position }));
-        edit(doc);
+        store.edit(doc);
         requestAnimationFrame(fitView);
         });
     },
   },
-  fitView: { id: 'fitView', label: 'Fit to screen', keys: ['Shift+1'], enabled: () => true, perform: fitView },
+  fitView: { id: 'fitView', label: 'Fit to screen', keys: ['Shift+1'], enabled: () => true, perform: () => fitView() },
 } satisfies Record<string, EditorAction>;
 
 function matches(key: string, event: KeyboardEvent): boolean {

@@ -1,6 +1,6 @@
 // Runs the action bound to a key press, except while the user types in a field, where keys belong to the field.
 import { useEffect } from 'react';
-import { getState } from '../store/editor-store.ts';
+import { useEditorStore } from '../store/editor-store.ts';
 import { actionForKey } from './actions.ts';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -9,6 +9,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function useKeyBindings(active: boolean): void {
+  const store = useEditorStore();
   useEffect(() => {
     if (!active) return;
     const onKey = (event: KeyboardEvent) => {
@@ -16,9 +17,9 @@ export function useKeyBindings(active: boolean): void {
       const action = actionForKey(event);
       if (!action) return;
       event.preventDefault();
-      if (action.enabled(getState())) action.perform();
+      if (action.enabled(store.getState())) action.perform(store);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active]);
+  }, [active, store]);
 }

@@ -12,7 +12,7 @@ import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
-import { useEditor } from '../store/editor-store.ts';
+import { EditorStoreProvider, useEditor, type EditorStore } from '../store/editor-store.ts';
 import { navigate, routePaths, useRoute, type Route } from './routes.ts';
 import { SignInBanner } from './SignIn.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -25,7 +25,7 @@ const tabs: { route: Route; label: string }[] = [
 
 function StatusLine() {
   const notice = useEditor((s) => s.notice);
-  const unsaved = useEditor((s) => s.doc !== s.server.savedDoc && hasUnsavedChanges());
+  const unsaved = useEditor((s) => s.doc !== s.server.savedDoc && hasUnsavedChanges(s));
   const version = useEditor((s) => s.server.latestVersion);
   return (
     <div className="status">
@@ -60,7 +60,16 @@ function DesignPage() {
   );
 }
 
-export function App() {
+/** The app with its own editor store (`store` when given, as a test may). */
+export function App({ store }: { store?: EditorStore }) {
+  return (
+    <EditorStoreProvider {...(store && { store })}>
+      <Shell />
+    </EditorStoreProvider>
+  );
+}
+
+function Shell() {
   const route = useRoute();
   const journeyName = useEditor((s) => s.doc.name);
   const session = useServerData((d) => d.session);

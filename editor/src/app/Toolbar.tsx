@@ -8,40 +8,42 @@ import { HistoryDialog } from '../files/HistoryDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
 import { PublishDialog } from '../files/PublishDialog.tsx';
 import { errorCount, problemsOf } from '../model/problems.ts';
-import { notify, useEditor, type EditorState } from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type EditorState, type EditorStore } from '../store/editor-store.ts';
 
 function ActionButton({ action }: { action: EditorAction }) {
+  const store = useEditorStore();
   const enabled = useEditor((s: EditorState) => action.enabled(s));
   const shortcut = shortcutText(action);
   return (
-    <button type="button" onClick={action.perform} disabled={!enabled} title={shortcut ? `${action.label} (${shortcut})` : action.label} aria-keyshortcuts={action.keys.join(' ')}>
+    <button type="button" onClick={() => action.perform(store)} disabled={!enabled} title={shortcut ? `${action.label} (${shortcut})` : action.label} aria-keyshortcuts={action.keys.join(' ')}>
       {action.label}
     </button>
   );
 }
 
-function confirmDiscard(): boolean {
-  return !hasUnsavedChanges() || window.confirm('The journey has changes that are not saved. Discard them?');
+function confirmDiscard(store: EditorStore): boolean {
+  return !hasUnsavedChanges(store.getState()) || window.confirm('The journey has changes that are not saved. Discard them?');
 }
 
 export function Toolbar() {
+  const store = useEditorStore();
   const [dialog, setDialog] = useState<'open' | 'publish' | 'history'>();
   const fileInput = useRef<HTMLInputElement>(null);
   const errors = useEditor((s) => errorCount(problemsOf(s.doc)));
   const signedIn = useServerData((d) => d.session !== undefined);
   const diffing = useEditor((s) => s.diffView !== undefined);
-  const needServer = (run: () => void) => () => (signedIn ? run() : notify('Sign in to the server first: open the sign-in link you were given.', 'error'));
+  const needServer = (run: () => void) => () => (signedIn ? run() : store.notify('Sign in to the server first: open the sign-in link you were given.', 'error'));
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Journey commands">
       <div className="toolbar-group" aria-label="File">
-        <button type="button" onClick={() => confirmDiscard() && newJourney()}>
+        <button type="button" onClick={() => confirmDiscard(store) && newJourney(store)}>
           New
         </button>
-        <button type="button" aria-disabled={!signedIn} onClick={needServer(() => confirmDiscard() && setDialog('open'))}>
+        <button type="button" aria-disabled={!signedIn} onClick={needServer(() => confirmDiscard(store) && setDialog('open'))}>
           Open…
         </button>
-        <button type="button" onClick={() => confirmDiscard() && fileInput.current?.click()}>
+        <button type="button" onClick={() => confirmDiscard(store) && fileInput.current?.click()}>
           Import file…
         </button>
         <input
@@ -54,13 +56,13 @@ export function Toolbar() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void importFile(file);
+            if (file) void importFile(store, file);
           }}
         />
-        <button type="button" onClick={exportFile} title="Download the journey file, formatted as journey fmt writes it">
+        <button type="button" onClick={() => exportFile(store)} title="Download the journey file, formatted as journey fmt writes it">
           Export file
         </button>
-        <button type="button" aria-disabled={!signedIn || diffing} onClick={needServer(() => void saveDraft())}>
+        <button type="button" aria-disabled={!signedIn || diffing} onClick={needServer(() => void saveDraft(store))}>
           Save draft
         </button>
         <button
@@ -69,7 +71,7 @@ export function Toolbar() {
           aria-disabled={!signedIn || errors > 0 || diffing}
           aria-describedby="publish-reason"
           onClick={needServer(() =>
-            errors > 0 ? notify(`Publishing is not possible while the journey has ${errors} ${errors === 1 ? 'error' : 'errors'}. Fix them first (see Problems).`, 'error') : setDialog('publish'),
+            errors > 0 ? store.notify(`Publishing is not possible while the journey has ${errors} ${errors === 1 ? 'error' : 'errors'}. Fix them first (see Problems).`, 'error') : setDialog('publish'),
           )}
         >
           Publish…

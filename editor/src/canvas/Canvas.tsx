@@ -11,16 +11,7 @@ import {
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import { isNodeKind } from '../../../schemas/catalogue.ts';
 import { addNode, connect, gridSize, snap, updateNode } from '../model/document.ts';
-import {
-  beginGesture,
-  edit,
-  endGesture,
-  getState,
-  select,
-  updateDuringGesture,
-  useEditor,
-  type Selection,
-} from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type Selection } from '../store/editor-store.ts';
 import { useStoreSlice } from '../store/create-store.ts';
 import { flowEdges, flowNodes, type StepEdge, type StepFlowNode } from './flow-elements.ts';
 import { GridBackground } from './GridBackground.tsx';
@@ -41,6 +32,7 @@ function applySelection(selection: Selection, changes: { id: string; selected: b
 }
 
 export function Canvas() {
+  const store = useEditorStore();
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const diffView = useEditor((s) => s.diffView);
@@ -52,7 +44,7 @@ export function Canvas() {
   const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
     const measured: { id: string; size: { width: number; height: number } }[] = [];
     const selections: { id: string; selected: boolean }[] = [];
-    let doc = getState().doc;
+    let doc = store.getState().doc;
     for (const change of changes) {
       if (change.type === 'dimensions' && change.dimensions) measured.push({ id: change.id, size: change.dimensions });
       else if (change.type === 'select') selections.push(change);
@@ -62,23 +54,23 @@ export function Canvas() {
       }
     }
     if (measured.length) setSizes(measured);
-    if (doc !== getState().doc) {
+    if (doc !== store.getState().doc) {
       // Moves outside a drag (arrow keys on a selected step) are edits of their own.
-      if (getState().gestureBase) updateDuringGesture(doc);
-      else edit(doc, { coalesce: 'move' });
+      if (store.getState().history.gestureBase) store.updateDuringGesture(doc);
+      else store.edit(doc, { coalesce: 'move' });
     }
-    if (selections.length) select(applySelection(getState().selection, selections, 'nodes'));
-  }, []);
+    if (selections.length) store.select(applySelection(store.getState().selection, selections, 'nodes'));
+  }, [store]);
 
   const onEdgesChange = useCallback((changes: EdgeChange<StepEdge>[]) => {
     const selections = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
-    if (selections.length) select(applySelection(getState().selection, selections, 'edges'));
-  }, []);
+    if (selections.length) store.select(applySelection(store.getState().selection, selections, 'edges'));
+  }, [store]);
 
   const onConnect = useCallback((connection: Connection) => {
     if (!connection.sourceHandle) return;
-    edit(connect(getState().doc, connection.source, connection.sourceHandle, connection.target));
-  }, []);
+    store.edit(connect(store.getState().doc, connection.source, connection.sourceHandle, connection.target));
+  }, [store]);
 
   // Releasing a connection anywhere on a step connects to it, not only on its small input handle.
   const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
@@ -91,10 +83,10 @@ export function Canvas() {
       .map((e) => e.closest<HTMLElement>('.react-flow__node'))
       .find((e) => e !== null);
     const target = element?.dataset.id;
-    const doc = getState().doc;
+    const doc = store.getState().doc;
     if (!target || target === state.fromNode.id || doc.nodes[target]?.type === 'start') return;
-    edit(connect(doc, state.fromNode.id, state.fromHandle.id, target));
-  }, []);
+    store.edit(connect(doc, state.fromNode.id, state.fromHandle.id, target));
+  }, [store]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(kindDragType)) return;
@@ -104,11 +96,11 @@ export function Canvas() {
 
   const onDrop = useCallback((event: DragEvent) => {
     const kind = event.dataTransfer.getData(kindDragType);
-    if (!isNodeKind(kind) || getState().diffView) return;
+    if (!isNodeKind(kind) || store.getState().diffView) return;
     event.preventDefault();
-    const { doc, id } = addNode(getState().doc, kind, screenToFlow({ x: event.clientX, y: event.clientY }));
-    edit(doc, { selection: { nodes: [id], edges: [] } });
-  }, []);
+    const { doc, id } = addNode(store.getState().doc, kind, screenToFlow({ x: event.clientX, y: event.clientY }));
+    store.edit(doc, { selection: { nodes: [id], edges: [] } });
+  }, [store]);
 
   const readOnly = diffView !== undefined;
   return (
@@ -121,10 +113,10 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
-        onNodeDragStart={beginGesture}
-        onNodeDragStop={endGesture}
+        onNodeDragStart={() => store.beginGesture()}
+        onNodeDragStop={() => store.endGesture()}
         onInit={(instance) => setFlowInstance(instance, wrapper.current)}
-        onPaneClick={() => select({ nodes: [], edges: [] })}
+        onPaneClick={() => store.select({ nodes: [], edges: [] })}
         deleteKeyCode={null}
         selectionKeyCode={null}
         multiSelectionKeyCode="Shift"

@@ -1,17 +1,18 @@
 // A save refused because someone else saved the journey first: who, when, what their draft changes, and a choice.
 import { Modal } from '../app/Modal.tsx';
-import { useEditor } from '../store/editor-store.ts';
+import { useEditor, useEditorStore } from '../store/editor-store.ts';
 import { DiffDetails } from './DiffPanel.tsx';
 import { decideLater, overwriteTheirs, reloadTheirs } from './file-actions.ts';
 
 export function ConflictDialog() {
+  const store = useEditorStore();
   const conflict = useEditor((s) => s.conflict);
   const mine = useEditor((s) => s.doc);
   if (!conflict) return null;
   const who = conflict.updatedBy ?? 'Someone';
   const when = new Date(conflict.updatedAt).toLocaleString();
   return (
-    <Modal title="Someone else saved this journey" onClose={decideLater}>
+    <Modal title="Someone else saved this journey" onClose={() => decideLater(store)}>
       <p className="conflict-who">
         <strong>{who}</strong> saved it at <time dateTime={conflict.updatedAt}>{when}</time>, after you opened it. Your save was not made.
       </p>
@@ -20,13 +21,13 @@ export function ConflictDialog() {
         <DiffDetails view={{ diff: conflict.diff, before: mine, after: conflict.theirs }} />
       </div>
       <div className="row-buttons">
-        <button type="button" onClick={reloadTheirs}>
+        <button type="button" onClick={() => reloadTheirs(store)}>
           Reload theirs
         </button>
-        <button type="button" className="primary" onClick={() => void overwriteTheirs()}>
+        <button type="button" className="primary" onClick={() => void overwriteTheirs(store)}>
           Overwrite with mine
         </button>
-        <button type="button" onClick={decideLater}>
+        <button type="button" onClick={() => decideLater(store)}>
           Decide later
         </button>
       </div>

@@ -5,7 +5,7 @@ import { fieldName } from '../../../schemas/issue-messages.ts';
 import { settings } from '../../../schemas/journey.ts';
 import { portLabel } from '../canvas/describe.ts';
 import type { JourneyFile } from '../model/document.ts';
-import { showDiff, useEditor, type DiffView } from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type DiffView } from '../store/editor-store.ts';
 
 const topLevel: Record<string, string> = { label: 'Name on the canvas', type: 'Kind of step', name: 'Name', id: 'Journey id', description: 'Description' };
 
@@ -47,6 +47,7 @@ function Fields({ fields, type }: { fields: FieldChange[]; type?: string }) {
 }
 
 export function DiffPanel() {
+  const store = useEditorStore();
   const view = useEditor((s) => s.diffView);
   if (!view) return null;
   return (
@@ -63,7 +64,7 @@ export function DiffPanel() {
         <span className="swatch diff-added" /> added <span className="swatch diff-removed" /> removed <span className="swatch diff-changed" /> changed
       </p>
       <DiffDetails view={view} />
-      <button type="button" className="primary" onClick={() => showDiff(undefined)}>
+      <button type="button" className="primary" onClick={() => store.showDiff(undefined)}>
         Back to editing
       </button>
     </aside>

@@ -3,19 +3,20 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Version } from '../api/types.ts';
 import { Modal } from '../app/Modal.tsx';
-import { getState } from '../store/editor-store.ts';
+import { useEditorStore } from '../store/editor-store.ts';
 import { compareVersions } from './file-actions.ts';
 
 type Choice = number | 'draft';
 const parseChoice = (v: string): Choice => (v === 'draft' ? 'draft' : Number(v));
 
 export function HistoryDialog({ onClose }: { onClose: () => void }) {
+  const store = useEditorStore();
   const [versions, setVersions] = useState<Version[]>();
   const [error, setError] = useState<string>();
   const [from, setFrom] = useState<Choice>();
   const [to, setTo] = useState<Choice>('draft');
   useEffect(() => {
-    api.versions(getState().doc.id).then(
+    api.versions(store.getState().doc.id).then(
       (list) => {
         setVersions(list);
         setFrom(list[0]?.version);
@@ -24,7 +25,7 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
-  }, []);
+  }, [store]);
   const options = [...(versions ?? []).map((v) => ({ value: String(v.version), label: `Version ${v.version}` })), { value: 'draft', label: 'The draft on screen' }];
   return (
     <Modal title="Version history" onClose={onClose}>
@@ -58,7 +59,7 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
               e.preventDefault();
               if (from === undefined) return;
               onClose();
-              void compareVersions(from, to);
+              void compareVersions(store, from, to);
             }}
           >
             <label>

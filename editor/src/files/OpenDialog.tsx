@@ -3,9 +3,11 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { JourneySummary } from '../api/types.ts';
 import { Modal } from '../app/Modal.tsx';
+import { useEditorStore } from '../store/editor-store.ts';
 import { openJourney } from './file-actions.ts';
 
 export function OpenDialog({ onClose }: { onClose: () => void }) {
+  const store = useEditorStore();
   const [journeys, setJourneys] = useState<JourneySummary[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -24,7 +26,7 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
                 type="button"
                 onClick={() => {
                   onClose();
-                  void openJourney(j.id);
+                  void openJourney(store, j.id);
                 }}
               >
                 <strong>{j.name}</strong>

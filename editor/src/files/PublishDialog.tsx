@@ -1,9 +1,11 @@
 // Publishing: a message saying what changed, like a commit message; refused while the journey has errors.
 import { useState } from 'react';
 import { Modal } from '../app/Modal.tsx';
+import { useEditorStore } from '../store/editor-store.ts';
 import { publish } from './file-actions.ts';
 
 export function PublishDialog({ onClose }: { onClose: () => void }) {
+  const store = useEditorStore();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   return (
@@ -12,7 +14,7 @@ export function PublishDialog({ onClose }: { onClose: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           setBusy(true);
-          void publish(message.trim()).then((done) => {
+          void publish(store, message.trim()).then((done) => {
             setBusy(false);
             if (done) onClose();
           });

@@ -8,10 +8,9 @@ import { fitView } from '../canvas/flow-instance.ts';
 import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
 import { problemsOf } from '../model/problems.ts';
 import type { EditConflict } from '../../../server/api-types.ts';
-import { getState, load, notify, setConflict, setServer, showDiff } from '../store/editor-store.ts';
+import type { EditorState, EditorStore } from '../store/editor-store.ts';
 
-export function hasUnsavedChanges(): boolean {
-  const state = getState();
+export function hasUnsavedChanges(state: EditorState): boolean {
   return state.server.savedDoc !== state.doc && (state.server.savedDoc !== undefined || Object.keys(state.doc.nodes).length > 0);
 }
 
@@ -19,46 +18,46 @@ function afterLoad(): void {
   requestAnimationFrame(() => requestAnimationFrame(fitView));
 }
 
-export function newJourney(): void {
-  load(emptyJourney(), { latestVersion: null });
-  notify('New journey: drag a Start step onto the canvas to begin.');
+export function newJourney(store: EditorStore): void {
+  store.load(emptyJourney(), { latestVersion: null });
+  store.notify('New journey: drag a Start step onto the canvas to begin.');
 }
 
-export async function openJourney(id: string): Promise<void> {
+export async function openJourney(store: EditorStore, id: string): Promise<void> {
   try {
     const draft = await api.getJourney(id);
     const doc = asJourneyFile(draft.journey);
     if (!doc) throw new Error('The server sent a journey this editor cannot read.');
-    load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
-    notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
+    store.load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
+    store.notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
     afterLoad();
   } catch (error) {
-    notify(messageOf(error), 'error');
+    store.notify(messageOf(error), 'error');
   }
 }
 
 /** Reads a journey file from disk; a file with problems still opens, so that they can be fixed on the canvas. */
-export async function importFile(file: File): Promise<void> {
+export async function importFile(store: EditorStore, file: File): Promise<void> {
   const text = await file.text();
   const result = loadJourney(text);
   const doc = result.value === undefined ? undefined : asJourneyFile(result.value);
   if (!doc) {
-    notify(`“${file.name}” could not be opened. ${result.problems[0]?.message ?? 'It is not a journey file.'}`, 'error');
+    store.notify(`“${file.name}” could not be opened. ${result.problems[0]?.message ?? 'It is not a journey file.'}`, 'error');
     return;
   }
-  load(doc, { latestVersion: null });
+  store.load(doc, { latestVersion: null });
   const errors = result.problems.filter((p) => p.severity === 'error').length;
-  notify(`Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`);
+  store.notify(`Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`);
   afterLoad();
 }
 
 /** The canonical file, byte for byte what `journey fmt` writes. */
-export function exportText(doc: JourneyFile = getState().doc): string {
+export function exportText(doc: JourneyFile): string {
   return formatJourney(doc);
 }
 
-export function exportFile(): void {
-  const doc = getState().doc;
+export function exportFile(store: EditorStore): void {
+  const doc = store.getState().doc;
   const blob = new Blob([exportText(doc)], { type: 'application/json' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
@@ -74,10 +73,10 @@ export function exportFile(): void {
  * saved since this one was opened is refused, and the conflict dialog shows whose it is; `overwrite` is the ETag of
  * their draft when the person chose to replace it with theirs.
  */
-export async function saveDraft(overwrite?: string): Promise<boolean> {
-  const { doc, server } = getState();
+export async function saveDraft(store: EditorStore, overwrite?: string): Promise<boolean> {
+  const { doc, server } = store.getState();
   if (hasErrors(problemsOf(doc))) {
-    notify('The draft has errors, and the server keeps only drafts without errors. Fix the errors listed under Problems, then save.', 'error');
+    store.notify('The draft has errors, and the server keeps only drafts without errors. Fix the errors listed under Problems, then save.', 'error');
     return false;
   }
   try {
@@ -87,7 +86,7 @@ export async function saveDraft(overwrite?: string): Promise<boolean> {
         draft = await api.saveJourney(doc.id, doc, overwrite ?? server.etag);
       } catch (error) {
         if (!(error instanceof ApiError && error.code === 'edit_conflict' && error.details)) throw error;
-        showConflict(error.details as unknown as EditConflict, error.message);
+        showConflict(store, error.details as unknown as EditConflict, error.message);
         return false;
       }
     } else {
@@ -99,79 +98,79 @@ export async function saveDraft(overwrite?: string): Promise<boolean> {
         draft = await api.saveJourney(doc.id, doc);
       }
     }
-    setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
-    setConflict(undefined);
-    notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
+    store.setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
+    store.setConflict(undefined);
+    store.notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
     return true;
   } catch (error) {
-    notify(messageOf(error), 'error');
+    store.notify(messageOf(error), 'error');
     return false;
   }
 }
 
-function showConflict(details: EditConflict, message: string): void {
+function showConflict(store: EditorStore, details: EditConflict, message: string): void {
   const theirs = asJourneyFile(details.journey);
   if (!theirs) {
-    notify(message, 'error');
+    store.notify(message, 'error');
     return;
   }
-  setConflict({ updatedBy: details.updatedBy, updatedAt: details.updatedAt, etag: details.etag, theirs, diff: details.diff, latestVersion: getState().server.latestVersion });
-  notify(`${details.updatedBy ?? 'Someone'} saved this journey after you opened it; nothing was saved. Choose whose draft to keep.`, 'error');
+  store.setConflict({ updatedBy: details.updatedBy, updatedAt: details.updatedAt, etag: details.etag, theirs, diff: details.diff, latestVersion: store.getState().server.latestVersion });
+  store.notify(`${details.updatedBy ?? 'Someone'} saved this journey after you opened it; nothing was saved. Choose whose draft to keep.`, 'error');
 }
 
 /** After a conflict: drops the edits made here and opens the draft as the other person saved it. */
-export function reloadTheirs(): void {
-  const { conflict, server } = getState();
+export function reloadTheirs(store: EditorStore): void {
+  const { conflict, server } = store.getState();
   if (!conflict) return;
-  load(conflict.theirs, { savedId: server.savedId, savedDoc: conflict.theirs, latestVersion: conflict.latestVersion, etag: conflict.etag });
-  notify(`Reloaded the draft ${conflict.updatedBy ?? 'someone else'} saved; your changes were dropped.`);
+  store.load(conflict.theirs, { savedId: server.savedId, savedDoc: conflict.theirs, latestVersion: conflict.latestVersion, etag: conflict.etag });
+  store.notify(`Reloaded the draft ${conflict.updatedBy ?? 'someone else'} saved; your changes were dropped.`);
   afterLoad();
 }
 
 /** After a conflict: saves the draft as edited here over the other person's, knowingly. */
-export async function overwriteTheirs(): Promise<boolean> {
-  const { conflict } = getState();
+export async function overwriteTheirs(store: EditorStore): Promise<boolean> {
+  const { conflict } = store.getState();
   if (!conflict) return false;
-  return saveDraft(conflict.etag);
+  return saveDraft(store, conflict.etag);
 }
 
 /** After a conflict: closes the dialog and keeps editing; the next save is refused again until one is chosen. */
-export function decideLater(): void {
-  setConflict(undefined);
+export function decideLater(store: EditorStore): void {
+  store.setConflict(undefined);
 }
 
-export async function publish(message: string): Promise<boolean> {
-  const { doc } = getState();
+export async function publish(store: EditorStore, message: string): Promise<boolean> {
+  const { doc } = store.getState();
   if (hasErrors(problemsOf(doc))) {
-    notify('This journey cannot be published while it has errors. Fix the errors listed under Problems first.', 'error');
+    store.notify('This journey cannot be published while it has errors. Fix the errors listed under Problems first.', 'error');
     return false;
   }
-  if (!(await saveDraft())) return false;
+  if (!(await saveDraft(store))) return false;
   try {
-    const before = getState().server.latestVersion;
+    const before = store.getState().server.latestVersion;
     const version = await api.publish(doc.id, message);
-    setServer({ ...getState().server, latestVersion: version.version });
+    store.setServer({ ...store.getState().server, latestVersion: version.version });
     // The server answers with the latest version when the draft equals it; saying "published" would mislead.
-    notify(version.version === before ? `Nothing new to publish: the draft equals version ${version.version}.` : `Published version ${version.version}.`);
+    store.notify(version.version === before ? `Nothing new to publish: the draft equals version ${version.version}.` : `Published version ${version.version}.`);
     return true;
   } catch (error) {
-    notify(messageOf(error), 'error');
+    store.notify(messageOf(error), 'error');
     return false;
   }
 }
 
 /** Shows two versions on the canvas; `'draft'` stands for the journey as it is in the editor now. */
-export async function compareVersions(from: number | 'draft', to: number | 'draft'): Promise<void> {
-  const { doc } = getState();
+export async function compareVersions(store: EditorStore, from: number | 'draft', to: number | 'draft'): Promise<void> {
+  const { doc } = store.getState();
   try {
     const read = async (v: number | 'draft') => (v === 'draft' ? doc : asJourneyFile((await api.version(doc.id, v)).journey));
     const [before, after] = await Promise.all([read(from), read(to)]);
     if (!before || !after) throw new Error('A version could not be read.');
     const name = (v: number | 'draft') => (v === 'draft' ? 'the draft' : `version ${v}`);
-    showDiff({ fromLabel: name(from), toLabel: name(to), before, after, diff: diffJourneys(before, after) });
+    store.showDiff({ fromLabel: name(from), toLabel: name(to), before, after, diff: diffJourneys(before, after) });
     afterLoad();
   } catch (error) {
-    notify(messageOf(error), 'error');
+    store.notify(messageOf(error), 'error');
   }
 }
 

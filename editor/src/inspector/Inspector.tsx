@@ -8,13 +8,14 @@ import { kindLabel, portLabel, titleOf } from '../canvas/describe.ts';
 import { Icon } from '../canvas/icons.tsx';
 import { GatePreview } from '../compliance/GatePreview.tsx';
 import { connect, portsOfNode, renameNode, setConfig, updateNode, type FileNode, type JourneyFile } from '../model/document.ts';
-import { clearFocusPath, edit, getState, useEditor } from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type EditorStore } from '../store/editor-store.ts';
 import type { FieldContext } from './field-context.ts';
 import { FieldView } from './FieldView.tsx';
 import { fieldId, focusField, pointer } from './pointer.ts';
 import { fieldsOf } from './schema-fields.ts';
 
 export function Inspector() {
+  const store = useEditorStore();
   const selected = useEditor((s) => (s.selection.nodes.length === 1 && s.selection.edges.length === 0 ? s.selection.nodes[0] : undefined));
   const count = useEditor((s) => s.selection.nodes.length);
   const node = useEditor((s) => (selected ? s.doc.nodes[selected] : undefined));
@@ -27,10 +28,10 @@ export function Inspector() {
     // The inspector for the selected step renders first; focus its field on the next frame.
     const frame = requestAnimationFrame(() => {
       focusField(focusPath);
-      clearFocusPath();
+      store.clearFocusPath();
     });
     return () => cancelAnimationFrame(frame);
-  }, [focusPath, selected]);
+  }, [focusPath, selected, store]);
 
   let body;
   if (diffing) body = null;
@@ -45,11 +46,12 @@ export function Inspector() {
   );
 }
 
-function editNode(id: string, update: (node: FileNode) => FileNode, field: string): void {
-  edit(updateNode(getState().doc, id, update), { coalesce: `${id}${field}` });
+function editNode(store: EditorStore, id: string, update: (node: FileNode) => FileNode, field: string): void {
+  store.edit(updateNode(store.getState().doc, id, update), { coalesce: `${id}${field}` });
 }
 
 function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: JourneyFile }) {
+  const store = useEditorStore();
   const def = isNodeKind(node.type) ? definitionOf(node.type) : undefined;
   const fields = useMemo(() => (def ? fieldsOf(def.config) : []), [def]);
   const context: FieldContext = { doc, nodeId: id, node };
@@ -78,6 +80,7 @@ function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: Jou
           maxLength={80}
           onChange={(e) =>
             editNode(
+              store,
               id,
               (n) => {
                 const { label: _old, ...rest } = n;
@@ -98,6 +101,7 @@ function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: Jou
           context={context}
           onChange={(value) =>
             editNode(
+              store,
               id,
               (n) => {
                 const config = { ...n.config };
@@ -113,10 +117,10 @@ function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: Jou
       {node.type === 'compliance-gate' && <GatePreview key={id} node={node} doc={doc} />}
       <Connections id={id} node={node} doc={doc} base={base} />
       <div className="row-buttons">
-        <button type="button" onClick={actions.duplicate.perform}>
+        <button type="button" onClick={() => actions.duplicate.perform(store)}>
           Duplicate
         </button>
-        <button type="button" className="danger" onClick={actions.delete.perform}>
+        <button type="button" className="danger" onClick={() => actions.delete.perform(store)}>
           Delete step
         </button>
       </div>
@@ -126,6 +130,7 @@ function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: Jou
 
 /** The step's id in the file; renaming it rewires every connection to it. */
 function StepIdField({ id, doc, base }: { id: string; doc: JourneyFile; base: string }) {
+  const store = useEditorStore();
   const [text, setText] = useState(id);
   useEffect(() => setText(id), [id]);
   const problem =
@@ -153,9 +158,9 @@ function StepIdField({ id, doc, base }: { id: string; doc: JourneyFile; base: st
         onChange={(e) => {
           const next = e.target.value;
           setText(next);
-          const current = getState();
+          const current = store.getState();
           if (slugPattern.test(next) && !(next in current.doc.nodes)) {
-            edit(renameNode(current.doc, id, next), { coalesce: 'rename', selection: { nodes: [next], edges: [] } });
+            store.edit(renameNode(current.doc, id, next), { coalesce: 'rename', selection: { nodes: [next], edges: [] } });
           }
         }}
         onBlur={() => setText(id)}
@@ -167,6 +172,7 @@ function StepIdField({ id, doc, base }: { id: string; doc: JourneyFile; base: st
 
 /** Where each exit leads, as choices: the keyboard way to connect steps. */
 function Connections({ id, node, doc, base }: { id: string; node: FileNode; doc: JourneyFile; base: string }) {
+  const store = useEditorStore();
   const ports = portsOfNode(node);
   if (!ports.length) return null;
   const targets = Object.entries(doc.nodes).filter(([other, n]) => other !== id && n.type !== 'start');
@@ -178,7 +184,7 @@ function Connections({ id, node, doc, base }: { id: string; node: FileNode; doc:
         return (
           <div key={port} className="connection">
             <label htmlFor={fieldId(path)}>{portLabel(node, port)}</label>
-            <select id={fieldId(path)} value={node.next?.[port] ?? ''} onChange={(e) => edit(connect(getState().doc, id, port, e.target.value || null))}>
+            <select id={fieldId(path)} value={node.next?.[port] ?? ''} onChange={(e) => store.edit(connect(store.getState().doc, id, port, e.target.value || null))}>
               <option value="">The journey ends here</option>
               {targets.map(([other, n]) => (
                 <option key={other} value={other}>
@@ -196,10 +202,11 @@ function Connections({ id, node, doc, base }: { id: string; node: FileNode; doc:
 const settingsFields = fieldsOf(settingsSchema);
 
 function JourneySettings({ doc }: { doc: JourneyFile }) {
+  const store = useEditorStore();
   const context: FieldContext = { doc };
   const set = (key: 'id' | 'name' | 'description', value: string | undefined) => {
-    const { [key]: _old, ...rest } = getState().doc;
-    edit((value === undefined ? rest : { ...rest, [key]: value }) as JourneyFile, { coalesce: `/${key}` });
+    const { [key]: _old, ...rest } = store.getState().doc;
+    store.edit((value === undefined ? rest : { ...rest, [key]: value }) as JourneyFile, { coalesce: `/${key}` });
   };
   return (
     <>
@@ -236,13 +243,13 @@ function JourneySettings({ doc }: { doc: JourneyFile }) {
           path={`/settings/${spec.key}`}
           context={context}
           onChange={(value) => {
-            const current = getState().doc;
+            const current = store.getState().doc;
             // An optional setting left empty (no text, no box ticked) is left out of the file; a required one stays, empty,
             // to be flagged.
             const { [spec.key]: _old, ...rest } = current.settings as Record<string, unknown>;
             const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
             const settings = spec.optional && empty ? rest : { ...rest, [spec.key]: value ?? '' };
-            edit({ ...current, settings: settings as JourneyFile['settings'] }, { coalesce: `/settings/${spec.key}` });
+            store.edit({ ...current, settings: settings as JourneyFile['settings'] }, { coalesce: `/settings/${spec.key}` });
           }}
         />
       ))}

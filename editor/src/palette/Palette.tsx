@@ -7,13 +7,13 @@ import { viewCentre } from '../canvas/flow-instance.ts';
 import { Icon } from '../canvas/icons.tsx';
 import { sizeStore } from '../canvas/sizes.ts';
 import { addNode, gridSize, type Point } from '../model/document.ts';
-import { edit, getState, useEditor } from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type EditorStore } from '../store/editor-store.ts';
 
 const categories = Object.keys(categoryLabels) as NodeCategory[];
 
 /** Adds a step at the middle of the view, below any step already there, so that repeated additions do not stack. */
-function addAtCentre(kind: NodeKind): void {
-  const doc = getState().doc;
+function addAtCentre(store: EditorStore, kind: NodeKind): void {
+  const doc = store.getState().doc;
   const sizes = sizeStore.getState();
   const centre = viewCentre();
   const newSize = { width: 240, height: 140 };
@@ -26,7 +26,7 @@ function addAtCentre(kind: NodeKind): void {
   let position = centre;
   for (let i = 1; i < 200 && taken(position); i++) position = { x: centre.x, y: centre.y + i * gridSize * 2 };
   const added = addNode(doc, kind, position);
-  edit(added.doc, { selection: { nodes: [added.id], edges: [] } });
+  store.edit(added.doc, { selection: { nodes: [added.id], edges: [] } });
 }
 
 function onDragStart(event: DragEvent, kind: NodeKind): void {
@@ -35,6 +35,7 @@ function onDragStart(event: DragEvent, kind: NodeKind): void {
 }
 
 export function Palette() {
+  const store = useEditorStore();
   const readOnly = useEditor((s) => s.diffView !== undefined);
   return (
     <nav className="palette" aria-label="Steps you can add">
@@ -58,7 +59,7 @@ export function Palette() {
                       disabled={readOnly}
                       data-kind={kind}
                       onDragStart={(e) => onDragStart(e, kind)}
-                      onClick={() => addAtCentre(kind)}
+                      onClick={() => addAtCentre(store, kind)}
                       aria-describedby={`palette-desc-${kind}`}
                     >
                       <span className="palette-icon">

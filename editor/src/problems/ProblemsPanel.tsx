@@ -3,13 +3,14 @@ import { useState } from 'react';
 import type { Problem } from '../../../schemas/problems.ts';
 import { problemsOf } from '../model/problems.ts';
 import { useServerData } from '../api/server-data.ts';
-import { selectNode, useEditor } from '../store/editor-store.ts';
+import { useEditor, useEditorStore, type EditorStore } from '../store/editor-store.ts';
 
-function goTo(problem: Problem): void {
-  selectNode(problem.nodeId, problem.path);
+function goTo(store: EditorStore, problem: Problem): void {
+  store.selectNode(problem.nodeId, problem.path);
 }
 
 export function ProblemsPanel() {
+  const store = useEditorStore();
   // Lists arrive from the server after the journey: their columns change which attribute warnings there are.
   useServerData((d) => d.lists);
   const problems = useEditor((s) => problemsOf(s.doc));
@@ -33,7 +34,7 @@ export function ProblemsPanel() {
         <ul className="problem-list">
           {problems.map((problem, i) => (
             <li key={`${problem.path}:${i}`}>
-              <button type="button" className={`problem problem-${problem.severity}`} onClick={() => goTo(problem)}>
+              <button type="button" className={`problem problem-${problem.severity}`} onClick={() => goTo(store, problem)}>
                 <span className="problem-severity">{problem.severity === 'error' ? 'Error' : 'Warning'}</span>
                 <span className="problem-message">{problem.message}</span>
               </button>

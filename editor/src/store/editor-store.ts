@@ -1,7 +1,10 @@
-// The editor's one store: the journey being edited, its history, the selection and what the panels show.
+// The editor's store: the journey being edited, its history, the selection and what the panels show. Each editor on a
+// page has its own, made by <EditorStoreProvider>; components reach it with useEditorStore() and useEditor().
+import { createContext, createElement, useContext, useState, type ReactNode } from 'react';
 import type { JourneyDiff } from '../../../schemas/diff.ts';
 import { emptyJourney, type FileNode, type JourneyFile } from '../model/document.ts';
-import { createStore, shallowEqual, useStoreSlice } from './create-store.ts';
+import { createStore, useStoreSlice, type Store } from './create-store.ts';
+import * as history from './history.ts';
 
 export interface Selection {
   nodes: string[];
@@ -43,12 +46,8 @@ export interface SaveConflict {
 
 export interface EditorState {
   doc: JourneyFile;
-  past: JourneyFile[];
-  future: JourneyFile[];
-  /** What the last recorded edit was, so that typing in one field makes one history entry, not one per key. */
-  lastEdit?: { key: string; at: number };
-  /** The document before a drag started; the drag becomes one history entry when it ends. */
-  gestureBase?: JourneyFile;
+  /** Undo and redo, and the drag under way (see history.ts). */
+  history: history.History<JourneyFile>;
   selection: Selection;
   clipboard?: Record<string, FileNode>;
   /** A field the inspector should focus, as a JSON pointer into the file (set by the problems panel). */
@@ -61,90 +60,131 @@ export interface EditorState {
   notice?: { text: string; tone: 'info' | 'error' };
 }
 
-const historyLimit = 200;
-const coalesceMs = 1500;
-
-export const editorStore = createStore<EditorState>({
-  doc: emptyJourney(),
-  past: [],
-  future: [],
-  selection: { nodes: [], edges: [] },
-  server: { latestVersion: null },
-});
-
-export function useEditor<T>(selector: (state: EditorState) => T, equal?: (a: T, b: T) => boolean): T {
-  return useStoreSlice(editorStore, selector, equal);
-}
-
-export function useEditorShallow<T>(selector: (state: EditorState) => T): T {
-  return useStoreSlice(editorStore, selector, shallowEqual);
-}
-
-export function getState(): EditorState {
-  return editorStore.getState();
-}
-
-function set(patch: Partial<EditorState>): void {
-  editorStore.setState({ ...editorStore.getState(), ...patch });
-}
-
 export interface EditOptions {
   /** Edits with the same key in quick succession share one history entry (typing in a field). */
   coalesce?: string;
   selection?: Selection;
 }
 
-/** Every change to the journey goes through here, so that undo and redo cover all of them. */
-export function edit(doc: JourneyFile, options: EditOptions = {}): void {
-  const state = getState();
-  if (doc === state.doc) {
-    if (options.selection) set({ selection: options.selection });
-    return;
-  }
-  const now = Date.now();
-  const merge = options.coalesce !== undefined && state.lastEdit?.key === options.coalesce && now - state.lastEdit.at < coalesceMs;
-  set({
-    doc,
-    past: merge ? state.past : [...state.past, state.doc].slice(-historyLimit),
-    future: [],
-    lastEdit: options.coalesce !== undefined ? { key: options.coalesce, at: now } : undefined,
-    diffView: undefined,
-    // An error message about the journey is out of date once the journey changes.
-    notice: state.notice?.tone === 'error' ? undefined : state.notice,
-    ...(options.selection && { selection: options.selection }),
-  });
+/** One editor's state and the commands that change it. */
+export interface EditorStore extends Store<EditorState> {
+  /** Every change to the journey goes through here, so that undo and redo cover all of them. */
+  edit(doc: JourneyFile, options?: EditOptions): void;
+  /** Starts a gesture (a drag): intermediate documents are shown but not recorded. */
+  beginGesture(): void;
+  updateDuringGesture(doc: JourneyFile): void;
+  endGesture(): void;
+  undo(): void;
+  redo(): void;
+  select(selection: Selection): void;
+  selectNode(id: string | undefined, focusPath?: string): void;
+  clearFocusPath(): void;
+  setClipboard(nodes: Record<string, FileNode>): void;
+  /** Replaces the journey (opening, importing, starting anew): a fresh history, nothing selected. */
+  load(doc: JourneyFile, server: ServerState): void;
+  setServer(server: ServerState): void;
+  setConflict(conflict: SaveConflict | undefined): void;
+  showDiff(diffView: DiffView | undefined): void;
+  notify(text: string, tone?: 'info' | 'error'): void;
 }
 
-/** Starts a gesture (a drag): intermediate documents are shown but not recorded. */
-export function beginGesture(): void {
-  const state = getState();
-  if (!state.gestureBase) set({ gestureBase: state.doc });
+export function initialEditorState(): EditorState {
+  return { doc: emptyJourney(), history: history.emptyHistory(), selection: { nodes: [], edges: [] }, server: { latestVersion: null } };
 }
 
-export function updateDuringGesture(doc: JourneyFile): void {
-  set({ doc });
+/** A new editor store; `now` is the clock that tells typing in one field from separate edits. */
+export function createEditorStore(initial: EditorState = initialEditorState(), now: () => number = Date.now): EditorStore {
+  const store = createStore<EditorState>(initial);
+  const get = store.getState;
+  const set = (patch: Partial<EditorState>) => store.setState({ ...get(), ...patch });
+  return {
+    ...store,
+    edit(doc, options = {}) {
+      const state = get();
+      if (doc === state.doc) {
+        if (options.selection) set({ selection: options.selection });
+        return;
+      }
+      set({
+        doc,
+        history: history.record(state.history, state.doc, { ...(options.coalesce !== undefined && { coalesce: options.coalesce }), now: now() }),
+        diffView: undefined,
+        // An error message about the journey is out of date once the journey changes.
+        notice: state.notice?.tone === 'error' ? undefined : state.notice,
+        ...(options.selection && { selection: options.selection }),
+      });
+    },
+    beginGesture() {
+      const state = get();
+      const next = history.beginGesture(state.history, state.doc);
+      if (next !== state.history) set({ history: next });
+    },
+    updateDuringGesture(doc) {
+      set({ doc });
+    },
+    endGesture() {
+      const state = get();
+      const next = history.endGesture(state.history, state.doc);
+      if (next !== state.history) set({ history: next });
+    },
+    undo() {
+      const state = get();
+      const step = history.undo(state.history, state.doc);
+      if (step) set({ doc: step.doc, history: step.history, selection: keepSelection(state.selection, step.doc) });
+    },
+    redo() {
+      const state = get();
+      const step = history.redo(state.history, state.doc);
+      if (step) set({ doc: step.doc, history: step.history, selection: keepSelection(state.selection, step.doc) });
+    },
+    select(selection) {
+      set({ selection });
+    },
+    selectNode(id, focusPath) {
+      set({ selection: { nodes: id ? [id] : [], edges: [] }, focusPath });
+    },
+    clearFocusPath() {
+      if (get().focusPath !== undefined) set({ focusPath: undefined });
+    },
+    setClipboard(nodes) {
+      set({ clipboard: nodes });
+    },
+    load(doc, server) {
+      set({ doc, history: history.emptyHistory(), selection: { nodes: [], edges: [] }, diffView: undefined, server, focusPath: undefined, conflict: undefined });
+    },
+    setServer(server) {
+      set({ server });
+    },
+    setConflict(conflict) {
+      set({ conflict });
+    },
+    showDiff(diffView) {
+      set({ diffView, selection: { nodes: [], edges: [] } });
+    },
+    notify(text, tone = 'info') {
+      set({ notice: { text, tone } });
+    },
+  };
 }
 
-export function endGesture(): void {
-  const state = getState();
-  const base = state.gestureBase;
-  if (!base) return;
-  if (base === state.doc) set({ gestureBase: undefined });
-  else set({ gestureBase: undefined, past: [...state.past, base].slice(-historyLimit), future: [], lastEdit: undefined });
+const EditorStoreContext = createContext<EditorStore | null>(null);
+
+/** Gives the components inside it one editor store: `store` when given (a test's), else a new one. */
+export function EditorStoreProvider({ store, children }: { store?: EditorStore; children?: ReactNode }) {
+  const [own] = useState(() => store ?? createEditorStore());
+  return createElement(EditorStoreContext.Provider, { value: store ?? own }, children);
 }
 
-export function undo(): void {
-  const state = getState();
-  const previous = state.past.at(-1);
-  if (!previous) return;
-  set({ doc: previous, past: state.past.slice(0, -1), future: [state.doc, ...state.future], lastEdit: undefined, selection: keepSelection(state.selection, previous) });
+/** The store of the editor this component is in. */
+export function useEditorStore(): EditorStore {
+  const store = useContext(EditorStoreContext);
+  if (!store) throw new Error('useEditorStore() is used outside an <EditorStoreProvider>');
+  return store;
 }
 
-export function redo(): void {
-  const state = getState();
-  const following = state.future[0];
-  if (!following) return;
-  set({ doc: following, past: [...state.past, state.doc], future: state.future.slice(1), lastEdit: undefined, selection: keepSelection(state.selection, following) });
+/** Reads a slice of the editor's state; the component re-renders only when the slice changes. */
+export function useEditor<T>(selector: (state: EditorState) => T, equal?: (a: T, b: T) => boolean): T {
+  return useStoreSlice(useEditorStore(), selector, equal);
 }
 
 function keepSelection(selection: Selection, doc: JourneyFile): Selection {
@@ -164,41 +204,4 @@ export function edgeId(source: string, port: string): string {
 export function splitEdgeId(id: string): [string, string] {
   const at = id.indexOf(':');
   return [id.slice(0, at), id.slice(at + 1)];
-}
-
-export function select(selection: Selection): void {
-  set({ selection });
-}
-
-export function selectNode(id: string | undefined, focusPath?: string): void {
-  set({ selection: { nodes: id ? [id] : [], edges: [] }, focusPath });
-}
-
-export function clearFocusPath(): void {
-  if (getState().focusPath !== undefined) set({ focusPath: undefined });
-}
-
-export function setClipboard(nodes: Record<string, FileNode>): void {
-  set({ clipboard: nodes });
-}
-
-/** Replaces the journey (opening, importing, starting anew): a fresh history, nothing selected. */
-export function load(doc: JourneyFile, server: ServerState): void {
-  set({ doc, past: [], future: [], lastEdit: undefined, gestureBase: undefined, selection: { nodes: [], edges: [] }, diffView: undefined, server, focusPath: undefined, conflict: undefined });
-}
-
-export function setServer(server: ServerState): void {
-  set({ server });
-}
-
-export function setConflict(conflict: SaveConflict | undefined): void {
-  set({ conflict });
-}
-
-export function showDiff(diffView: DiffView | undefined): void {
-  set({ diffView, selection: { nodes: [], edges: [] } });
-}
-
-export function notify(text: string, tone: 'info' | 'error' = 'info'): void {
-  set({ notice: { text, tone } });
 }
