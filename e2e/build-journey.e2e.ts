@@ -151,7 +151,21 @@ describeWithBrowser('building the missed-payment journey in the editor', bed, {}
 
     // Connect every exit by dragging from it to the next step, with the whole journey in view.
     await page.getByRole('button', { name: 'Fit to screen' }).click();
-    await page.waitForTimeout(400);
+    // The view glides to fit; drag once every step is in view and the view holds still for a few frames.
+    await eventually(() =>
+      page.evaluate(async () => {
+        const transform = () => document.querySelector('.react-flow__viewport')?.getAttribute('style');
+        const frame = () => new Promise((done) => requestAnimationFrame(done));
+        const before = transform();
+        for (let i = 0; i < 3; i++) await frame();
+        const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+        const inView = [...document.querySelectorAll('.react-flow__node')].every((node) => {
+          const box = node.getBoundingClientRect();
+          return box.left >= pane.left && box.top >= pane.top && box.right <= pane.right && box.bottom <= pane.bottom;
+        });
+        return inView && transform() === before;
+      }),
+    ).toBe(true);
     for (const [id, node] of Object.entries(example.nodes)) {
       for (const [port, target] of Object.entries(node.next ?? {})) {
         await connectPort(page, id, port, target);
