@@ -1,7 +1,7 @@
 // An agent signs in at /agent, goes available, takes a call the dialer connects in a live run and ends it with a
 // disposition; the journey then takes the branch for that disposition.
 import type { Page } from 'playwright-core';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import type { RunMetrics, RunView } from '../server/api-types.ts';
 import type { CarrierProfile } from '../server/serve.ts';
 import { describeWithBrowser, errorsOf, screenshotPath, signInUrl, TestBed, zoneAtMidday } from './harness.ts';
@@ -90,14 +90,15 @@ async function call(method: string, path: string, body?: unknown, type?: string)
   return text ? JSON.parse(text) : undefined;
 }
 
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      if (value === undefined) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 250 },
+  );
 }
 
 async function openAgentPage(token: string): Promise<{ page: Page; errors: () => string[] }> {

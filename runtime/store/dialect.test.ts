@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from './dialect.ts';
 import { migrate } from './migrate.ts';
 
@@ -19,7 +19,7 @@ describe('the SQLite store', () => {
     store = openStore(file);
     await migrate(store);
     // Migrations create tables; let them reach the file first, so that what follows is only the rows below.
-    await waitFor(() => statSync(file).size > 0);
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(0), { timeout: 5000, interval: 50 });
     const before = statSync(file).size;
     // About 8 MB of rows: far below the writer's own checkpoint threshold, so only the background thread moves them.
     const payload = 'x'.repeat(800);
@@ -28,7 +28,7 @@ describe('the SQLite store', () => {
       await store!.writeRows(tx, 'simulated_sends', ['idempotency_key', 'channel', 'accepted_at', 'attempts', 'result'], rows.map((r) => Object.values(r)));
     });
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(8_000_000);
-    await waitFor(() => statSync(file).size > before + 8_000_000);
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before + 8_000_000), { timeout: 5000, interval: 50 });
   });
 
   it('closes with its background thread, leaving no log behind', async () => {
@@ -44,11 +44,3 @@ describe('the SQLite store', () => {
     expect(await store.db.selectFrom('simulated_sends').select('idempotency_key').execute()).toEqual([{ idempotency_key: 'kept' }]);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Timed out waiting for the condition');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,6 +1,6 @@
 // Contact list uploads as import jobs: a large one is answered 202 with where to follow it, a small one 200 with its
 // report as before, and one whose client goes away records where it was cut off and what was kept.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDialects } from '../../runtime/store/test-stores.ts';
 import { testApp, type TestApp } from '../test-app.ts';
 
@@ -24,13 +24,15 @@ function cutOffBody(text: string): ReadableStream<Uint8Array> {
   });
 }
 
-async function settled(t: TestApp, location: string) {
-  for (let i = 0; i < 600; i++) {
-    const job = await t.request('GET', location, { token: 'viewer' });
-    if (job.json.status !== 'running') return job.json;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${location} did not end`);
+function settled(t: TestApp, location: string) {
+  return vi.waitFor(
+    async () => {
+      const job = await t.request('GET', location, { token: 'viewer' });
+      if (job.json.status === 'running') throw new Error(`${location} did not end`);
+      return job.json;
+    },
+    { timeout: 30_000, interval: 50 },
+  );
 }
 
 describe.each(testDialects)('contact list imports as jobs on %s', (dialect) => {

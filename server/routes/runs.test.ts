@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cloudEvent } from '../../schemas/events.ts';
 import { testDialects } from '../../runtime/store/test-stores.ts';
 import { publishSample, sampleJourney, testApp, testNow, type TestApp } from '../test-app.ts';
 
-/** Polls until `check` holds; live runs move on the runner's loop, not in the request. */
-async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Waits until `check` holds; live runs move on the runner's loop, not in the request. */
+function until<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      if (!check(value)) throw new Error(`Timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }
 
 describe.each(testDialects)('runs on %s', (dialect) => {

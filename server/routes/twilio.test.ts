@@ -2,7 +2,7 @@
 // run texted through a Twilio imitation in the test process.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { twilioSignature } from '../../runtime/channels/twilio-sms.ts';
 import { VirtualClock } from '../../runtime/clock.ts';
 import { startRun } from '../../runtime/engine/runs.ts';
@@ -39,14 +39,15 @@ const people = [
 ];
 const sidOf = (phone: string) => `SM${phone.slice(1).padStart(32, '0')}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = await probe();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const found = await probe();
+      if (!found) throw new Error(`Gave up waiting for ${what}`);
+      return found;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 }
 
 describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
