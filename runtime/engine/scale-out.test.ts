@@ -89,7 +89,9 @@ async function work(interpreter: Interpreter, clock: VirtualClock, runId: string
     const n = await interpreter.tick();
     done += n;
     const run = await interpreter.store.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow();
-    if (run.status === 'completed') return done;
+    // Reactions still come after a run completes (deliveries of its last messages) and are recorded then: a worker
+    // stops once the run is complete and a round finds nothing more to do.
+    if (run.status === 'completed' && n === 0) return done;
     if (n > 0) continue;
     const next = await interpreter.nextDueAt();
     if (next !== undefined && next > clock.now()) clock.advanceTo(next + 1000);
