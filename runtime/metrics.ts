@@ -17,8 +17,14 @@ export interface RunMetrics {
   outcomes: Record<string, number>;
 }
 
-function emptyStep(): StepMetrics {
-  return { entered: 0, waiting: 0, ports: {}, outcomes: {} };
+/** The figures of a step, added at zero the first time the step is met. */
+function stepOf(metrics: RunMetrics, nodeId: string): StepMetrics {
+  let step = metrics.steps[nodeId];
+  if (!step) {
+    step = { entered: 0, waiting: 0, ports: {}, outcomes: {} };
+    metrics.steps[nodeId] = step;
+  }
+  return step;
 }
 
 /** The counters the interpreter keeps, read in one query: what live monitoring shows. */
@@ -33,7 +39,7 @@ export async function runMetrics(db: Executor, runId: string): Promise<RunMetric
       else if (row.metric.startsWith('outcome:')) metrics.outcomes[row.metric.slice(8)] = count;
       continue;
     }
-    const step = (metrics.steps[row.node_id] ??= emptyStep());
+    const step = stepOf(metrics, row.node_id);
     if (row.metric === 'entered') step.entered = count;
     else if (row.metric === 'waiting') step.waiting = count;
     else if (row.metric.startsWith('port:')) step.ports[row.metric.slice(5)] = count;
@@ -74,7 +80,7 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
         continue;
       }
       if (e.type !== 'node.entered' && e.type !== 'node.exited' && e.type !== 'contact.completed') continue;
-      const step = (metrics.steps[e.node_id] ??= emptyStep());
+      const step = stepOf(metrics, e.node_id);
       if (e.type === 'node.entered') {
         step.entered++;
         at.set(e.contact_id, e.node_id);
@@ -92,6 +98,6 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
       }
     }
   }
-  for (const nodeId of at.values()) (metrics.steps[nodeId] ??= emptyStep()).waiting++;
+  for (const nodeId of at.values()) stepOf(metrics, nodeId).waiting++;
   return metrics;
 }

@@ -42,7 +42,10 @@ const sqliteReports = new Map<string, Promise<SimulationReport>>();
 function sqliteReference(name: string, seed: number): Promise<SimulationReport> {
   const key = `${name}:${seed}`;
   let report = sqliteReports.get(key);
-  if (!report) sqliteReports.set(key, (report = simulate('sqlite', name, seed)));
+  if (!report) {
+    report = simulate('sqlite', name, seed);
+    sqliteReports.set(key, report);
+  }
   return report;
 }
 

@@ -119,7 +119,7 @@ function collectChanges(a: unknown, b: unknown, path: string, out: FieldChange[]
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((item, i) => collectChanges(item, b[i], `${path}[${i}]`, out));
+    for (const [i, item] of a.entries()) collectChanges(item, b[i], `${path}[${i}]`, out);
     return;
   }
   out.push({ field: path, old: a === undefined ? null : a, new: b === undefined ? null : b });

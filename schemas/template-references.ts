@@ -37,7 +37,7 @@ function collect(schema: z.ZodType, value: unknown, path: (string | number)[], o
       for (const [key, child] of Object.entries(def.shape)) if (key in value) collect(child, value[key], [...path, key], out);
       return;
     } else if (def.type === 'array' && def.element && Array.isArray(value)) {
-      value.forEach((item, i) => collect(def.element!, item, [...path, i], out));
+      for (const [i, item] of value.entries()) collect(def.element, item, [...path, i], out);
       return;
     } else if (def.type === 'record' && def.valueType && isRecord(value)) {
       for (const [key, item] of Object.entries(value)) collect(def.valueType, item, [...path, key], out);

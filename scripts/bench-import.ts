@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import type { ImportJobView } from '../server/api-types.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, json: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
 const rows = Number(values.rows);
@@ -81,7 +82,7 @@ try {
   if (response.status !== 202 && response.status !== 200) throw new Error(`the upload was refused (${response.status}): ${answer.error?.message}`);
   const location = response.headers.get('location')!;
   log(`uploaded ${(bytes / 2 ** 20).toFixed(0)} MB in ${uploadedSeconds.toFixed(1)} s (${response.status}); following ${location}`);
-  let job: any;
+  let job: ImportJobView;
   for (;;) {
     job = await (await fetch(`${url}${location}`, { headers })).json();
     peakServerRssMb = Math.max(peakServerRssMb, peakRssMb(server.pid!) ?? 0);

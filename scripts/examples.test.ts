@@ -26,8 +26,10 @@ function parseCsv(text: string): string[][] {
     if (ch === '"' && field === '') {
       for (i++; ; i++) {
         if (i >= text.length) throw new Error(`line ${line}: a quoted field is not closed`);
-        if (text[i] === '"' && text[i + 1] === '"') (field += '"'), i++;
-        else if (text[i] === '"') break;
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else if (text[i] === '"') break;
         else field += text[i];
       }
       if (i + 1 < text.length && text[i + 1] !== ',' && text[i + 1] !== '\n') throw new Error(`line ${line}: text after a closing quote`);
@@ -57,8 +59,11 @@ function attributesRead(value: unknown, out = new Set<string>()): Set<string> {
       const name = /^attributes\.([A-Za-z_]\w*)/.exec(v)?.[1];
       if (name) out.add(name);
     }
-  } else if (Array.isArray(value)) value.forEach((v) => attributesRead(v, out));
-  else if (typeof value === 'object' && value !== null) Object.values(value).forEach((v) => attributesRead(v, out));
+  } else if (Array.isArray(value)) {
+    for (const v of value) attributesRead(v, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) attributesRead(v, out);
+  }
   return out;
 }
 

@@ -75,7 +75,10 @@ class Rng {
   weighted(weights: Record<string, number>): string {
     const entries = Object.entries(weights);
     let left = this.next() * entries.reduce((sum, [, w]) => sum + w, 0);
-    for (const [key, w] of entries) if ((left -= w) < 0) return key;
+    for (const [key, w] of entries) {
+      left -= w;
+      if (left < 0) return key;
+    }
     return entries[entries.length - 1]![0];
   }
 }
@@ -608,10 +611,16 @@ async function runCli(main: CliMain, argv: string[], text: string) {
   let stdout = '';
   let stderr = '';
   const io: Io = {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
     readFile: async (path) => files[path] ?? Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' })),
-    writeFile: async (path, t) => void (files[path] = t),
+    writeFile: async (path, t) => {
+      files[path] = t;
+    },
   };
   const code = await main(argv, io);
   return { code, stdout, stderr, files };

@@ -10,11 +10,13 @@ const out = join(root, 'docs', 'screenshots');
 const viewport = { width: 1440, height: 900 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function call(server: TestServer, method: string, path: string, body?: unknown, type?: string): Promise<any> {
+/** One API call; its JSON answer, of the type the caller names for the fields it reads. */
+async function call<T>(server: TestServer, method: string, path: string, body?: unknown, type?: string): Promise<T> {
   const response = await server.api(method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), type);
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  // An empty answer comes only from calls whose answer is not read.
+  return text ? JSON.parse(text) : (undefined as T);
 }
 
 /** A page that fails the script on any error in it, since a picture of a broken page must not reach the README. */
@@ -151,7 +153,7 @@ async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
   await call(server, 'POST', '/journeys', journey);
   await call(server, 'POST', `/journeys/${journey.id}/versions`, { message: 'Calls for the agent page picture' });
   await call(server, 'PUT', `/contact-lists/${journey.id}/csv?region=US`, contacts, 'text/csv');
-  const { token } = await call(server, 'POST', '/tokens', { name: 'Dana Whitfield', role: 'agent' });
+  const { token } = await call<{ token: string }>(server, 'POST', '/tokens', { name: 'Dana Whitfield', role: 'agent' });
 
   const page = await newPage(browser);
   await page.goto(`${server.url}/agent`);
@@ -162,7 +164,7 @@ async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
   await page.getByRole('button', { name: 'Add' }).click();
   await page.getByRole('button', { name: 'Go available' }).click();
   await page.locator('[data-agent-state="available"]').waitFor();
-  const run = await call(server, 'POST', '/runs', { journeyId: journey.id, mode: 'live', agents: { [queue]: 0 } });
+  const run = await call<{ id: string }>(server, 'POST', '/runs', { journeyId: journey.id, mode: 'live', agents: { [queue]: 0 } });
   await page.locator('[data-agent-state="on-call"]').waitFor({ timeout: 180_000 });
   await page.locator('[data-script]').waitFor();
   await page.getByRole('radio', { name: /Promised to pay|promise-to-pay/ }).check();

@@ -321,7 +321,10 @@ async function main() {
   const total = actions.reduce((a, [w]) => a + w, 0);
   const choose = () => {
     let x = Math.random() * total;
-    for (const [w, action] of actions) if ((x -= w) < 0) return action;
+    for (const [w, action] of actions) {
+      x -= w;
+      if (x < 0) return action;
+    }
     return actions[0]![1];
   };
 

@@ -30,7 +30,9 @@ function shapelessBodies(doc: Document): string[] {
     if (s.properties) for (const [key, value] of Object.entries(s.properties as Record<string, unknown>)) walk(value, `${where}/properties/${key}`);
     if (typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${where}/additionalProperties`);
     if (s.items) walk(s.items, `${where}/items`);
-    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) (s[key] as unknown[] | undefined)?.forEach((part, i) => walk(part, `${where}/${key}/${i}`));
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+      for (const [i, part] of ((s[key] as unknown[] | undefined) ?? []).entries()) walk(part, `${where}/${key}/${i}`);
+    }
   };
   const body = (schema: Schema | undefined, where: string) => {
     if (!schema || Object.keys(schema).length === 0) found.push(`${where}: no schema`);

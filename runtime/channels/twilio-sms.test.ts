@@ -28,11 +28,11 @@ function answer(form: Record<string, string>, res: ServerResponse, count: number
   };
   switch (form.To) {
     case '+15005550001':
-      return json(400, { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+      return void json(400, { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
     case '+15005550002':
-      return json(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: 'https://www.twilio.com/docs/errors/21610', status: 400 });
+      return void json(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: 'https://www.twilio.com/docs/errors/21610', status: 400 });
     case '+15005550003':
-      return json(429, { code: 20429, message: 'Too Many Requests', status: 429 });
+      return void json(429, { code: 20429, message: 'Too Many Requests', status: 429 });
     case '+15005550004':
       return void res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>');
     case '+15005550005':
@@ -47,7 +47,7 @@ function answer(form: Record<string, string>, res: ServerResponse, count: number
       }, 20);
       return;
     default:
-      return json(201, { sid: `SM${String(count).padStart(32, '0')}`, status: 'queued', to: form.To, body: form.Body, account_sid: accountSid });
+      return void json(201, { sid: `SM${String(count).padStart(32, '0')}`, status: 'queued', to: form.To, body: form.Body, account_sid: accountSid });
   }
 }
 

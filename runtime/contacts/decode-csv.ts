@@ -107,7 +107,10 @@ export class DecodeToUtf8 extends Transform {
     if (this.head) {
       // A byte order mark is three bytes at most; wait for them before deciding.
       this.head = Buffer.concat([this.head, chunk]);
-      if (this.head.length < 3) return callback();
+      if (this.head.length < 3) {
+        callback();
+        return;
+      }
       chunk = this.head;
       this.head = undefined;
       this.start(chunk);
@@ -138,7 +141,10 @@ export class DecodeToUtf8 extends Transform {
   }
 
   private convert(chunk: Buffer, last: boolean): void {
-    if (this.decoder) return this.decodeWith(this.decoder, chunk, last);
+    if (this.decoder) {
+      this.decodeWith(this.decoder, chunk, last);
+      return;
+    }
     // UTF-8 so far: valid bytes go on as they are, and only a sequence split between chunks is held back.
     let bytes = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
     const held = last ? 0 : unfinishedUtf8Tail(bytes);

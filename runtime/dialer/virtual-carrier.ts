@@ -148,7 +148,10 @@ const weightedOutcomes = new WeakMap<CarrierProfile['outcomes'], readonly (reado
 function pickOutcome(shares: CarrierProfile['outcomes'], u: number): CallOutcome {
   // Built once per profile: the benchmark plans millions of calls from the same few profiles.
   let weighted = weightedOutcomes.get(shares);
-  if (!weighted) weightedOutcomes.set(shares, (weighted = outcomeWeights(shares)));
+  if (!weighted) {
+    weighted = outcomeWeights(shares);
+    weightedOutcomes.set(shares, weighted);
+  }
   return pickWeighted(weighted, u, 'carrier profile outcomes');
 }
 

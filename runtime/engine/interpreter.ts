@@ -306,7 +306,7 @@ export class Interpreter {
           const cursor = loaded.get(row.contact_id)?.cursor;
           const refusal = refusals.get(row.id);
           if (refusal) recordRefusal(env, row, refusal, cursor);
-          else await this.recordAnswer(tx, env, row, answerOf.get(row.id)!, cursor);
+          else await this.recordAnswer(env, row, answerOf.get(row.id)!, cursor);
         }
         const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
         // Paused while its sends were out: the answers are recorded, the contacts stay where they are.
@@ -375,12 +375,12 @@ export class Interpreter {
       } else {
         results = (await Promise.allSettled(requests.map((r) => provider.send(r)))).map((r) => (r.status === 'fulfilled' ? r.value : failed(r.reason)));
       }
-      indexes.forEach((i, k) => (answers[i] = results[k]!));
+      for (const [k, i] of indexes.entries()) answers[i] = results[k]!;
     }
     return answers;
   }
 
-  private async recordAnswer(tx: Executor, env: StepEnvironment, row: OutboxRow, answer: Awaited<ReturnType<ChannelProvider['send']>>, cursor: CursorState | undefined): Promise<void> {
+  private async recordAnswer(env: StepEnvironment, row: OutboxRow, answer: Awaited<ReturnType<ChannelProvider['send']>>, cursor: CursorState | undefined): Promise<void> {
     const channel = row.channel as Exclude<ChannelName, 'voice'>;
     const names = sendEvents[channel];
     const attempts = row.attempts + 1;

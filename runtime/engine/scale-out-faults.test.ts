@@ -155,7 +155,13 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
           next: (prefixes, ms) =>
             new Promise((resolve) => {
               const timer = setTimeout(() => resolve(undefined), ms);
-              waiting.push({ prefixes, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+              waiting.push({
+                prefixes,
+                resolve: (line) => {
+                  clearTimeout(timer);
+                  resolve(line);
+                },
+              });
             }),
         };
         if (!standby) workers.add(worker);
@@ -220,7 +226,11 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
 
         // What the killed worker held, read at once: its transaction never commits, so this is the state it claimed.
         const watch = (changed: () => Promise<boolean>) =>
-          measuring.push(firstProgress(killedAt, leaseWallMs + pickUpMs + 3000, changed).then((ms) => void (kill.takenOverMs = ms)));
+          measuring.push(
+            firstProgress(killedAt, leaseWallMs + pickUpMs + 3000, changed).then((ms) => {
+              kill.takenOverMs = ms;
+            }),
+          );
         if (phase === 'sent') {
           const keys = rest;
           const leased = await db.selectFrom('outbox').select(['idempotency_key', 'next_attempt_at']).where('idempotency_key', 'in', keys).where('status', '=', 'pending').execute();

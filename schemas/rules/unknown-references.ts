@@ -5,7 +5,7 @@ export function unknownReferences(graph: JourneyGraph): Finding[] {
   const declaredLinks = new Set<string>();
   for (const step of graph.steps.values()) {
     const declares = definitionOfStep(step)?.declaresLinks;
-    if (declares && step.config !== undefined) declares(step.config).forEach((link) => declaredLinks.add(link));
+    if (declares && step.config !== undefined) for (const link of declares(step.config)) declaredLinks.add(link);
   }
   const found: Finding[] = [];
   for (const step of graph.steps.values()) {

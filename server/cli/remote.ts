@@ -1,4 +1,5 @@
 // What push and pull share: which server and token to use, and API calls whose failures read as plain sentences.
+import type { Problem } from '../../schemas/problems.ts';
 import { UsageError } from './io.ts';
 
 export interface Remote {
@@ -16,9 +17,19 @@ export function remoteOf(values: { server?: string | undefined; token?: string |
   return { server: server.replace(/\/+$/, ''), token };
 }
 
+/** What the commands read of the server's JSON answers: which of these an answer has depends on the call and its status. */
+export interface AnswerBody {
+  error?: { message?: string; details?: { problems?: Problem[]; issues?: { path: string; message: string }[] } };
+  problems?: Problem[];
+  version?: number;
+  contentHash?: string;
+  text?: string;
+}
+
 export interface ApiAnswer {
   status: number;
-  body: any;
+  /** Absent when the answer has no text. */
+  body: AnswerBody | undefined;
 }
 
 /** One API call. Throws a plain message when the server cannot be reached or refuses the token; other answers are returned. */
@@ -35,9 +46,9 @@ export async function call(remote: Remote, method: string, path: string, json?: 
     throw new Error(`cannot reach the server at ${remote.server} (${cause?.code ?? cause?.message ?? (error as Error).message}); is it running, and is the URL right?`);
   }
   const text = await response.text();
-  let body: any;
+  let body: AnswerBody | undefined;
   try {
-    body = text ? JSON.parse(text) : undefined;
+    body = text ? (JSON.parse(text) as AnswerBody) : undefined;
   } catch {
     throw new Error(`${remote.server} answered ${method} ${path} with ${response.status} and no JSON; is it a journey server?`);
   }

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VirtualClock } from '../../runtime/clock.ts';
+import type { VirtualClock } from '../../runtime/clock.ts';
 import { testDialects } from '../../runtime/store/test-stores.ts';
 import { main } from '../cli/main.ts';
 import { memoryIo } from '../cli/test-io.ts';
-import { startServer } from '../serve.ts';
+import { startServer, type RunningServer } from '../serve.ts';
 import { testApp, type TestApp } from '../test-app.ts';
 
 /** Every secret-looking string in a text: tokens (jt_), sessions (js_) and sign-in codes (jc_). */
@@ -24,7 +24,7 @@ describe('journey serve on first start and on restart', () => {
     const database = join(dir, 'journeys.db');
     const lines: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)));
-    let first;
+    let first: RunningServer;
     try {
       first = await startServer({ port: 0, databaseUrl: database, editorDir: join(dir, 'no-editor') });
     } finally {
@@ -56,7 +56,7 @@ describe('journey serve on first start and on restart', () => {
 
     lines.length = 0;
     const log2 = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(String(line)));
-    let second;
+    let second: RunningServer;
     try {
       second = await startServer({ port: 0, databaseUrl: database, editorDir: join(dir, 'no-editor') });
     } finally {

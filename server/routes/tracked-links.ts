@@ -12,7 +12,10 @@ import type { Runner } from '../runner.ts';
  */
 function tokenReader(store: Store): (text: string) => Promise<LinkToken | undefined> {
   let secret: Promise<Buffer> | undefined;
-  return async (text) => decodeLinkToken(text, await (secret ??= serverSecret(store.db, trackingSecretName)));
+  return async (text) => {
+    secret ??= serverSecret(store.db, trackingSecretName);
+    return decodeLinkToken(text, await secret);
+  };
 }
 
 export function trackedLinkRoutes(store: Store, runner: Runner) {
@@ -50,7 +53,7 @@ export function openPixelRoutes(store: Store, runner: Runner) {
   const app = new Hono();
   app.get('/:token', async (c) => {
     const token = await readToken(c.req.param('token'));
-    if (!token || token.link !== '') return c.text('Not found', 404);
+    if (token?.link !== '') return c.text('Not found', 404);
     const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', token.runId).executeTakeFirst();
     if (!run) return c.text('Not found', 404);
     const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();

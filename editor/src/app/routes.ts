@@ -19,12 +19,14 @@ let listening = false;
 function followHistory(): void {
   if (listening) return;
   listening = true;
-  window.addEventListener('popstate', () => listeners.forEach((l) => l()));
+  window.addEventListener('popstate', () => {
+    for (const l of listeners) l();
+  });
 }
 
 export function navigate(route: Route): void {
   window.history.pushState(null, '', routePaths[route]);
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
 }
 
 export function useRoute(): Route {

@@ -137,7 +137,11 @@ function ListHistory({ channel, version }: { channel: Channel; version: unknown 
   useEffect(() => {
     let live = true;
     complianceApi.history(channel).then(
-      (c) => live && (setChanges(c), setError(undefined)),
+      (c) => {
+        if (!live) return;
+        setChanges(c);
+        setError(undefined);
+      },
       (e: unknown) => live && setError(errorText(e)),
     );
     return () => {

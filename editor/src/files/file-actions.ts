@@ -7,7 +7,7 @@ import { api, ApiError } from '../api/client.ts';
 import { fitView } from '../canvas/flow-instance.ts';
 import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
 import { problemsOf } from '../model/problems.ts';
-import type { EditConflict } from '../../../server/api-types.ts';
+import type { EditConflict, JourneyDraft } from '../../../server/api-types.ts';
 import type { EditorState, EditorStore } from '../store/editor-store.ts';
 
 export function hasUnsavedChanges(state: EditorState): boolean {
@@ -80,7 +80,7 @@ export async function saveDraft(store: EditorStore, overwrite?: string): Promise
     return false;
   }
   try {
-    let draft;
+    let draft: JourneyDraft;
     if (server.savedId === doc.id) {
       try {
         draft = await api.saveJourney(doc.id, doc, overwrite ?? server.etag);

@@ -1,5 +1,5 @@
 // The inspector: the settings of the selected step, generated from its kind's schema, or of the journey itself.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { definitionOf, isNodeKind } from '../../../schemas/catalogue.ts';
 import { slugPattern } from '../../../schemas/fields.ts';
 import { settings as settingsSchema } from '../../../schemas/journey.ts';
@@ -33,7 +33,7 @@ export function Inspector() {
     return () => cancelAnimationFrame(frame);
   }, [focusPath, selected, store]);
 
-  let body;
+  let body: ReactElement | null;
   if (diffing) body = null;
   else if (selected && node) body = <StepInspector id={selected} node={node} doc={doc} />;
   else if (count > 1) body = <p className="hint">{count} steps selected. Drag them together, copy, duplicate or delete them.</p>;

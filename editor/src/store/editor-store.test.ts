@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { addNode } from '../model/document.ts';
 import { createEditorStore, EditorStoreProvider, useEditor } from './editor-store.ts';
 
+/** The name of the journey in the store of the provider around it. */
+const Name = () => createElement('span', null, useEditor((s) => s.doc.name));
+
 describe('the editor store', () => {
   it('records edits, undoes and redoes them, keeping only the selection that still exists', () => {
     const store = createEditorStore();
@@ -42,7 +45,6 @@ describe('the editor store', () => {
   it('gives each provider its own store, so that two editors can share a page', () => {
     const first = createEditorStore();
     first.edit({ ...first.getState().doc, name: 'First' });
-    const Name = () => createElement('span', null, useEditor((s) => s.doc.name));
     const html = renderToString(
       createElement('div', null, createElement(EditorStoreProvider, { store: first }, createElement(Name)), createElement(EditorStoreProvider, null, createElement(Name))),
     );

@@ -1,7 +1,7 @@
 // `journey compliance report RUN`: a run's compliance report read from the store, as JSON or CSV, the figures the
 // API's GET /api/runs/:id/compliance-report gives.
 import { parseArgs } from 'node:util';
-import { complianceReportCsv } from '../../../runtime/compliance/report.ts';
+import { complianceReportCsv, type ComplianceReport } from '../../../runtime/compliance/report.ts';
 import { defaultCarrierProfile } from '../../../runtime/dialer/virtual-carrier.ts';
 import { openStore } from '../../../runtime/store/dialect.ts';
 import { migrate } from '../../../runtime/store/migrate.ts';
@@ -27,7 +27,7 @@ export async function complianceReportCommand(args: string[], io: Io): Promise<n
   const store = openStore(values.database);
   try {
     await migrate(store);
-    let report;
+    let report: ComplianceReport;
     try {
       // Live runs' calls go through the built-in carrier; its detector's accuracy gives the estimate of people among
       // their machine verdicts, as the server's report does.

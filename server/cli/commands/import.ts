@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { encodingChoices, encodingNames } from '../../../runtime/contacts/decode-csv.ts';
-import { ImportError, importContactsCsv, type ContactField } from '../../../runtime/contacts/import-csv.ts';
+import { ImportError, importContactsCsv, type ContactField, type ImportReport } from '../../../runtime/contacts/import-csv.ts';
 import { openStore } from '../../../runtime/store/dialect.ts';
 import { migrate } from '../../../runtime/store/migrate.ts';
 import { ensureContactList } from '../../../runtime/store/repositories/journeys.ts';
@@ -56,7 +56,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     const now = Date.now();
     const existed = await store.db.selectFrom('contact_lists').select('id').where('id', '=', values.list).executeTakeFirst();
     await ensureContactList(store.db, values.list, values.list, now);
-    let report;
+    let report: ImportReport;
     try {
       report = await importContactsCsv(store.db, createReadStream(file), { listId: values.list, columns, ...(region && { defaultRegion: region as CountryCode }), ...(encoding && { encoding }), now });
     } catch (error) {

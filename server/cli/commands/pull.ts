@@ -26,7 +26,7 @@ export async function pullCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
   if (answer.status !== 200) throw failure(answer, `Fetching "${id}"`);
-  const text = answer.body.text as string;
+  const text = answer.body!.text!;
   if (values.out) {
     await io.writeFile(values.out, text);
     io.err(`Wrote ${version === undefined ? 'the draft' : `version ${version}`} of "${id}" to ${values.out}\n`);
