@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it, vi } from 'vitest';
 import type { RunMetrics, RunView } from '../server/api-types.ts';
 import type { CarrierProfile } from '../server/serve.ts';
-import { describeWithBrowser, errorsOf, screenshotPath, signInUrl, TestBed, zoneAtMidday } from './harness.ts';
+import { describeWithBrowser, screenshotPath, signInUrl, TestBed, zoneAtMidday } from './harness.ts';
 
 const bed = new TestBed();
 
@@ -59,7 +59,12 @@ const otherJourney = {
   settings: { timezone: 'America/Chicago', compliance: 'US' },
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'agent-desk-e2e' } }, next: { out: 'gate' } },
-    gate: { type: 'compliance-gate', position: { x: 280, y: 0 }, config: { channel: 'voice', checks: ['dnc'] }, next: { allowed: 'allowed', blocked: 'blocked' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 280, y: 0 },
+      config: { channel: 'voice', checks: ['dnc'] },
+      next: { allowed: 'allowed', blocked: 'blocked' },
+    },
     allowed: { type: 'end', position: { x: 560, y: 0 }, config: { outcome: 'allowed' } },
     blocked: { type: 'end', position: { x: 560, y: 160 }, config: { outcome: 'blocked' } },
   },
@@ -178,7 +183,8 @@ describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () =
       .find((line) => line.includes(`,${customer.replace(' ', ',')},`))!;
     const phone = row.split(',')[3]!;
     // Asked where the customer is, at midday there: before the call ends, nothing stands in the way.
-    const check = () => call('GET', `/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent(phone)}&timezone=${encodeURIComponent(row.split(',')[4]!)}`);
+    const check = () =>
+      call('GET', `/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent(phone)}&timezone=${encodeURIComponent(row.split(',')[4]!)}`);
     expect(await check()).toMatchObject({ allowed: true, reasons: [] });
 
     await page.getByRole('button', { name: 'End the call' }).click();
@@ -194,7 +200,9 @@ describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () =
     });
     expect(refused.reasons.map((r: { rule: string }) => r.rule)).toEqual(['US.dnc.internal']);
     const { entries } = await call('GET', '/do-not-contact?channel=voice');
-    expect(entries).toContainEqual(expect.objectContaining({ value: phone, source: 'agent', runId: run.id, actor: 'Sam Agent', reason: 'Call outcome "do-not-call"' }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ value: phone, source: 'agent', runId: run.id, actor: 'Sam Agent', reason: 'Call outcome "do-not-call"' }),
+    );
 
     // Another journey's run over the same list stops that number at its gate, and only that number.
     await call('POST', '/journeys', otherJourney);

@@ -15,7 +15,13 @@ interface ExampleNode {
 }
 
 const exampleText = readFileSync(join(root, 'examples', 'missed-payment.journey.json'), 'utf8');
-const example = JSON.parse(exampleText) as { name: string; id: string; description: string; settings: { timezone: string; helpContact: string }; nodes: Record<string, ExampleNode> };
+const example = JSON.parse(exampleText) as {
+  name: string;
+  id: string;
+  description: string;
+  settings: { timezone: string; helpContact: string };
+  nodes: Record<string, ExampleNode>;
+};
 
 const inspector = (page: Page) => page.locator('aside.inspector');
 const field = (page: Page, label: string) => inspector(page).getByLabel(label, { exact: true });
@@ -172,7 +178,9 @@ describeWithBrowser('building the missed-payment journey in the editor', bed, {}
         expect(await page.locator(`.react-flow__edge[data-id="${id}:${port}"]`).count(), `edge from ${id} by ${port} to ${target}`).toBe(1);
       }
     }
-    await eventually(() => page.locator('.react-flow__edge').count()).toBe(Object.values(example.nodes).reduce((n, node) => n + Object.keys(node.next ?? {}).length, 0));
+    await eventually(() => page.locator('.react-flow__edge').count()).toBe(
+      Object.values(example.nodes).reduce((n, node) => n + Object.keys(node.next ?? {}).length, 0),
+    );
     await eventually(() => page.locator('.problems-summary').textContent()).toBe('No problems: the journey can be published.');
     await page.screenshot({ path: screenshotPath('build-complete') });
 

@@ -58,8 +58,12 @@ describeWithBrowser('two people saving one journey', bed, {}, () => {
     await editMessage(sam.page, 'Sam: your payment is late, {{ contact.firstName }}');
     await save(sam.page);
     await conflict(sam.page).waitFor();
-    await eventually(() => conflict(sam.page).locator('.conflict-who').textContent()).toMatch(/^Alex saved it at .+, after you opened it\. Your save was not made\.$/);
-    await eventually(() => conflict(sam.page).locator('.conflict-diff').textContent()).toContain('Sam: your payment is late, {{ contact.firstName }} → Alex: please call us back, {{ contact.firstName }}');
+    await eventually(() => conflict(sam.page).locator('.conflict-who').textContent()).toMatch(
+      /^Alex saved it at .+, after you opened it\. Your save was not made\.$/,
+    );
+    await eventually(() => conflict(sam.page).locator('.conflict-diff').textContent()).toContain(
+      'Sam: your payment is late, {{ contact.firstName }} → Alex: please call us back, {{ contact.firstName }}',
+    );
     await eventually(() => status(sam.page).textContent()).toMatch(/Alex saved this journey after you opened it; nothing was saved/);
     expect(await storedBody(bed.server)).toBe('Alex: please call us back, {{ contact.firstName }}');
 

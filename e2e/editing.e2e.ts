@@ -71,7 +71,8 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
     await eventually(() => stepIds(page)).toEqual(['sms', 'sms-2', 'start']);
     // Steps added from the keyboard do not pile up on each other.
     const boxes = await Promise.all(['sms', 'sms-2', 'start'].map(async (id) => (await step(page, id).boundingBox())!));
-    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.y + a.height <= b.y || b.y + b.height <= a.y || a.x + a.width <= b.x || b.x + b.width <= a.x).toBe(true);
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1)) expect(a.y + a.height <= b.y || b.y + b.height <= a.y || a.x + a.width <= b.x || b.x + b.width <= a.x).toBe(true);
 
     // The inspector works from the keyboard: type the message into the field that has the focus.
     await page.locator('aside.inspector').getByLabel('Message', { exact: true }).focus();
@@ -173,7 +174,10 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
 
     // Change a text, remove a step, add one.
     await step(page, 'payment-text').click();
-    await page.locator('aside.inspector').getByLabel('Message', { exact: true }).fill('Hi {{ contact.firstName }}, please call us about your payment: {{ links.callback }}');
+    await page
+      .locator('aside.inspector')
+      .getByLabel('Message', { exact: true })
+      .fill('Hi {{ contact.firstName }}, please call us about your payment: {{ links.callback }}');
     await step(page, 'texted').click();
     await page.keyboard.press('Delete');
     await page.locator('.palette-item[data-kind="end"]').focus();

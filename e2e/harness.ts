@@ -118,7 +118,14 @@ export interface ServerOptions {
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const { startServer } = await import('../server/serve.ts');
   const dir = mkdtempSync(join(tmpdir(), 'editor-e2e-'));
-  const server = await startServer({ port: 0, databaseUrl: join(dir, 'journeys.db'), loadExamples: options.loadExamples ?? false, editorDir, quiet: true, ...(options.carrier && { carrier: options.carrier }) });
+  const server = await startServer({
+    port: 0,
+    databaseUrl: join(dir, 'journeys.db'),
+    loadExamples: options.loadExamples ?? false,
+    editorDir,
+    quiet: true,
+    ...(options.carrier && { carrier: options.carrier }),
+  });
   const token = server.adminToken;
   if (!token) throw new Error('The server made no admin token on a fresh store.');
   return {
@@ -199,7 +206,16 @@ export async function openTab(page: Page, name: string): Promise<void> {
  * zone in their time zone column live where it is now mid-day, so a live call does not depend on the hour it runs at.
  */
 export function zoneAtMidday(): string {
-  const zones = ['America/Chicago', 'America/Los_Angeles', 'Pacific/Honolulu', 'Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/Berlin', 'America/Sao_Paulo'];
+  const zones = [
+    'America/Chicago',
+    'America/Los_Angeles',
+    'Pacific/Honolulu',
+    'Pacific/Auckland',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Europe/Berlin',
+    'America/Sao_Paulo',
+  ];
   const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
   return zones.find((zone) => hourIn(zone) >= 10 && hourIn(zone) <= 18) ?? 'America/Chicago';
 }

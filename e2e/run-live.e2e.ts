@@ -47,7 +47,8 @@ describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
     // The final delta can trail the status by one tick; wait until the totals agree, then compare everything.
     await page.waitForFunction((active) => document.querySelector('[data-total="active"]')?.textContent === String(active), metrics.active);
     await page.waitForFunction(
-      (expected) => Object.entries(expected).every(([id, entered]) => document.querySelector(`[data-live-step="${id}"]`)?.getAttribute('data-entered') === String(entered)),
+      (expected) =>
+        Object.entries(expected).every(([id, entered]) => document.querySelector(`[data-live-step="${id}"]`)?.getAttribute('data-entered') === String(entered)),
       Object.fromEntries(Object.entries(metrics.steps).map(([id, s]) => [id, s.entered])),
     );
     await page.screenshot({ path: screenshotPath('run-live-finished') });
@@ -161,7 +162,10 @@ describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
     await page.locator('[data-connection="live"]').waitFor();
     expect(connections).toBeGreaterThanOrEqual(2);
     const metrics = await apiJson<RunMetrics>('GET', `/runs/${run.id}/metrics`);
-    await page.waitForFunction((n) => document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered') === String(n), metrics.steps.start?.entered);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-live-step="start"]')?.getAttribute('data-entered') === String(n),
+      metrics.steps.start?.entered,
+    );
     expect(await page.locator('[data-total="active"]').textContent()).toBe(String(metrics.active));
     expect(errorsOf(page)).toEqual([]);
     await page.close();

@@ -75,11 +75,25 @@ export async function simulateJourney(request: SimulationRequest): Promise<Simul
     const imported = await importContactsCsv(store.db, input, { listId, now });
     const missing = await missingAttributeProblems(store.db, request.document, listId);
     if (missing.length) throw new MissingAttributesError(missing);
-    const run = await startRun(store, { id: `simulation-${seed}`, journeyId, version: published.version, listId, now, simulated: true, seed, options: request.options ?? {} });
+    const run = await startRun(store, {
+      id: `simulation-${seed}`,
+      journeyId,
+      version: published.version,
+      listId,
+      now,
+      simulated: true,
+      seed,
+      options: request.options ?? {},
+    });
     const interpreter = new Interpreter({
       store,
       clock,
-      providers: { sms: new SimulatedSms(store.db, seed), email: new SimulatedEmail(store.db, seed), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
+      providers: {
+        sms: new SimulatedSms(store.db, seed),
+        email: new SimulatedEmail(store.db, seed),
+        webhook: new SimulatedWebhook(store.db),
+        voice: new SimulatedWebhook(store.db),
+      },
       dialer: new PacedDialer(),
     });
     const until = now + (request.days ?? 30) * 86_400_000;
@@ -93,7 +107,13 @@ export async function simulateJourney(request: SimulationRequest): Promise<Simul
       end: new Date(clock.now()).toISOString(),
       completed,
       audience: metrics.audience,
-      import: { rows: imported.rows, imported: imported.imported, merged: imported.merged, skipped: imported.skipped, problems: imported.problems.length + imported.problemsTruncated },
+      import: {
+        rows: imported.rows,
+        imported: imported.imported,
+        merged: imported.merged,
+        skipped: imported.skipped,
+        problems: imported.problems.length + imported.problemsTruncated,
+      },
       steps: journeyOrder(context.journey).map((node) => ({
         id: node.id,
         type: node.type,
@@ -156,25 +176,43 @@ async function channelTotals(store: Store, runId: string): Promise<SimulationRep
 export function renderSimulation(report: SimulationReport): string {
   const lines: string[] = [];
   const days = (Date.parse(report.end) - Date.parse(report.start)) / 86_400_000;
-  lines.push(`Simulated "${report.journey.name}" for ${report.audience} contacts (seed ${report.seed}), from ${report.start} for ${days.toFixed(1)} days: ${report.completed ? 'every contact finished' : 'stopped before every contact finished'}.`);
-  if (report.import.skipped || report.import.problems) lines.push(`Contact list: ${report.import.rows} rows, ${report.import.skipped} skipped, ${report.import.problems} problems.`);
+  lines.push(
+    `Simulated "${report.journey.name}" for ${report.audience} contacts (seed ${report.seed}), from ${report.start} for ${days.toFixed(1)} days: ${report.completed ? 'every contact finished' : 'stopped before every contact finished'}.`,
+  );
+  if (report.import.skipped || report.import.problems)
+    lines.push(`Contact list: ${report.import.rows} rows, ${report.import.skipped} skipped, ${report.import.problems} problems.`);
   lines.push('');
   const rows = report.steps.map((s) => [
     `${s.id}${s.label ? ` (${s.label})` : ''}`,
     String(s.entered),
-    Object.entries(s.ports).map(([p, c]) => `${p} ${c}`).join(', ') || (Object.keys(s.outcomes).length ? `ended ${Object.values(s.outcomes).reduce((a, b) => a + b, 0)}` : '-'),
+    Object.entries(s.ports)
+      .map(([p, c]) => `${p} ${c}`)
+      .join(', ') || (Object.keys(s.outcomes).length ? `ended ${Object.values(s.outcomes).reduce((a, b) => a + b, 0)}` : '-'),
     String(s.waiting),
   ]);
   const header = ['Step', 'Entered', 'Left by', 'Still waiting'];
   const width = [0, 1, 2, 3].map((i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 1 || i === 3 ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 1 || i === 3 ? c.padStart(width[i]!) : c.padEnd(width[i]!)))
+      .join('  ')
+      .trimEnd();
   lines.push(line(header), ...rows.map(line), '');
   const total = Object.values(report.outcomes).reduce((a, b) => a + b, 0);
-  lines.push(`Outcomes (${total} of ${report.audience}): ${Object.entries(report.outcomes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, c]) => `${o} ${c}`).join(', ') || 'none yet'}`);
+  lines.push(
+    `Outcomes (${total} of ${report.audience}): ${
+      Object.entries(report.outcomes)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([o, c]) => `${o} ${c}`)
+        .join(', ') || 'none yet'
+    }`,
+  );
   const c = report.channels;
   lines.push(`SMS: ${c.sms.sent} sent, ${c.sms.delivered} delivered, ${c.sms.failed} failed, ${c.sms.replies} replies`);
   lines.push(`Email: ${c.email.sent} sent, ${c.email.bounced} bounced, ${c.email.opened} opened`);
-  lines.push(`Calls: ${c.calls.placed} placed, ${c.calls.connected} connected, ${c.calls.machines} answering machines, ${c.calls.noAnswer} no answer, ${c.calls.abandoned} abandoned, ${c.calls.failed} failed; ${c.calls.minutes} call minutes`);
+  lines.push(
+    `Calls: ${c.calls.placed} placed, ${c.calls.connected} connected, ${c.calls.machines} answering machines, ${c.calls.noAnswer} no answer, ${c.calls.abandoned} abandoned, ${c.calls.failed} failed; ${c.calls.minutes} call minutes`,
+  );
   lines.push(`Link clicks: ${c.clicks}; opt-outs: ${c.optOuts}`);
   return `${lines.join('\n')}\n`;
 }

@@ -101,11 +101,20 @@ function expectOnlyNodeAndEdgeChanged(before: string, after: string, id: string,
   const allowedRemoved = (line: string) => line === '    }' || edgeLine(line) === edge.from;
   const allowedAdded = (line: string) => block.includes(line) || line === '    },' || edgeLine(line) === edge.to;
   const report = `removed:\n${removed.join('\n')}\nadded:\n${added.join('\n')}`;
-  expect(removed.filter((l) => !allowedRemoved(l)), report).toEqual([]);
-  expect(added.filter((l) => !allowedAdded(l)), report).toEqual([]);
+  expect(
+    removed.filter((l) => !allowedRemoved(l)),
+    report,
+  ).toEqual([]);
+  expect(
+    added.filter((l) => !allowedAdded(l)),
+    report,
+  ).toEqual([]);
   expect(removed.length, report).toBeLessThanOrEqual(2);
   expect(added.length, report).toBeLessThanOrEqual(block.length + 2);
-  expect(added.filter((l) => edgeLine(l) === edge.to), report).toHaveLength(1);
+  expect(
+    added.filter((l) => edgeLine(l) === edge.to),
+    report,
+  ).toHaveLength(1);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -359,9 +368,7 @@ const variable = fc.constantFrom(
 );
 /** A Liquid template that parses and reads only what a journey provides; never blank. */
 const template = (extra: string[] = []) =>
-  fc
-    .array(fc.oneof(safeText, variable, ...(extra.length ? [fc.constantFrom(...extra)] : [])), { maxLength: 5 })
-    .map((parts) => `Hello ${parts.join(' ')}`);
+  fc.array(fc.oneof(safeText, variable, ...(extra.length ? [fc.constantFrom(...extra)] : [])), { maxLength: 5 }).map((parts) => `Hello ${parts.join(' ')}`);
 const duration = fc.constantFrom('PT30M', 'PT4H', 'P1D', 'P2D', 'P1W', 'P1DT12H');
 const position = fc.record({
   x: fc.double({ min: -5000, max: 5000, noNaN: true }),
@@ -370,16 +377,18 @@ const position = fc.record({
 const link = fc.constantFrom('https://example.com/pay', 'http://example.org/a?b=c');
 const scalar = fc.oneof(fc.string({ maxLength: 10 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean());
 
-const conditionArb = fc.oneof(
-  fc.record({ op: fc.constantFrom('equals', 'not-equals', 'contains'), value: scalar }),
-  fc.record({ op: fc.constantFrom('in', 'not-in'), value: fc.array(scalar, { maxLength: 3 }) }),
-  fc.record({ op: fc.constantFrom('greater-than', 'less-than'), value: fc.integer({ min: -100, max: 10_000 }) }),
-  fc.record({ op: fc.constantFrom('exists', 'not-exists') }),
-).chain((c) =>
-  fc
-    .constantFrom('contact.state', 'attributes.balance', 'attributes.plan.tier', 'lastCall.disposition', 'results.PREVIOUS.disposition')
-    .map((field) => ({ field, ...c })),
-);
+const conditionArb = fc
+  .oneof(
+    fc.record({ op: fc.constantFrom('equals', 'not-equals', 'contains'), value: scalar }),
+    fc.record({ op: fc.constantFrom('in', 'not-in'), value: fc.array(scalar, { maxLength: 3 }) }),
+    fc.record({ op: fc.constantFrom('greater-than', 'less-than'), value: fc.integer({ min: -100, max: 10_000 }) }),
+    fc.record({ op: fc.constantFrom('exists', 'not-exists') }),
+  )
+  .chain((c) =>
+    fc
+      .constantFrom('contact.state', 'attributes.balance', 'attributes.plan.tier', 'lastCall.disposition', 'results.PREVIOUS.disposition')
+      .map((field) => ({ field, ...c })),
+  );
 
 /** A valid config for each kind; `channel` of gates is set by the builder. */
 const configs: Record<Exclude<NodeKind, 'start'>, fc.Arbitrary<Doc>> = {
@@ -441,14 +450,18 @@ const configs: Record<Exclude<NodeKind, 'start'>, fc.Arbitrary<Doc>> = {
     }),
   wait: fc.oneof(
     duration.map((d) => ({ duration: d })),
-    fc.record(
-      {
-        time: fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
-        timezone: fc.constantFrom('contact', 'Europe/London', 'America/Chicago'),
-        days: fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { minLength: 1 }),
-      },
-      { requiredKeys: ['time'] },
-    ).map((until) => ({ until })),
+    fc
+      .record(
+        {
+          time: fc
+            .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+            .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
+          timezone: fc.constantFrom('contact', 'Europe/London', 'America/Chicago'),
+          days: fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { minLength: 1 }),
+        },
+        { requiredKeys: ['time'] },
+      )
+      .map((until) => ({ until })),
   ),
   'wait-for-event': fc.oneof(
     fc.record({ event: fc.constantFrom('sms.replied', 'email.opened'), timeout: duration }, { requiredKeys: [] }),
@@ -472,15 +485,13 @@ const configs: Record<Exclude<NodeKind, 'start'>, fc.Arbitrary<Doc>> = {
       ),
     )
     .map((rules) => ({ rules })),
-  split: fc
-    .uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 3 })
-    .chain((cuts) => {
-      const points = [0, ...[...cuts].sort((a, b) => a - b), 100];
-      const percents = points.slice(1).map((p, i) => p - points[i]!);
-      return fc
-        .shuffledSubarray(['a', 'b', 'c', 'd', 'control', 'test'], { minLength: percents.length, maxLength: percents.length })
-        .map((ports) => ({ branches: percents.map((percent, i) => ({ port: ports[i]!, percent })) }));
-    }),
+  split: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 3 }).chain((cuts) => {
+    const points = [0, ...[...cuts].sort((a, b) => a - b), 100];
+    const percents = points.slice(1).map((p, i) => p - points[i]!);
+    return fc
+      .shuffledSubarray(['a', 'b', 'c', 'd', 'control', 'test'], { minLength: percents.length, maxLength: percents.length })
+      .map((ports) => ({ branches: percents.map((percent, i) => ({ port: ports[i]!, percent })) }));
+  }),
   webhook: fc
     .record(
       {
@@ -501,20 +512,18 @@ const channelOf: Partial<Record<NodeKind, string>> = { dialer: 'voice', sms: 'sm
 const waitKinds = new Set<string>(['wait', 'wait-for-event']);
 
 const stepArb = fc.constantFrom(...(Object.keys(configs) as (keyof typeof configs)[])).chain((kind) =>
-  fc.record(
-    {
-      kind: fc.constant(kind),
-      config: configs[kind],
-      gate: configs['compliance-gate'],
-      name: slugWord,
-      label: fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: undefined }),
-      position,
-      attach: fc.nat(),
-      /** For waits: where their exit leads back to, making a loop that has a wait in it. */
-      loopBack: fc.option(fc.nat(), { nil: undefined }),
-      sharedEnd: fc.boolean(),
-    },
-  ),
+  fc.record({
+    kind: fc.constant(kind),
+    config: configs[kind],
+    gate: configs['compliance-gate'],
+    name: slugWord,
+    label: fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: undefined }),
+    position,
+    attach: fc.nat(),
+    /** For waits: where their exit leads back to, making a loop that has a wait in it. */
+    loopBack: fc.option(fc.nat(), { nil: undefined }),
+    sharedEnd: fc.boolean(),
+  }),
 );
 
 const journeyPlan = fc.record({

@@ -137,13 +137,13 @@ function stringify(value: unknown, indent: string): string {
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    const inner = indent + '  ';
+    const inner = `${indent}  `;
     return `[\n${value.map((v) => inner + stringify(v, inner)).join(',\n')}\n${indent}]`;
   }
   if (isObject(value)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return '{}';
-    const inner = indent + '  ';
+    const inner = `${indent}  `;
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${stringify(v, inner)}`).join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -25,7 +25,9 @@ export const settings = z
       .enum(complianceProfileIds, { error: `must be one of ${complianceProfileIds.join(', ')}` })
       .meta({ title: 'Rules', description: 'The country rules for calling hours, consent and abandoned calls.', widget: 'compliance-profile' }),
     countries: z
-      .array(z.enum(callableCountryIds, { error: `must be one of ${callableCountryIds.join(', ')}` }), { error: 'must be a list of countries such as ["US", "CA"]' })
+      .array(z.enum(callableCountryIds, { error: `must be one of ${callableCountryIds.join(', ')}` }), {
+        error: 'must be a list of countries such as ["US", "CA"]',
+      })
       .min(1, { error: 'must name at least one country: leave it out to call every country' })
       .optional()
       .meta({
@@ -42,7 +44,8 @@ export const settings = z
       .optional()
       .meta({
         title: 'How contacts reach you',
-        description: 'Added to the automatic answer to a HELP text, e.g. "call 0800 123 456 or email help@acme.example". Carriers expect a phone number or an email address there.',
+        description:
+          'Added to the automatic answer to a HELP text, e.g. "call 0800 123 456 or email help@acme.example". Carriers expect a phone number or an email address there.',
         widget: 'text',
       }),
   })
@@ -80,10 +83,7 @@ export const journeyEnvelope = z
 function nodeSchema<K extends NodeKind>(kind: K) {
   const def = nodeCatalogue[kind] as unknown as NodeDefinition<K>;
   const target = slug().meta({ description: 'The id of the next step' });
-  const next =
-    typeof def.ports === 'function'
-      ? z.record(slug(), target)
-      : z.object(Object.fromEntries(def.ports.map((p) => [p, target.optional()]))).strict();
+  const next = typeof def.ports === 'function' ? z.record(slug(), target) : z.object(Object.fromEntries(def.ports.map((p) => [p, target.optional()]))).strict();
   return z
     .object({
       type: z.literal(kind),
@@ -109,10 +109,7 @@ export const journeyDocument = z
       z.string().regex(slugPattern),
       z.discriminatedUnion(
         'type',
-        (Object.keys(nodeCatalogue) as NodeKind[]).map((k) => nodeSchema(k)) as unknown as [
-          ReturnType<typeof nodeSchema>,
-          ...ReturnType<typeof nodeSchema>[],
-        ],
+        (Object.keys(nodeCatalogue) as NodeKind[]).map((k) => nodeSchema(k)) as unknown as [ReturnType<typeof nodeSchema>, ...ReturnType<typeof nodeSchema>[]],
       ),
     ),
   })

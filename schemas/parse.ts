@@ -47,7 +47,11 @@ export function parseJsonText(text: string): { value: unknown } | { problem: Pro
   if (deep !== undefined) {
     const where = lineColumn(text, deep);
     return {
-      problem: { severity: 'error', path: '', message: `The file nests objects or lists more than ${maxNesting} levels deep at line ${where.line}, column ${where.column}; a journey never needs that` },
+      problem: {
+        severity: 'error',
+        path: '',
+        message: `The file nests objects or lists more than ${maxNesting} levels deep at line ${where.line}, column ${where.column}; a journey never needs that`,
+      },
     };
   }
   try {

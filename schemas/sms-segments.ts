@@ -1,9 +1,7 @@
 // How long a text message is on the wire: its encoding, length and the number of segments a carrier bills.
 // GSM 03.38 (3GPP TS 23.038) default alphabet, in table order. The lower-case ç is not in it (0x09 is Ç); Greek capitals
 // that look Latin (Α, Β, ...) are not either, so a text using them goes out as UCS-2.
-const gsmBasic = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
+const gsmBasic = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
 // Sent as an escape followed by the character, so each takes two septets.
 const gsmExtension = new Set('\f^{}\\[~]|€');
 

@@ -30,7 +30,14 @@ function collect(schema: z.ZodType, value: unknown, path: (string | number)[], o
       if (typeof value === 'string') out.push({ path, text: value });
       return;
     }
-    const def = node._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType };
+    const def = node._zod.def as {
+      type: string;
+      innerType?: z.ZodType;
+      in?: z.ZodType;
+      shape?: Record<string, z.ZodType>;
+      element?: z.ZodType;
+      valueType?: z.ZodType;
+    };
     if (def.innerType) node = def.innerType;
     else if (def.type === 'pipe') node = def.in;
     else if (def.type === 'object' && def.shape && isRecord(value)) {

@@ -134,7 +134,17 @@ export function loopCost(text: string): LoopCost | undefined {
 
 // A contact with every field filled in and nothing else: missing values read as empty, as `default:` would leave them.
 const trialScope = {
-  contact: { id: 'c_sample', externalId: 'A1', phone: '+12025550101', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', timezone: 'America/New_York', state: 'NY', postalCode: '10001' },
+  contact: {
+    id: 'c_sample',
+    externalId: 'A1',
+    phone: '+12025550101',
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    timezone: 'America/New_York',
+    state: 'NY',
+    postalCode: '10001',
+  },
   attributes: {},
   links: {},
   results: {},
@@ -149,7 +159,13 @@ const trial = new Liquid({
   strictFilters: true,
   ownPropertyOnly: true,
   relativeReference: false,
-  fs: { exists: async () => false, existsSync: () => false, readFile: async () => noFiles(), readFileSync: noFiles, resolve: (_dir: string, file: string) => file },
+  fs: {
+    exists: async () => false,
+    existsSync: () => false,
+    readFile: async () => noFiles(),
+    readFileSync: noFiles,
+    resolve: (_dir: string, file: string) => file,
+  },
   ...trialLimits,
 });
 // Drafts are checked on every edit in the editor; a template's verdict does not change, so it is kept.

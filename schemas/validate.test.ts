@@ -286,7 +286,8 @@ const errors: Case[] = [
     severity: 'error',
     nodeId: 'reminder',
     path: '/nodes/reminder/config/body',
-    message: /^The SMS step 'reminder': Message loops 1,001,000 times for each contact \(\(1\.\.1000\) inside \(1\.\.1000\)\); a template may loop at most 1,000 times/,
+    message:
+      /^The SMS step 'reminder': Message loops 1,001,000 times for each contact \(\(1\.\.1000\) inside \(1\.\.1000\)\); a template may loop at most 1,000 times/,
   },
   {
     name: 'email: a template that builds text past the memory limit in a short loop',
@@ -395,7 +396,12 @@ const errors: Case[] = [
     input: withStep(
       'route',
       'branch',
-      { rules: [{ port: 'east', conditions: [condition('NY')] }, { port: 'east', conditions: [condition('MA')] }] },
+      {
+        rules: [
+          { port: 'east', conditions: [condition('NY')] },
+          { port: 'east', conditions: [condition('MA')] },
+        ],
+      },
       { east: 'gate', else: 'gate' },
     ),
     severity: 'error',
@@ -413,7 +419,17 @@ const errors: Case[] = [
   },
   {
     name: 'split: percentages that do not add up to 100',
-    input: withStep('ab', 'split', { branches: [{ port: 'a', percent: 40 }, { port: 'b', percent: 50 }] }, { a: 'gate', b: 'gate' }),
+    input: withStep(
+      'ab',
+      'split',
+      {
+        branches: [
+          { port: 'a', percent: 40 },
+          { port: 'b', percent: 50 },
+        ],
+      },
+      { a: 'gate', b: 'gate' },
+    ),
     severity: 'error',
     nodeId: 'ab',
     path: '/nodes/ab/config/branches',
@@ -421,7 +437,17 @@ const errors: Case[] = [
   },
   {
     name: 'split: the same path twice',
-    input: withStep('ab', 'split', { branches: [{ port: 'a', percent: 50 }, { port: 'a', percent: 50 }] }, { a: 'gate' }),
+    input: withStep(
+      'ab',
+      'split',
+      {
+        branches: [
+          { port: 'a', percent: 50 },
+          { port: 'a', percent: 50 },
+        ],
+      },
+      { a: 'gate' },
+    ),
     severity: 'error',
     nodeId: 'ab',
     path: '/nodes/ab/config/branches/1/port',
@@ -467,7 +493,8 @@ const errors: Case[] = [
     severity: 'error',
     nodeId: 'reminder',
     path: '/nodes/reminder/config/body',
-    message: /^The SMS step 'reminder': Message uses \{\{ contact\.first_name \}\}, but a contact has no field "first_name"; did you mean firstName\? A contact's fields are id, externalId, phone, email, firstName, lastName, timezone, state, postalCode/,
+    message:
+      /^The SMS step 'reminder': Message uses \{\{ contact\.first_name \}\}, but a contact has no field "first_name"; did you mean firstName\? A contact's fields are id, externalId, phone, email, firstName, lastName, timezone, state, postalCode/,
   },
   {
     name: 'sms: a contact field inside a tag and a filter',
@@ -489,7 +516,12 @@ const errors: Case[] = [
     name: 'email: a contact field in the subject',
     input: journeyWith((j) => {
       j.nodes.gate.config.channel = 'email';
-      j.nodes.reminder = { type: 'email', position: at, config: { subject: 'For {{ contact.fullName }}', text: 'Hello' }, next: { sent: 'done', failed: 'done' } };
+      j.nodes.reminder = {
+        type: 'email',
+        position: at,
+        config: { subject: 'For {{ contact.fullName }}', text: 'Hello' },
+        next: { sent: 'done', failed: 'done' },
+      };
     }),
     severity: 'error',
     nodeId: 'reminder',
@@ -667,7 +699,8 @@ const warnings: Case[] = [
     input: journeyWith((j) => delete j.settings.helpContact),
     severity: 'warning',
     path: '/settings/helpContact',
-    message: /^The journey sends texts but does not say how contacts reach you: the automatic answer to a HELP text would give only its name\. Fill in "How contacts reach you"/,
+    message:
+      /^The journey sends texts but does not say how contacts reach you: the automatic answer to a HELP text would give only its name\. Fill in "How contacts reach you"/,
   },
   {
     name: 'an exit left unconnected',
@@ -701,9 +734,7 @@ const warnings: Case[] = [
 ];
 
 function expectProblem(problems: readonly Problem[], c: Case): void {
-  const found = problems.find(
-    (p) => p.severity === c.severity && p.path === c.path && p.nodeId === c.nodeId && c.message.test(p.message),
-  );
+  const found = problems.find((p) => p.severity === c.severity && p.path === c.path && p.nodeId === c.nodeId && c.message.test(p.message));
   expect(
     found,
     `expected ${c.severity} at ${JSON.stringify(c.path)} (node ${c.nodeId ?? '-'}) matching ${c.message}; got:\n${describeProblems(problems)}`,
@@ -745,7 +776,10 @@ describe('validateJourney', () => {
 
   it('reads deeply nested text without running out of stack, whether or not it is JSON', () => {
     const deep = '['.repeat(20_000);
-    for (const text of [`{"schemaVersion": 1, "nodes": {"a": {"type": "end", "config": ${deep}${']'.repeat(20_000)}}}}`, `{"schemaVersion": 1, "nodes": ${deep}`]) {
+    for (const text of [
+      `{"schemaVersion": 1, "nodes": {"a": {"type": "end", "config": ${deep}${']'.repeat(20_000)}}}}`,
+      `{"schemaVersion": 1, "nodes": ${deep}`,
+    ]) {
       let result: ReturnType<typeof load> | undefined;
       expect(() => (result = load(text))).not.toThrow();
       expect(result?.problems).toEqual([
@@ -777,7 +811,7 @@ describe('validateJourney', () => {
 
   it('reports each problem once, with an error for every broken step and no stray warnings for them', () => {
     const { problems } = load(journeyWith((j) => (j.nodes.reminder.config.body = '')));
-    expect(describeProblems(problems)).toBe("  error \"/nodes/reminder/config/body\" node=reminder: The SMS step 'reminder' has no text");
+    expect(describeProblems(problems)).toBe('  error "/nodes/reminder/config/body" node=reminder: The SMS step \'reminder\' has no text');
   });
 });
 
@@ -814,7 +848,8 @@ describe('what templates read from the contact', () => {
       columns,
       nodeId: 'reminder',
       path: '/nodes/reminder/config/body',
-      message: /^The SMS step 'reminder': Message reads attributes\.balence, but the contact list "people" has no column "balence" and no webhook step saves it \(did you mean balance\?\); its columns are balance, due_date, plan\. Add the column to the list, or change the name$/,
+      message:
+        /^The SMS step 'reminder': Message reads attributes\.balence, but the contact list "people" has no column "balence" and no webhook step saves it \(did you mean balance\?\); its columns are balance, due_date, plan\. Add the column to the list, or change the name$/,
     },
     {
       name: 'a column written with brackets',
@@ -834,7 +869,12 @@ describe('what templates read from the contact', () => {
     },
     {
       name: 'a branch on a column the list lacks',
-      input: withStep('route', 'branch', { rules: [{ port: 'vip', conditions: [{ field: 'attributes.tier', op: 'equals', value: 'gold' }] }] }, { vip: 'gate', else: 'gate' }),
+      input: withStep(
+        'route',
+        'branch',
+        { rules: [{ port: 'vip', conditions: [{ field: 'attributes.tier', op: 'equals', value: 'gold' }] }] },
+        { vip: 'gate', else: 'gate' },
+      ),
       columns,
       nodeId: 'route',
       path: '/nodes/route/config/rules/0/conditions/0/field',
@@ -845,7 +885,12 @@ describe('what templates read from the contact', () => {
       name: 'an attribute a webhook step saves during the journey',
       input: journeyWith((j) => {
         j.nodes.start.next.out = 'crm';
-        j.nodes.crm = { type: 'webhook', position: at, config: { url: 'https://crm.example.com/hook', saveAs: 'crmReply' }, next: { ok: 'gate', error: 'gate' } };
+        j.nodes.crm = {
+          type: 'webhook',
+          position: at,
+          config: { url: 'https://crm.example.com/hook', saveAs: 'crmReply' },
+          next: { ok: 'gate', error: 'gate' },
+        };
         j.nodes.reminder.config.body = 'Your agent is {{ attributes.crmReply.agent }}';
       }),
       columns,
@@ -901,7 +946,16 @@ function everyKind(): Doc {
     settings: { timezone: 'Europe/London', compliance: 'UK', helpContact: 'call 0800 123 456' },
     nodes: {
       start: node('start', { audience: { list: 'customers' } }, { out: 'ab' }),
-      ab: node('split', { branches: [{ port: 'a', percent: 30 }, { port: 'b', percent: 70 }] }, { a: 'crm', b: 'route' }),
+      ab: node(
+        'split',
+        {
+          branches: [
+            { port: 'a', percent: 30 },
+            { port: 'b', percent: 70 },
+          ],
+        },
+        { a: 'crm', b: 'route' },
+      ),
       crm: node('webhook', { url: 'https://crm.example.com/contacts/{{ contact.id }}' }, { ok: 'route', error: 'route' }),
       route: node(
         'branch',
@@ -920,11 +974,7 @@ function everyKind(): Doc {
       letter: node('email', { subject: 'Your renewal', text: 'Dear {{ contact.firstName }}' }, { sent: 'pause', failed: 'call-gate' }),
       pause: node('wait', { until: { time: '09:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] } }, { out: 'call-gate' }),
       'call-gate': node('compliance-gate', {}, { allowed: 'call', blocked: 'done' }),
-      call: node(
-        'dialer',
-        { queue: 'renewals', callerId },
-        { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
-      ),
+      call: node('dialer', { queue: 'renewals', callerId }, { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' }),
       done: node('end', {}),
     },
   };
@@ -939,7 +989,12 @@ describe('a valid journey', () => {
 
   it('comes back typed, with the defaults of each kind filled in', () => {
     const journey = result.journey!;
-    expect(journey).toMatchObject({ schemaVersion: 1, id: 'every-kind', name: 'Every kind of step', settings: { timezone: 'Europe/London', compliance: 'UK' } });
+    expect(journey).toMatchObject({
+      schemaVersion: 1,
+      id: 'every-kind',
+      name: 'Every kind of step',
+      settings: { timezone: 'Europe/London', compliance: 'UK' },
+    });
     expect(Object.keys(journey.nodes).sort()).toEqual(Object.keys(everyKind().nodes).sort());
 
     const call = journey.nodes.call!;

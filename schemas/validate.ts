@@ -81,11 +81,7 @@ export function validateJourney(value: unknown, options: ValidateOptions = {}): 
   return { journey, problems };
 }
 
-function checkNode(
-  id: string,
-  raw: unknown,
-  error: (path: readonly PropertyKey[], message: string, nodeId?: string) => void,
-): GraphStep {
+function checkNode(id: string, raw: unknown, error: (path: readonly PropertyKey[], message: string, nodeId?: string) => void): GraphStep {
   const node: GraphStep = { id, next: {} };
   const base = ['nodes', id];
   if (!slugPattern.test(id)) {
@@ -123,7 +119,8 @@ function checkNode(
   const def = definitionOf(kind);
   const parsed = def.config.safeParse(envelope.data.config ?? {}, { error: plainIssues });
   const name = stepName(kind, id, node.label);
-  for (const issue of inheritedLinkNames(envelope.data.config)) error([...base, 'config', ...issue.path], composeMessage(name, fieldName(def.config, ['links']), issue.message), id);
+  for (const issue of inheritedLinkNames(envelope.data.config))
+    error([...base, 'config', ...issue.path], composeMessage(name, fieldName(def.config, ['links']), issue.message), id);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       error([...base, 'config', ...issue.path], composeMessage(name, fieldName(def.config, issue.path), issue.message), id);

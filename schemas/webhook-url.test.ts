@@ -23,7 +23,13 @@ const errors = (doc: unknown) => validateJourney(doc).problems.filter((p) => p.s
 
 describe("a webhook step's address", () => {
   it('refuses a template in the server name or port, naming the step and the field', () => {
-    for (const url of ['http://{{ attributes.host }}/contacts', 'https://{{ attributes.host }}', 'https://crm.example.com:{{ attributes.port }}/x', 'https://crm.example.com{{ attributes.path }}', 'https://{% if contact.state == "TX" %}tx{% endif %}.example.com/x']) {
+    for (const url of [
+      'http://{{ attributes.host }}/contacts',
+      'https://{{ attributes.host }}',
+      'https://crm.example.com:{{ attributes.port }}/x',
+      'https://crm.example.com{{ attributes.path }}',
+      'https://{% if contact.state == "TX" %}tx{% endif %}.example.com/x',
+    ]) {
       const found = errors(withWebhook(url));
       expect(found, url).toHaveLength(1);
       expect(found[0]).toMatchObject({ nodeId: 'hook', path: '/nodes/hook/config/url' });

@@ -10,11 +10,31 @@ export const benchJourney = {
   settings: { timezone: 'America/New_York', compliance: 'US' },
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'bench' } }, next: { out: 'gate' } },
-    gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['dnc', 'consent'] }, next: { allowed: 'sms', blocked: 'blocked' } },
-    sms: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your order {{ attributes.order }} is ready.', trackLinks: false }, next: { sent: 'wait', failed: 'failed' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 200, y: 0 },
+      config: { channel: 'sms', checks: ['dnc', 'consent'] },
+      next: { allowed: 'sms', blocked: 'blocked' },
+    },
+    sms: {
+      type: 'sms',
+      position: { x: 400, y: 0 },
+      config: { body: 'Hi {{ contact.firstName }}, your order {{ attributes.order }} is ready.', trackLinks: false },
+      next: { sent: 'wait', failed: 'failed' },
+    },
     wait: { type: 'wait', position: { x: 600, y: 0 }, config: { duration: 'PT1H' }, next: { out: 'mail-gate' } },
-    'mail-gate': { type: 'compliance-gate', position: { x: 700, y: 0 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'email', blocked: 'blocked' } },
-    email: { type: 'email', position: { x: 800, y: 0 }, config: { subject: 'Your order {{ attributes.order }}', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'branch', failed: 'failed' } },
+    'mail-gate': {
+      type: 'compliance-gate',
+      position: { x: 700, y: 0 },
+      config: { channel: 'email', checks: ['dnc'] },
+      next: { allowed: 'email', blocked: 'blocked' },
+    },
+    email: {
+      type: 'email',
+      position: { x: 800, y: 0 },
+      config: { subject: 'Your order {{ attributes.order }}', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+      next: { sent: 'branch', failed: 'failed' },
+    },
     branch: {
       type: 'branch',
       position: { x: 1000, y: 0 },

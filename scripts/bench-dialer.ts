@@ -80,7 +80,9 @@ async function main(): Promise<void> {
       for (const talkMeanSeconds of [90, 300]) {
         for (const amdErrorRate of [0.02, 0.05]) {
           for (let replication = 0; replication < replications; replication++) {
-            tasks.push({ scenario: { agents, liveRate, talkMeanSeconds, amdErrorRate, shiftHours: 8, ringSeconds: 25, seed: 20261125, replication, ratePerMinute: 0.012 } });
+            tasks.push({
+              scenario: { agents, liveRate, talkMeanSeconds, amdErrorRate, shiftHours: 8, ringSeconds: 25, seed: 20261125, replication, ratePerMinute: 0.012 },
+            });
           }
         }
       }
@@ -149,19 +151,49 @@ function aggregate(done: TaskResult[]): BenchRow[] {
         talkMeanSeconds,
         amdErrorRate,
         policy,
-        occupancy: round(mean(policy, (r) => r.occupancy), 4),
+        occupancy: round(
+          mean(policy, (r) => r.occupancy),
+          4,
+        ),
         talkMinutesPerAgentHour: round(talk, 2),
-        abandonRate: round(mean(policy, (r) => r.abandonRate), 5),
-        worstWindowAbandonRate: round(mean(policy, (r) => r.worstWindowAbandonRate), 5),
-        capBreachShare: round(mean(policy, (r) => (r.abandonRate > cap ? 1 : 0)), 4),
+        abandonRate: round(
+          mean(policy, (r) => r.abandonRate),
+          5,
+        ),
+        worstWindowAbandonRate: round(
+          mean(policy, (r) => r.worstWindowAbandonRate),
+          5,
+        ),
+        capBreachShare: round(
+          mean(policy, (r) => (r.abandonRate > cap ? 1 : 0)),
+          4,
+        ),
         maxAbandonRate: round(Math.max(...group.map((g) => g.results[policy].abandonRate)), 5),
         gainOverProgressive: round(talk / progressiveTalk, 3),
-        amdHangUpRate: round(mean(policy, (r) => (r.liveAnswers ? r.humansHungUpByAmd / r.liveAnswers : 0)), 5),
-        dialRatio: round(mean(policy, (r) => r.dialRatio), 2),
-        timeToConnectSeconds: round(mean(policy, (r) => r.timeToConnectSeconds), 1),
-        handleTimeSeconds: round(mean(policy, (r) => r.handleTimeSeconds), 1),
-        callMinutesPerAgentHour: round(mean(policy, (r) => r.callMinutes / agentHours), 2),
-        callCostPerAgentHour: round(mean(policy, (r) => r.callCost / agentHours), 3),
+        amdHangUpRate: round(
+          mean(policy, (r) => (r.liveAnswers ? r.humansHungUpByAmd / r.liveAnswers : 0)),
+          5,
+        ),
+        dialRatio: round(
+          mean(policy, (r) => r.dialRatio),
+          2,
+        ),
+        timeToConnectSeconds: round(
+          mean(policy, (r) => r.timeToConnectSeconds),
+          1,
+        ),
+        handleTimeSeconds: round(
+          mean(policy, (r) => r.handleTimeSeconds),
+          1,
+        ),
+        callMinutesPerAgentHour: round(
+          mean(policy, (r) => r.callMinutes / agentHours),
+          2,
+        ),
+        callCostPerAgentHour: round(
+          mean(policy, (r) => r.callCost / agentHours),
+          3,
+        ),
         replications: group.length,
       });
     }

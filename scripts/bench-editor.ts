@@ -11,7 +11,12 @@ import { ensureEditorBuilt, errorsOf, launchBrowser, openEditor, startTestServer
 import { largeJourney, largeJourneyStepCount } from './large-journey.ts';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, waves: { type: 'string', default: '16' }, 'pan-seconds': { type: 'string', default: '4' }, profile: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    waves: { type: 'string', default: '16' },
+    'pan-seconds': { type: 'string', default: '4' },
+    profile: { type: 'string' },
+  },
 });
 const waves = Number(values.waves);
 const panSeconds = Number(values['pan-seconds']);
@@ -65,7 +70,8 @@ async function openAndTime(page: Page, name: string, steps: number, edges: numbe
           const visible = [...nodes].filter((n) => n.style.visibility !== 'hidden' && n.offsetWidth > 0).length;
           const paths = document.querySelectorAll('.react-flow__edge').length;
           if (visible >= steps && paths >= edges) return resolve(performance.now());
-          if (performance.now() - started > 60_000) return reject(new Error(`After 60 s, ${visible} of ${steps} steps and ${paths} of ${edges} connections were drawn.`));
+          if (performance.now() - started > 60_000)
+            return reject(new Error(`After 60 s, ${visible} of ${steps} steps and ${paths} of ${edges} connections were drawn.`));
           requestAnimationFrame(check);
         };
         requestAnimationFrame(check);

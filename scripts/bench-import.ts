@@ -16,7 +16,9 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { ImportJobView } from '../server/api-types.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, json: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, json: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+});
 const rows = Number(values.rows);
 if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a whole number above 0, not "${values.rows}"`);
 const repoRoot = join(import.meta.dirname, '..');
@@ -54,10 +56,16 @@ const database = join(dir, 'journeys.db');
 log(`writing ${rows.toLocaleString('en')} rows to ${csv}`);
 await writeCsv(csv);
 const bytes = statSync(csv).size;
-const made = spawnSync(process.execPath, [journey, 'token', 'create', '--name', 'bench', '--role', 'admin', '--database', database], { cwd: repoRoot, encoding: 'utf8' });
+const made = spawnSync(process.execPath, [journey, 'token', 'create', '--name', 'bench', '--role', 'admin', '--database', database], {
+  cwd: repoRoot,
+  encoding: 'utf8',
+});
 if (made.status !== 0) throw new Error(`journey token create failed: ${made.stderr}`);
 const token = made.stdout.trim();
-const server = spawn(process.execPath, [journey, 'serve', '--port', '0', '--host', '127.0.0.1', '--database', database, '--editor', join(dir, 'no-editor')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [journey, 'serve', '--port', '0', '--host', '127.0.0.1', '--database', database, '--editor', join(dir, 'no-editor')], {
+  cwd: repoRoot,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 try {
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -105,7 +113,10 @@ try {
     store: 'sqlite',
   };
   if (values.json) console.log(JSON.stringify(result));
-  else console.log(`${rows.toLocaleString('en')} rows (${result.fileMb} MB) in ${result.totalSeconds} s: ${result.rowsPerSecond.toLocaleString('en')} rows/s; upload ${result.uploadSeconds} s; server peak RSS ${result.serverPeakRssMb} MB`);
+  else
+    console.log(
+      `${rows.toLocaleString('en')} rows (${result.fileMb} MB) in ${result.totalSeconds} s: ${result.rowsPerSecond.toLocaleString('en')} rows/s; upload ${result.uploadSeconds} s; server peak RSS ${result.serverPeakRssMb} MB`,
+    );
 } finally {
   server.kill('SIGTERM');
   await once(server, 'exit').catch(() => {});

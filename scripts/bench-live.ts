@@ -5,7 +5,12 @@ import { parseArgs } from 'node:util';
 import { measureLiveLoad } from './live-load.ts';
 
 const { values } = parseArgs({
-  options: { contacts: { type: 'string', default: '100000' }, clients: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' }, json: { type: 'boolean' } },
+  options: {
+    contacts: { type: 'string', default: '100000' },
+    clients: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '2' },
+    json: { type: 'boolean' },
+  },
 });
 const whole = (name: string, text: string) => {
   const n = Number(text);
@@ -19,6 +24,7 @@ const result = await measureLiveLoad({
   log: (line) => process.stderr.write(`${line}\n`),
 });
 const targets = { maxMessagesPerSecondPerClient: 10, throughputDrop: 0.1 };
-const met = result.maxMessagesPerSecondPerClient <= targets.maxMessagesPerSecondPerClient && result.throughputDrop < targets.throughputDrop && result.finalStateMatches;
+const met =
+  result.maxMessagesPerSecondPerClient <= targets.maxMessagesPerSecondPerClient && result.throughputDrop < targets.throughputDrop && result.finalStateMatches;
 console.log(values.json ? JSON.stringify({ ...result, targets, met }) : { ...result, targets, met });
 process.exitCode = met ? 0 : 1;

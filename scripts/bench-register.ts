@@ -13,7 +13,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startServer } from '../server/serve.ts';
 
-const { values } = parseArgs({ options: { numbers: { type: 'string', default: '4600000' }, json: { type: 'boolean', default: false }, database: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { numbers: { type: 'string', default: '4600000' }, json: { type: 'boolean', default: false }, database: { type: 'string' } },
+});
 const numbers = Number(values.numbers);
 if (!Number.isInteger(numbers) || numbers < 1) throw new Error(`--numbers must be a whole number above 0, not "${values.numbers}"`);
 
@@ -32,7 +34,13 @@ function registerCopy(count: number): ReadableStream<Uint8Array> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'journey-bench-register-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', quiet: true, databaseUrl: values.database ?? join(dir, 'journeys.db'), editorDir: join(dir, 'no-editor') });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  quiet: true,
+  databaseUrl: values.database ?? join(dir, 'journeys.db'),
+  editorDir: join(dir, 'no-editor'),
+});
 try {
   const token = server.adminToken;
   if (!token) throw new Error('the store already had an admin token; give a fresh --database');
@@ -80,7 +88,9 @@ try {
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(`${numbers.toLocaleString('en')} numbers in ${result.seconds} s (${result.numbersPerSecond.toLocaleString('en')}/s) on ${result.store}`);
-    console.log(`event loop: longest wait ${result.maxEventLoopDelayMs} ms, 99th percentile ${result.p99EventLoopDelayMs} ms; slowest health check ${result.slowestHealthCheckMs} ms`);
+    console.log(
+      `event loop: longest wait ${result.maxEventLoopDelayMs} ms, 99th percentile ${result.p99EventLoopDelayMs} ms; slowest health check ${result.slowestHealthCheckMs} ms`,
+    );
     console.log(`memory: peak RSS ${result.peakRssMb} MB (${result.rssBeforeMb} MB before)`);
   }
 } finally {

@@ -22,14 +22,26 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 /** The same number of rows written the cheapest way this store allows: batched inserts and updates, no logic. */
 async function ceiling(store: Store, steps: number): Promise<number> {
   const db = store.db.withTables<{ ceiling: { id: number; v: string } }>();
-  await db.schema.createTable('ceiling').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('v', 'text').execute();
+  await db.schema
+    .createTable('ceiling')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('v', 'text')
+    .execute();
   const started = performance.now();
   const batch = 500;
   for (let i = 0; i < steps; i += batch) {
     const n = Math.min(batch, steps - i);
     await db.transaction().execute(async (tx) => {
-      await tx.insertInto('ceiling').values(Array.from({ length: n }, (_, k) => ({ id: i + k, v: 'x' }))).execute();
-      await tx.updateTable('ceiling').set({ v: 'y' }).where('id', '>=', i).where('id', '<', i + n).execute();
+      await tx
+        .insertInto('ceiling')
+        .values(Array.from({ length: n }, (_, k) => ({ id: i + k, v: 'x' })))
+        .execute();
+      await tx
+        .updateTable('ceiling')
+        .set({ v: 'y' })
+        .where('id', '>=', i)
+        .where('id', '<', i + n)
+        .execute();
     });
   }
   return steps / ((performance.now() - started) / 1000);
@@ -46,14 +58,24 @@ try {
   const interpreter = new Interpreter({
     store,
     clock,
-    providers: { sms: new SimulatedSms(store.db, 1), email: new SimulatedEmail(store.db, 1), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
+    providers: {
+      sms: new SimulatedSms(store.db, 1),
+      email: new SimulatedEmail(store.db, 1),
+      webhook: new SimulatedWebhook(store.db),
+      voice: new SimulatedWebhook(store.db),
+    },
     batchSize: 2000,
   });
   const started = performance.now();
   const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'bench', now: t0, simulated: true, seed: 1 });
   const { completed } = await interpreter.runToCompletion(run.id, { advance: (t) => clock.advanceTo(t), resolutionMs: 60_000 });
   const seconds = (performance.now() - started) / 1000;
-  const entered = await store.db.selectFrom('counters').select((eb) => eb.fn.sum<number>('count').as('n')).where('run_id', '=', run.id).where('metric', '=', 'entered').executeTakeFirstOrThrow();
+  const entered = await store.db
+    .selectFrom('counters')
+    .select((eb) => eb.fn.sum<number>('count').as('n'))
+    .where('run_id', '=', run.id)
+    .where('metric', '=', 'entered')
+    .executeTakeFirstOrThrow();
   const contactSteps = Number(entered.n);
   const ceilingStepsPerSecond = await ceiling(store, contactSteps);
   const stepsPerSecond = contactSteps / seconds;

@@ -11,7 +11,9 @@ import { migrate } from '../runtime/store/migrate.ts';
 import { seedContacts } from './bench-data.ts';
 import { playStoreOnly, type EventMode } from './store-only.ts';
 
-const { values } = parseArgs({ options: { contacts: { type: 'string', default: '100000' }, events: { type: 'string', default: 'full' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { contacts: { type: 'string', default: '100000' }, events: { type: 'string', default: 'full' }, json: { type: 'boolean' } },
+});
 const contacts = Number(values.contacts);
 if (!Number.isInteger(contacts) || contacts < 1) throw new Error(`--contacts must be a positive whole number, not "${values.contacts}"`);
 const events = values.events as EventMode;

@@ -37,7 +37,13 @@ describe('the import rules', () => {
         ].join('\n'),
       ),
     ]);
-    expect(violations.map((v) => `${v.line} ${v.target}`)).toEqual(['1 server/api-types.ts', '2 server/b.ts', '3 server/c.ts', '4 server/d.ts', '5 editor/src/main.tsx']);
+    expect(violations.map((v) => `${v.line} ${v.target}`)).toEqual([
+      '1 server/api-types.ts',
+      '2 server/b.ts',
+      '3 server/c.ts',
+      '4 server/d.ts',
+      '5 editor/src/main.tsx',
+    ]);
   });
 
   it('keeps schemas/ to itself, test files included', () => {

@@ -168,7 +168,12 @@ export function builtInJourneys(): Json[] {
         ab: {
           type: 'split',
           position: at(200, 0),
-          config: { branches: [{ port: 'a', percent: 30 }, { port: 'b', percent: 70 }] },
+          config: {
+            branches: [
+              { port: 'a', percent: 30 },
+              { port: 'b', percent: 70 },
+            ],
+          },
           next: { a: 'crm', b: 'email-gate' },
         },
         crm: {
@@ -528,7 +533,25 @@ const textMutations: Record<string, (rng: Rng, text: string) => string> = {
   },
   insert: (rng, text) => {
     const at = rng.int(text.length + 1);
-    const snippet = rng.pick([',', '// comment\n', '/* c */', ',]', ',}', '"x": 1,', '{', ']', '\ufeff', 'NaN', 'Infinity', '1e999', '-', '"\\u12"', '"\\x"', '"type": "sms",', '"a":"b"']);
+    const snippet = rng.pick([
+      ',',
+      '// comment\n',
+      '/* c */',
+      ',]',
+      ',}',
+      '"x": 1,',
+      '{',
+      ']',
+      '\ufeff',
+      'NaN',
+      'Infinity',
+      '1e999',
+      '-',
+      '"\\u12"',
+      '"\\x"',
+      '"type": "sms",',
+      '"a":"b"',
+    ]);
     return text.slice(0, at) + snippet + text.slice(at);
   },
   'delete-span': (rng, text) => {
@@ -547,7 +570,8 @@ const textMutations: Record<string, (rng: Rng, text: string) => string> = {
 // What must hold for every input.
 
 /** Zod's own wording, which a manager should never read. */
-const rawZodPhrases = /\bInvalid (input|option|string|key|element|discriminator|type|email|url|URL|ISO|number|date)\b|\bToo (small|big):|Unrecognized keys?\b|\bexpected \w+, received\b|^Required$/;
+const rawZodPhrases =
+  /\bInvalid (input|option|string|key|element|discriminator|type|email|url|URL|ISO|number|date)\b|\bToo (small|big):|Unrecognized keys?\b|\bexpected \w+, received\b|^Required$/;
 
 export function problemFaults(problems: unknown): string[] {
   if (!Array.isArray(problems)) return ['problems is not a list'];
@@ -630,7 +654,9 @@ async function runCli(main: CliMain, argv: string[], text: string) {
 async function check(text: string, cli: CliMain | undefined, recheck: boolean): Promise<{ faults: string[]; problems: number }> {
   const faults: string[] = [];
   const fail = (what: string, error: unknown) =>
-    faults.push(`${what} threw ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error)}`);
+    faults.push(
+      `${what} threw ${error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error)}`,
+    );
 
   let loaded: ReturnType<typeof loadJourney>;
   try {
@@ -677,7 +703,8 @@ async function check(text: string, cli: CliMain | undefined, recheck: boolean): 
       if (printed !== JSON.stringify(loaded.problems)) faults.push('journey validate --json printed other problems than loadJourney found');
       const fmt = await runCli(cli, ['fmt', 'fuzz.journey.json'], text);
       if (/^journey fmt:/m.test(fmt.stderr)) faults.push(`journey fmt failed: ${fmt.stderr.slice(0, 300)}`);
-      if (formatted !== undefined && fmt.code === 0 && fmt.files['fuzz.journey.json'] !== formatted) faults.push('journey fmt wrote other text than formatJourney');
+      if (formatted !== undefined && fmt.code === 0 && fmt.files['fuzz.journey.json'] !== formatted)
+        faults.push('journey fmt wrote other text than formatJourney');
     } catch (error) {
       fail('the journey command', error);
     }

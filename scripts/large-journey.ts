@@ -57,7 +57,10 @@ export function largeJourney(waves = 16): { text: string; journey: Record<string
     type: 'email',
     label: 'Email: your account is overdue',
     position: at(0, 4, 0),
-    config: { subject: 'Your account {{ contact.externalId }} is overdue', text: 'Hi {{ contact.firstName }}, your balance is ${{ attributes.balance }}. We will be in touch.' },
+    config: {
+      subject: 'Your account {{ contact.externalId }} is overdue',
+      text: 'Hi {{ contact.firstName }}, your balance is ${{ attributes.balance }}. We will be in touch.',
+    },
     next: { sent: `${wave(1)}-split`, failed: `${wave(1)}-split` },
   };
 
@@ -71,25 +74,56 @@ export function largeJourney(waves = 16): { text: string; journey: Record<string
     put('split', 0, 1, {
       type: 'split',
       label: `Reminder ${n}: text or email first`,
-      config: { branches: [{ port: 'text-first', percent: 70 }, { port: 'email-first', percent: 30 }] },
+      config: {
+        branches: [
+          { port: 'text-first', percent: 70 },
+          { port: 'email-first', percent: 30 },
+        ],
+      },
       next: { 'text-first': id('sms-gate'), 'email-first': id('email-gate') },
     });
-    put('sms-gate', 1, 0, { type: 'compliance-gate', label: 'Texting allowed?', config: { channel: 'sms', outsideHours: 'defer' }, next: { allowed: id('sms'), blocked: id('call-gate') } });
+    put('sms-gate', 1, 0, {
+      type: 'compliance-gate',
+      label: 'Texting allowed?',
+      config: { channel: 'sms', outsideHours: 'defer' },
+      next: { allowed: id('sms'), blocked: id('call-gate') },
+    });
     put('sms', 2, 0, {
       type: 'sms',
       label: `Text reminder ${n}`,
-      config: { body: `Hi {{ contact.firstName }}, reminder ${n}: your balance of \${{ attributes.balance }} is overdue. Pay at {{ links.pay }} Reply STOP to opt out.`, links: { pay: 'https://pay.example.com/pay' } },
+      config: {
+        body: `Hi {{ contact.firstName }}, reminder ${n}: your balance of \${{ attributes.balance }} is overdue. Pay at {{ links.pay }} Reply STOP to opt out.`,
+        links: { pay: 'https://pay.example.com/pay' },
+      },
       next: { sent: id('click'), failed: id('call-gate') },
     });
-    put('click', 3, 0, { type: 'wait-for-event', label: 'Paid by the link?', config: { event: 'link.clicked', timeout: 'P1D' }, next: { event: id('crm'), timeout: id('call-gate') } });
-    put('email-gate', 1, 2, { type: 'compliance-gate', label: 'Emailing allowed?', config: { channel: 'email', outsideHours: 'defer' }, next: { allowed: id('email'), blocked: id('call-gate') } });
+    put('click', 3, 0, {
+      type: 'wait-for-event',
+      label: 'Paid by the link?',
+      config: { event: 'link.clicked', timeout: 'P1D' },
+      next: { event: id('crm'), timeout: id('call-gate') },
+    });
+    put('email-gate', 1, 2, {
+      type: 'compliance-gate',
+      label: 'Emailing allowed?',
+      config: { channel: 'email', outsideHours: 'defer' },
+      next: { allowed: id('email'), blocked: id('call-gate') },
+    });
     put('email', 2, 2, {
       type: 'email',
       label: `Email reminder ${n}`,
-      config: { subject: 'Reminder ' + n + ': a payment of ${{ attributes.balance }} is due', text: 'Hi {{ contact.firstName }}, please pay ${{ attributes.balance }} or call us on 202-555-0143.' },
+      config: {
+        subject: `Reminder ${n}: a payment of \${{ attributes.balance }} is due`,
+        text: 'Hi {{ contact.firstName }}, please pay ${{ attributes.balance }} or call us on 202-555-0143.',
+      },
       next: { sent: id('call-gate'), failed: id('call-gate') },
     });
-    put('call-gate', 4, 1, { type: 'compliance-gate', label: 'Calling allowed?', config: { channel: 'voice', outsideHours: 'defer' }, next: { allowed: id('call'), blocked: id('wait') } });
+    put('call-gate', 4, 1, {
+      type: 'compliance-gate',
+      label: 'Calling allowed?',
+      config: { channel: 'voice', outsideHours: 'defer' },
+      next: { allowed: id('call'), blocked: id('wait') },
+    });
     put('call', 5, 1, {
       type: 'dialer',
       label: `Collections call ${n}`,
@@ -113,7 +147,12 @@ export function largeJourney(waves = 16): { text: string; journey: Record<string
     put('crm', 4, 3, {
       type: 'webhook',
       label: 'Record the attempt in the CRM',
-      config: { url: 'https://crm.example.com/api/attempts', method: 'POST', body: '{ "contact": {{ contact.id | json }}, "wave": ' + n + ' }', timeoutMs: 5000 },
+      config: {
+        url: 'https://crm.example.com/api/attempts',
+        method: 'POST',
+        body: `{ "contact": {{ contact.id | json }}, "wave": ${n} }`,
+        timeoutMs: 5000,
+      },
       next: { ok: id('wait'), error: id('wait') },
     });
     put('wait', 3, 3, { type: 'wait', label: 'Give them two days', config: { duration: 'P2D' }, next: { out: after } });

@@ -3,7 +3,9 @@
 import { parseArgs } from 'node:util';
 import { followRun, maxPerWindow } from '../server/live/follow.ts';
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, token: { type: 'string' }, run: { type: 'string' }, clients: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, token: { type: 'string' }, run: { type: 'string' }, clients: { type: 'string', default: '20' } },
+});
 if (!values.url || !values.token || !values.run) throw new Error('live-clients needs --url, --token and --run');
 const count = Number(values.clients);
 if (!Number.isInteger(count) || count < 1) throw new Error(`--clients must be a positive whole number, not "${values.clients}"`);

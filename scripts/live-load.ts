@@ -63,7 +63,9 @@ const clientsScript = join(import.meta.dirname, 'live-clients.ts');
 
 /** Starts the client process and resolves once every client holds its snapshot; `done` has their reports. */
 async function startClients(url: string, token: string, runId: string, count: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', clientsScript, '--url', url, '--token', token, '--run', runId, '--clients', String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', clientsScript, '--url', url, '--token', token, '--run', runId, '--clients', String(count)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });

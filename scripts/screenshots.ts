@@ -112,7 +112,9 @@ async function runLive(browser: Browser, server: TestServer): Promise<void> {
 
 /** The agent page with a call the dialer connected, in a live run with nobody else in the queue. */
 async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
-  const example = JSON.parse(readFileSync(join(root, 'examples', 'missed-payment.journey.json'), 'utf8')) as { nodes: Record<string, { config: { script?: string } }> };
+  const example = JSON.parse(readFileSync(join(root, 'examples', 'missed-payment.journey.json'), 'utf8')) as {
+    nodes: Record<string, { config: { script?: string } }>;
+  };
   const queue = 'collections';
   const journey = {
     schemaVersion: 1,
@@ -125,7 +127,14 @@ async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
         type: 'dialer',
         label: 'Call about the missed payment',
         position: { x: 280, y: 0 },
-        config: { mode: 'progressive', queue, script: example.nodes['collections-call']?.config.script, amd: { enabled: true, onMachine: 'hangup' }, ringSeconds: 20, callerId: '+12025550143' },
+        config: {
+          mode: 'progressive',
+          queue,
+          script: example.nodes['collections-call']?.config.script,
+          amd: { enabled: true, onMachine: 'hangup' },
+          ringSeconds: 20,
+          callerId: '+12025550143',
+        },
         next: { connected: 'result', machine: 'not-reached', 'no-answer': 'not-reached', abandoned: 'not-reached', failed: 'not-reached' },
       },
       result: {
@@ -147,9 +156,19 @@ async function agentDesk(browser: Browser, server: TestServer): Promise<void> {
     },
   };
   // A live run calls only within calling hours: the eight customers live, by their time zone column, where it is day now.
-  const [header, ...rows] = readFileSync(join(root, 'examples', 'missed-payment.contacts.csv'), 'utf8').split('\n').slice(0, 9);
+  const [header, ...rows] = readFileSync(join(root, 'examples', 'missed-payment.contacts.csv'), 'utf8')
+    .split('\n')
+    .slice(0, 9);
   const zoneColumn = header!.split(',').indexOf('timezone');
-  const contacts = [header, ...rows.map((row) => row.split(',').map((cell, i) => (i === zoneColumn ? zoneAtMidday() : cell)).join(','))].join('\n');
+  const contacts = [
+    header,
+    ...rows.map((row) =>
+      row
+        .split(',')
+        .map((cell, i) => (i === zoneColumn ? zoneAtMidday() : cell))
+        .join(','),
+    ),
+  ].join('\n');
   await call(server, 'POST', '/journeys', journey);
   await call(server, 'POST', `/journeys/${journey.id}/versions`, { message: 'Calls for the agent page picture' });
   await call(server, 'PUT', `/contact-lists/${journey.id}/csv?region=US`, contacts, 'text/csv');

@@ -50,11 +50,26 @@ function journey(wait: string) {
     nodes: {
       start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: lists[0] } }, next: { out: 'gate' } },
       // No hours check: the soak runs at any hour, and a live run outside them would only wait.
-      gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['dnc', 'consent'] }, next: { allowed: 'sms', blocked: 'blocked' } },
+      gate: {
+        type: 'compliance-gate',
+        position: { x: 200, y: 0 },
+        config: { channel: 'sms', checks: ['dnc', 'consent'] },
+        next: { allowed: 'sms', blocked: 'blocked' },
+      },
       sms: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}' }, next: { sent: 'wait', failed: 'failed' } },
       wait: { type: 'wait', position: { x: 600, y: 0 }, config: { duration: wait }, next: { out: 'email-gate' } },
-      'email-gate': { type: 'compliance-gate', position: { x: 800, y: 0 }, config: { channel: 'email', checks: ['dnc', 'consent'] }, next: { allowed: 'email', blocked: 'blocked' } },
-      email: { type: 'email', position: { x: 1000, y: 0 }, config: { subject: 'Hello', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'failed' } },
+      'email-gate': {
+        type: 'compliance-gate',
+        position: { x: 800, y: 0 },
+        config: { channel: 'email', checks: ['dnc', 'consent'] },
+        next: { allowed: 'email', blocked: 'blocked' },
+      },
+      email: {
+        type: 'email',
+        position: { x: 1000, y: 0 },
+        config: { subject: 'Hello', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+        next: { sent: 'done', failed: 'failed' },
+      },
       done: { type: 'end', position: { x: 1200, y: 0 }, config: { outcome: 'completed' } },
       blocked: { type: 'end', position: { x: 400, y: 200 }, config: { outcome: 'blocked' } },
       failed: { type: 'end', position: { x: 1200, y: 200 }, config: { outcome: 'failed' } },
@@ -67,7 +82,18 @@ function journey(wait: string) {
  * any hour: contacts live in whichever of these zones is nearest early afternoon when it starts.
  */
 const zone = (() => {
-  const zones = ['Pacific/Honolulu', 'America/Los_Angeles', 'America/Chicago', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Shanghai', 'Asia/Tokyo', 'Pacific/Auckland'];
+  const zones = [
+    'Pacific/Honolulu',
+    'America/Los_Angeles',
+    'America/Chicago',
+    'America/New_York',
+    'Europe/London',
+    'Europe/Berlin',
+    'Asia/Kolkata',
+    'Asia/Shanghai',
+    'Asia/Tokyo',
+    'Pacific/Auckland',
+  ];
   const hour = (z: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
   return zones.reduce((best, z) => (Math.abs(hour(z) - 13) < Math.abs(hour(best) - 13) ? z : best));
 })();
@@ -120,14 +146,21 @@ interface Server {
 async function startServerProcess(dir: string, file: string): Promise<Server> {
   // Simulated providers only: no SMTP relay or Twilio account is handed down, whatever this shell has.
   const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'SMTP_URL', 'EMAIL_FROM', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_URL', 'PORT']) delete env[name];
-  const child = spawn(process.execPath, [join(repoRoot, 'server/bin/journey.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--database', file, '--editor', join(dir, 'no-editor')], {
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  for (const name of ['DATABASE_URL', 'SMTP_URL', 'EMAIL_FROM', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_URL', 'PORT'])
+    delete env[name];
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'server/bin/journey.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--database', file, '--editor', join(dir, 'no-editor')],
+    {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The server did not start within 60 s:\n${output.join('')}`)), 60_000);
     let listening = false;
@@ -178,13 +211,22 @@ async function main() {
   const headers = { authorization: `Bearer ${token}` };
 
   /** One call; anything but an expected status is an error of its kind (method, route, status). */
-  async function call(kind: string, method: string, path: string, options: { body?: unknown; csv?: string; ok?: number[]; alsoFine?: number[] } = {}): Promise<unknown> {
+  async function call(
+    kind: string,
+    method: string,
+    path: string,
+    options: { body?: unknown; csv?: string; ok?: number[]; alsoFine?: number[] } = {},
+  ): Promise<unknown> {
     const started = performance.now();
     let status = 0;
     try {
       const response = await fetch(`${server.url}${path}`, {
         method,
-        headers: { ...headers, ...(options.body !== undefined && { 'content-type': 'application/json' }), ...(options.csv !== undefined && { 'content-type': 'text/csv' }) },
+        headers: {
+          ...headers,
+          ...(options.body !== undefined && { 'content-type': 'application/json' }),
+          ...(options.csv !== undefined && { 'content-type': 'text/csv' }),
+        },
         ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
         ...(options.csv !== undefined && { body: options.csv }),
         signal: AbortSignal.timeout(30_000),
@@ -250,7 +292,10 @@ async function main() {
       followers.delete(follower);
       follower.close();
     };
-    follower.ended.then(() => finish(), (error: unknown) => finish(error));
+    follower.ended.then(
+      () => finish(),
+      (error: unknown) => finish(error),
+    );
   }
 
   let batch = 0;
@@ -262,7 +307,10 @@ async function main() {
   const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 
   async function startRunOf(mode: 'live' | 'simulated') {
-    const run = (await call('POST /api/runs', 'POST', '/api/runs', { body: { journeyId: 'soak', listId: pick(lists), mode, seed: runs.length + 1 }, ok: [201] })) as { id: string } | undefined;
+    const run = (await call('POST /api/runs', 'POST', '/api/runs', {
+      body: { journeyId: 'soak', listId: pick(lists), mode, seed: runs.length + 1 },
+      ok: [201],
+    })) as { id: string } | undefined;
     if (!run) return;
     runs.push({ id: run.id, mode, at: Date.now() });
     // Only the last runs are kept to pick from: the soak's own memory stays flat.
@@ -278,20 +326,55 @@ async function main() {
     [5, () => call('GET /api/journeys/:id', 'GET', '/api/journeys/soak')],
     [3, () => call('GET /api/journeys/:id/versions', 'GET', '/api/journeys/soak/versions')],
     [10, () => call('GET /api/runs', 'GET', '/api/runs?limit=20')],
-    [8, async () => { const r = recent(); if (r) await call('GET /api/runs/:id', 'GET', `/api/runs/${r.id}`); }],
-    [12, async () => { const r = recent(); if (r) await call('GET /api/runs/:id/metrics', 'GET', `/api/runs/${r.id}/metrics`); }],
-    [3, async () => { const r = recent(); if (r) await call('GET /api/runs/:id/events', 'GET', `/api/runs/${r.id}/events?limit=50`); }],
+    [
+      8,
+      async () => {
+        const r = recent();
+        if (r) await call('GET /api/runs/:id', 'GET', `/api/runs/${r.id}`);
+      },
+    ],
+    [
+      12,
+      async () => {
+        const r = recent();
+        if (r) await call('GET /api/runs/:id/metrics', 'GET', `/api/runs/${r.id}/metrics`);
+      },
+    ],
+    [
+      3,
+      async () => {
+        const r = recent();
+        if (r) await call('GET /api/runs/:id/events', 'GET', `/api/runs/${r.id}/events?limit=50`);
+      },
+    ],
     [4, () => call('GET /metrics', 'GET', '/metrics')],
-    [10, () => call('GET /api/compliance/check', 'GET', `/api/compliance/check?profile=US&channel=${pick(['sms', 'voice', 'email'])}&phone=%2B1212234${String(Math.floor(Math.random() * 400)).padStart(4, '0')}&email=person${Math.floor(Math.random() * 400)}%40example.com`)],
+    [
+      10,
+      () =>
+        call(
+          'GET /api/compliance/check',
+          'GET',
+          `/api/compliance/check?profile=US&channel=${pick(['sms', 'voice', 'email'])}&phone=%2B1212234${String(Math.floor(Math.random() * 400)).padStart(4, '0')}&email=person${Math.floor(Math.random() * 400)}%40example.com`,
+        ),
+    ],
     [8, () => call('GET /api/do-not-contact', 'GET', '/api/do-not-contact?limit=100')],
     [4, () => call('GET /api/do-not-contact/history', 'GET', '/api/do-not-contact/history')],
     // A bounded pool of addresses, so that the list reaches a steady size; adding one already listed changes nothing.
-    [1, () => call('POST /api/do-not-contact', 'POST', '/api/do-not-contact', { body: { channel: 'sms', value: `+1312234${String(dncSeq++ % 200).padStart(4, '0')}`, reason: 'soak' }, ok: [201] })],
+    [
+      1,
+      () =>
+        call('POST /api/do-not-contact', 'POST', '/api/do-not-contact', {
+          body: { channel: 'sms', value: `+1312234${String(dncSeq++ % 200).padStart(4, '0')}`, reason: 'soak' },
+          ok: [201],
+        }),
+    ],
     [3, () => call('GET /api/contact-lists', 'GET', '/api/contact-lists')],
     [
       3,
       async () => {
-        const report = (await call('PUT /api/contact-lists/:id/csv', 'PUT', `/api/contact-lists/${pick(lists)}/csv`, { csv: csv(++batch, 20) })) as { report?: { imported?: number } } | undefined;
+        const report = (await call('PUT /api/contact-lists/:id/csv', 'PUT', `/api/contact-lists/${pick(lists)}/csv`, { csv: csv(++batch, 20) })) as
+          | { report?: { imported?: number } }
+          | undefined;
         if (report) counts.imports++;
         counts.importedRows += 20;
       },
@@ -316,7 +399,13 @@ async function main() {
         if (stopped) counts.stops++;
       },
     ],
-    [3, async () => { const r = recent(); if (r) await follow(r.id); }],
+    [
+      3,
+      async () => {
+        const r = recent();
+        if (r) await follow(r.id);
+      },
+    ],
   ];
   const total = actions.reduce((a, [w]) => a + w, 0);
   const choose = () => {
@@ -348,7 +437,9 @@ async function main() {
   const sampler = setInterval(() => void sample(), 5_000);
   const progress = setInterval(() => {
     const last = samples.at(-1);
-    log(`${round((Date.now() - began) / 60_000)} min: ${counts.requests} requests, ${[...errors.values()].reduce((a, b) => a + b, 0)} errors, RSS ${last ? round(last.rssMB) : '?'} MB, ${followers.size} followers`);
+    log(
+      `${round((Date.now() - began) / 60_000)} min: ${counts.requests} requests, ${[...errors.values()].reduce((a, b) => a + b, 0)} errors, RSS ${last ? round(last.rssMB) : '?'} MB, ${followers.size} followers`,
+    );
   }, 60_000);
 
   const worker = async () => {
@@ -409,9 +500,21 @@ async function main() {
     expectedRefusals: Object.fromEntries(expected),
     latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
     perKind,
-    work: { imports: counts.imports, importedRows: counts.importedRows, simulatedRuns: counts.simulatedRuns, liveRuns: counts.liveRuns, stopsAccepted: counts.stops },
+    work: {
+      imports: counts.imports,
+      importedRows: counts.importedRows,
+      simulatedRuns: counts.simulatedRuns,
+      liveRuns: counts.liveRuns,
+      stopsAccepted: counts.stops,
+    },
     webSockets: { opened: counts.wsOpened, messages: counts.wsMessages, errors: counts.wsErrors },
-    rssMB: { start: round(samples[0]?.rssMB ?? 0), end: round(endRss), max: round(Math.max(...samples.map((s) => s.rssMB))), firstHalfMax: round(firstHalfMax), samples: samples.length },
+    rssMB: {
+      start: round(samples[0]?.rssMB ?? 0),
+      end: round(endRss),
+      max: round(Math.max(...samples.map((s) => s.rssMB))),
+      firstHalfMax: round(firstHalfMax),
+      samples: samples.length,
+    },
     heapUsedMB: { start: round(samples[0]?.heapMB ?? 0), end: round(samples.at(-1)?.heapMB ?? 0) },
     eventLoopDelayMs: {
       p50: round((gauge(lastMetrics, 'nodejs_eventloop_delay_seconds{quantile="0.5"}') ?? 0) * 1000),
@@ -427,8 +530,12 @@ async function main() {
   };
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    log(`${result.requests.served} requests (${result.requests.perSecond}/s), ${errorCount} errors, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`);
-    log(`RSS ${result.rssMB.start} -> ${result.rssMB.end} MB (max ${result.rssMB.max}), slope over the last half ${result.memory.rssSlopeLastHalfMBPerMinute} MB/min: ${result.memory.verdict}`);
+    log(
+      `${result.requests.served} requests (${result.requests.perSecond}/s), ${errorCount} errors, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
+    );
+    log(
+      `RSS ${result.rssMB.start} -> ${result.rssMB.end} MB (max ${result.rssMB.max}), slope over the last half ${result.memory.rssSlopeLastHalfMBPerMinute} MB/min: ${result.memory.verdict}`,
+    );
     log(`event-loop delay p99 ${result.eventLoopDelayMs.p99} ms, max ${result.eventLoopDelayMs.max} ms`);
   }
   process.exitCode = memoryBounded && errorCount === 0 && exit?.code === 0 ? 0 : 1;
@@ -443,10 +550,13 @@ process.once('exit', killServer);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 // Whatever happens, the soak ends: a hard stop well after its planned end.
-const hardStop = setTimeout(() => {
-  log('did not finish within its time; stopping');
-  process.exit(2);
-}, (minutes + 5) * 60_000);
+const hardStop = setTimeout(
+  () => {
+    log('did not finish within its time; stopping');
+    process.exit(2);
+  },
+  (minutes + 5) * 60_000,
+);
 hardStop.unref();
 try {
   await main();

@@ -14,11 +14,34 @@ const contacts = 400;
 
 /** Rows of each kind a run left: events by type, outbox rows and provider records by channel, cursors by status. */
 async function rowsOf(store: Store, runId: string) {
-  const events = await store.db.selectFrom('events').select(['type', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).where('contact_id', 'is not', null).groupBy('type').execute();
-  const outbox = await store.db.selectFrom('outbox').select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('channel').execute();
-  const sends = await store.db.selectFrom('simulated_sends').select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('channel').execute();
-  const cursors = await store.db.selectFrom('cursors').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('status').execute();
-  const inbox = await store.db.selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const events = await store.db
+    .selectFrom('events')
+    .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .where('contact_id', 'is not', null)
+    .groupBy('type')
+    .execute();
+  const outbox = await store.db
+    .selectFrom('outbox')
+    .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('channel')
+    .execute();
+  const sends = await store.db
+    .selectFrom('simulated_sends')
+    .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('channel')
+    .execute();
+  const cursors = await store.db
+    .selectFrom('cursors')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
+  const inbox = await store.db
+    .selectFrom('inbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const byKey = (rows: { n: number }[], key: (r: any) => string) => Object.fromEntries(rows.map((r) => [key(r), Number(r.n)]));
   return {
     events: byKey(events, (r) => r.type),
@@ -38,7 +61,12 @@ async function interpreted() {
     const interpreter = new Interpreter({
       store,
       clock,
-      providers: { sms: new SimulatedSms(store.db, 1), email: new SimulatedEmail(store.db, 1), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
+      providers: {
+        sms: new SimulatedSms(store.db, 1),
+        email: new SimulatedEmail(store.db, 1),
+        webhook: new SimulatedWebhook(store.db),
+        voice: new SimulatedWebhook(store.db),
+      },
       batchSize: 2000,
     });
     const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'bench', now: t0, simulated: true, seed: 1 });

@@ -21,10 +21,27 @@ const batch = 2000;
 const hourMs = 3_600_000;
 const eventColumns = ['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'] as const;
 const cursorColumns = ['run_id', 'contact_id', 'node_id', 'status', 'due_at', 'visit', 'attempt', 'wait_event', 'results'] as const;
-const cursorUpsert = `on conflict (run_id, contact_id) do update set ${cursorColumns.slice(2).map((k) => `${k} = excluded.${k}`).join(', ')}`;
-const outboxColumns = ['idempotency_key', 'run_id', 'contact_id', 'node_id', 'channel', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'sent_at', 'error'] as const;
+const cursorUpsert = `on conflict (run_id, contact_id) do update set ${cursorColumns
+  .slice(2)
+  .map((k) => `${k} = excluded.${k}`)
+  .join(', ')}`;
+const outboxColumns = [
+  'idempotency_key',
+  'run_id',
+  'contact_id',
+  'node_id',
+  'channel',
+  'payload',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'created_at',
+  'sent_at',
+  'error',
+] as const;
 const sentColumns = ['id', ...outboxColumns, 'provider_id'] as const;
-const outboxUpsert = 'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error, provider_id = excluded.provider_id';
+const outboxUpsert =
+  'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error, provider_id = excluded.provider_id';
 // What a cursor carries after the first steps: the visits so far, as the interpreter writes them.
 const results = JSON.stringify({ steps: {}, visits: { start: 1, gate: 1, sms: 1 } });
 
@@ -44,7 +61,9 @@ class Rows {
     if (this.eventMode === 'full') await store.writeRows(tx, 'events', eventColumns, this.events);
     // One row for the whole batch, its events as a JSON array.
     if (this.eventMode === 'packed' && this.events.length) {
-      await store.writeRows(tx, 'events', eventColumns, [[this.runId, null, 'batch', this.now, null, null, JSON.stringify(this.events.map((e) => [e[1], e[2], e[4], e[5], e[6]]))]]);
+      await store.writeRows(tx, 'events', eventColumns, [
+        [this.runId, null, 'batch', this.now, null, null, JSON.stringify(this.events.map((e) => [e[1], e[2], e[4], e[5], e[6]]))],
+      ]);
     }
     await store.writeRows(tx, 'cursors', cursorColumns, this.cursors, cursorUpsert);
   }
@@ -58,7 +77,16 @@ async function stepDue(store: Store, runId: string, now: number, eventMode: Even
       tx
         .selectFrom('cursors')
         .leftJoin('contacts', 'contacts.id', 'cursors.contact_id')
-        .select(['cursors.contact_id', 'cursors.node_id', 'cursors.results', 'contacts.phone', 'contacts.email', 'contacts.first_name', 'contacts.attributes', 'contacts.consent'])
+        .select([
+          'cursors.contact_id',
+          'cursors.node_id',
+          'cursors.results',
+          'contacts.phone',
+          'contacts.email',
+          'contacts.first_name',
+          'contacts.attributes',
+          'contacts.consent',
+        ])
         .where('cursors.run_id', '=', runId)
         .where('cursors.due_at', '<=', now)
         .orderBy('cursors.due_at')
@@ -100,7 +128,15 @@ async function stepDue(store: Store, runId: string, now: number, eventMode: Even
 /** The messages due: each accepted, recorded by the simulated provider, its delivery report queued, its contact moved on. */
 async function deliver(store: Store, runId: string, now: number, eventMode: EventMode): Promise<number> {
   return store.db.transaction().execute(async (tx) => {
-    const due = await tx.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('id').limit(batch).execute();
+    const due = await tx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(batch)
+      .execute();
     const rows = new Rows(runId, now, eventMode);
     const sends: unknown[][] = [];
     const sent: unknown[][] = [];
@@ -135,20 +171,46 @@ async function deliver(store: Store, runId: string, now: number, eventMode: Even
 /** The delivery reports due: each recorded as an event and taken out of the inbox. */
 async function report(store: Store, runId: string, now: number, eventMode: EventMode): Promise<number> {
   return store.db.transaction().execute(async (tx) => {
-    const due = await tx.selectFrom('inbox').select(['id', 'contact_id', 'type']).where('due_at', '<=', now).orderBy('due_at').orderBy('id').limit(batch).execute();
+    const due = await tx
+      .selectFrom('inbox')
+      .select(['id', 'contact_id', 'type'])
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(batch)
+      .execute();
     const rows = new Rows(runId, now, eventMode);
     for (const r of due) rows.event(r.contact_id, r.type, r.type.startsWith('sms') ? 'sms' : 'email');
     await rows.flush(store, tx);
-    for (let i = 0; i < due.length; i += 500) await tx.deleteFrom('inbox').where('id', 'in', due.slice(i, i + 500).map((r) => r.id)).execute();
+    for (let i = 0; i < due.length; i += 500)
+      await tx
+        .deleteFrom('inbox')
+        .where(
+          'id',
+          'in',
+          due.slice(i, i + 500).map((r) => r.id),
+        )
+        .execute();
     return due.length;
   });
 }
 
 async function nextDueAt(store: Store, runId: string): Promise<number | undefined> {
   const times = await Promise.all([
-    store.db.selectFrom('cursors').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', '=', runId).executeTakeFirst(),
-    store.db.selectFrom('outbox').select((eb) => eb.fn.min('next_attempt_at').as('t')).where('status', '=', 'pending').executeTakeFirst(),
-    store.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).executeTakeFirst(),
+    store.db
+      .selectFrom('cursors')
+      .select((eb) => eb.fn.min('due_at').as('t'))
+      .where('run_id', '=', runId)
+      .executeTakeFirst(),
+    store.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('t'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst(),
+    store.db
+      .selectFrom('inbox')
+      .select((eb) => eb.fn.min('due_at').as('t'))
+      .executeTakeFirst(),
   ]);
   const due = times.map((r) => r?.t).filter((t): t is number => t !== null && t !== undefined);
   return due.length ? Math.min(...due.map(Number)) : undefined;
@@ -163,7 +225,8 @@ export async function playStoreOnly(store: Store, now: number, eventMode: EventM
   const started = performance.now();
   const run = await startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'bench', now, simulated: true, seed: 1 });
   for (;;) {
-    const work = (await report(store, run.id, now, eventMode)) + (await stepDue(store, run.id, now, eventMode)) + (await deliver(store, run.id, now, eventMode));
+    const work =
+      (await report(store, run.id, now, eventMode)) + (await stepDue(store, run.id, now, eventMode)) + (await deliver(store, run.id, now, eventMode));
     if (work) continue;
     const next = await nextDueAt(store, run.id);
     if (next === undefined) break;

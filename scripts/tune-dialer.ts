@@ -32,7 +32,17 @@ for (const agents of agentsList) {
         let occupancy = 0;
         let wait = 0;
         for (let replication = 0; replication < replications; replication++) {
-          const scenario: ShiftScenario = { agents, liveRate, talkMeanSeconds, amdErrorRate, shiftHours: 8, ringSeconds: 25, seed, replication, ratePerMinute: 0.012 };
+          const scenario: ShiftScenario = {
+            agents,
+            liveRate,
+            talkMeanSeconds,
+            amdErrorRate,
+            shiftHours: 8,
+            ringSeconds: 25,
+            seed,
+            replication,
+            ratePerMinute: 0.012,
+          };
           progressive += simulateShift(scenario, new ProgressivePolicy(definition), definition).talkMinutesPerAgentHour;
           const ours = simulateShift(scenario, new PredictivePolicy(definition, undefined, settings), definition);
           predictive += ours.talkMinutesPerAgentHour;

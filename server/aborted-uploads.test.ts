@@ -13,7 +13,9 @@ const repoRoot = join(import.meta.dirname, '..');
 function abortMidBody(port: number, method: string, path: string, token: string, contentType: string, firstBytes: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: ${contentType}\r\nContent-Length: 100000\r\n\r\n${firstBytes}`);
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: ${contentType}\r\nContent-Length: 100000\r\n\r\n${firstBytes}`,
+      );
       // Long enough for the server to start reading the body, so that the close lands mid-stream.
       setTimeout(() => {
         socket.destroy();
@@ -34,16 +36,35 @@ describe('uploads cut off mid-body', () => {
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const stderr: string[] = [];
   const api = async (method: string, path: string, body?: string, contentType = 'text/csv') => {
-    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': contentType }) }, ...(body !== undefined && { body }) });
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': contentType }) },
+      ...(body !== undefined && { body }),
+    });
     return { status: response.status, json: (await response.json()) as any };
   };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'journey-abort-'));
-    child = spawn(process.execPath, [join(repoRoot, 'server/bin/journey.mjs'), 'serve', '--port', '0', '--host', '127.0.0.1', '--database', join(dir, 'journeys.db'), '--editor', join(dir, 'no-editor')], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'server/bin/journey.mjs'),
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--database',
+        join(dir, 'journeys.db'),
+        '--editor',
+        join(dir, 'no-editor'),
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.on('exit', (code, signal) => (exited = { code, signal }));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
     let out = '';

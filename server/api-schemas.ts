@@ -62,7 +62,7 @@ export const EditConflictSchema = z
   .object({
     updatedBy: z.string().nullable(),
     updatedAt: iso(),
-    etag: z.string().openapi({ description: "The stored draft: send this as If-Match to overwrite it with yours after all" }),
+    etag: z.string().openapi({ description: 'The stored draft: send this as If-Match to overwrite it with yours after all' }),
     diff: JourneyChangesSchema,
     text: z.string().openapi({ description: 'The same diff in words, as `journey diff` prints it' }),
     journey: anyObject.openapi({ description: 'The stored draft, to reload' }),
@@ -85,7 +85,10 @@ export const ContactListSchema = z
     name: z.string(),
     contacts: z.number().int(),
     createdAt: iso(),
-    columns: z.array(z.string()).nullable().openapi({ description: 'Columns besides the contact fields, read as attributes.<column>; null when the list’s columns are not known' }),
+    columns: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: 'Columns besides the contact fields, read as attributes.<column>; null when the list’s columns are not known' }),
   })
   .openapi('ContactList');
 
@@ -175,7 +178,12 @@ export const StartRunSchema = z
     listId: z.string().min(1).optional(),
     mode: z.enum(['live', 'simulated']).default('simulated'),
     startAt: z.iso.datetime({ offset: true }).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     agents: z.record(z.string(), z.number().int().min(0).max(10_000)).optional(),
   })
   .strict()
@@ -220,7 +228,9 @@ export const AgentDeskSchema = z
         journeyName: z.string(),
         contact: ContactSchema,
         script: z.string().openapi({ description: "The call step's script rendered for this customer" }),
-        phase: z.enum(['preview', 'dialing', 'talking']).openapi({ description: '`preview`: read it and start the call; `dialing`: placed, not answered yet; `talking`: connected' }),
+        phase: z
+          .enum(['preview', 'dialing', 'talking'])
+          .openapi({ description: '`preview`: read it and start the call; `dialing`: placed, not answered yet; `talking`: connected' }),
         connectedAt: iso().nullable(),
       })
       .nullable(),
@@ -255,7 +265,10 @@ export const DoNotContactEntrySchema = z
     value: z.string().openapi({ description: 'A phone number in E.164 form or an email address, lower-cased' }),
     reason: z.string(),
     addedAt: iso(),
-    source: z.string().nullable().openapi({ description: 'What put it there: reply, agent, unsubscribe, complaint, operator; null for entries older than the history' }),
+    source: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What put it there: reply, agent, unsubscribe, complaint, operator; null for entries older than the history' }),
     runId: z.string().nullable().openapi({ description: 'The live run whose contact or agent asked' }),
     actor: z.string().nullable().openapi({ description: 'The agent or operator by name, or contact for a reply or link' }),
   })
@@ -264,7 +277,9 @@ export const DoNotContactEntrySchema = z
 export const PermissionChangeSchema = z
   .object({
     id: z.number().int(),
-    change: z.enum(['added', 'removed', 'granted', 'withdrawn']).openapi({ description: 'added or removed for the do-not-contact list; granted or withdrawn for consent' }),
+    change: z
+      .enum(['added', 'removed', 'granted', 'withdrawn'])
+      .openapi({ description: 'added or removed for the do-not-contact list; granted or withdrawn for consent' }),
     kind: z.enum(['do-not-contact', 'consent']),
     channel: z.enum(channels),
     value: z.string().openapi({ description: 'E.164 phone number or lower-cased email address' }),

@@ -117,7 +117,11 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
   });
   app.get('/api/health', (c) => c.json({ ok: true }));
   const routes = app.route('/api', api);
-  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', description: 'An API token; the first admin token is printed when the server first starts' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token; the first admin token is printed when the server first starts',
+  });
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Journey builder API', version: '1.0.0', description: 'Journeys, versions, contact lists, runs and their events. See docs/api.md.' },
@@ -141,9 +145,7 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
     // The editor routes in the browser (/agent, /runs/...): any other page gets the app.
     app.get('*', (c) => c.html(index));
   } else {
-    app.get('/', (c) =>
-      c.text('The editor is not built: run `npm run build` (npm start does it), then reload. The API answers under /api.', 503),
-    );
+    app.get('/', (c) => c.text('The editor is not built: run `npm run build` (npm start does it), then reload. The API answers under /api.', 503));
   }
   return { app, routes };
 }

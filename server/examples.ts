@@ -32,9 +32,20 @@ export async function loadExamples(store: Store, dir: string, now: number): Prom
     await db.transaction().execute(async (tx) => {
       const message = 'The example as shipped';
       const published = await publishJourney(tx, document, { author: 'examples', message, now });
-      await recordAudit(tx, { at: now, actor: { id: null, name: 'server (examples)', role: null }, action: 'journey.published', target: published.journeyId, journeyId: published.journeyId, details: { version: published.version, contentHash: published.contentHash, message } });
+      await recordAudit(tx, {
+        at: now,
+        actor: { id: null, name: 'server (examples)', role: null },
+        action: 'journey.published',
+        target: published.journeyId,
+        journeyId: published.journeyId,
+        details: { version: published.version, contentHash: published.contentHash, message },
+      });
     });
-    await db.updateTable('journeys').set({ draft: formatJourney(document) }).where('id', '=', journey.id).execute();
+    await db
+      .updateTable('journeys')
+      .set({ draft: formatJourney(document) })
+      .where('id', '=', journey.id)
+      .execute();
     loaded.push(journey.id);
   }
   return loaded;

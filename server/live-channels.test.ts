@@ -21,17 +21,33 @@ const journey = {
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
     // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
-    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'hello', blocked: 'not-sent' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 100, y: 100 },
+      config: { channel: 'email', checks: ['dnc'] },
+      next: { allowed: 'hello', blocked: 'not-sent' },
+    },
     hello: {
       type: 'email',
       position: { x: 200, y: 0 },
-      config: { subject: 'Welcome, {{ contact.firstName }}', text: 'Hello {{ contact.firstName }}, your account is open.', from: 'welcome@acme.example', trackOpens: false },
+      config: {
+        subject: 'Welcome, {{ contact.firstName }}',
+        text: 'Hello {{ contact.firstName }}, your account is open.',
+        from: 'welcome@acme.example',
+        trackOpens: false,
+      },
       next: { sent: 'crm', failed: 'not-sent' },
     },
     crm: {
       type: 'webhook',
       position: { x: 400, y: 0 },
-      config: { url: 'CRM_URL', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"contact": {{ contact.id | json }}, "email": {{ contact.email | json }}}', timeoutMs: 5000 },
+      config: {
+        url: 'CRM_URL',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"contact": {{ contact.id | json }}, "email": {{ contact.email | json }}}',
+        timeoutMs: 5000,
+      },
       next: { ok: 'done', error: 'not-sent' },
     },
     done: { type: 'end', position: { x: 600, y: 0 }, config: { outcome: 'welcomed' } },
@@ -49,8 +65,18 @@ const texting = {
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'phones' } }, next: { out: 'gate' } },
     // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
-    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'hello', blocked: 'not-sent' } },
-    hello: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your card is on its way.' }, next: { sent: 'done', failed: 'not-sent' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 100, y: 100 },
+      config: { channel: 'sms', checks: ['dnc'] },
+      next: { allowed: 'hello', blocked: 'not-sent' },
+    },
+    hello: {
+      type: 'sms',
+      position: { x: 200, y: 0 },
+      config: { body: 'Hi {{ contact.firstName }}, your card is on its way.' },
+      next: { sent: 'done', failed: 'not-sent' },
+    },
     done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'texted' } },
     'not-sent': { type: 'end', position: { x: 400, y: 200 }, config: { outcome: 'not-sent' } },
   },
@@ -100,7 +126,9 @@ describe('live channels', () => {
       req.on('end', () => {
         const form = Object.fromEntries(new URLSearchParams(body));
         texts.push({ path: req.url ?? '', authorization: req.headers.authorization, form });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${String(texts.length).padStart(32, '0')}`, status: 'queued' }));
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid: `SM${String(texts.length).padStart(32, '0')}`, status: 'queued' }));
       });
     });
     await new Promise<void>((resolve) => twilio.listen(0, '127.0.0.1', () => resolve()));
@@ -111,14 +139,23 @@ describe('live channels', () => {
       store,
       clock: new VirtualClock(testNow),
       smtp: { url: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true` },
-      twilio: { accountSid: 'AC00000000000000000000000000000001', authToken: 'twilio-token', from: '+12025550100', apiUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}` },
+      twilio: {
+        accountSid: 'AC00000000000000000000000000000001',
+        authToken: 'twilio-token',
+        from: '+12025550100',
+        apiUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`,
+      },
       // The fake CRM listens on this machine, an address webhooks may not call unless allowed.
       webhook: { allow: ['127.0.0.1'] },
     });
     const { app } = createApp({ store, runner });
     const token = (await createToken(store.db, { name: 'admin', role: 'admin', now: testNow })).token;
     request = async (method, path, body, type = 'application/json') => {
-      const response = await app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': type }, ...(body !== undefined && { body }) });
+      const response = await app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        ...(body !== undefined && { body }),
+      });
       const text = await response.text();
       return { status: response.status, json: text ? JSON.parse(text) : undefined };
     };

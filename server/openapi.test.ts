@@ -4,7 +4,13 @@ import { testApp, type TestApp } from './test-app.ts';
 
 type Schema = Record<string, unknown>;
 interface Document {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content?: Record<string, { schema?: Schema }> }; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
@@ -78,6 +84,9 @@ describe('the OpenAPI document', () => {
       },
       components: { schemas: { Stub: stub } },
     };
-    expect(shapelessBodies(doc)).toEqual(['#/components/schemas/Stub: type object without properties', 'POST /b request application/json/properties/inner: type object without properties']);
+    expect(shapelessBodies(doc)).toEqual([
+      '#/components/schemas/Stub: type object without properties',
+      'POST /b request application/json/properties/inner: type object without properties',
+    ]);
   });
 });

@@ -40,11 +40,25 @@ function processLines(): string[] {
 
 export async function prometheusText(store: Store, gauges: ProcessGauges): Promise<string> {
   const db = store.db;
-  const runs = await db.selectFrom('runs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const runs = await db
+    .selectFrom('runs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   const global = await db
     .selectFrom('counters')
     .select(['metric', (eb) => eb.fn.sum<number>('count').as('n')])
-    .where((eb) => eb.or([eb('metric', '=', 'entered'), eb('metric', 'like', 'sent:%'), eb('metric', 'in', dialerPorts.map((p) => `port:${p}`))]))
+    .where((eb) =>
+      eb.or([
+        eb('metric', '=', 'entered'),
+        eb('metric', 'like', 'sent:%'),
+        eb(
+          'metric',
+          'in',
+          dialerPorts.map((p) => `port:${p}`),
+        ),
+      ]),
+    )
     .groupBy('metric')
     .execute();
   const total = (metric: string) => Number(global.find((g) => g.metric === metric)?.n ?? 0);

@@ -197,7 +197,11 @@ export class Runner {
     if (playing) return playing.now();
     const run = await this.store.db.selectFrom('runs').select(['simulated', 'start_at']).where('id', '=', runId).executeTakeFirst();
     if (!run?.simulated) return this.clock.now();
-    const last = await this.store.db.selectFrom('events').select((eb) => eb.fn.max('time').as('t')).where('run_id', '=', runId).executeTakeFirst();
+    const last = await this.store.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('time').as('t'))
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
     return Math.max(Number(run.start_at), Number(last?.t ?? 0));
   }
 
@@ -207,7 +211,10 @@ export class Runner {
    */
   async react(reaction: { runId: string; contactId: string; type: EventType; data: Record<string, unknown> }): Promise<number> {
     const at = await this.timeOf(reaction.runId);
-    await this.store.db.insertInto('inbox').values({ run_id: reaction.runId, contact_id: reaction.contactId, type: reaction.type, due_at: at, data: JSON.stringify(reaction.data) }).execute();
+    await this.store.db
+      .insertInto('inbox')
+      .values({ run_id: reaction.runId, contact_id: reaction.contactId, type: reaction.type, due_at: at, data: JSON.stringify(reaction.data) })
+      .execute();
     const run = await this.store.db.selectFrom('runs').select('simulated').where('id', '=', reaction.runId).executeTakeFirst();
     if (run?.simulated) await this.simulate(reaction.runId);
     else this.wake();

@@ -22,11 +22,26 @@ const journey = {
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'two-servers' } }, next: { out: 'sms-gate' } },
     // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
-    'sms-gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'sms', blocked: 'done' } },
+    'sms-gate': {
+      type: 'compliance-gate',
+      position: { x: 100, y: 100 },
+      config: { channel: 'sms', checks: ['dnc'] },
+      next: { allowed: 'sms', blocked: 'done' },
+    },
     sms: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}', trackLinks: false }, next: { sent: 'wait', failed: 'done' } },
     wait: { type: 'wait', position: { x: 400, y: 0 }, config: { duration: 'PT1H' }, next: { out: 'email-gate' } },
-    'email-gate': { type: 'compliance-gate', position: { x: 500, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'email', blocked: 'done' } },
-    email: { type: 'email', position: { x: 600, y: 0 }, config: { subject: 'Hello', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'done' } },
+    'email-gate': {
+      type: 'compliance-gate',
+      position: { x: 500, y: 100 },
+      config: { channel: 'email', checks: ['dnc'] },
+      next: { allowed: 'email', blocked: 'done' },
+    },
+    email: {
+      type: 'email',
+      position: { x: 600, y: 0 },
+      config: { subject: 'Hello', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+      next: { sent: 'done', failed: 'done' },
+    },
     done: { type: 'end', position: { x: 800, y: 0 }, config: { outcome: 'done' } },
   },
 };
@@ -82,7 +97,9 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL database', () => {
         const final = await canvas.ended;
         canvas.close();
 
-        const metrics = (await (await fetch(`${watched.url}/api/runs/${run.id}/metrics`, { headers: { authorization: `Bearer ${token}` } })).json()) as RunMetrics;
+        const metrics = (await (
+          await fetch(`${watched.url}/api/runs/${run.id}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as RunMetrics;
         expect(metrics.audience).toBe(contacts);
         expect(metrics.active).toBe(0);
         expect(final.status).toBe('completed');

@@ -24,12 +24,21 @@ async function whatLiveRunsSee(t: TestApp): Promise<string> {
   for (const c of contacts) {
     for (const channel of ['voice', 'sms', 'email'] as const) {
       const address = channel === 'email' ? `email=${encodeURIComponent(c.email ?? '')}` : `phone=${encodeURIComponent(c.phone ?? '')}`;
-      const answer = await t.request('GET', `/api/compliance/check?profile=US&channel=${channel}&${address}&at=${encodeURIComponent(new Date(testNow).toISOString())}`);
+      const answer = await t.request(
+        'GET',
+        `/api/compliance/check?profile=US&channel=${channel}&${address}&at=${encodeURIComponent(new Date(testNow).toISOString())}`,
+      );
       checks.push(`${c.id} ${channel} ${answer.text}`);
     }
   }
   const horizon = testNow + 30 * day;
-  const history = await loadComplianceData(db, { registry: true, frequencyHours: 60 * 24, redialHours: 60 * 24 }, { runId: 'a-live-run', simulated: false }, contacts, horizon);
+  const history = await loadComplianceData(
+    db,
+    { registry: true, frequencyHours: 60 * 24, redialHours: 60 * 24 },
+    { runId: 'a-live-run', simulated: false },
+    contacts,
+    horizon,
+  );
   const counts = contacts.map((c) => {
     const phone = c.phone ?? '';
     return [c.id, history.history?.attemptsSince(phone, ['voice', 'sms'], horizon - 60 * day) ?? [], history.history?.lastAbandonedAt(phone) ?? null];

@@ -74,7 +74,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   await migrate(store);
   // Made on first start, so that tracked links signed by any process on this store are checked by every other.
   await serverSecret(store.db, trackingSecretName);
-  const smtp = options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
+  const smtp =
+    options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
   const twilio = options.twilio ?? twilioFromEnvironment();
   const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
   if (options.loadExamples) {
@@ -87,7 +88,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const at = runner.now();
     const made = await store.db.transaction().execute(async (tx) => {
       const token = await createToken(tx, { name: 'admin', role: 'admin', now: at });
-      await recordAudit(tx, { at, actor: { id: null, name: 'server', role: null }, action: 'token.created', target: token.id, details: { name: token.name, role: token.role, why: 'no admin token on this store' } });
+      await recordAudit(tx, {
+        at,
+        actor: { id: null, name: 'server', role: null },
+        action: 'token.created',
+        target: token.id,
+        details: { name: token.name, role: token.role, why: 'no admin token on this store' },
+      });
       return token;
     });
     adminToken = made.token;

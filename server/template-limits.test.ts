@@ -32,17 +32,25 @@ describe('costly templates in a run', () => {
   afterAll(() => t.close());
 
   it('refuses at validation a template whose loops multiply past the bound, naming the step and field', async () => {
-    const res = await t.request('POST', '/api/journeys', { json: journeyWithBody('frozen', '{% for a in (1..1000) %}{% for b in (1..1000) %}x{% endfor %}{% endfor %}') });
+    const res = await t.request('POST', '/api/journeys', {
+      json: journeyWithBody('frozen', '{% for a in (1..1000) %}{% for b in (1..1000) %}x{% endfor %}{% endfor %}'),
+    });
     expect(res.status).toBe(422);
     expect(res.json.error.details.problems).toContainEqual(
-      expect.objectContaining({ severity: 'error', nodeId: 'reminder', path: '/nodes/reminder/config/body', message: expect.stringMatching(/loops 1,001,000 times for each contact/) }),
+      expect.objectContaining({
+        severity: 'error',
+        nodeId: 'reminder',
+        path: '/nodes/reminder/config/body',
+        message: expect.stringMatching(/loops 1,001,000 times for each contact/),
+      }),
     );
   });
 
   it('answers /api/health promptly while every contact renders a heavy template the validator accepts', async () => {
     // 9 × (1 + 110) passes: just inside the bound, and some milliseconds for each contact; a short text, so that the
     // time goes to rendering and not to storing the messages.
-    const body = '{% for a in (1..9) %}{% for b in (1..110) %}{% if contact.firstName == "Zed" %}Z{% endif %}{% endfor %}{% endfor %}Hi {{ contact.firstName }}';
+    const body =
+      '{% for a in (1..9) %}{% for b in (1..110) %}{% if contact.firstName == "Zed" %}Z{% endif %}{% endfor %}{% endfor %}Hi {{ contact.firstName }}';
     const runId = await publishAndRun(t, 'heavy', body);
     let done = false;
     const finished = t.runner.finished(runId).then(() => (done = true));
@@ -72,11 +80,17 @@ describe('costly templates in a run', () => {
     await t.runner.finished(runId);
     const metrics = (await t.request('GET', `/api/runs/${runId}/metrics`)).json;
     expect(metrics.steps.reminder.ports).toEqual({ failed: contacts });
-    const events = (await t.request('GET', `/api/runs/${runId}/events?limit=5000`)).text.trim().split('\n').map((line) => JSON.parse(line));
+    const events = (await t.request('GET', `/api/runs/${runId}/events?limit=5000`)).text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const exits = events.filter((e) => e.type === 'node.exited' && e.data.nodeId === 'reminder');
     expect(exits).toHaveLength(contacts);
     for (const exit of exits) {
-      expect(exit.data).toMatchObject({ port: 'failed', error: expect.stringMatching(/^The template could not be rendered for this contact: memory alloc limit exceeded, line:1, col:8/) });
+      expect(exit.data).toMatchObject({
+        port: 'failed',
+        error: expect.stringMatching(/^The template could not be rendered for this contact: memory alloc limit exceeded, line:1, col:8/),
+      });
     }
     expect(t.runnerErrors).toEqual([]);
   });

@@ -71,9 +71,19 @@ export function sampleJourney(id = 'reminder', overrides: Record<string, unknown
     settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'call 202-555-0143' },
     nodes: {
       start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
-      gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['consent'] }, next: { allowed: 'reminder', blocked: 'blocked' } },
+      gate: {
+        type: 'compliance-gate',
+        position: { x: 200, y: 0 },
+        config: { channel: 'sms', checks: ['consent'] },
+        next: { allowed: 'reminder', blocked: 'blocked' },
+      },
       reminder: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}' }, next: { sent: 'click', failed: 'blocked' } },
-      click: { type: 'wait-for-event', position: { x: 600, y: 0 }, config: { event: 'link.clicked', timeout: 'P1D' }, next: { event: 'clicked', timeout: 'done' } },
+      click: {
+        type: 'wait-for-event',
+        position: { x: 600, y: 0 },
+        config: { event: 'link.clicked', timeout: 'P1D' },
+        next: { event: 'clicked', timeout: 'done' },
+      },
       clicked: { type: 'end', position: { x: 800, y: -100 }, config: { outcome: 'clicked' } },
       done: { type: 'end', position: { x: 800, y: 100 }, config: { outcome: 'completed' } },
       blocked: { type: 'end', position: { x: 600, y: 200 }, config: { outcome: 'blocked' } },

@@ -37,5 +37,10 @@ export function limitedBody(request: Request, maxBytes: number, what: string): A
 }
 
 export function tooLarge(maxBytes: number, what: string): ApiError {
-  return new ApiError(413, 'too_large', `${what[0]!.toUpperCase()}${what.slice(1)} is larger than ${maxBytes} bytes, the most this server accepts; split it into smaller files`, { maxBytes });
+  return new ApiError(
+    413,
+    'too_large',
+    `${what[0]!.toUpperCase()}${what.slice(1)} is larger than ${maxBytes} bytes, the most this server accepts; split it into smaller files`,
+    { maxBytes },
+  );
 }

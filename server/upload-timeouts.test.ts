@@ -18,7 +18,9 @@ function slowUpload(port: number, token: string, path: string, pieces: string[],
     socket.on('data', (data) => (answer += data.toString()));
     socket.on('error', reject);
     socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(answer)?.[1] ?? 0), text: answer }));
-    socket.write(`PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
+    );
     let i = 0;
     const next = () => {
       if (i === pieces.length) return socket.write('0\r\n\r\n');
@@ -60,12 +62,16 @@ describe('connection timeouts of the server', () => {
     const body = `id,phone\n${row(1)}${row(2)}E3,+1202`;
     await new Promise<void>((resolve) => socket.on('connect', resolve));
     const sent = Date.now();
-    socket.write(`PUT /api/contact-lists/silent/csv?region=US HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n${body}`);
+    socket.write(
+      `PUT /api/contact-lists/silent/csv?region=US HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\n${body}`,
+    );
     const at = await closed;
     expect(at - sent).toBeLessThan(idleMs + 3000);
     let job: any;
     for (let i = 0; i < 100; i++) {
-      const listed = (await (await fetch(`${server.url}/api/imports?list=silent`, { headers: { authorization: `Bearer ${token}` } })).json()) as { imports: any[] };
+      const listed = (await (await fetch(`${server.url}/api/imports?list=silent`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        imports: any[];
+      };
       job = listed.imports[0];
       if (job && job.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,7 +3,17 @@ import { abandonmentDefinitions } from '../../runtime/dialer/abandonment.ts';
 import { createPolicy, simulateShift, worstWindow, type ShiftScenario } from './shift-simulation.ts';
 
 const US = abandonmentDefinitions.US;
-const scenario: ShiftScenario = { agents: 20, liveRate: 0.2, talkMeanSeconds: 90, amdErrorRate: 0.02, shiftHours: 2, ringSeconds: 25, seed: 3, replication: 0, ratePerMinute: 0.01 };
+const scenario: ShiftScenario = {
+  agents: 20,
+  liveRate: 0.2,
+  talkMeanSeconds: 90,
+  amdErrorRate: 0.02,
+  shiftHours: 2,
+  ringSeconds: 25,
+  seed: 3,
+  replication: 0,
+  ratePerMinute: 0.01,
+};
 
 describe('simulateShift', () => {
   it('is repeatable: the same scenario and policy give the same shift', () => {

@@ -81,7 +81,7 @@ export function createPolicy(name: PolicyName, definition: AbandonmentDefinition
   return new PredictivePolicy(definition);
 }
 
-const enum Kind {
+enum Kind {
   Tick,
   Settle,
   Live,
@@ -226,7 +226,8 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
   const freeCount = () => free.length - freeHead;
 
   /** How the conversation goes, drawn only for calls that reach an agent, from the contact's own stream. */
-  const agentPlanOf = (call: SimCall): AgentCallPlan => planAgentCall(agentProfile, constant(seededRandom(scenario.seed, scenario.replication, call.index, 'agent')));
+  const agentPlanOf = (call: SimCall): AgentCallPlan =>
+    planAgentCall(agentProfile, constant(seededRandom(scenario.seed, scenario.replication, call.index, 'agent')));
 
   const finish = (call: SimCall) => {
     call.done = true;
@@ -369,7 +370,11 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     call.waiting = true;
     waitingCount++;
     waiting.push(id);
-    const deadline = policy.holdUntil({ liveAt: at, greetingStartAt: call.placedAt + plan.greetingStartMs, greetingStopAt: call.placedAt + plan.greetingStopMs });
+    const deadline = policy.holdUntil({
+      liveAt: at,
+      greetingStartAt: call.placedAt + plan.greetingStartMs,
+      greetingStopAt: call.placedAt + plan.greetingStopMs,
+    });
     queue.push(Math.max(at, deadline), Kind.Deadline, id);
   };
 

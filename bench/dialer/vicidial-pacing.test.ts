@@ -24,7 +24,14 @@ describe('VicidialPolicy', () => {
   it('aims at dial level × (agents talking + ready) calls in progress, counting the calls already out', () => {
     const policy = new VicidialPolicy({ startLevel: 2 });
     // 4 ready, 6 talking: goal round(2 × 10) = 20; 6 talking + 5 ringing + 1 waiting are out: 8 more.
-    const s = snapshot({ freeAgents: 4, talkingCount: 6, talkingElapsedMs: new Array(6).fill(1000), ringingCount: 5, ringingAgesMs: new Array(5).fill(1000), waitingLive: 1 });
+    const s = snapshot({
+      freeAgents: 4,
+      talkingCount: 6,
+      talkingElapsedMs: new Array(6).fill(1000),
+      ringingCount: 5,
+      ringingAgesMs: new Array(5).fill(1000),
+      waitingLive: 1,
+    });
     expect(policy.decide(s)).toBe(8);
   });
 

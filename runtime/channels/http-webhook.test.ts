@@ -40,10 +40,16 @@ async function fake(handler: (req: IncomingMessage, res: ServerResponse) => void
   return state;
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
+  void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 
 let keys = 0;
-function send(webhook: HttpWebhook, payload: Partial<WebhookPayload> & { url: string }, attempt = 1, nodeId = 'hook'): Promise<Awaited<ReturnType<HttpWebhook['send']>>> {
+function send(
+  webhook: HttpWebhook,
+  payload: Partial<WebhookPayload> & { url: string },
+  attempt = 1,
+  nodeId = 'hook',
+): Promise<Awaited<ReturnType<HttpWebhook['send']>>> {
   const request: SendRequest = {
     key: `run-1:c_${++keys}:${nodeId}:1`,
     runId: 'run-1',
@@ -59,9 +65,32 @@ function send(webhook: HttpWebhook, payload: Partial<WebhookPayload> & { url: st
 describe('webhook addresses', () => {
   it('refuses loopback, private, CGNAT, link-local, unique-local, unspecified, multicast and broadcast addresses, in every form', () => {
     const policy = new AddressPolicy();
-    const refused = ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd00::1', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:10.0.0.1'];
+    const refused = [
+      '127.0.0.1',
+      '127.9.9.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      'fc00::1',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:169.254.169.254',
+      '::ffff:10.0.0.1',
+    ];
     for (const address of refused) expect(policy.refusal(address), address).toMatch(/internal address/);
-    for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) expect(policy.refusal(address), address).toBeUndefined();
+    for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
+      expect(policy.refusal(address), address).toBeUndefined();
   });
 
   it('lets the allow-list open single addresses and ranges, and refuses entries that are not addresses', () => {
@@ -72,7 +101,9 @@ describe('webhook addresses', () => {
     expect(policy.refusal('fd12::9')).toBeUndefined();
     expect(policy.refusal('127.0.0.2')).toMatch(/internal/);
     expect(policy.refusal('10.21.0.1')).toMatch(/internal/);
-    expect(() => new AddressPolicy(['crm.internal'])).toThrow(/"crm.internal" in the webhook allow-list \(JOURNEY_WEBHOOK_ALLOW\) is not an address or a CIDR range/);
+    expect(() => new AddressPolicy(['crm.internal'])).toThrow(
+      /"crm.internal" in the webhook allow-list \(JOURNEY_WEBHOOK_ALLOW\) is not an address or a CIDR range/,
+    );
     expect(() => new AddressPolicy(['10.0.0.0/33'])).toThrow(/CIDR/);
     expect(AddressPolicy.fromEnvironment({ JOURNEY_WEBHOOK_ALLOW: '127.0.0.1, 10.0.0.0/8' }).refusal('10.1.1.1')).toBeUndefined();
   });
@@ -84,7 +115,10 @@ describe('the live webhook channel', () => {
     const webhook = new HttpWebhook({ allow: [] });
     for (const url of [`${server.url}/hook`, `http://[::ffff:127.0.0.1]:${server.port}/hook`, `http://localhost:${server.port}/hook`]) {
       const result = await send(webhook, { url });
-      expect(result, url).toMatchObject({ status: 'permanent-error', reason: expect.stringMatching(/was not called: .*internal address.*JOURNEY_WEBHOOK_ALLOW/) });
+      expect(result, url).toMatchObject({
+        status: 'permanent-error',
+        reason: expect.stringMatching(/was not called: .*internal address.*JOURNEY_WEBHOOK_ALLOW/),
+      });
     }
     expect(server.requests).toEqual([]);
   });
@@ -102,7 +136,10 @@ describe('the live webhook channel', () => {
   it('follows a few redirects among allowed addresses, dropping credentials when the origin changes', async () => {
     const end = await fake((_req, res) => json(res, 200, { ok: true }), '127.0.0.2');
     const middle = await fake((req, res) => void res.writeHead(307, { location: req.url === '/a' ? '/b' : `${end.url}/c` }).end());
-    const result = await send(new HttpWebhook({ allow: ['127.0.0.1', '127.0.0.2'] }), { url: `${middle.url}/a`, headers: { authorization: 'Bearer s3cret', 'x-api-key': 'k3y', 'x-trace': 't' } });
+    const result = await send(new HttpWebhook({ allow: ['127.0.0.1', '127.0.0.2'] }), {
+      url: `${middle.url}/a`,
+      headers: { authorization: 'Bearer s3cret', 'x-api-key': 'k3y', 'x-trace': 't' },
+    });
     expect(result).toMatchObject({ status: 'accepted', data: { status: 200, reply: { ok: true } } });
     expect(middle.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
       ['/a', 'Bearer s3cret'],
@@ -112,12 +149,19 @@ describe('the live webhook channel', () => {
     expect(end.requests[0]!.headers.authorization).toBeUndefined();
     expect(end.requests[0]!.headers['x-api-key']).toBeUndefined();
     const loop = await fake((_req, res) => void res.writeHead(302, { location: '/again' }).end());
-    expect(await send(new HttpWebhook({ allow: ['127.0.0.1'], maxRedirects: 3 }), { url: `${loop.url}/x` })).toMatchObject({ status: 'permanent-error', reason: expect.stringMatching(/redirected more than 3 times/) });
+    expect(await send(new HttpWebhook({ allow: ['127.0.0.1'], maxRedirects: 3 }), { url: `${loop.url}/x` })).toMatchObject({
+      status: 'permanent-error',
+      reason: expect.stringMatching(/redirected more than 3 times/),
+    });
     expect(loop.requests).toHaveLength(4);
   });
 
   it('keeps the status and the body only: no reply header (Set-Cookie), no query string in its messages; a reply over the cap is not kept', async () => {
-    const server = await fake((req, res) => (req.url?.startsWith('/big') ? json(res, 200, { blob: 'x'.repeat(300_000) }) : json(res, req.url?.startsWith('/down') ? 503 : 200, { ok: 1 }, { 'set-cookie': 'session=c00kie' })));
+    const server = await fake((req, res) =>
+      req.url?.startsWith('/big')
+        ? json(res, 200, { blob: 'x'.repeat(300_000) })
+        : json(res, req.url?.startsWith('/down') ? 503 : 200, { ok: 1 }, { 'set-cookie': 'session=c00kie' }),
+    );
     const webhook = new HttpWebhook({ allow: ['127.0.0.1'] });
     const ok = await send(webhook, { url: `${server.url}/ok`, headers: { authorization: 'Bearer s3cret', cookie: 'a=b' } });
     expect(ok).toEqual({ status: 'accepted', providerId: 'http-200', followUps: [], data: { status: 200, reply: { ok: 1 } } });
@@ -131,7 +175,15 @@ describe('the live webhook channel', () => {
   it('sends the idempotency key as Idempotency-Key, the same on every attempt', async () => {
     const server = await fake((_req, res) => json(res, 200, {}));
     const webhook = new HttpWebhook({ allow: ['127.0.0.1'] });
-    const request: SendRequest = { key: 'run-1:c_9:hook:1', runId: 'run-1', contactId: 'c_9', nodeId: 'hook', payload: { channel: 'webhook', url: `${server.url}/h`, method: 'POST', headers: { 'Idempotency-Key': 'forged' }, body: '{}', timeoutMs: 2000 }, attempt: 1, now: 0 };
+    const request: SendRequest = {
+      key: 'run-1:c_9:hook:1',
+      runId: 'run-1',
+      contactId: 'c_9',
+      nodeId: 'hook',
+      payload: { channel: 'webhook', url: `${server.url}/h`, method: 'POST', headers: { 'Idempotency-Key': 'forged' }, body: '{}', timeoutMs: 2000 },
+      attempt: 1,
+      now: 0,
+    };
     await webhook.send(request);
     await webhook.send({ ...request, attempt: 2 });
     expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['run-1:c_9:hook:1', 'run-1:c_9:hook:1']);
@@ -147,7 +199,8 @@ describe('the live webhook channel', () => {
     expect(sent.length).toBeGreaterThanOrEqual(18);
     expect(sent.length).toBeLessThanOrEqual(22);
     expect(sent.length + deferred.length).toBe(40);
-    for (const d of deferred) expect(d).toMatchObject({ until: expect.any(Number), reason: expect.stringMatching(/limits \(10 at once, 20 a second\) hold this call back/) });
+    for (const d of deferred)
+      expect(d).toMatchObject({ until: expect.any(Number), reason: expect.stringMatching(/limits \(10 at once, 20 a second\) hold this call back/) });
     const gaps = server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(35);
   });

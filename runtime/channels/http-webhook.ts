@@ -101,7 +101,11 @@ export class HttpWebhook implements ChannelProvider {
     const limiter = this.limiter(request, payload);
     const wait = limiter.expectedWaitMs();
     if (wait > this.maxQueueMs) {
-      return { status: 'deferred', until: request.now + Math.max(wait, 1000), reason: `The step's limits (${limiter.concurrency} at once, ${limiter.ratePerSecond} a second) hold this call back` };
+      return {
+        status: 'deferred',
+        until: request.now + Math.max(wait, 1000),
+        reason: `The step's limits (${limiter.concurrency} at once, ${limiter.ratePerSecond} a second) hold this call back`,
+      };
     }
     return limiter.run(() => this.call(request, payload));
   }
@@ -142,13 +146,16 @@ export class HttpWebhook implements ChannelProvider {
         const asGet = response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && current.method === 'POST');
         const sameOrigin = next.origin === current.url.origin;
         const nextHeaders = Object.fromEntries(
-          Object.entries(current.headers).filter(([name]) => (sameOrigin || !credentialHeaders.has(name.toLowerCase())) && !(asGet && /^content-(type|length)$/i.test(name))),
+          Object.entries(current.headers).filter(
+            ([name]) => (sameOrigin || !credentialHeaders.has(name.toLowerCase())) && !(asGet && /^content-(type|length)$/i.test(name)),
+          ),
         );
         current = { url: next, method: asGet ? 'GET' : current.method, body: asGet ? undefined : current.body, headers: nextHeaders };
       }
     } catch (error) {
       if (error instanceof RefusedAddress) return { status: 'permanent-error', reason: `${shown(url)} was not called: ${error.message}` };
-      if (error instanceof ReplyTooLarge) return { status: 'permanent-error', reason: `${shown(url)} answered with more than ${this.maxReplyBytes} bytes; the reply was not kept` };
+      if (error instanceof ReplyTooLarge)
+        return { status: 'permanent-error', reason: `${shown(url)} answered with more than ${this.maxReplyBytes} bytes; the reply was not kept` };
       const reason = signal.aborted ? `${shown(url)} did not answer within ${timeoutMs} ms` : `${shown(url)} could not be reached: ${(error as Error).message}`;
       return { status: 'transient-error', reason };
     }
@@ -168,7 +175,13 @@ export class HttpWebhook implements ChannelProvider {
   }
 
   /** One request to one address, checked on the address connected to; the reply read up to the cap. */
-  private exchange(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<{ statusCode: number; headers: IncomingMessage['headers']; reply: string }> {
+  private exchange(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ statusCode: number; headers: IncomingMessage['headers']; reply: string }> {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // An address written in the URL is connected to without a lookup, so it is checked here; names are checked on
     // what they resolve to, at connect time, so that a name cannot resolve to a public address first and an internal
@@ -186,7 +199,13 @@ export class HttpWebhook implements ChannelProvider {
         callback(null, addresses[0]!.address, addresses[0]!.family);
       });
     };
-    const options: RequestOptions = { method, headers: { ...headers, ...(body !== undefined && method !== 'GET' && { 'content-length': String(Buffer.byteLength(body)) }) }, lookup, signal, agent: false };
+    const options: RequestOptions = {
+      method,
+      headers: { ...headers, ...(body !== undefined && method !== 'GET' && { 'content-length': String(Buffer.byteLength(body)) }) },
+      lookup,
+      signal,
+      agent: false,
+    };
     return new Promise((resolve, reject) => {
       const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
         const chunks: Buffer[] = [];

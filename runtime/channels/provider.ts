@@ -36,10 +36,7 @@ export interface SmsLinks {
   links: Record<string, string>;
 }
 
-export type Payload =
-  | ({ channel: 'sms' } & SmsPayload & SmsLinks)
-  | ({ channel: 'email' } & EmailPayload)
-  | ({ channel: 'webhook' } & WebhookPayload);
+export type Payload = ({ channel: 'sms' } & SmsPayload & SmsLinks) | ({ channel: 'email' } & EmailPayload) | ({ channel: 'webhook' } & WebhookPayload);
 
 export interface SendRequest {
   /** `runId:contactId:nodeId:visit`: the same key is never delivered twice. */

@@ -59,12 +59,20 @@ async function once(db: Executor, requests: SendRequest[], channel: string, deci
   const keys = requests.map((r) => r.key);
   const previous = new Map<string, SendResult>();
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.selectFrom('simulated_sends').select(['idempotency_key', 'result']).where('idempotency_key', 'in', keys.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('simulated_sends')
+      .select(['idempotency_key', 'result'])
+      .where('idempotency_key', 'in', keys.slice(i, i + 500))
+      .execute();
     for (const row of rows) previous.set(row.idempotency_key, JSON.parse(row.result) as SendResult);
   }
   const repeated = keys.filter((k) => previous.has(k));
   for (let i = 0; i < repeated.length; i += 500) {
-    await db.updateTable('simulated_sends').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('idempotency_key', 'in', repeated.slice(i, i + 500)).execute();
+    await db
+      .updateTable('simulated_sends')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('idempotency_key', 'in', repeated.slice(i, i + 500))
+      .execute();
   }
   const accepted: { idempotency_key: string; channel: string; accepted_at: number; attempts: number; result: string }[] = [];
   const results = requests.map((request) => {
@@ -77,7 +85,11 @@ async function once(db: Executor, requests: SendRequest[], channel: string, deci
     }
     return result;
   });
-  for (let i = 0; i < accepted.length; i += 500) await db.insertInto('simulated_sends').values(accepted.slice(i, i + 500)).execute();
+  for (let i = 0; i < accepted.length; i += 500)
+    await db
+      .insertInto('simulated_sends')
+      .values(accepted.slice(i, i + 500))
+      .execute();
   return results;
 }
 
@@ -103,7 +115,8 @@ export class SimulatedSms implements ChannelProvider {
       const fate = seededRandom(this.seed, 'sms', visitKey(request.key));
       const invalid = fate() < b.invalidRate;
       if (invalid) return { status: 'permanent-error', reason: 'The number cannot receive texts (rejected by the network)' };
-      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The SMS gateway did not answer in time' };
+      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate)
+        return { status: 'transient-error', reason: 'The SMS gateway did not answer in time' };
       const followUps: FollowUp[] = [];
       const deliveredAt = request.now + Math.round(1000 + fate() * 9000);
       if (fate() < b.deliveryFailureRate) {
@@ -114,12 +127,20 @@ export class SimulatedSms implements ChannelProvider {
       const payload = request.payload.channel === 'sms' ? request.payload : undefined;
       const links = Object.keys(payload?.links ?? {});
       if (links.length && fate() < b.clickRate) {
-        followUps.push({ type: 'link.clicked', at: deliveredAt + reactionDelay(fate, b.reactionMeanMinutes), data: { link: links[Math.floor(fate() * links.length)] } });
+        followUps.push({
+          type: 'link.clicked',
+          at: deliveredAt + reactionDelay(fate, b.reactionMeanMinutes),
+          data: { link: links[Math.floor(fate() * links.length)] },
+        });
       }
       if (fate() < b.replyRate) {
         const stop = fate() < b.stopShare;
         const words = stop ? stopWords : replies;
-        followUps.push({ type: 'sms.replied', at: deliveredAt + reactionDelay(fate, b.reactionMeanMinutes), data: { text: words[Math.floor(fate() * words.length)] } });
+        followUps.push({
+          type: 'sms.replied',
+          at: deliveredAt + reactionDelay(fate, b.reactionMeanMinutes),
+          data: { text: words[Math.floor(fate() * words.length)] },
+        });
       }
       return { status: 'accepted', providerId: `sim-sms-${request.key}`, followUps };
     });
@@ -142,7 +163,8 @@ export class SimulatedEmail implements ChannelProvider {
       const b = this.behaviour;
       const fate = seededRandom(this.seed, 'email', visitKey(request.key));
       if (fate() < b.bounceRate) return { status: 'permanent-error', reason: 'The mailbox does not exist (hard bounce)' };
-      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate) return { status: 'transient-error', reason: 'The mail server asked to try again later' };
+      if (attemptRandom(this.seed, request, request.attempt)() < b.transientRate)
+        return { status: 'transient-error', reason: 'The mail server asked to try again later' };
       const followUps: FollowUp[] = [];
       const payload = request.payload.channel === 'email' ? request.payload : undefined;
       const deliveredAt = request.now + Math.round(2000 + fate() * 20_000);
@@ -169,7 +191,12 @@ export class SimulatedWebhook implements ChannelProvider {
   }
 
   sendMany(requests: SendRequest[]): Promise<SendResult[]> {
-    return once(this.db, requests, 'webhook', (request) => ({ status: 'accepted', providerId: `sim-webhook-${request.key}`, followUps: [], data: { status: 200, reply: {} } }));
+    return once(this.db, requests, 'webhook', (request) => ({
+      status: 'accepted',
+      providerId: `sim-webhook-${request.key}`,
+      followUps: [],
+      data: { status: 200, reply: {} },
+    }));
   }
 }
 

@@ -77,8 +77,13 @@ describe('SMTP email', () => {
   });
 
   it('adds an open pixel to the HTML of a step that tracks opens, and none otherwise', async () => {
-    await email.send(request({ html: '<html><body><p>Hi</p></body></html>', trackOpens: true, openPixel: 'http://localhost:3000/o/AQIDBA' }, 'run-1:c_7:letter:1'));
-    const tracked = received.at(-1)!.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    await email.send(
+      request({ html: '<html><body><p>Hi</p></body></html>', trackOpens: true, openPixel: 'http://localhost:3000/o/AQIDBA' }, 'run-1:c_7:letter:1'),
+    );
+    const tracked = received
+      .at(-1)!
+      .raw.replace(/=\r?\n/g, '')
+      .replace(/=3D/g, '=');
     expect(tracked).toMatch(/<img src="[^"]+\/o\/[A-Za-z0-9_-]+" width="1" height="1" alt=""[^>]*><\/body>/);
     await email.send(request({ html: '<p>Hi</p>', trackOpens: false }, 'run-1:c_8:letter:1'));
     expect(received.at(-1)!.raw).not.toContain('/o/');

@@ -28,9 +28,19 @@ function answer(form: Record<string, string>, res: ServerResponse, count: number
   };
   switch (form.To) {
     case '+15005550001':
-      return void json(400, { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+      return void json(400, {
+        code: 21211,
+        message: "The 'To' number +15005550001 is not a valid phone number.",
+        more_info: 'https://www.twilio.com/docs/errors/21211',
+        status: 400,
+      });
     case '+15005550002':
-      return void json(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', more_info: 'https://www.twilio.com/docs/errors/21610', status: 400 });
+      return void json(400, {
+        code: 21610,
+        message: 'Attempt to send to unsubscribed recipient',
+        more_info: 'https://www.twilio.com/docs/errors/21610',
+        status: 400,
+      });
     case '+15005550003':
       return void json(429, { code: 20429, message: 'Too Many Requests', status: 429 });
     case '+15005550004':
@@ -68,12 +78,22 @@ function startTwilio(received: Received[]): Promise<Server & { url: string }> {
       answer(form, res, received.length);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }))));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }))),
+  );
 }
 
 function request(payload: Partial<SmsPayload>, key = 'run-1:c_1:reminder:1'): SendRequest {
   const [runId, contactId, nodeId] = key.split(':') as [string, string, string];
-  return { key, runId, contactId, nodeId, attempt: 1, now: Date.parse('2026-06-10T12:00:00Z'), payload: { channel: 'sms', to: '+14155550100', body: 'Hi Ada', links: {}, ...payload } };
+  return {
+    key,
+    runId,
+    contactId,
+    nodeId,
+    attempt: 1,
+    now: Date.parse('2026-06-10T12:00:00Z'),
+    payload: { channel: 'sms', to: '+14155550100', body: 'Hi Ada', links: {}, ...payload },
+  };
 }
 
 describe('Twilio SMS', () => {
@@ -83,7 +103,14 @@ describe('Twilio SMS', () => {
 
   beforeAll(async () => {
     twilio = await startTwilio(received);
-    sms = new TwilioSms({ accountSid, authToken, from: '+15005550006', apiUrl: `${twilio.url}/`, statusCallbackUrl: 'https://journeys.example/hooks/twilio/status', timeoutMs: 500 });
+    sms = new TwilioSms({
+      accountSid,
+      authToken,
+      from: '+15005550006',
+      apiUrl: `${twilio.url}/`,
+      statusCallbackUrl: 'https://journeys.example/hooks/twilio/status',
+      timeoutMs: 500,
+    });
   });
 
   afterAll(async () => {
@@ -131,13 +158,22 @@ describe('Twilio SMS', () => {
   });
 
   it('reads 429 and 5xx as passing, so the send is tried again', async () => {
-    expect(await sms.send(request({ to: '+15005550003' }, 'run-1:c_7:reminder:1'))).toMatchObject({ status: 'transient-error', reason: expect.stringContaining('HTTP 429') });
-    expect(await sms.send(request({ to: '+15005550004' }, 'run-1:c_8:reminder:1'))).toMatchObject({ status: 'transient-error', reason: expect.stringContaining('HTTP 503') });
+    expect(await sms.send(request({ to: '+15005550003' }, 'run-1:c_7:reminder:1'))).toMatchObject({
+      status: 'transient-error',
+      reason: expect.stringContaining('HTTP 429'),
+    });
+    expect(await sms.send(request({ to: '+15005550004' }, 'run-1:c_8:reminder:1'))).toMatchObject({
+      status: 'transient-error',
+      reason: expect.stringContaining('HTTP 503'),
+    });
   });
 
   it('gives up waiting after its timeout and reads that as passing', async () => {
     const started = Date.now();
-    expect(await sms.send(request({ to: '+15005550005' }, 'run-1:c_9:reminder:1'))).toEqual({ status: 'transient-error', reason: 'Twilio could not be reached: no answer within 0.5 s' });
+    expect(await sms.send(request({ to: '+15005550005' }, 'run-1:c_9:reminder:1'))).toEqual({
+      status: 'transient-error',
+      reason: 'Twilio could not be reached: no answer within 0.5 s',
+    });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -153,7 +189,10 @@ describe('Twilio SMS', () => {
     const closed = await startTwilio([]);
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = new TwilioSms({ accountSid, authToken, from: '+15005550006', apiUrl: closed.url });
-    expect(await unreachable.send(request({}, 'run-1:c_10:reminder:1'))).toMatchObject({ status: 'transient-error', reason: expect.stringContaining('could not be reached') });
+    expect(await unreachable.send(request({}, 'run-1:c_10:reminder:1'))).toMatchObject({
+      status: 'transient-error',
+      reason: expect.stringContaining('could not be reached'),
+    });
   });
 });
 

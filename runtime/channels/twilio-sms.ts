@@ -87,7 +87,8 @@ export class TwilioSms implements ChannelProvider {
       });
     } catch (error) {
       const e = error as Error;
-      const said = e.name === 'TimeoutError' ? `no answer within ${(this.settings.timeoutMs ?? 10_000) / 1000} s` : ((e.cause as Error | undefined)?.message ?? e.message);
+      const said =
+        e.name === 'TimeoutError' ? `no answer within ${(this.settings.timeoutMs ?? 10_000) / 1000} s` : ((e.cause as Error | undefined)?.message ?? e.message);
       return { status: 'transient-error', reason: `Twilio could not be reached: ${said}` };
     }
 

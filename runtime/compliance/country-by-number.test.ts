@@ -41,10 +41,18 @@ it('holds each contact of a US journey by its own number’s country’s rules',
     expect(report.completed).toBe(true);
     const contacts = new Map((await store.db.selectFrom('contacts').select(['id', 'external_id']).execute()).map((c) => [c.id, c.external_id]));
     const events = await store.db.selectFrom('events').select(['contact_id', 'type', 'time', 'data']).orderBy('time').orderBy('seq').execute();
-    const of = (who: string) => events.filter((e) => contacts.get(e.contact_id!) === who).map((e) => ({ type: e.type, at: new Date(Number(e.time)).toISOString(), data: JSON.parse(String(e.data)) as Record<string, unknown> }));
+    const of = (who: string) =>
+      events
+        .filter((e) => contacts.get(e.contact_id!) === who)
+        .map((e) => ({ type: e.type, at: new Date(Number(e.time)).toISOString(), data: JSON.parse(String(e.data)) as Record<string, unknown> }));
     // Each contact's zone and its country's hours, written out here rather than read from the profiles: US 08:00-21:00
     // every day (47 CFR 64.1200(c)(1)); Canada weekdays 09:00-21:30, weekends 10:00-18:00 (UTR Part III).
-    const zones: Record<string, string> = { seattle: 'America/Los_Angeles', 'new-york': 'America/New_York', toronto: 'America/Toronto', vancouver: 'America/Vancouver' };
+    const zones: Record<string, string> = {
+      seattle: 'America/Los_Angeles',
+      'new-york': 'America/New_York',
+      toronto: 'America/Toronto',
+      vancouver: 'America/Vancouver',
+    };
     const country: Record<string, 'US' | 'CA'> = { seattle: 'US', 'new-york': 'US', toronto: 'CA', vancouver: 'CA' };
     const open = (who: string, at: string) => {
       const t = DateTime.fromISO(at, { zone: zones[who]! });
@@ -60,7 +68,10 @@ it('holds each contact of a US journey by its own number’s country’s rules',
 
     // Saturday 19:00 in New York: the US rules allow it; the same hour in Toronto is past the Canadian weekend close.
     for (const who of ['seattle', 'new-york', 'vancouver']) {
-      expect(of(who).filter((e) => e.type === 'compliance.deferred'), who).toEqual([]);
+      expect(
+        of(who).filter((e) => e.type === 'compliance.deferred'),
+        who,
+      ).toEqual([]);
       expect(of(who).find((e) => e.type === 'contact.completed')!.at, who).toBe(start);
     }
     const held = of('toronto').filter((e) => e.type === 'compliance.deferred');

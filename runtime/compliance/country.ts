@@ -25,7 +25,18 @@ const profileByRegion: Readonly<Record<string, ComplianceProfileId>> = {
 };
 
 /** The country a journey names for a region: a US territory counts as the US. */
-const callableOfRegion: Readonly<Record<string, CallableCountry>> = { US: 'US', PR: 'US', GU: 'US', VI: 'US', AS: 'US', MP: 'US', CA: 'CA', GB: 'GB', AU: 'AU', NZ: 'NZ' };
+const callableOfRegion: Readonly<Record<string, CallableCountry>> = {
+  US: 'US',
+  PR: 'US',
+  GU: 'US',
+  VI: 'US',
+  AS: 'US',
+  MP: 'US',
+  CA: 'CA',
+  GB: 'GB',
+  AU: 'AU',
+  NZ: 'NZ',
+};
 
 /**
  * The region (libphonenumber's, with its current metadata, so new overlays count) of a phone number, reading a
@@ -60,7 +71,8 @@ export function countryRefusal(
   if (!countries?.length || channel === 'email' || !phone?.trim()) return undefined;
   const region = regionOfPhone(phone, journeyProfile);
   const allowed = countries.join(', ');
-  if (!region) return { rule: 'countries.unknown', reason: `The country of the number "${phone.trim()}" cannot be told, and this journey calls only ${allowed}.` };
+  if (!region)
+    return { rule: 'countries.unknown', reason: `The country of the number "${phone.trim()}" cannot be told, and this journey calls only ${allowed}.` };
   const country = callableOfRegion[region];
   if (country && countries.includes(country)) return undefined;
   return { rule: 'countries.not-allowed', reason: `The number is in ${region}; this journey calls only ${allowed}.` };

@@ -129,7 +129,10 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
 
   if (checks.includes('dnc')) {
     if (values.length === 0) {
-      block(`${profile.id}.dnc.missing-${channel === 'email' ? 'email' : 'phone'}`, `The contact has no ${words.address}, so it cannot be checked against the do-not-contact list.`);
+      block(
+        `${profile.id}.dnc.missing-${channel === 'email' ? 'email' : 'phone'}`,
+        `The contact has no ${words.address}, so it cannot be checked against the do-not-contact list.`,
+      );
     } else if (values.some((value) => request.isDoNotContact(channel, value))) {
       block(`${profile.id}.dnc.internal`, `The contact’s ${words.address} is on the do-not-contact list for ${words.noun}.`);
     }
@@ -151,7 +154,10 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
       const downloadedAt = request.registry.downloadedAt(profile.id);
       const ageDays = downloadedAt === undefined ? undefined : Math.floor((request.now - downloadedAt) / (24 * hourMs));
       if (downloadedAt === undefined) {
-        block(`${profile.id}.dnc.registry-missing`, `No copy of the ${register.name} has been imported, so ${words.noun} to contacts without consent cannot be screened. Import the register with its download date.`);
+        block(
+          `${profile.id}.dnc.registry-missing`,
+          `No copy of the ${register.name} has been imported, so ${words.noun} to contacts without consent cannot be screened. Import the register with its download date.`,
+        );
       } else if (ageDays! > register.maxAgeDays) {
         block(
           `${profile.id}.dnc.registry-stale`,
@@ -166,7 +172,10 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
   const times = allowedTimes(profile, override, channel, place, checks);
   const timezones = place.zones;
   if (times && timezones.every((z) => !z)) {
-    block(`${profile.id}.hours.timezone`, `The contact’s time zone cannot be told from its details and the journey’s time zone "${request.defaultTimezone}" is not a known time zone.`);
+    block(
+      `${profile.id}.hours.timezone`,
+      `The contact’s time zone cannot be told from its details and the journey’s time zone "${request.defaultTimezone}" is not a known time zone.`,
+    );
   }
 
   const deferrals: Finding[] = [];
@@ -178,15 +187,31 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
         // Held until enough of the counted attempts fall out of the window.
         const until = attempts[attempts.length - cap.max]! + cap.windowHours * hourMs;
         const counted = cap.counts.map((c) => channelWords[c].noun).join(' and ');
-        deferrals.push({ rule: capRule(profile, override, cap), action: 'defer', until, reason: `The number had ${attempts.length} ${counted} in the last ${cap.windowHours} hours; at most ${cap.max} are allowed.` });
+        deferrals.push({
+          rule: capRule(profile, override, cap),
+          action: 'defer',
+          until,
+          reason: `The number had ${attempts.length} ${counted} in the last ${cap.windowHours} hours; at most ${cap.max} are allowed.`,
+        });
       }
     }
   }
-  if (channel === 'voice' && profile.redial.afterAbandonedHours !== null && request.history && values[0] && !(profile.redial.unlessAgentGuaranteed && request.agentGuaranteed)) {
+  if (
+    channel === 'voice' &&
+    profile.redial.afterAbandonedHours !== null &&
+    request.history &&
+    values[0] &&
+    !(profile.redial.unlessAgentGuaranteed && request.agentGuaranteed)
+  ) {
     const abandonedAt = request.history.lastAbandonedAt(values[0]);
     const until = abandonedAt === undefined ? undefined : abandonedAt + profile.redial.afterAbandonedHours * hourMs;
     if (until !== undefined && until > request.now) {
-      deferrals.push({ rule: `${profile.id}.redial.abandoned`, action: 'defer', until, reason: `A call to this number was abandoned at ${new Date(abandonedAt!).toISOString()}; no new call within ${profile.redial.afterAbandonedHours} hours unless an agent is guaranteed.` });
+      deferrals.push({
+        rule: `${profile.id}.redial.abandoned`,
+        action: 'defer',
+        until,
+        reason: `A call to this number was abandoned at ${new Date(abandonedAt!).toISOString()}; no new call within ${profile.redial.afterAbandonedHours} hours unless an agent is guaranteed.`,
+      });
     }
   }
 
@@ -196,13 +221,18 @@ export function evaluateCompliance(request: GateRequest): ComplianceEvaluation {
     const earliest = Math.max(request.now, ...deferrals.map((d) => d.until!));
     const opens = nextOpen(times, earliest);
     if (opens === undefined) {
-      block(`${profile.id}.hours.no-overlap`, `The contact may be in ${timezones.join(', ')}, and their allowed hours never overlap. Give the contact a time zone or a state.`);
+      block(
+        `${profile.id}.hours.no-overlap`,
+        `The contact may be in ${timezones.join(', ')}, and their allowed hours never overlap. Give the contact a time zone or a state.`,
+      );
     } else {
       nextAllowedAt = opens;
       if (closed) {
         const where = timezones.length === 1 ? timezones[0]! : `all of ${timezones.join(', ')}`;
         const rule = closed.holiday ? holidayRule(profile, override, closed.holiday) : hoursRule(profile, override, channel);
-        const what = closed.holiday ? `${closed.holiday} in ${closed.zone}` : `Outside ${words.hours} (${times.schedules.map(describeSchedule).join('; ')}) in ${where}`;
+        const what = closed.holiday
+          ? `${closed.holiday} in ${closed.zone}`
+          : `Outside ${words.hours} (${times.schedules.map(describeSchedule).join('; ')}) in ${where}`;
         if (request.outsideHours === 'block') block(rule, `${what}; this gate sends such contacts out as blocked.`);
         else if (request.outsideHours === 'refuse') block(rule, `${what}.`);
         else deferrals.push({ rule, action: 'defer', until: opens, reason: `${what}; held until ${describeLocal(opens, timezones[0]!, request.now)} local.` });
@@ -232,7 +262,13 @@ export function checkGate(request: GateRequest): GateDecision {
   return { allowed: false, action: 'defer', until, rule: longest.rule, reason: longest.reason, ...zone };
 }
 
-function allowedTimes(profile: ComplianceProfile, override: RegionOverride | undefined, channel: Channel, place: ResolvedPlace, checks: readonly ComplianceCheck[]): AllowedTimes | undefined {
+function allowedTimes(
+  profile: ComplianceProfile,
+  override: RegionOverride | undefined,
+  channel: Channel,
+  place: ResolvedPlace,
+  checks: readonly ComplianceCheck[],
+): AllowedTimes | undefined {
   const schedules: Schedule[] = [];
   if (checks.includes('hours')) {
     const base = profile.hours.channels[channel];
@@ -248,7 +284,13 @@ function allowedTimes(profile: ComplianceProfile, override: RegionOverride | und
     national || named
       ? (_zone: string, date: string) => {
           const names = [
-            ...(national ? holidaysOn(profile.country, date, { national: profile.holidays.national, regional: profile.holidays.regional, ...(place.region && { region: place.region }) }) : []),
+            ...(national
+              ? holidaysOn(profile.country, date, {
+                  national: profile.holidays.national,
+                  regional: profile.holidays.regional,
+                  ...(place.region && { region: place.region }),
+                })
+              : []),
             ...(named ? (named.includeObservances ? namedDaysOn : namedHolidaysOn)(profile.country, override!.region, date, named.names) : []),
           ];
           return names.length ? names.join(', ') : undefined;
@@ -278,7 +320,7 @@ function hoursRule(profile: ComplianceProfile, override: RegionOverride | undefi
 }
 
 function holidayRule(profile: ComplianceProfile, override: RegionOverride | undefined, holiday: string): string {
-  return override?.namedHolidays && override.namedHolidays.names.some((n) => holiday.includes(n)) ? `${profile.id}-${override.region}.holidays` : `${profile.id}.holidays`;
+  return override?.namedHolidays?.names.some((n) => holiday.includes(n)) ? `${profile.id}-${override.region}.holidays` : `${profile.id}.holidays`;
 }
 
 // Lists hold normalised values; the raw phone is checked too, so an entry stored as imported still matches.

@@ -64,10 +64,7 @@ export function nextAllowedMoment(windows: Schedule, zone: string, now: number):
         const from = minutes(w.from);
         // A start in an hour skipped or repeated by a clock change resolves to the later moment (luxon's rule), so a
         // contact may be held a little long but is never let through early.
-        return DateTime.fromObject(
-          { year: day.year, month: day.month, day: day.day, hour: Math.floor(from / 60), minute: from % 60 },
-          { zone },
-        ).toMillis();
+        return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(from / 60), minute: from % 60 }, { zone }).toMillis();
       })
       .filter((start) => start > now);
     if (starts.length > 0) return Math.min(...starts);

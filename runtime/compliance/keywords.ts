@@ -11,7 +11,12 @@ export type KeywordKind = 'opt-out' | 'opt-in' | 'help';
 export function smsKeyword(text: string, profile: ComplianceProfileId): { keyword: string; kind: KeywordKind } | undefined {
   const rules = profiles[profile].optOut;
   const whole = text.toUpperCase().replace(/[^A-Z]/g, '');
-  const first = text.trim().split(/\s+/)[0]?.toUpperCase().replace(/[^A-Z]/g, '') ?? '';
+  const first =
+    text
+      .trim()
+      .split(/\s+/)[0]
+      ?.toUpperCase()
+      .replace(/[^A-Z]/g, '') ?? '';
   for (const word of [whole, first]) {
     if (rules.optOutKeywords.includes(word)) return { keyword: word, kind: 'opt-out' };
     if (rules.optInKeywords.includes(word)) return { keyword: word, kind: 'opt-in' };

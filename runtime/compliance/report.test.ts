@@ -50,7 +50,11 @@ const machineVerdict = (runId: string, id: string, at: number, person: boolean) 
     ...(person ? ([['call.abandoned', 13.2, { reason: 'amd-false-positive' }]] as [EventType, number, Record<string, unknown>][]) : []),
     ['call.ended', 13.25, { port: person ? 'abandoned' : 'machine', disposition: person ? 'abandoned' : 'machine-hangup' }],
   ]);
-const unanswered = (runId: string, id: string, at: number, ring: number) => call(runId, id, at, [['call.ringing', 2], ['call.ended', 2 + ring, { port: 'no-answer', disposition: 'no-answer' }]]);
+const unanswered = (runId: string, id: string, at: number, ring: number) =>
+  call(runId, id, at, [
+    ['call.ringing', 2],
+    ['call.ended', 2 + ring, { port: 'no-answer', disposition: 'no-answer' }],
+  ]);
 
 function run(id: string, simulated: boolean, startAt = t0, endedAt: number | null = null): ReportRun {
   return { id, journeyId: 'dial', version: 1, simulated, status: endedAt ? 'completed' : 'running', startAt, endedAt };
@@ -92,7 +96,21 @@ describe('the compliance report, by hand', () => {
           { profile: 'US', source: 'dnc-3.csv', downloadedAt: t0 + day, importedAt: t0 + day, entries: 13 },
           { profile: 'UK', source: 'tps.csv', downloadedAt: t0 - day, importedAt: t0 - day / 2, entries: 5 },
         ],
-        permissionChanges: [{ id: 1, scope: 'sim', kind: 'do-not-contact', change: 'added', channel: 'voice', value: '+12025550004', reason: 'asked on the call', source: 'agent', contactId: '4', actor: 'agent-1', at: t0 + 200 * s }],
+        permissionChanges: [
+          {
+            id: 1,
+            scope: 'sim',
+            kind: 'do-not-contact',
+            change: 'added',
+            channel: 'voice',
+            value: '+12025550004',
+            reason: 'asked on the call',
+            source: 'agent',
+            contactId: '4',
+            actor: 'agent-1',
+            at: t0 + 200 * s,
+          },
+        ],
       }),
     );
     expect(report.summary).toMatchObject({
@@ -107,7 +125,17 @@ describe('the compliance report, by hand', () => {
     });
     expect(report.summary.abandonmentRate).toBeCloseTo(3 / 5, 10);
     expect(report.periods).toEqual([
-      expect.objectContaining({ from: new Date(t0).toISOString(), to: new Date(t0 + 30 * day).toISOString(), runs: ['sim'], callsPlaced: 8, liveAnswers: 5, abandoned: 3, detectorHangUpsOnPeople: 1, capPercent: 3, withinCap: false }),
+      expect.objectContaining({
+        from: new Date(t0).toISOString(),
+        to: new Date(t0 + 30 * day).toISOString(),
+        runs: ['sim'],
+        callsPlaced: 8,
+        liveAnswers: 5,
+        abandoned: 3,
+        detectorHangUpsOnPeople: 1,
+        capPercent: 3,
+        withinCap: false,
+      }),
     ]);
     expect(report.abandonedCalls.map((a) => [a.contactId, a.reason, a.message.played])).toEqual([
       ['3', 'connected-late', false],
@@ -141,7 +169,11 @@ describe('the compliance report, by hand', () => {
     ];
     const report = buildComplianceReport(input({ run: r, events, profile: 'UK', detectorEstimate: { share: 0.25, basis: 'a detector of known accuracy' } }));
     // A live run goes by the detector's verdict alone: the carrier's mark on call 3 is not evidence a real line gives.
-    expect(report.summary).toMatchObject({ liveAnswers: 4, abandoned: { total: 2, connectedLate: 1, noAgent: 1, detectorHangUpsOnPeople: 0 }, detector: { basis: 'estimate', machineVerdicts: 2, people: 0.5 } });
+    expect(report.summary).toMatchObject({
+      liveAnswers: 4,
+      abandoned: { total: 2, connectedLate: 1, noAgent: 1, detectorHangUpsOnPeople: 0 },
+      detector: { basis: 'estimate', machineVerdicts: 2, people: 0.5 },
+    });
     expect(report.profile.abandonment).toMatchObject({ windowHours: 24, measuredFrom: 'greeting-start' });
     expect(report.periods).toHaveLength(2);
     const [first, second] = report.periods;
@@ -189,7 +221,12 @@ function journey() {
     settings: { timezone: 'America/New_York', compliance: 'US' },
     nodes: {
       start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
-      gate: { type: 'compliance-gate', position: { x: 100, y: 0 }, config: { channel: 'voice', checks: ['hours', 'dnc'] }, next: { allowed: 'call', blocked: 'done' } },
+      gate: {
+        type: 'compliance-gate',
+        position: { x: 100, y: 0 },
+        config: { channel: 'voice', checks: ['hours', 'dnc'] },
+        next: { allowed: 'call', blocked: 'done' },
+      },
       call: {
         type: 'dialer',
         position: { x: 200, y: 0 },
@@ -277,47 +314,70 @@ describe.each(testDialects)('the compliance report of a simulated run on %s', (d
     for (const store of stores.splice(0)) await store.close();
   });
 
-  it(
-    'equals the figures rebuilt from its events by a query of its own, detector hang-ups on people included',
-    async () => {
-      const store = await freshStore(dialect);
-      stores.push(store);
-      const start = Date.parse('2026-01-05T09:00:00-05:00');
-      await store.db.insertInto('registry_imports').values({ profile: 'US', source: 'dnc-2025-12-20.csv', downloaded_at: start - 16 * day, imported_at: start - 15 * day, entries: 0 }).execute();
-      const simulated = await simulateJourney({ document: journey(), contactsCsv: contacts(400), seed: 11, store, options: { agents: { team: 4 } } });
-      expect(simulated.completed).toBe(true);
-      const runId = 'simulation-11';
-      // What the runtime records when one of the run's contacts asks not to be called; the report reads it back.
-      await store.db
-        .insertInto('permission_changes')
-        .values({ scope: runId, kind: 'do-not-contact', change: 'added', channel: 'voice', value: '+12025551003', reason: 'asked the agent', source: 'agent', run_id: runId, contact_id: null, actor: 'agent-1', at: start + 3_600_000 })
-        .execute();
+  it('equals the figures rebuilt from its events by a query of its own, detector hang-ups on people included', async () => {
+    const store = await freshStore(dialect);
+    stores.push(store);
+    const start = Date.parse('2026-01-05T09:00:00-05:00');
+    await store.db
+      .insertInto('registry_imports')
+      .values({ profile: 'US', source: 'dnc-2025-12-20.csv', downloaded_at: start - 16 * day, imported_at: start - 15 * day, entries: 0 })
+      .execute();
+    const simulated = await simulateJourney({ document: journey(), contactsCsv: contacts(400), seed: 11, store, options: { agents: { team: 4 } } });
+    expect(simulated.completed).toBe(true);
+    const runId = 'simulation-11';
+    // What the runtime records when one of the run's contacts asks not to be called; the report reads it back.
+    await store.db
+      .insertInto('permission_changes')
+      .values({
+        scope: runId,
+        kind: 'do-not-contact',
+        change: 'added',
+        channel: 'voice',
+        value: '+12025551003',
+        reason: 'asked the agent',
+        source: 'agent',
+        run_id: runId,
+        contact_id: null,
+        actor: 'agent-1',
+        at: start + 3_600_000,
+      })
+      .execute();
 
-      const report = await loadComplianceReport(store.db, runId, { now: Date.now() });
-      const { totals, abandonedContacts } = await rebuild(store, runId);
+    const report = await loadComplianceReport(store.db, runId, { now: Date.now() });
+    const { totals, abandonedContacts } = await rebuild(store, runId);
 
-      expect(totals.people_hung_up).toBeGreaterThan(0);
-      expect(report.summary).toMatchObject({
-        callsPlaced: totals.placed,
-        answered: totals.answered,
-        liveAnswers: totals.live,
-        abandoned: { total: totals.abandoned, noAgent: totals.dropped, connectedLate: totals.late, detectorHangUpsOnPeople: totals.people_hung_up, notConnected: 0 },
-        detector: { basis: 'recorded', people: totals.people_hung_up },
-        informationMessage: { played: totals.with_message },
-        unanswered: { count: totals.unanswered, underMinimum: totals.short_rings, shortestRingSeconds: totals.shortest_ring! / 1000 },
-      });
-      // The abandoned count holds the people the detector hung up on, on top of the ones dropped for want of an agent.
-      expect(report.summary.abandoned.total).toBe(totals.dropped! + totals.late! + totals.people_hung_up!);
-      expect(report.summary.unanswered.underMinimum).toBe(0);
-      expect(report.abandonedCalls.map((a) => a.contactId).sort()).toEqual(abandonedContacts);
-      expect(report.periods).toHaveLength(1);
-      expect(report.periods[0]).toMatchObject({ runs: [runId], callsPlaced: totals.placed, liveAnswers: totals.live, abandoned: totals.abandoned, detectorHangUpsOnPeople: totals.people_hung_up });
-      expect(report.periods[0]!.rate).toBeCloseTo(totals.abandoned! / totals.live!, 12);
-      expect(report.registry.atStart).toMatchObject({ source: 'dnc-2025-12-20.csv', ageDays: 16, withinMaxAge: true });
-      expect(report.permissionChanges).toEqual([expect.objectContaining({ value: '+12025551003', source: 'agent', scope: 'run' })]);
-    },
-    240_000,
-  );
+    expect(totals.people_hung_up).toBeGreaterThan(0);
+    expect(report.summary).toMatchObject({
+      callsPlaced: totals.placed,
+      answered: totals.answered,
+      liveAnswers: totals.live,
+      abandoned: {
+        total: totals.abandoned,
+        noAgent: totals.dropped,
+        connectedLate: totals.late,
+        detectorHangUpsOnPeople: totals.people_hung_up,
+        notConnected: 0,
+      },
+      detector: { basis: 'recorded', people: totals.people_hung_up },
+      informationMessage: { played: totals.with_message },
+      unanswered: { count: totals.unanswered, underMinimum: totals.short_rings, shortestRingSeconds: totals.shortest_ring! / 1000 },
+    });
+    // The abandoned count holds the people the detector hung up on, on top of the ones dropped for want of an agent.
+    expect(report.summary.abandoned.total).toBe(totals.dropped! + totals.late! + totals.people_hung_up!);
+    expect(report.summary.unanswered.underMinimum).toBe(0);
+    expect(report.abandonedCalls.map((a) => a.contactId).sort()).toEqual(abandonedContacts);
+    expect(report.periods).toHaveLength(1);
+    expect(report.periods[0]).toMatchObject({
+      runs: [runId],
+      callsPlaced: totals.placed,
+      liveAnswers: totals.live,
+      abandoned: totals.abandoned,
+      detectorHangUpsOnPeople: totals.people_hung_up,
+    });
+    expect(report.periods[0]!.rate).toBeCloseTo(totals.abandoned! / totals.live!, 12);
+    expect(report.registry.atStart).toMatchObject({ source: 'dnc-2025-12-20.csv', ageDays: 16, withinMaxAge: true });
+    expect(report.permissionChanges).toEqual([expect.objectContaining({ value: '+12025551003', source: 'agent', scope: 'run' })]);
+  }, 240_000);
 });
 
 describe.each(testDialects)('the compliance report of a live run on %s', (dialect) => {
@@ -344,7 +404,10 @@ describe.each(testDialects)('the compliance report of a live run on %s', (dialec
       ended_at: startAt + 2 * day,
       stop_reason: null,
     });
-    await store.db.insertInto('runs').values([runRow('live-a', 0, t0), runRow('live-b', 0, t0 + 10 * day), runRow('rehearsal', 1, t0 + 10 * day)]).execute();
+    await store.db
+      .insertInto('runs')
+      .values([runRow('live-a', 0, t0), runRow('live-b', 0, t0 + 10 * day), runRow('rehearsal', 1, t0 + 10 * day)])
+      .execute();
     const events = [
       ...dropped('live-a', '1', t0 + 60 * s),
       ...talked('live-a', '2', t0 + 120 * s),
@@ -354,7 +417,17 @@ describe.each(testDialects)('the compliance report of a live run on %s', (dialec
     ];
     await store.db
       .insertInto('events')
-      .values(events.map((e) => ({ run_id: e.runId, contact_id: e.contactId, type: e.type, time: e.time, node_id: e.nodeId, port: null, data: JSON.stringify(e.data) })))
+      .values(
+        events.map((e) => ({
+          run_id: e.runId,
+          contact_id: e.contactId,
+          type: e.type,
+          time: e.time,
+          node_id: e.nodeId,
+          port: null,
+          data: JSON.stringify(e.data),
+        })),
+      )
       .execute();
 
     const report = await loadComplianceReport(store.db, 'live-b', { now: t0 + 20 * day, liveCarrier: defaultCarrierProfile });

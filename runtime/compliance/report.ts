@@ -212,7 +212,18 @@ export interface ComplianceReport {
     /** Copies imported while the run went on; each replaced the one before from its import on. */
     importedDuringRun: RegistryCopy[];
   };
-  permissionChanges: { at: string; kind: string; change: string; channel: string; value: string; reason: string; source: string; contactId: string | null; actor: string | null; scope: 'shared' | 'run' }[];
+  permissionChanges: {
+    at: string;
+    kind: string;
+    change: string;
+    channel: string;
+    value: string;
+    reason: string;
+    source: string;
+    contactId: string | null;
+    actor: string | null;
+    scope: 'shared' | 'run';
+  }[];
 }
 
 const hourMs = 3_600_000;
@@ -258,23 +269,32 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
   const basis: DetectorBasis = recorded ? 'recorded' : input.detectorEstimate ? 'estimate' : 'unknown';
   const share = input.detectorEstimate?.share ?? 0;
 
-  const verdictUnder = (rule: AbandonmentRule) => (c: Call): Verdict => {
-    if (c.answeredAt === undefined || !agentStep(c)) return { live: false, machineVerdict: false };
-    if (c.amdVerdict === 'machine') {
-      // Only the simulated carrier knows who really answered; it marks the people the detector hung up on.
-      const person = recorded && c.abandonReason === 'amd-false-positive';
-      return person ? { live: true, machineVerdict: true, abandoned: { reason: 'detector-took-person-for-machine', connectedAfterSeconds: null } } : { live: false, machineVerdict: true };
-    }
-    // The agent heard an answering machine the detector passed (or no detector ran): never a live answer.
-    if (c.connectedAt !== undefined && c.port === 'machine') return { live: false, machineVerdict: false };
-    if (c.connectedAt === undefined) return { live: true, machineVerdict: false, abandoned: { reason: c.abandonReason === 'no-agent' ? 'no-agent' : 'not-connected', connectedAfterSeconds: null } };
-    const clockStart = rule.measuredFrom === 'greeting-start' ? (c.greetingStartAt ?? c.answeredAt) : c.greetingStopAt;
-    // A greeting still going when the agent came on was never kept waiting.
-    if (clockStart !== undefined && c.connectedAt > clockStart + rule.connectWithinSeconds * 1000) {
-      return { live: true, machineVerdict: false, abandoned: { reason: 'connected-late', connectedAfterSeconds: (c.connectedAt - clockStart) / 1000 } };
-    }
-    return { live: true, machineVerdict: false };
-  };
+  const verdictUnder =
+    (rule: AbandonmentRule) =>
+    (c: Call): Verdict => {
+      if (c.answeredAt === undefined || !agentStep(c)) return { live: false, machineVerdict: false };
+      if (c.amdVerdict === 'machine') {
+        // Only the simulated carrier knows who really answered; it marks the people the detector hung up on.
+        const person = recorded && c.abandonReason === 'amd-false-positive';
+        return person
+          ? { live: true, machineVerdict: true, abandoned: { reason: 'detector-took-person-for-machine', connectedAfterSeconds: null } }
+          : { live: false, machineVerdict: true };
+      }
+      // The agent heard an answering machine the detector passed (or no detector ran): never a live answer.
+      if (c.connectedAt !== undefined && c.port === 'machine') return { live: false, machineVerdict: false };
+      if (c.connectedAt === undefined)
+        return {
+          live: true,
+          machineVerdict: false,
+          abandoned: { reason: c.abandonReason === 'no-agent' ? 'no-agent' : 'not-connected', connectedAfterSeconds: null },
+        };
+      const clockStart = rule.measuredFrom === 'greeting-start' ? (c.greetingStartAt ?? c.answeredAt) : c.greetingStopAt;
+      // A greeting still going when the agent came on was never kept waiting.
+      if (clockStart !== undefined && c.connectedAt > clockStart + rule.connectWithinSeconds * 1000) {
+        return { live: true, machineVerdict: false, abandoned: { reason: 'connected-late', connectedAfterSeconds: (c.connectedAt - clockStart) / 1000 } };
+      }
+      return { live: true, machineVerdict: false };
+    };
 
   const verdict = verdictUnder(rule);
 
@@ -293,7 +313,13 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     }
     const estimated = basis === 'estimate' ? machineVerdicts * share : 0;
     const denominator = live + estimated;
-    return { live, abandoned, machineVerdicts, people: basis === 'recorded' ? people : basis === 'estimate' ? estimated : null, rate: denominator > 0 ? (abandoned + estimated) / denominator : 0 };
+    return {
+      live,
+      abandoned,
+      machineVerdicts,
+      people: basis === 'recorded' ? people : basis === 'estimate' ? estimated : null,
+      rate: denominator > 0 ? (abandoned + estimated) / denominator : 0,
+    };
   };
 
   const own = calls.filter((c) => c.runId === run.id);
@@ -332,7 +358,15 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     }
     if (c.answeredAt === undefined && c.ringingAt !== undefined && c.endedAt !== undefined && c.port === 'no-answer') {
       const ringSeconds = (c.endedAt - c.ringingAt) / 1000;
-      unansweredCalls.push({ runId: c.runId, stepId: c.nodeId, contactId: c.contactId, to: c.to, placedAt: iso(c.placedAt), ringSeconds, underMinimum: ringSeconds < profile.ring.minSeconds });
+      unansweredCalls.push({
+        runId: c.runId,
+        stepId: c.nodeId,
+        contactId: c.contactId,
+        to: c.to,
+        placedAt: iso(c.placedAt),
+        ringSeconds,
+        underMinimum: ringSeconds < profile.ring.minSeconds,
+      });
     }
   }
 
@@ -376,7 +410,12 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
 
   const imports = [...input.registryImports].filter((r) => r.profile === input.profile).sort((a, b) => a.importedAt - b.importedAt);
   const atStart = imports.filter((r) => r.importedAt <= run.startAt).at(-1);
-  const copy = (r: RegistryImportRow): RegistryCopy => ({ source: r.source, downloadedAt: iso(r.downloadedAt), importedAt: iso(r.importedAt), entries: r.entries });
+  const copy = (r: RegistryImportRow): RegistryCopy => ({
+    source: r.source,
+    downloadedAt: iso(r.downloadedAt),
+    importedAt: iso(r.importedAt),
+    entries: r.entries,
+  });
 
   // Each call under the rules of its number's country, the journey's profile where the country has none.
   const byCountry = (): CountryFigures[] => {
@@ -405,11 +444,27 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
 
   return {
     generatedAt: iso(input.generatedAt),
-    run: { id: run.id, journeyId: run.journeyId, journeyName: input.journeyName, version: run.version, mode: run.simulated ? 'simulated' : 'live', status: run.status, startAt: iso(run.startAt), endAt: iso(endAt) },
+    run: {
+      id: run.id,
+      journeyId: run.journeyId,
+      journeyName: input.journeyName,
+      version: run.version,
+      mode: run.simulated ? 'simulated' : 'live',
+      status: run.status,
+      startAt: iso(run.startAt),
+      endAt: iso(endAt),
+    },
     profile: {
       id: profile.id,
       name: profile.name,
-      abandonment: { capPercent, windowHours: rule.window.hours, per: rule.window.per, connectWithinSeconds: rule.connectWithinSeconds, measuredFrom: rule.measuredFrom, source: rule.source },
+      abandonment: {
+        capPercent,
+        windowHours: rule.window.hours,
+        per: rule.window.per,
+        connectWithinSeconds: rule.connectWithinSeconds,
+        measuredFrom: rule.measuredFrom,
+        source: rule.source,
+      },
       minimumRingSeconds: profile.ring.minSeconds,
       ringSource: profile.ring.source,
       informationMessageRequired: profile.informationMessage.required,
@@ -417,7 +472,9 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     },
     campaign: {
       journeyId: run.journeyId,
-      runs: input.campaign.map((m) => ({ id: m.run.id, mode: m.run.simulated ? 'simulated' as const : 'live' as const, startAt: iso(m.run.startAt) })).sort((a, b) => a.startAt.localeCompare(b.startAt)),
+      runs: input.campaign
+        .map((m) => ({ id: m.run.id, mode: m.run.simulated ? ('simulated' as const) : ('live' as const), startAt: iso(m.run.startAt) }))
+        .sort((a, b) => a.startAt.localeCompare(b.startAt)),
       note: run.simulated
         ? 'A simulated run is a campaign of its own: its periods count its calls alone.'
         : `Every live run of journey ${run.journeyId} counts in each period${rule.window.per === 'call-centre' ? '; the rule measures per call centre, so a centre running other journeys adds their runs to its own figure' : ''}.`,
@@ -446,13 +503,28 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
       name: profile.registry.name,
       maxAgeDays: profile.registry.maxAgeDays,
       atStart: atStart
-        ? { ...copy(atStart), ageDays: round((run.startAt - atStart.downloadedAt) / dayMs, 1), withinMaxAge: run.startAt - atStart.downloadedAt <= profile.registry.maxAgeDays * dayMs }
+        ? {
+            ...copy(atStart),
+            ageDays: round((run.startAt - atStart.downloadedAt) / dayMs, 1),
+            withinMaxAge: run.startAt - atStart.downloadedAt <= profile.registry.maxAgeDays * dayMs,
+          }
         : null,
       importedDuringRun: imports.filter((r) => r.importedAt > run.startAt && r.importedAt <= endAt).map(copy),
     },
     permissionChanges: [...input.permissionChanges]
       .sort((a, b) => a.at - b.at || a.id - b.id)
-      .map((p) => ({ at: iso(p.at), kind: p.kind, change: p.change, channel: p.channel, value: p.value, reason: p.reason, source: p.source, contactId: p.contactId, actor: p.actor, scope: p.scope === '' ? 'shared' : 'run' })),
+      .map((p) => ({
+        at: iso(p.at),
+        kind: p.kind,
+        change: p.change,
+        channel: p.channel,
+        value: p.value,
+        reason: p.reason,
+        source: p.source,
+        contactId: p.contactId,
+        actor: p.actor,
+        scope: p.scope === '' ? 'shared' : 'run',
+      })),
   };
 }
 
@@ -472,7 +544,13 @@ function callsOf(events: ReportEvent[]): Call[] {
   for (const e of sorted) {
     const key = `${e.runId}\u0000${e.contactId}\u0000${e.nodeId}`;
     if (e.type === 'call.placed') {
-      const call: Call = { runId: e.runId, nodeId: e.nodeId ?? '', contactId: e.contactId ?? '', to: typeof e.data.to === 'string' ? e.data.to : null, placedAt: e.time };
+      const call: Call = {
+        runId: e.runId,
+        nodeId: e.nodeId ?? '',
+        contactId: e.contactId ?? '',
+        to: typeof e.data.to === 'string' ? e.data.to : null,
+        placedAt: e.time,
+      };
       calls.push(call);
       open.set(key, call);
       continue;
@@ -538,32 +616,92 @@ export function complianceReportCsv(report: ComplianceReport): string {
   rows.push(['Run', run.id], ['Journey', `${run.journeyName} (${run.journeyId}, version ${run.version})`], ['Mode', run.mode], ['Status', run.status]);
   rows.push(['Run started', run.startAt], ['Report covers up to', run.endAt], ['Report made', report.generatedAt]);
   rows.push(['Rules', `${profile.name} (${profile.id})`]);
-  rows.push(['Abandoned-call cap', `${profile.abandonment.capPercent} % of live answers per ${profile.abandonment.per} per ${profile.abandonment.windowHours} hours`]);
-  rows.push(['Abandoned when', `no agent within ${profile.abandonment.connectWithinSeconds} s of the ${profile.abandonment.measuredFrom === 'greeting-end' ? 'end' : 'start'} of the greeting, or hung up on by the detector though a person answered`]);
+  rows.push([
+    'Abandoned-call cap',
+    `${profile.abandonment.capPercent} % of live answers per ${profile.abandonment.per} per ${profile.abandonment.windowHours} hours`,
+  ]);
+  rows.push([
+    'Abandoned when',
+    `no agent within ${profile.abandonment.connectWithinSeconds} s of the ${profile.abandonment.measuredFrom === 'greeting-end' ? 'end' : 'start'} of the greeting, or hung up on by the detector though a person answered`,
+  ]);
   rows.push(['Rule source', profile.abandonment.source], ['Minimum ring time (s)', profile.minimumRingSeconds], ['Ring time source', profile.ringSource]);
   rows.push(['Campaign runs', report.campaign.runs.map((r) => r.id).join(' ')], ['Campaign', report.campaign.note]);
 
   section('Summary');
   rows.push(['Figure', 'Value']);
   rows.push(['Calls placed', summary.callsPlaced], ['Answered', summary.answered], ['Live answers', summary.liveAnswers]);
-  rows.push(['Abandoned', summary.abandoned.total], ['Abandoned: no agent free', summary.abandoned.noAgent], ['Abandoned: agent connected too late', summary.abandoned.connectedLate]);
-  rows.push(['Abandoned: detector hung up on a person', summary.abandoned.detectorHangUpsOnPeople], ['Abandoned: not connected, no reason recorded', summary.abandoned.notConnected]);
-  rows.push(['Detector machine verdicts', summary.detector.machineVerdicts], [`People among machine verdicts (${summary.detector.basis})`, summary.detector.people ?? 'unknown'], ['Detector note', summary.detector.note]);
+  rows.push(
+    ['Abandoned', summary.abandoned.total],
+    ['Abandoned: no agent free', summary.abandoned.noAgent],
+    ['Abandoned: agent connected too late', summary.abandoned.connectedLate],
+  );
+  rows.push(
+    ['Abandoned: detector hung up on a person', summary.abandoned.detectorHangUpsOnPeople],
+    ['Abandoned: not connected, no reason recorded', summary.abandoned.notConnected],
+  );
+  rows.push(
+    ['Detector machine verdicts', summary.detector.machineVerdicts],
+    [`People among machine verdicts (${summary.detector.basis})`, summary.detector.people ?? 'unknown'],
+    ['Detector note', summary.detector.note],
+  );
   rows.push(['Abandonment rate (%)', round(summary.abandonmentRate * 100, 3)]);
-  rows.push(['Abandoned calls with a message played', summary.informationMessage.played], ['Abandoned calls with no message', summary.informationMessage.notPlayed]);
-  rows.push(['Unanswered calls', summary.unanswered.count], ['Shortest ring of an unanswered call (s)', summary.unanswered.shortestRingSeconds ?? ''], [`Unanswered calls rung under ${summary.unanswered.minimumRingSeconds} s`, summary.unanswered.underMinimum]);
+  rows.push(
+    ['Abandoned calls with a message played', summary.informationMessage.played],
+    ['Abandoned calls with no message', summary.informationMessage.notPlayed],
+  );
+  rows.push(
+    ['Unanswered calls', summary.unanswered.count],
+    ['Shortest ring of an unanswered call (s)', summary.unanswered.shortestRingSeconds ?? ''],
+    [`Unanswered calls rung under ${summary.unanswered.minimumRingSeconds} s`, summary.unanswered.underMinimum],
+  );
   rows.push(['Recorded-message calls (outside the abandonment figures)', summary.recordedMessageCalls]);
 
   section(`Periods of ${profile.abandonment.windowHours} hours`);
-  rows.push(['From', 'To', 'Runs', 'Calls placed', 'Live answers', 'Abandoned', 'People hung up on by the detector', 'Detector figure', 'Rate (%)', 'Cap (%)', 'Within cap']);
+  rows.push([
+    'From',
+    'To',
+    'Runs',
+    'Calls placed',
+    'Live answers',
+    'Abandoned',
+    'People hung up on by the detector',
+    'Detector figure',
+    'Rate (%)',
+    'Cap (%)',
+    'Within cap',
+  ]);
   for (const p of report.periods) {
-    rows.push([p.from, p.to, p.runs.join(' '), p.callsPlaced, p.liveAnswers, p.abandoned, p.detectorHangUpsOnPeople === null ? 'unknown' : round(p.detectorHangUpsOnPeople, 3), p.detectorBasis, round(p.rate * 100, 3), p.capPercent, p.withinCap ? 'yes' : 'no']);
+    rows.push([
+      p.from,
+      p.to,
+      p.runs.join(' '),
+      p.callsPlaced,
+      p.liveAnswers,
+      p.abandoned,
+      p.detectorHangUpsOnPeople === null ? 'unknown' : round(p.detectorHangUpsOnPeople, 3),
+      p.detectorBasis,
+      round(p.rate * 100, 3),
+      p.capPercent,
+      p.withinCap ? 'yes' : 'no',
+    ]);
   }
 
   section('Abandoned calls');
   rows.push(['Run', 'Step', 'Contact', 'Number', 'Placed at', 'Answered at', 'Reason', 'Agent after (s)', 'Message played', 'Message kind', 'Message']);
   for (const a of report.abandonedCalls) {
-    rows.push([a.runId, a.stepId, a.contactId, a.to, a.placedAt, a.answeredAt, a.reason, a.connectedAfterSeconds ?? '', a.message.played ? 'yes' : 'no', a.message.kind ?? '', a.message.text ?? '']);
+    rows.push([
+      a.runId,
+      a.stepId,
+      a.contactId,
+      a.to,
+      a.placedAt,
+      a.answeredAt,
+      a.reason,
+      a.connectedAfterSeconds ?? '',
+      a.message.played ? 'yes' : 'no',
+      a.message.kind ?? '',
+      a.message.text ?? '',
+    ]);
   }
 
   section('Unanswered calls');
@@ -573,7 +711,8 @@ export function complianceReportCsv(report: ComplianceReport): string {
   section(`National register (${report.registry.name})`);
   rows.push(['Copy', 'Downloaded at', 'Imported at', 'Entries', 'Age at run start (days)', `Within ${report.registry.maxAgeDays} days`, 'Source']);
   const start = report.registry.atStart;
-  if (start) rows.push(['in use at run start', start.downloadedAt, start.importedAt, start.entries, start.ageDays, start.withinMaxAge ? 'yes' : 'no', start.source]);
+  if (start)
+    rows.push(['in use at run start', start.downloadedAt, start.importedAt, start.entries, start.ageDays, start.withinMaxAge ? 'yes' : 'no', start.source]);
   else rows.push(['none imported by the run start']);
   for (const c of report.registry.importedDuringRun) rows.push(['imported during the run', c.downloadedAt, c.importedAt, c.entries, '', '', c.source]);
 

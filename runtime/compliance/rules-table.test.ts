@@ -19,7 +19,11 @@ describe('the rules table', () => {
     expect(codes).toHaveLength(51);
     // date-holidays' US regions include the territories; every state and DC among them has a row.
     const territories = ['AS', 'GU', 'MP', 'PR', 'UM', 'VI'];
-    expect([...codes].sort()).toEqual(regionsOf('US').filter((r) => !territories.includes(r)).sort());
+    expect([...codes].sort()).toEqual(
+      regionsOf('US')
+        .filter((r) => !territories.includes(r))
+        .sort(),
+    );
   });
 
   it('gives every state row a source, the day it was checked, a confidence and whether texts count', () => {
@@ -34,7 +38,9 @@ describe('the rules table', () => {
   });
 
   it('has a national row for every profile that exists', () => {
-    const national = rulesTable().filter((r) => !r.region).map((r) => r.profile);
+    const national = rulesTable()
+      .filter((r) => !r.region)
+      .map((r) => r.profile);
     expect(national).toEqual(Object.keys(profiles).filter((id) => profiles[id as keyof typeof profiles]));
   });
 

@@ -114,7 +114,10 @@ function sundayHours(schedules: (Schedule | null | undefined)[]): string | null 
     if (!windows.length) return null;
     // Profiles give at most one window a day; the widest stands for the day otherwise.
     const start = windows.map((w) => w.from).sort()[0]!;
-    const end = windows.map((w) => w.to).sort().at(-1)!;
+    const end = windows
+      .map((w) => w.to)
+      .sort()
+      .at(-1)!;
     if (start > from) from = start;
     if (end < to) to = end;
   }
@@ -168,7 +171,11 @@ export function formatRulesText(rows: RuleRow[]): string {
     row.confidence ?? '—',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ''];
   out.push('Sources (a region’s rules add to its profile’s: both must allow; * marks a rule read second-hand or unsure, taken on the stricter side):');
   for (const row of rows) {

@@ -35,11 +35,20 @@ it('places no call outside any contact’s allowed window', async () => {
       for (const zone of place.zones) {
         zonesSeen.add(zone);
         const local = DateTime.fromMillis(Number(call.time), { zone });
-        if (!schedules.every((s) => isAllowedNow(s, zone, Number(call.time)))) outside.push(`${call.contact_id} at ${local.toISO()} (${zone}, ${place.region ?? 'no state'})`);
+        if (!schedules.every((s) => isAllowedNow(s, zone, Number(call.time))))
+          outside.push(`${call.contact_id} at ${local.toISO()} (${zone}, ${place.region ?? 'no state'})`);
       }
     }
     expect(outside).toEqual([]);
-    for (const zone of ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu']) {
+    for (const zone of [
+      'America/New_York',
+      'America/Chicago',
+      'America/Denver',
+      'America/Phoenix',
+      'America/Los_Angeles',
+      'America/Anchorage',
+      'Pacific/Honolulu',
+    ]) {
       expect(zonesSeen).toContain(zone);
     }
   } finally {

@@ -8,7 +8,8 @@ import { DecodeToUtf8, type CsvEncoding, type EncodingWarning } from './decode-c
 import { importContactsCsv } from './import-csv.ts';
 
 /** Bytes as a network delivers them: in pieces of `size`, so that characters are split between chunks. */
-const pieces = (bytes: Buffer, size: number) => Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)));
+const pieces = (bytes: Buffer, size: number) =>
+  Readable.from(Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size)));
 
 async function decode(bytes: Buffer, size: number, encoding?: CsvEncoding) {
   const warnings: EncodingWarning[] = [];
@@ -26,9 +27,10 @@ describe('CSV encodings', () => {
   afterEach(async () => {
     await store.close();
   });
-  const names = async () => (await store.db.selectFrom('contacts').select(['first_name', 'last_name']).orderBy('phone').execute()).map((r) => `${r.first_name} ${r.last_name}`);
+  const names = async () =>
+    (await store.db.selectFrom('contacts').select(['first_name', 'last_name']).orderBy('phone').execute()).map((r) => `${r.first_name} ${r.last_name}`);
 
-  it('stores a Latin-1 file\'s names as written, with a warning that it was read as Windows-1252 and how to choose', async () => {
+  it("stores a Latin-1 file's names as written, with a warning that it was read as Windows-1252 and how to choose", async () => {
     const latin1 = Buffer.from('first_name,last_name,phone\nAnna,Smith,+14155550100\nRenée,Müller,+14155550101\n', 'latin1');
     const report = await importContactsCsv(store.db, pieces(latin1, 7), { listId: 'l', now: 0 });
     expect(await names()).toEqual(['Anna Smith', 'Renée Müller']);
@@ -40,7 +42,11 @@ describe('CSV encodings', () => {
 
   it('reads UTF-8 (with or without a byte order mark) and UTF-16LE with a byte order mark without a warning', async () => {
     const csv = 'first_name,last_name,phone\nRenée,Müller,+14155550101\n';
-    for (const bytes of [Buffer.from(csv), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')])]) {
+    for (const bytes of [
+      Buffer.from(csv),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]),
+    ]) {
       await store.db.deleteFrom('contacts').execute();
       const report = await importContactsCsv(store.db, pieces(bytes, 3), { listId: 'l', now: 0 });
       expect(report.problems).toEqual([]);
@@ -52,7 +58,9 @@ describe('CSV encodings', () => {
     const latin1 = Buffer.from('first_name,last_name,phone\nRenée,Müller,+14155550101\n', 'latin1');
     const report = await importContactsCsv(store.db, pieces(latin1, 5), { listId: 'l', now: 0, encoding: 'utf-8' });
     expect(report.encoding).toBe('utf-8');
-    expect(report.problems).toEqual([expect.objectContaining({ line: 2, severity: 'warning', message: expect.stringMatching(/not valid UTF-8.*\?encoding=/) })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ line: 2, severity: 'warning', message: expect.stringMatching(/not valid UTF-8.*\?encoding=/) }),
+    ]);
     expect(await names()).toEqual(['Ren\uFFFDe M\uFFFDller']);
     await store.db.deleteFrom('contacts').execute();
     const chosen = await importContactsCsv(store.db, Readable.from([latin1]), { listId: 'l', now: 0, encoding: 'windows-1252' });

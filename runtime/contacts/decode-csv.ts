@@ -159,7 +159,10 @@ export class DecodeToUtf8 extends Transform {
     this.pass(bytes.subarray(0, bad));
     if (this.detect) {
       this.encoding = 'windows-1252';
-      this.warn(line, `The file is not valid UTF-8 (the first byte that is not is on line ${line}), so it was read as Windows-1252 (Latin-1), as Excel on Windows saves CSV. If letters such as é or ü look wrong, ${howToChoose}`);
+      this.warn(
+        line,
+        `The file is not valid UTF-8 (the first byte that is not is on line ${line}), so it was read as Windows-1252 (Latin-1), as Excel on Windows saves CSV. If letters such as é or ü look wrong, ${howToChoose}`,
+      );
     } else {
       this.warn(line, `Line ${line} has bytes that are not valid UTF-8; they were stored as �. If the file was saved in another encoding, ${howToChoose}`);
     }

@@ -60,11 +60,7 @@ describe('the size guard', () => {
   };
 
   it('passes records within the limits through unchanged, with the same line numbers, however the file is cut', async () => {
-    const files = [
-      'a,b\n1,2\n"x\ny",3\n\n4,"5 ""q"""\n',
-      'a,b\r\n1,2\r\n"x\r\ny",3\r\n\r\n4,5',
-      'a;b\n"""",""\n,\n',
-    ];
+    const files = ['a,b\n1,2\n"x\ny",3\n\n4,"5 ""q"""\n', 'a,b\r\n1,2\r\n"x\r\ny",3\r\n\r\n4,5', 'a;b\n"""",""\n,\n'];
     for (const file of files) {
       const expected = await parseAll([file]);
       for (const size of [1, 2, 3, 5, 64]) {

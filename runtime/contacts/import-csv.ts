@@ -89,7 +89,13 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
   // Rows over a size limit never reach the parser; they are reported once the header is known.
   const oversized: OversizedRecord[] = [];
   const guard = new CsvSizeGuard(maxFieldBytes, maxRowBytes, (record) => {
-    if (record.record === 0) guard.destroy(new ImportError(`The header (line 1) is longer than ${record.limit === 'field' ? `${maxFieldBytes} bytes in one column` : `${maxRowBytes} bytes`}; check that the file is CSV`, 1));
+    if (record.record === 0)
+      guard.destroy(
+        new ImportError(
+          `The header (line 1) is longer than ${record.limit === 'field' ? `${maxFieldBytes} bytes in one column` : `${maxRowBytes} bytes`}; check that the file is CSV`,
+          1,
+        ),
+      );
     else oversized.push(record);
   });
   // Bytes that are not valid in the encoding used are a warning on their line, sorted in with the rows' problems.
@@ -113,7 +119,15 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
     const rows = pending;
     pending = [];
     seenInBatch.clear();
-    const existing = await db.selectFrom('contacts').select('id').where('id', 'in', rows.map((r) => r.id)).execute();
+    const existing = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
     report.merged += existing.length;
     report.imported += rows.length - existing.length;
     await db
@@ -153,7 +167,11 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
         }
         // What is neither a contact field nor consent is read as attributes.<column>; runs are checked against these.
         const mapped = new Set<number>([...Object.values(fieldIndex), ...consentIndex.map(([, i]) => i)]);
-        await recordListColumns(db, options.listId, header.filter((name, i) => !mapped.has(i) && name !== ''));
+        await recordListColumns(
+          db,
+          options.listId,
+          header.filter((name, i) => !mapped.has(i) && name !== ''),
+        );
         continue;
       }
       report.rows++;
@@ -178,14 +196,24 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
       report.rows++;
       report.skipped++;
       const column = record.limit === 'field' ? header?.[record.field] : undefined;
-      const where = record.limit === 'field' ? `a cell${column === undefined ? ` (column ${record.field + 1})` : ''} longer than ${maxFieldBytes} bytes` : `more than ${maxRowBytes} bytes`;
-      problem({ line: record.line, ...(column !== undefined && { column }), severity: 'error', message: `The row has ${where}; it was skipped. Shorten it, or raise the limit (JOURNEY_CSV_MAX_${record.limit === 'field' ? 'FIELD' : 'ROW'}_BYTES)` });
+      const where =
+        record.limit === 'field'
+          ? `a cell${column === undefined ? ` (column ${record.field + 1})` : ''} longer than ${maxFieldBytes} bytes`
+          : `more than ${maxRowBytes} bytes`;
+      problem({
+        line: record.line,
+        ...(column !== undefined && { column }),
+        severity: 'error',
+        message: `The row has ${where}; it was skipped. Shorten it, or raise the limit (JOURNEY_CSV_MAX_${record.limit === 'field' ? 'FIELD' : 'ROW'}_BYTES)`,
+      });
     }
     if (oversized.length || encodingWarned) report.problems.sort((a, b) => a.line - b.line);
   } catch (error) {
     if (error instanceof ImportError) throw error;
     if (input.errored || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
-      throw new ImportError(`The upload was cut off before the end of the file (${(error as Error).message}): send the whole file again (rows already imported are merged, not duplicated)`);
+      throw new ImportError(
+        `The upload was cut off before the end of the file (${(error as Error).message}): send the whole file again (rows already imported are merged, not duplicated)`,
+      );
     }
     const line = (error as { lines?: number }).lines;
     throw new ImportError(`The file is not valid CSV${line ? ` at line ${line}` : ''}: ${(error as Error).message}`, line);
@@ -209,7 +237,10 @@ function mapHeader(header: string[], columns: ImportOptions['columns'] = {}) {
   const normalised = header.map(normalise);
   for (const field of Object.keys(knownHeaders) as ContactField[]) {
     const explicit = columns[field];
-    const index = explicit !== undefined ? header.findIndex((h) => h === explicit || normalise(h) === normalise(explicit)) : normalised.findIndex((h) => knownHeaders[field].includes(h));
+    const index =
+      explicit !== undefined
+        ? header.findIndex((h) => h === explicit || normalise(h) === normalise(explicit))
+        : normalised.findIndex((h) => knownHeaders[field].includes(h));
     if (index >= 0) fieldIndex[field] = index;
   }
   const consentIndex: [string, number][] = [];
@@ -240,13 +271,23 @@ function toContact(
     if (parsed?.isValid()) {
       phone = parsed.number;
     } else {
-      problem({ line, column: header[fieldIndex.phone!], severity: 'warning', message: `"${phone}" is not a valid phone number${options.defaultRegion ? ` for ${options.defaultRegion}` : '; write it with its country code, e.g. +14155550100'}; the contact is kept without a phone` });
+      problem({
+        line,
+        column: header[fieldIndex.phone!],
+        severity: 'warning',
+        message: `"${phone}" is not a valid phone number${options.defaultRegion ? ` for ${options.defaultRegion}` : '; write it with its country code, e.g. +14155550100'}; the contact is kept without a phone`,
+      });
       phone = null;
     }
   }
   let email = cell('email')?.toLowerCase() ?? null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    problem({ line, column: header[fieldIndex.email!], severity: 'warning', message: `"${email}" is not a valid email address; the contact is kept without an email` });
+    problem({
+      line,
+      column: header[fieldIndex.email!],
+      severity: 'warning',
+      message: `"${email}" is not a valid email address; the contact is kept without an email`,
+    });
     email = null;
   }
   if (!phone && !email) {
@@ -255,7 +296,12 @@ function toContact(
   }
   let timezone = cell('timezone');
   if (timezone && !isValidTimezone(timezone)) {
-    problem({ line, column: header[fieldIndex.timezone!], severity: 'warning', message: `"${timezone}" is not a time zone name such as America/Chicago; the contact's time zone will be worked out from its state or phone number` });
+    problem({
+      line,
+      column: header[fieldIndex.timezone!],
+      severity: 'warning',
+      message: `"${timezone}" is not a time zone name such as America/Chicago; the contact's time zone will be worked out from its state or phone number`,
+    });
     timezone = null;
   }
   const consent: Record<string, boolean> = {};
@@ -263,7 +309,8 @@ function toContact(
     const value = (cells[i] ?? '').toLowerCase();
     if (/^(yes|y|true|1)$/.test(value)) consent[channel] = true;
     else if (/^(no|n|false|0)$/.test(value)) consent[channel] = false;
-    else if (value) problem({ line, column: header[i], severity: 'warning', message: `"${cells[i]}" is not yes or no; consent for ${channel} is treated as not given` });
+    else if (value)
+      problem({ line, column: header[i], severity: 'warning', message: `"${cells[i]}" is not yes or no; consent for ${channel} is treated as not given` });
   }
   const mapped = new Set<number>([...Object.values(fieldIndex), ...consentIndex.map(([, i]) => i)]);
   const attributes: Record<string, string> = {};

@@ -215,18 +215,51 @@ export interface ImportJobOptions extends Omit<ImportOptions, 'onProgress'> {
  * Starts an import of `spool` into a list as a job: its id at once, its end (the final view) as a promise that does
  * not reject, whatever happens to the file or the upload.
  */
-export async function startImportJob(db: Kysely<Database>, spool: UploadSpool, options: ImportJobOptions): Promise<{ id: string; done: Promise<ImportJobView> }> {
+export async function startImportJob(
+  db: Kysely<Database>,
+  spool: UploadSpool,
+  options: ImportJobOptions,
+): Promise<{ id: string; done: Promise<ImportJobView> }> {
   const clock = options.clock ?? Date.now;
   const id = `imp_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const created = clock();
-  await db.insertInto('imports').values({ id, list_id: options.listId, status: 'running', actor: options.actor, bytes: 0, rows: 0, imported: 0, merged: 0, skipped: 0, problems: 0, message: null, report: null, created_at: created, updated_at: created, finished_at: null }).execute();
+  await db
+    .insertInto('imports')
+    .values({
+      id,
+      list_id: options.listId,
+      status: 'running',
+      actor: options.actor,
+      bytes: 0,
+      rows: 0,
+      imported: 0,
+      merged: 0,
+      skipped: 0,
+      problems: 0,
+      message: null,
+      report: null,
+      created_at: created,
+      updated_at: created,
+      finished_at: null,
+    })
+    .execute();
   let latest: Readonly<ImportReport> | undefined;
   let written = 0;
   const save = async () => {
     written = clock();
     await db
       .updateTable('imports')
-      .set({ bytes: spool.written, updated_at: written, ...(latest && { rows: latest.rows, imported: latest.imported, merged: latest.merged, skipped: latest.skipped, problems: latest.problems.length + latest.problemsTruncated }) })
+      .set({
+        bytes: spool.written,
+        updated_at: written,
+        ...(latest && {
+          rows: latest.rows,
+          imported: latest.imported,
+          merged: latest.merged,
+          skipped: latest.skipped,
+          problems: latest.problems.length + latest.problemsTruncated,
+        }),
+      })
       .where('id', '=', id)
       .where('status', '=', 'running')
       .execute();
@@ -248,7 +281,13 @@ export async function startImportJob(db: Kysely<Database>, spool: UploadSpool, o
         report: JSON.stringify(outcome),
         updated_at: at,
         finished_at: at,
-        ...(report && { rows: report.rows, imported: report.imported, merged: report.merged, skipped: report.skipped, problems: report.problems.length + report.problemsTruncated }),
+        ...(report && {
+          rows: report.rows,
+          imported: report.imported,
+          merged: report.merged,
+          skipped: report.skipped,
+          problems: report.problems.length + report.problemsTruncated,
+        }),
       })
       .where('id', '=', id)
       .execute();
@@ -280,9 +319,16 @@ export async function startImportJob(db: Kysely<Database>, spool: UploadSpool, o
       return await finish('done', report, null);
     } catch (error) {
       // The store failed: the job says so rather than staying "running" until it looks stalled.
-      return await finish('failed', latest ? { ...latest } : null, `The import stopped on a server error: ${(error as Error).message}; rows read before it were imported; send the file again to merge the rest`).catch(async () => {
+      return await finish(
+        'failed',
+        latest ? { ...latest } : null,
+        `The import stopped on a server error: ${(error as Error).message}; rows read before it were imported; send the file again to merge the rest`,
+      ).catch(async () => {
         clearInterval(heartbeat);
-        return (await importJob(db, id, clock()).catch(() => undefined)) ?? ({ id, listId: options.listId, status: 'failed', message: (error as Error).message } as ImportJobView);
+        return (
+          (await importJob(db, id, clock()).catch(() => undefined)) ??
+          ({ id, listId: options.listId, status: 'failed', message: (error as Error).message } as ImportJobView)
+        );
       });
     } finally {
       clearInterval(heartbeat);

@@ -10,7 +10,11 @@ export async function recordListColumns(db: Executor, listId: string, names: rea
   const known = await listColumnsOf(db, listId);
   const merged = [...new Set([...(known ?? []), ...names])];
   if (known && merged.length === known.length) return;
-  await db.updateTable('contact_lists').set({ columns: JSON.stringify(merged) }).where('id', '=', listId).execute();
+  await db
+    .updateTable('contact_lists')
+    .set({ columns: JSON.stringify(merged) })
+    .where('id', '=', listId)
+    .execute();
 }
 
 /** The list's columns, or undefined when they are not known (a list filled before columns were recorded, or by hand). */

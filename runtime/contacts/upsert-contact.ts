@@ -31,17 +31,24 @@ export class ContactFieldError extends DomainError {
 }
 
 /** Writes the contact into the list, merging with the one of the same external id (else phone, else email). */
-export async function upsertContact(db: Executor, listId: string, input: ContactInput, options: { defaultRegion?: CountryCode; now: number }): Promise<{ id: string; created: boolean }> {
+export async function upsertContact(
+  db: Executor,
+  listId: string,
+  input: ContactInput,
+  options: { defaultRegion?: CountryCode; now: number },
+): Promise<{ id: string; created: boolean }> {
   let phone: string | null = null;
   if (input.phone) {
     const parsed = parsePhoneNumberFromString(input.phone, options.defaultRegion);
-    if (!parsed?.isValid()) throw new ContactFieldError('phone', `"${input.phone}" is not a valid phone number; write it with its country code, e.g. +14155550100`);
+    if (!parsed?.isValid())
+      throw new ContactFieldError('phone', `"${input.phone}" is not a valid phone number; write it with its country code, e.g. +14155550100`);
     phone = parsed.number;
   }
   const email = input.email?.trim().toLowerCase() || null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ContactFieldError('email', `"${input.email}" is not a valid email address`);
   if (!phone && !email) throw new ContactFieldError('phone', 'A contact needs a phone number or an email address');
-  if (input.timezone && !isValidTimezone(input.timezone)) throw new ContactFieldError('timezone', `"${input.timezone}" is not a time zone name such as America/Chicago`);
+  if (input.timezone && !isValidTimezone(input.timezone))
+    throw new ContactFieldError('timezone', `"${input.timezone}" is not a time zone name such as America/Chicago`);
   const externalId = input.externalId?.trim() || null;
   const id = contactId(listId, externalId ? `x:${externalId}` : phone ? `p:${phone}` : `e:${email}`);
   const existing = await db.selectFrom('contacts').select('id').where('id', '=', id).executeTakeFirst();

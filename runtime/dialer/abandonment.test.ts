@@ -97,7 +97,12 @@ describe('abandonmentFigures', () => {
 
   it('counts only calls answered inside the window asked for, and 0 when there are none', () => {
     const later = person(1000, 5000, t0 + 3_600_000);
-    expect(abandonmentFigures([...calls, later], US, { from: t0 + 1_000_000 })).toEqual({ liveAnswers: 1, abandoned: 1, estimatedAmdFalsePositives: 0, rate: 1 });
+    expect(abandonmentFigures([...calls, later], US, { from: t0 + 1_000_000 })).toEqual({
+      liveAnswers: 1,
+      abandoned: 1,
+      estimatedAmdFalsePositives: 0,
+      rate: 1,
+    });
     expect(abandonmentFigures([], UK).rate).toBe(0);
   });
 });

@@ -29,7 +29,8 @@ const us: AbandonmentDefinition = {
   windowMs: 30 * day,
   countsAmdFalsePositives: false,
   informationMessage: 'Sorry we missed you. This call was from the number {{ callerId }}; call it back to reach us or to ask not to be called again.',
-  source: '16 CFR 310.4(b)(4) (FTC Telemarketing Sales Rule) and 47 CFR 64.1200(a)(7) (FCC): 3 % of calls answered by a person, per campaign, per 30 days; 2 seconds after the completed greeting',
+  source:
+    '16 CFR 310.4(b)(4) (FTC Telemarketing Sales Rule) and 47 CFR 64.1200(a)(7) (FCC): 3 % of calls answered by a person, per campaign, per 30 days; 2 seconds after the completed greeting',
 };
 
 const uk: AbandonmentDefinition = {
@@ -39,8 +40,10 @@ const uk: AbandonmentDefinition = {
   capPercent: 3,
   windowMs: day,
   countsAmdFalsePositives: true,
-  informationMessage: 'Sorry we could not connect you. This call was from the number {{ callerId }}; call it back to reach us. We will not try to sell you anything on this message.',
-  source: 'Ofcom, persistent misuse policy (2016), section A1.75 onwards: 3 % of live calls per campaign per 24 hours, including a reasoned estimate of AMD false positives; 2 seconds from the start of the greeting',
+  informationMessage:
+    'Sorry we could not connect you. This call was from the number {{ callerId }}; call it back to reach us. We will not try to sell you anything on this message.',
+  source:
+    'Ofcom, persistent misuse policy (2016), section A1.75 onwards: 3 % of live calls per campaign per 24 hours, including a reasoned estimate of AMD false positives; 2 seconds from the start of the greeting',
 };
 
 const ca: AbandonmentDefinition = {
@@ -65,7 +68,8 @@ const strictest = (profile: ComplianceProfileId): AbandonmentDefinition => ({
   ...uk,
   profile,
   windowMs: day,
-  source: 'No cap of its own checked yet: held to the stricter of the US and UK measures (2 seconds from the greeting’s start, 24 hours, AMD false positives counted)',
+  source:
+    'No cap of its own checked yet: held to the stricter of the US and UK measures (2 seconds from the greeting’s start, 24 hours, AMD false positives counted)',
 });
 
 export const abandonmentDefinitions: Record<ComplianceProfileId, AbandonmentDefinition> = {

@@ -22,12 +22,24 @@ function journey(mode: 'progressive' | 'preview') {
     nodes: {
       start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
       // Only do-not-contact lists: the test is about the call, not about allowed hours or consent.
-      gate: { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'voice', checks: ['dnc'] }, next: { allowed: 'call', blocked: 'done' } },
+      gate: {
+        type: 'compliance-gate',
+        position: { x: 100, y: 100 },
+        config: { channel: 'voice', checks: ['dnc'] },
+        next: { allowed: 'call', blocked: 'done' },
+      },
       call: {
         type: 'dialer',
         position: { x: 200, y: 0 },
         // Without a detector every answer goes to the agent at once, so the test meets a live call early.
-        config: { mode, queue: 'team', script: 'Hi {{ contact.firstName }}, this is {{ agent.name }}.', callerId: '+12025550199', ringSeconds: 25, amd: { enabled: false, onMachine: 'hangup' } },
+        config: {
+          mode,
+          queue: 'team',
+          script: 'Hi {{ contact.firstName }}, this is {{ agent.name }}.',
+          callerId: '+12025550199',
+          ringSeconds: 25,
+          amd: { enabled: false, onMachine: 'hangup' },
+        },
         next: { connected: 'after', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
       },
       after: {
@@ -50,7 +62,16 @@ async function liveRun(store: Store, mode: 'progressive' | 'preview', people = 1
   const rows = ['external_id,first_name,phone,timezone,consent_voice'];
   for (let i = 0; i < people; i++) rows.push(`C${i},Cus${i},+1202555${String(2000 + i)},America/New_York,yes`);
   await importContactsCsv(store.db, Readable.from([rows.join('\n')]), { listId: 'people', now: t0 });
-  const run = await startRun(store, { id: `live-${mode}`, journeyId: doc.id, version: published.version, listId: 'people', now: t0, simulated: false, seed: 9, options: {} });
+  const run = await startRun(store, {
+    id: `live-${mode}`,
+    journeyId: doc.id,
+    version: published.version,
+    listId: 'people',
+    now: t0,
+    simulated: false,
+    seed: 9,
+    options: {},
+  });
   const db = store.db;
   const interpreter = new Interpreter({
     store,
@@ -106,9 +127,20 @@ describe.each(testDialects)('the agent desk on %s', (dialect) => {
     expect(ended.agent.state).toBe('wrap-up');
     await runUntil(clock.now());
     const contactId = view.call!.contact.id;
-    const outcome = await db.selectFrom('events').select('data').where('run_id', '=', run.id).where('contact_id', '=', contactId).where('type', '=', 'contact.completed').executeTakeFirstOrThrow();
+    const outcome = await db
+      .selectFrom('events')
+      .select('data')
+      .where('run_id', '=', run.id)
+      .where('contact_id', '=', contactId)
+      .where('type', '=', 'contact.completed')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(outcome.data).outcome).toBe('won');
-    const callEnded = await db.selectFrom('events').select('data').where('contact_id', '=', contactId).where('type', '=', 'call.ended').executeTakeFirstOrThrow();
+    const callEnded = await db
+      .selectFrom('events')
+      .select('data')
+      .where('contact_id', '=', contactId)
+      .where('type', '=', 'call.ended')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(callEnded.data)).toMatchObject({ port: 'connected', disposition: 'paid', agentId: who, durationMs: 45_000, notes: 'Paid by card' });
 
     clock.advanceTo(clock.now() + 10_000);

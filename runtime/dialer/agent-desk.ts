@@ -48,21 +48,37 @@ export async function goAvailable(db: Kysely<Database>, agent: { id: string; nam
   await db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('agents').selectAll().where('id', '=', agent.id).executeTakeFirst();
     if (!row) {
-      await tx.insertInto('agents').values({ id: agent.id, name: agent.name, state: 'available', queues: JSON.stringify(list), since: now, idle_since: now }).execute();
+      await tx
+        .insertInto('agents')
+        .values({ id: agent.id, name: agent.name, state: 'available', queues: JSON.stringify(list), since: now, idle_since: now })
+        .execute();
       return;
     }
     if (row.state === 'offline') {
-      await tx.updateTable('agents').set({ name: agent.name, state: 'available', queues: JSON.stringify(list), since: now, idle_since: now }).where('id', '=', agent.id).execute();
+      await tx
+        .updateTable('agents')
+        .set({ name: agent.name, state: 'available', queues: JSON.stringify(list), since: now, idle_since: now })
+        .where('id', '=', agent.id)
+        .execute();
     } else {
       // Changing queues while busy takes effect for the next call; the agent keeps its place in the idle order.
-      await tx.updateTable('agents').set({ name: agent.name, queues: JSON.stringify(list) }).where('id', '=', agent.id).execute();
+      await tx
+        .updateTable('agents')
+        .set({ name: agent.name, queues: JSON.stringify(list) })
+        .where('id', '=', agent.id)
+        .execute();
     }
   });
   return currentCall(db, agent.id);
 }
 
 export async function goOffline(db: Kysely<Database>, agentId: string, now: number): Promise<AgentView> {
-  const result = await db.updateTable('agents').set({ state: 'offline', since: now }).where('id', '=', agentId).where('state', 'in', ['available', 'offline']).executeTakeFirst();
+  const result = await db
+    .updateTable('agents')
+    .set({ state: 'offline', since: now })
+    .where('id', '=', agentId)
+    .where('state', 'in', ['available', 'offline'])
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) {
     const row = await agentRow(db, agentId);
     throw new AgentStateError(`You are ${describe(row.state)}; finish the call and its wrap-up before going offline.`);
@@ -83,11 +99,21 @@ export async function currentCall(db: Executor, agentId: string): Promise<AgentV
   if (!context || !contact) return { agent, call: null, dispositions: [] };
   const node = context.journey.nodes[row.node_id];
   const template = node?.type === 'dialer' ? node.config.script : undefined;
-  const script = template ? renderer.render(template, { ...templateScope(contact, cursor?.results ?? { steps: {}, visits: {} }), agent: { name: row.name } }) : '';
+  const script = template
+    ? renderer.render(template, { ...templateScope(contact, cursor?.results ?? { steps: {}, visits: {} }), agent: { name: row.name } })
+    : '';
   const phase = row.state === 'reserved' ? (row.call_phase === 'preview' ? 'preview' : 'dialing') : 'talking';
   return {
     agent,
-    call: { runId: row.run_id, nodeId: row.node_id, journeyName: context.journey.name, contact, script, phase, connectedAt: row.connected_at === null ? null : Number(row.connected_at) },
+    call: {
+      runId: row.run_id,
+      nodeId: row.node_id,
+      journeyName: context.journey.name,
+      contact,
+      script,
+      phase,
+      connectedAt: row.connected_at === null ? null : Number(row.connected_at),
+    },
     dispositions: [...simulatedDispositions(context.journey).filter((d) => d !== 'no-decision'), 'answering-machine'],
   };
 }
@@ -137,7 +163,10 @@ export async function endCall(db: Kysely<Database>, agentId: string, disposition
       ...(notes && { notes: notes.slice(0, 2000) }),
       exit: { port, visit: row.visit ?? 1, result: { disposition: chosen, mode, agentId } },
     };
-    await tx.insertInto('inbox').values({ run_id: row.run_id, contact_id: row.contact_id, type: 'call.ended', due_at: now, data: JSON.stringify(ended) }).execute();
+    await tx
+      .insertInto('inbox')
+      .values({ run_id: row.run_id, contact_id: row.contact_id, type: 'call.ended', due_at: now, data: JSON.stringify(ended) })
+      .execute();
   });
   return currentCall(db, agentId);
 }
@@ -166,7 +195,10 @@ export async function finishWrapUp(db: Kysely<Database>, agentId: string, now: n
       .execute();
     if (row.run_id && row.contact_id) {
       const data = { nodeId: row.node_id, agentId, disposition: row.disposition, talkMs, wrapMs };
-      await tx.insertInto('inbox').values({ run_id: row.run_id, contact_id: row.contact_id, type: 'call.dispositioned', due_at: now, data: JSON.stringify(data) }).execute();
+      await tx
+        .insertInto('inbox')
+        .values({ run_id: row.run_id, contact_id: row.contact_id, type: 'call.dispositioned', due_at: now, data: JSON.stringify(data) })
+        .execute();
     }
   });
   return currentCall(db, agentId);
@@ -187,7 +219,18 @@ export async function simulatedAgents(db: Executor, runId: string, now: number):
   );
 }
 
-const cleared = { run_id: null, node_id: null, contact_id: null, visit: null, call_key: null, call_phase: null, started_at: null, connected_at: null, wrap_started_at: null, disposition: null };
+const cleared = {
+  run_id: null,
+  node_id: null,
+  contact_id: null,
+  visit: null,
+  call_key: null,
+  call_phase: null,
+  started_at: null,
+  connected_at: null,
+  wrap_started_at: null,
+  disposition: null,
+};
 
 async function agentRow(db: Executor, agentId: string): Promise<AgentRow> {
   const row = await db.selectFrom('agents').selectAll().where('id', '=', agentId).executeTakeFirst();
@@ -211,5 +254,7 @@ async function answeredTime(tx: Transaction<Database>, row: AgentRow): Promise<n
 }
 
 function describe(state: AgentRowState): string {
-  return { offline: 'offline', available: 'available', reserved: 'held for a call being placed', 'on-call': 'on a call', 'wrap-up': 'wrapping up a call' }[state];
+  return { offline: 'offline', available: 'available', reserved: 'held for a call being placed', 'on-call': 'on a call', 'wrap-up': 'wrapping up a call' }[
+    state
+  ];
 }

@@ -1,7 +1,7 @@
 // The agents a run's dialer routes calls to: simulated agents booked ahead (simulated runs) or people at the agent page.
 import type { Executor } from '../store/dialect.ts';
 import type { AgentRow } from '../store/schema.ts';
-import { AgentPool, type AgentCallPlan, type AgentState } from './simulated-agents.ts';
+import type { AgentPool, AgentCallPlan, AgentState } from './simulated-agents.ts';
 import { parseJson } from '../store/json.ts';
 
 /** The call an agent is given, as the agent desk and the events name it. */
@@ -106,7 +106,13 @@ export class SimulatedFloor implements AgentFloor {
       if (agent.state === 'on-call' && agent.callStart !== undefined) talkingElapsedMs.push(at - agent.callStart);
       if (agent.state === 'wrap-up' && agent.wrapStart !== undefined) wrappingElapsedMs.push(at - agent.wrapStart);
     }
-    return { loggedIn: counts.available + counts.reserved + counts['on-call'] + counts['wrap-up'], free: counts.available, counts, talkingElapsedMs, wrappingElapsedMs };
+    return {
+      loggedIn: counts.available + counts.reserved + counts['on-call'] + counts['wrap-up'],
+      free: counts.available,
+      counts,
+      talkingElapsedMs,
+      wrappingElapsedMs,
+    };
   }
 
   handled(): HandledCall[] {
@@ -165,12 +171,33 @@ export class PeopleFloor implements AgentFloor {
   }
 
   async reserve(agentId: string, at: number, call: AgentCallRef, phase: 'preview' | 'dialing'): Promise<boolean> {
-    const set = { state: 'reserved' as const, since: at, run_id: call.runId, node_id: call.nodeId, contact_id: call.contactId, visit: call.visit, call_key: call.key, call_phase: phase, started_at: null };
+    const set = {
+      state: 'reserved' as const,
+      since: at,
+      run_id: call.runId,
+      node_id: call.nodeId,
+      contact_id: call.contactId,
+      visit: call.visit,
+      call_key: call.key,
+      call_phase: phase,
+      started_at: null,
+    };
     return this.update(agentId, 'available', set);
   }
 
   async unreserve(agentId: string, at: number): Promise<void> {
-    const clear = { state: 'available' as const, since: at, idle_since: at, run_id: null, node_id: null, contact_id: null, visit: null, call_key: null, call_phase: null, started_at: null };
+    const clear = {
+      state: 'available' as const,
+      since: at,
+      idle_since: at,
+      run_id: null,
+      node_id: null,
+      contact_id: null,
+      visit: null,
+      call_key: null,
+      call_phase: null,
+      started_at: null,
+    };
     await this.update(agentId, 'reserved', clear);
   }
 
@@ -183,7 +210,17 @@ export class PeopleFloor implements AgentFloor {
     const row = this.rows.find((r) => r.id === agentId);
     // Predictive calls find the agent available; preview and progressive ones held the agent from dialing.
     const from = row?.state === 'reserved' ? 'reserved' : 'available';
-    const set = { state: 'on-call' as const, since: at, run_id: call.runId, node_id: call.nodeId, contact_id: call.contactId, visit: call.visit, call_key: call.key, call_phase: 'talking', connected_at: at };
+    const set = {
+      state: 'on-call' as const,
+      since: at,
+      run_id: call.runId,
+      node_id: call.nodeId,
+      contact_id: call.contactId,
+      visit: call.visit,
+      call_key: call.key,
+      call_phase: 'talking',
+      connected_at: at,
+    };
     if (!(await this.update(agentId, from, set))) throw new Error(`agent ${agentId} left before the call reached them`);
     return undefined;
   }
@@ -197,7 +234,13 @@ export class PeopleFloor implements AgentFloor {
       if (r.state === 'on-call' && r.connected_at !== null) talkingElapsedMs.push(at - Number(r.connected_at));
       if (r.state === 'wrap-up' && r.wrap_started_at !== null) wrappingElapsedMs.push(at - Number(r.wrap_started_at));
     }
-    return { loggedIn: counts.available + counts.reserved + counts['on-call'] + counts['wrap-up'], free: counts.available, counts, talkingElapsedMs, wrappingElapsedMs };
+    return {
+      loggedIn: counts.available + counts.reserved + counts['on-call'] + counts['wrap-up'],
+      free: counts.available,
+      counts,
+      talkingElapsedMs,
+      wrappingElapsedMs,
+    };
   }
 
   handled(queue: string): HandledCall[] {

@@ -85,9 +85,7 @@ export function agentlessCallTimeline(input: { placedAt: number; plan: CallPlan;
   if (call.verdict === 'machine') return machineVerdict(call, config, 'connected');
   const endedAt = call.verdictAt + switchMs + requiredMessageMs(config);
   // Played on a machine before its beep, the message is recorded only in part, if at all.
-  return call.truth === 'human'
-    ? call.finish(endedAt, 'connected', 'message-played')
-    : call.finish(endedAt, 'machine', 'message-clipped');
+  return call.truth === 'human' ? call.finish(endedAt, 'connected', 'message-played') : call.finish(endedAt, 'machine', 'message-clipped');
 }
 
 interface AnsweredCall {
@@ -103,7 +101,9 @@ interface AnsweredCall {
 
 function answeredCall(placedAt: number, plan: Extract<CallPlan, { outcome: 'human' | 'machine' }>, config: TimelineConfig): AnsweredCall {
   if (config.amd.enabled !== (plan.amd !== undefined)) {
-    throw new Error(`call timeline: the call was planned with machine detection ${plan.amd ? 'on' : 'off'} but the step has it ${config.amd.enabled ? 'on' : 'off'}`);
+    throw new Error(
+      `call timeline: the call was planned with machine detection ${plan.amd ? 'on' : 'off'} but the step has it ${config.amd.enabled ? 'on' : 'off'}`,
+    );
   }
   const answeredAt = placedAt + plan.answerMs;
   const greetingStopAt = placedAt + plan.greetingStopMs;

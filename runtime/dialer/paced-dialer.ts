@@ -13,7 +13,16 @@ import { AbandonmentLedger, classifyCall, definitionFor, type AbandonmentDefinit
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
 import { planOf, type Carrier } from './carrier.ts';
-import { loadMemories, saveMemory, type AnsweringCall, type NodeMemory, type PreviewCall, type SettlingCall, type TrackedCall, type WaitingCall } from './dialer-memory.ts';
+import {
+  loadMemories,
+  saveMemory,
+  type AnsweringCall,
+  type NodeMemory,
+  type PreviewCall,
+  type SettlingCall,
+  type TrackedCall,
+  type WaitingCall,
+} from './dialer-memory.ts';
 import { legalDeadline, PredictivePolicy, type PacingSnapshot } from './pacing.ts';
 import { AgentPool, defaultAgentProfile } from './simulated-agents.ts';
 import { VirtualCarrier, type CarrierProfile } from './virtual-carrier.ts';
@@ -108,7 +117,8 @@ export class PacedDialer implements DialerEngine {
       const pool = context.run.simulated ? await loadPool(db, id) : undefined;
       for (const node of nodes) {
         const memory = memories.get(node.id);
-        for (const call of memory?.calls ?? []) consider(call.phase === 'preview' ? call.previewUntil : call.phase === 'ringing' ? (call.settleAt ?? call.liveAt) : call.deadline);
+        for (const call of memory?.calls ?? [])
+          consider(call.phase === 'preview' ? call.previewUntil : call.phase === 'ringing' ? (call.settleAt ?? call.liveAt) : call.deadline);
         if (node.config.mode === 'agentless' || !node.config.queue) continue;
         const waiting = memory?.calls.some((c) => c.phase === 'waiting') ?? false;
         if (!waiting && !(await host.hasQueued(id, node.id))) continue;
@@ -149,7 +159,9 @@ export class PacedDialer implements DialerEngine {
     const queues = [...new Set(dialerNodes(context.journey).flatMap((n) => (n.config.mode !== 'agentless' && n.config.queue ? [n.config.queue] : [])))];
     const staffing = context.options.agents ?? Object.fromEntries(queues.map((q) => [q, this.agentsPerQueue]));
     const dispositions = simulatedDispositions(context.journey);
-    const defaultProfile = dispositions.length ? { ...defaultAgentProfile, dispositions: dispositions.map((name) => ({ name, weight: 1 })) } : defaultAgentProfile;
+    const defaultProfile = dispositions.length
+      ? { ...defaultAgentProfile, dispositions: dispositions.map((name) => ({ name, weight: 1 })) }
+      : defaultAgentProfile;
     return new SimulatedFloor(AgentPool.staffed(staffing, context.run.start_at, { defaultProfile }));
   }
 
@@ -257,7 +269,14 @@ class Round {
         }
         this.round.startCall(target);
         if (config.mode === 'preview') {
-          step.memory.calls.push({ contactId: target.contactId, visit: target.visit, key: ref.key, phase: 'preview', agentId, ...(this.context.run.simulated && { previewUntil: now + previewMs(this.context.run.seed, ref.key) }) });
+          step.memory.calls.push({
+            contactId: target.contactId,
+            visit: target.visit,
+            key: ref.key,
+            phase: 'preview',
+            agentId,
+            ...(this.context.run.simulated && { previewUntil: now + previewMs(this.context.run.seed, ref.key) }),
+          });
           continue;
         }
         this.place(step, target, now, agentId);
@@ -301,7 +320,15 @@ class Round {
     const { config } = step;
     const { key } = target;
     const to = target.contact?.phone ?? null;
-    const progress = this.dialer.carrier.place({ key, seed: this.context.run.seed, to, callerId: config.callerId, ringSeconds: config.ringSeconds, amd: config.amd.enabled, placedAt: at });
+    const progress = this.dialer.carrier.place({
+      key,
+      seed: this.context.run.seed,
+      to,
+      callerId: config.callerId,
+      ringSeconds: config.ringSeconds,
+      amd: config.amd.enabled,
+      placedAt: at,
+    });
     const plan = planOf(at, progress);
     const messageMs = config.message && hasContact(target) ? messageDurationMs(this.round.render(config.message, target)) : undefined;
     const timelineConfig = { amd: config.amd, ...(messageMs !== undefined && { messageMs }) };
@@ -315,10 +342,20 @@ class Round {
     }
     if (!('answerMs' in plan) || plan.amd?.verdict === 'machine') {
       // No agent will be needed: the whole call is known now. The agent passed in is never reached on these paths.
-      const timeline = progressiveCallTimeline({ placedAt: at, plan, config: timelineConfig, agent: { id: '', talkMs: 0, wrapMs: 0, disposition: '', machineMs: 0 } });
+      const timeline = progressiveCallTimeline({
+        placedAt: at,
+        plan,
+        config: timelineConfig,
+        agent: { id: '', talkMs: 0, wrapMs: 0, disposition: '', machineMs: 0 },
+      });
       this.timeline(step, target.contactId, target.visit, timeline);
       const answeredAt = 'answerMs' in plan ? at + plan.answerMs : undefined;
-      step.memory.calls.push({ ...base, phase: 'ringing', settleAt: timeline.agentFreeAt ?? timeline.endedAt, ...(answeredAt !== undefined && { answeredAt }) });
+      step.memory.calls.push({
+        ...base,
+        phase: 'ringing',
+        settleAt: timeline.agentFreeAt ?? timeline.endedAt,
+        ...(answeredAt !== undefined && { answeredAt }),
+      });
       return;
     }
     const events: FollowUp[] = [
@@ -368,9 +405,25 @@ class Round {
     this.dialer.carrier.bridge(call.key, agentId, at);
     const events: FollowUp[] = [{ type: 'call.connectedToAgent', at, data: { agentId } }];
     const simulatedMachine = plan !== undefined && call.truth === 'machine';
-    const verdict = classifyCall({ placedAt: call.placedAt, answeredAt: call.answeredAt, greetingStartAt: call.greetingStartAt, greetingStopAt: call.greetingStopAt, connectedAt: at, agentMarkedMachine: simulatedMachine }, step.definition);
+    const verdict = classifyCall(
+      {
+        placedAt: call.placedAt,
+        answeredAt: call.answeredAt,
+        greetingStartAt: call.greetingStartAt,
+        greetingStopAt: call.greetingStopAt,
+        connectedAt: at,
+        agentMarkedMachine: simulatedMachine,
+      },
+      step.definition,
+    );
     step.ledger.record(call.answeredAt, verdict);
-    step.policy?.observe({ placedAt: call.placedAt, liveAt: call.liveAt, connectedAt: at, abandoned: verdict.abandoned, humanAnswered: call.truth === 'human' });
+    step.policy?.observe({
+      placedAt: call.placedAt,
+      liveAt: call.liveAt,
+      connectedAt: at,
+      abandoned: verdict.abandoned,
+      humanAnswered: call.truth === 'human',
+    });
     if (!plan) {
       // A person takes it from here: the agent page ends the call with a disposition.
       events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
@@ -401,7 +454,11 @@ class Round {
     const events: FollowUp[] = [{ type: 'call.abandoned', at, data: { reason: 'no-agent', message } }];
     if (call.greetingStopAt < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
     events.push(endedEvent(call.placedAt, endedAt, 'abandoned', 'abandoned', Math.ceil((endedAt - call.answeredAt) / 1000)));
-    this.round.callEvents(call.contactId, step.node.id, events, { port: 'abandoned', visit: call.visit, result: { disposition: 'abandoned', mode: step.config.mode } });
+    this.round.callEvents(call.contactId, step.node.id, events, {
+      port: 'abandoned',
+      visit: call.visit,
+      result: { disposition: 'abandoned', mode: step.config.mode },
+    });
     step.ledger.record(call.answeredAt, { live: true, abandoned: true, machineVerdict: false });
     step.policy?.observe({ placedAt: call.placedAt, liveAt: call.liveAt, droppedAt: at, abandoned: true, humanAnswered: call.truth === 'human' });
   }
@@ -442,8 +499,14 @@ class Round {
     return {
       mode: step.config.mode,
       ...(step.queue && { queue: step.queue }),
-      calls: { preview: calls.filter((c) => c.phase === 'preview').length, ringing: calls.filter((c) => c.phase === 'ringing').length, waiting: calls.filter((c) => c.phase === 'waiting').length },
-      ...(view && { agents: { free: view.counts.available, busy: view.counts.reserved + view.counts['on-call'] + view.counts['wrap-up'], loggedIn: view.loggedIn } }),
+      calls: {
+        preview: calls.filter((c) => c.phase === 'preview').length,
+        ringing: calls.filter((c) => c.phase === 'ringing').length,
+        waiting: calls.filter((c) => c.phase === 'waiting').length,
+      },
+      ...(view && {
+        agents: { free: view.counts.available, busy: view.counts.reserved + view.counts['on-call'] + view.counts['wrap-up'], loggedIn: view.loggedIn },
+      }),
       abandon: {
         rate: round4(figures.rate),
         cap: step.definition.capPercent / 100,

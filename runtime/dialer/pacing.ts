@@ -56,7 +56,10 @@ export interface PacingPolicy {
 }
 
 /** The legal deadline of a live answer: 2 seconds after the greeting's end (US) or start (UK). */
-export function legalDeadline(definition: Pick<AbandonmentDefinition, 'clockFrom' | 'limitMs'>, call: { greetingStartAt: number; greetingStopAt: number }): number {
+export function legalDeadline(
+  definition: Pick<AbandonmentDefinition, 'clockFrom' | 'limitMs'>,
+  call: { greetingStartAt: number; greetingStopAt: number },
+): number {
   return (definition.clockFrom === 'greeting-start' ? call.greetingStartAt : call.greetingStopAt) + definition.limitMs;
 }
 
@@ -120,7 +123,19 @@ export function predictiveSettings(definition: Pick<AbandonmentDefinition, 'capP
   // replication under the cap; comparing at the median and the 90th percentile of the time to a live answer gave more
   // talk time than more horizons or one alone. Starting at z = 3 and steering with gain 0.005 (rather than 1.5 and 0.02)
   // gave 1-2 % more talk time at 50 and 200 agents and 3-8 % at 10, at the same abandonment.
-  return { cap, target: cap * 0.75, fallbackAt: cap * 0.9, minLiveAnswers: 30, slackMs: 1000, gain: 0.005, memory: 300, quantiles: [0.5, 0.9], zMin: -1.5, zStart: 3, burstGuard: 3 };
+  return {
+    cap,
+    target: cap * 0.75,
+    fallbackAt: cap * 0.9,
+    minLiveAnswers: 30,
+    slackMs: 1000,
+    gain: 0.005,
+    memory: 300,
+    quantiles: [0.5, 0.9],
+    zMin: -1.5,
+    zStart: 3,
+    burstGuard: 3,
+  };
 }
 
 export interface PredictiveJson {
@@ -185,7 +200,15 @@ export class PredictivePolicy implements PacingPolicy {
   }
 
   toJSON(): PredictiveJson {
-    return { need: [...this.need], settled: [...this.settled], talk: [...this.talk], wrap: [...this.wrap], z: this.z, recent: this.recent, liveSeen: this.liveSeen };
+    return {
+      need: [...this.need],
+      settled: [...this.settled],
+      talk: [...this.talk],
+      wrap: [...this.wrap],
+      z: this.z,
+      recent: this.recent,
+      liveSeen: this.liveSeen,
+    };
   }
 
   holdUntil(call: { greetingStartAt: number; greetingStopAt: number }): number {

@@ -131,7 +131,12 @@ describe('AgentPool driven by a person', () => {
     pool.hangUp('sales-2', t0 + 95_000);
     expect(pool.get('sales-2').state).toBe('wrap-up');
     expect(pool.counts('sales', t0 + 96_000)).toEqual({ offline: 0, available: 1, reserved: 0, 'on-call': 0, 'wrap-up': 1 });
-    expect(pool.finishWrapUp('sales-2', t0 + 110_000, 'promise-to-pay')).toEqual({ agentId: 'sales-2', disposition: 'promise-to-pay', talkMs: 90_000, wrapMs: 15_000 });
+    expect(pool.finishWrapUp('sales-2', t0 + 110_000, 'promise-to-pay')).toEqual({
+      agentId: 'sales-2',
+      disposition: 'promise-to-pay',
+      talkMs: 90_000,
+      wrapMs: 15_000,
+    });
     expect(pool.get('sales-2')).toMatchObject({ state: 'available', idleSince: t0 + 110_000 });
     // Now sales-1 has waited longest.
     expect(pool.reserve('sales', t0 + 120_000)?.id).toBe('sales-1');

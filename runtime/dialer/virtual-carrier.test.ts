@@ -100,7 +100,15 @@ describe('VirtualCarrier', () => {
     for (let i = 0; i < 500; i++) {
       const key = `run:c${i}:dial:1`;
       const plan = planCall({ key, seed: 7, ringSeconds: 25, amdEnabled: i % 2 === 0, profile: defaultCarrierProfile, invalid: i === 0 });
-      const progress = carrier.place({ key, seed: 7, to: i === 0 ? null : '+15555550100', callerId: '+15555550199', ringSeconds: 25, amd: i % 2 === 0, placedAt: 1_000_000 });
+      const progress = carrier.place({
+        key,
+        seed: 7,
+        to: i === 0 ? null : '+15555550100',
+        callerId: '+15555550199',
+        ringSeconds: 25,
+        amd: i % 2 === 0,
+        placedAt: 1_000_000,
+      });
       expect(planOf(1_000_000, progress)).toEqual(plan);
       seen.add(plan.outcome);
     }

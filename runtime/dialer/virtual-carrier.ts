@@ -180,7 +180,14 @@ export class VirtualCarrier implements Carrier {
   }
 
   place(request: CallRequest): CallProgress[] {
-    const plan = planCall({ key: request.key, seed: request.seed, ringSeconds: request.ringSeconds, amdEnabled: request.amd, profile: this.profile, invalid: !request.to });
+    const plan = planCall({
+      key: request.key,
+      seed: request.seed,
+      ringSeconds: request.ringSeconds,
+      amdEnabled: request.amd,
+      profile: this.profile,
+      invalid: !request.to,
+    });
     return progressOf(request.placedAt, plan);
   }
 

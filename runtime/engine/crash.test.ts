@@ -69,7 +69,11 @@ const journey = {
     'reminder-sms': {
       type: 'sms',
       position: { x: 400, y: 0 },
-      config: { body: 'Hi {{ contact.firstName }}, your bill of ${{ attributes.amount }} is due. Pay here: {{ links.pay }}', links: { pay: 'https://pay.example.com/bill' }, trackLinks: true },
+      config: {
+        body: 'Hi {{ contact.firstName }}, your bill of ${{ attributes.amount }} is due. Pay here: {{ links.pay }}',
+        links: { pay: 'https://pay.example.com/bill' },
+        trackLinks: true,
+      },
       next: { sent: 'wait-2h', failed: 'sms-failed' },
     },
     'wait-2h': { type: 'wait', position: { x: 600, y: 0 }, config: { duration: 'PT2H' }, next: { out: 'email-gate' } },
@@ -171,7 +175,15 @@ describe('the interpreter survives SIGKILL', () => {
         expect(report.imported).toBe(contacts);
         lap('import');
         const published = await publishJourney(store.db, journey, { author: 'crash test', message: 'crash test', now: startAt });
-        const run = await startRun(store, { id: runId, journeyId: published.journeyId, version: published.version, listId, now: startAt, simulated: true, seed });
+        const run = await startRun(store, {
+          id: runId,
+          journeyId: published.journeyId,
+          version: published.version,
+          listId,
+          now: startAt,
+          simulated: true,
+          seed,
+        });
         expect(run.status).toBe('running');
         lap('startRun');
       } finally {
@@ -186,10 +198,17 @@ describe('the interpreter survives SIGKILL', () => {
       const maxSeq = () => Number((reader.prepare('select coalesce(max(seq), 0) as n from events').get() as { n: number }).n);
       const repeated = () => Number((reader.prepare('select count(*) as n from simulated_sends where attempts > 1').get() as { n: number }).n);
       const whereAreContacts = () =>
-        (reader.prepare('select node_id, status, count(*) as n from cursors where run_id = ? group by node_id, status order by node_id, status').all(runId) as { node_id: string; status: string; n: number }[])
+        (
+          reader
+            .prepare('select node_id, status, count(*) as n from cursors where run_id = ? group by node_id, status order by node_id, status')
+            .all(runId) as { node_id: string; status: string; n: number }[]
+        )
           .map((r) => `${r.node_id}:${r.status} ${r.n}`)
           .join(', ');
-      const lastEventTime = () => Number((reader.prepare('select time from events where run_id = ? order by seq desc limit 1').get(runId) as { time: number } | undefined)?.time ?? startAt);
+      const lastEventTime = () =>
+        Number(
+          (reader.prepare('select time from events where run_id = ? order by seq desc limit 1').get(runId) as { time: number } | undefined)?.time ?? startAt,
+        );
       // Sends whose claim has committed (the claim pushes next_attempt_at out as a lease) and whose answer is not
       // recorded yet, split by whether the provider has accepted them already: 'claimed' ones are about to be handed to
       // the provider, 'accepted' ones were sent and only the record of it is missing. Random kills seldom hit either.
@@ -232,7 +251,8 @@ describe('the interpreter survives SIGKILL', () => {
             cursorsAtKill = whereAreContacts();
             break;
           }
-          if (performance.now() - started > 120_000) throw new Error(`Worker ${worker.pid} did not reach ${new Date(target).toISOString()} in 120 s: ${worker.err.join('')}`);
+          if (performance.now() - started > 120_000)
+            throw new Error(`Worker ${worker.pid} did not reach ${new Date(target).toISOString()} in 120 s: ${worker.err.join('')}`);
         }
         const livedMs = Math.round(performance.now() - started);
         const ended = await worker.exited;
@@ -280,7 +300,11 @@ describe('the interpreter survives SIGKILL', () => {
       // A worker started on a completed run has nothing to do and says so.
       const again = spawnWorker(file);
       const againEnded = await again.exited;
-      expect({ code: againEnded.code, stdout: again.out.join(''), stderr: again.err.join('') }, 'a worker restarted after the run completed').toEqual({ code: 0, stdout: 'done\n', stderr: '' });
+      expect({ code: againEnded.code, stdout: again.out.join(''), stderr: again.err.join('') }, 'a worker restarted after the run completed').toEqual({
+        code: 0,
+        stdout: 'done\n',
+        stderr: '',
+      });
       lap('restart after completion');
     } finally {
       reader.close();
@@ -302,7 +326,10 @@ describe('the interpreter survives SIGKILL', () => {
     const last = lives.at(-1)!;
     expect(kills, 'workers killed with SIGKILL while the run was under way').toBeGreaterThanOrEqual(5);
     expect(
-      lives.slice(0, -1).filter((l) => !l.killed).map((l) => ({ pid: l.pid, code: l.code, signal: l.signal, stderr: l.stderr })),
+      lives
+        .slice(0, -1)
+        .filter((l) => !l.killed)
+        .map((l) => ({ pid: l.pid, code: l.code, signal: l.signal, stderr: l.stderr })),
       'workers that stopped by themselves before their kill',
     ).toEqual([]);
     expect({ code: last.code, stdout: last.stdout, stderr: last.code === 0 ? '' : last.stderr }).toEqual({ code: 0, stdout: 'done\n', stderr: '' });
@@ -328,12 +355,25 @@ describe('the interpreter survives SIGKILL', () => {
       expect(listIds.length).toBe(contacts);
       const completed = new Set(completions.map((c) => c.contact_id));
       expect(completed.size).toBe(contacts);
-      expect(listIds.filter((id) => !completed.has(id)), 'contacts that never ended').toEqual([]);
-      const released = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).where('type', '=', 'contact.released').executeTakeFirstOrThrow();
+      expect(
+        listIds.filter((id) => !completed.has(id)),
+        'contacts that never ended',
+      ).toEqual([]);
+      const released = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', runId)
+        .where('type', '=', 'contact.released')
+        .executeTakeFirstOrThrow();
       expect(Number(released.n)).toBe(0);
 
       // Every cursor is done.
-      const cursorStates = await db.selectFrom('cursors').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('status').execute();
+      const cursorStates = await db
+        .selectFrom('cursors')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', runId)
+        .groupBy('status')
+        .execute();
       expect(Object.fromEntries(cursorStates.map((c) => [c.status, Number(c.n)]))).toEqual({ done: contacts });
 
       // No contact entered a step twice (the journey has no loops), and no reaction was recorded twice.
@@ -358,8 +398,16 @@ describe('the interpreter survives SIGKILL', () => {
         .having((eb) => eb.fn.countAll(), '>', 1)
         .execute();
       expect(keysTwice, 'idempotency keys in more than one outbox row').toEqual([]);
-      const outbox = await db.selectFrom('outbox').select(['channel', 'status', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy(['channel', 'status']).execute();
-      expect(outbox.filter((o) => o.status === 'pending'), 'outbox rows still pending').toEqual([]);
+      const outbox = await db
+        .selectFrom('outbox')
+        .select(['channel', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', runId)
+        .groupBy(['channel', 'status'])
+        .execute();
+      expect(
+        outbox.filter((o) => o.status === 'pending'),
+        'outbox rows still pending',
+      ).toEqual([]);
       const sentNotRecorded = await db
         .selectFrom('simulated_sends')
         .leftJoin('outbox', 'outbox.idempotency_key', 'simulated_sends.idempotency_key')
@@ -382,7 +430,12 @@ describe('the interpreter survives SIGKILL', () => {
         ['sms', 'sms.sent'],
         ['email', 'email.sent'],
       ] as const) {
-        const sends = await db.selectFrom('simulated_sends').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', channel).where('idempotency_key', 'like', `${runId}:%`).executeTakeFirstOrThrow();
+        const sends = await db
+          .selectFrom('simulated_sends')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('channel', '=', channel)
+          .where('idempotency_key', 'like', `${runId}:%`)
+          .executeTakeFirstOrThrow();
         const sent = await db
           .selectFrom('events')
           .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.count<number>('contact_id').distinct().as('contacts')])
@@ -405,7 +458,12 @@ describe('the interpreter survives SIGKILL', () => {
       expect(counted.active).toBe(0);
       expect(Object.values(counted.outcomes).reduce((a, b) => a + b, 0)).toBe(contacts);
 
-      const retried = await db.selectFrom('simulated_sends').select(['channel', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('attempts').as('max')]).where('attempts', '>', 1).groupBy('channel').execute();
+      const retried = await db
+        .selectFrom('simulated_sends')
+        .select(['channel', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('attempts').as('max')])
+        .where('attempts', '>', 1)
+        .groupBy('channel')
+        .execute();
       const repeatedKeys = retried.reduce((a, r) => a + Number(r.n), 0);
       lap('checks');
       console.log(`  outcomes: ${JSON.stringify(counted.outcomes)}`);

@@ -12,7 +12,6 @@ import { exit, recordEvent, type StepEnvironment } from './steps.ts';
 import { BatchWrites } from './writes.ts';
 import { dialQueueWaitText, onCallWait, onCallWaitText } from './wait-markers.ts';
 
-
 export function dialerHost(interpreter: Interpreter): DialerHost {
   const { store, scope } = interpreter;
   return {
@@ -68,7 +67,14 @@ class Round implements DialerRound {
 
   async claimQueued(nodeId: string, limit: number): Promise<StepContact[]> {
     const waiting = await claimLocked(
-      this.db.selectFrom('cursors').select('contact_id').where('run_id', '=', this.runId).where('node_id', '=', nodeId).where('wait_event', '=', dialQueueWaitText).orderBy('contact_id').limit(limit),
+      this.db
+        .selectFrom('cursors')
+        .select('contact_id')
+        .where('run_id', '=', this.runId)
+        .where('node_id', '=', nodeId)
+        .where('wait_event', '=', dialQueueWaitText)
+        .orderBy('contact_id')
+        .limit(limit),
       this.interpreter.store.dialect,
     ).execute();
     if (!waiting.length) return [];
@@ -110,7 +116,12 @@ class Round implements DialerRound {
       if (!refusal) return true;
       const env = { ...this.env, now: at };
       if (refusal.action === 'defer' && refusal.until !== undefined) {
-        recordEvent(env, cursor, 'compliance.deferred', { reason: refusal.reason, rule: refusal.rule, check: refusal.check, nextAllowedAt: new Date(refusal.until).toISOString() });
+        recordEvent(env, cursor, 'compliance.deferred', {
+          reason: refusal.reason,
+          rule: refusal.rule,
+          check: refusal.check,
+          nextAllowedAt: new Date(refusal.until).toISOString(),
+        });
         // Run the step again at that moment: its handler puts the contact back in the queue.
         cursor.status = 'ready';
         cursor.attempt++;

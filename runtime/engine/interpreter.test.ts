@@ -73,7 +73,11 @@ const start = (next: string): NodeSpec => ({ type: 'start', config: { audience: 
  * The gate every channel step needs, checking how often the contact was reached alone: these tests are about the
  * interpreter, not about hours, consent or do-not-contact registers, which have tests of their own (and gates below).
  */
-const gate = (channel: 'sms' | 'email' | 'voice', allowed: string, blocked: string): NodeSpec => ({ type: 'compliance-gate', config: { channel, checks: ['frequency'] }, next: { allowed, blocked } });
+const gate = (channel: 'sms' | 'email' | 'voice', allowed: string, blocked: string): NodeSpec => ({
+  type: 'compliance-gate',
+  config: { channel, checks: ['frequency'] },
+  next: { allowed, blocked },
+});
 
 /** Answers every voice send with an error: voice goes through the dialer, never through the outbox. */
 const noVoice: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'voice is not sent through the outbox' }) };
@@ -216,7 +220,10 @@ async function runStatus(store: Store, runId: string): Promise<string> {
 }
 
 async function addInbox(store: Store, runId: string, contact: string, type: EventType, at: number, data: Record<string, unknown>): Promise<void> {
-  await store.db.insertInto('inbox').values({ run_id: runId, contact_id: contact, type, due_at: at, data: JSON.stringify(data) }).execute();
+  await store.db
+    .insertInto('inbox')
+    .values({ run_id: runId, contact_id: contact, type, due_at: at, data: JSON.stringify(data) })
+    .execute();
 }
 
 /** A provider for one test of the retry logic: answers from a script per phone number and logs each call. */
@@ -250,7 +257,11 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         text: { type: 'sms', config: { body: 'Hi {{ contact.firstName }}, you owe {{ attributes.balance }}.' }, next: { sent: 'pause', failed: 'failed' } },
         pause: { type: 'wait', config: { duration: 'P1D' }, next: { out: 'mail-gate' } },
         'mail-gate': gate('email', 'mail', 'failed'),
-        mail: { type: 'email', config: { subject: 'Your balance', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'route', failed: 'failed' } },
+        mail: {
+          type: 'email',
+          config: { subject: 'Your balance', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+          next: { sent: 'route', failed: 'failed' },
+        },
         route: {
           type: 'branch',
           config: { rules: [{ port: 'high', conditions: [{ field: 'attributes.balance', op: 'greater-than', value: 1000 }] }] },
@@ -267,7 +278,15 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       { external_id: 'C', first_name: 'Cy', phone: '+12025550103', email: 'cy@example.com', consent_sms: 'no', balance: '300' },
       { external_id: 'D', first_name: 'Di', phone: '+12025550104', email: '', consent_sms: 'yes', balance: '400' },
       // 07:00 in Los Angeles at t0: held by the gate until texting hours open at 08:00 there.
-      { external_id: 'E', first_name: 'Ed', phone: '+12025550105', email: 'ed@example.com', consent_sms: 'yes', balance: '500', timezone: 'America/Los_Angeles' },
+      {
+        external_id: 'E',
+        first_name: 'Ed',
+        phone: '+12025550105',
+        email: 'ed@example.com',
+        consent_sms: 'yes',
+        balance: '500',
+        timezone: 'America/Los_Angeles',
+      },
     ];
 
     it('completes; every contact ends exactly once with the right outcome; counters equal the events', async () => {
@@ -518,7 +537,11 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const machineDispositions = ['answering-machine', 'machine-hangup', 'message-left', 'message-clipped'];
       const doc = journey('c-results', {
         start: start('hook'),
-        hook: { type: 'webhook', config: { url: 'https://crm.example.com/lookup/{{ contact.id }}', method: 'GET', timeoutMs: 1000 }, next: { ok: 'call-gate', error: 'hook-failed' } },
+        hook: {
+          type: 'webhook',
+          config: { url: 'https://crm.example.com/lookup/{{ contact.id }}', method: 'GET', timeoutMs: 1000 },
+          next: { ok: 'call-gate', error: 'hook-failed' },
+        },
         'call-gate': gate('voice', 'call', 'after'),
         call: {
           type: 'dialer',
@@ -559,7 +582,13 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       for (const e of ended) {
         const disposition = String(e.data.disposition);
         const expected =
-          e.data.port === 'connected' ? 'talked' : machineDispositions.includes(disposition) ? 'machine' : ['no-answer', 'busy'].includes(disposition) ? 'unreached' : 'other';
+          e.data.port === 'connected'
+            ? 'talked'
+            : machineDispositions.includes(disposition)
+              ? 'machine'
+              : ['no-answer', 'busy'].includes(disposition)
+                ? 'unreached'
+                : 'other';
         expect([e.contactId, outcomes[e.contactId!]]).toEqual([e.contactId, expected]);
       }
       // The seed gives a mix of call outcomes, so more than one rule is exercised.
@@ -799,7 +828,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       expect(exits).toHaveLength(1);
       expect(exits[0]!.port).toBe('failed');
       expect(exits[0]!.data.error).toBe(reason);
-      expect(await store.db.selectFrom('outbox').select(['status', 'error']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error: reason });
+      expect(await store.db.selectFrom('outbox').select(['status', 'error']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({
+        status: 'failed',
+        error: reason,
+      });
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'failed' });
     });
 
@@ -816,7 +848,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const exit = (await eventsOf(store, h.runId, { type: 'node.exited', nodeId: 'text' }))[0]!;
       expect(exit.port).toBe('failed');
       expect(String(exit.data.error)).toContain('gave up after 3 attempts');
-      expect(await store.db.selectFrom('outbox').select(['status', 'attempts']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', attempts: 3 });
+      expect(await store.db.selectFrom('outbox').select(['status', 'attempts']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({
+        status: 'failed',
+        attempts: 3,
+      });
     });
   });
 
@@ -833,10 +868,15 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         if (to === '+12025550186') throw new Error('socket hang up');
         return accepted('ok');
       });
-      const h = await setup(store, doc, [
-        { external_id: 'A', phone: '+12025550186' },
-        { external_id: 'B', phone: '+12025550187' },
-      ], { providers: () => ({ sms }), maxAttempts: 2 });
+      const h = await setup(
+        store,
+        doc,
+        [
+          { external_id: 'A', phone: '+12025550186' },
+          { external_id: 'B', phone: '+12025550187' },
+        ],
+        { providers: () => ({ sms }), maxAttempts: 2 },
+      );
       await settle(h);
       expect((await h.drive()).completed).toBe(true);
       await expectFinishedConsistently(h);
@@ -875,14 +915,23 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
       // A new process over the same store: the messages are offered again once their retry is due.
       const sms = new SimulatedSms(store.db, 1, quietSms);
-      const restarted = new Interpreter({ store, clock: h.clock, providers: { sms, email: new SimulatedEmail(store.db, 1, quietEmail), webhook: new SimulatedWebhook(store.db), voice: noVoice } });
+      const restarted = new Interpreter({
+        store,
+        clock: h.clock,
+        providers: { sms, email: new SimulatedEmail(store.db, 1, quietEmail), webhook: new SimulatedWebhook(store.db), voice: noVoice },
+      });
       expect((await restarted.runToCompletion(h.runId, { advance: (t) => h.clock.advanceTo(t), resolutionMs })).completed).toBe(true);
       await expectFinishedConsistently(h);
 
       const sends = await store.db.selectFrom('simulated_sends').selectAll().orderBy('idempotency_key').execute();
       expect(sends).toHaveLength(3);
       expect(sends.every((s) => s.attempts === 2)).toBe(true);
-      const outbox = await store.db.selectFrom('outbox').select(['idempotency_key', 'status']).where('run_id', '=', h.runId).orderBy('idempotency_key').execute();
+      const outbox = await store.db
+        .selectFrom('outbox')
+        .select(['idempotency_key', 'status'])
+        .where('run_id', '=', h.runId)
+        .orderBy('idempotency_key')
+        .execute();
       expect(outbox.map((o) => o.idempotency_key)).toEqual(sends.map((s) => s.idempotency_key));
       expect(outbox.every((o) => o.status === 'sent')).toBe(true);
       for (const key of ['A', 'B', 'C']) {
@@ -892,7 +941,15 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
 
       // Offering the same key once more gives the first answer again and still no second send.
       const first = JSON.parse(sends[0]!.result) as SendResult;
-      const again = await sms.send({ key: sends[0]!.idempotency_key, runId: h.runId, contactId: h.ids.A!, nodeId: 'text', payload: { channel: 'sms', to: '+12025550190', body: 'x', links: {} }, attempt: 3, now: h.clock.now() });
+      const again = await sms.send({
+        key: sends[0]!.idempotency_key,
+        runId: h.runId,
+        contactId: h.ids.A!,
+        nodeId: 'text',
+        payload: { channel: 'sms', to: '+12025550190', body: 'x', links: {} },
+        attempt: 3,
+        now: h.clock.now(),
+      });
       expect(again).toEqual(first);
       expect(await store.db.selectFrom('simulated_sends').select('idempotency_key').execute()).toHaveLength(3);
     });
@@ -907,7 +964,9 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       server = undefined;
     });
 
-    async function listen(handler: (req: IncomingMessage, body: string) => Promise<{ status: number; body: string }>): Promise<{ url: string; requests: { url: string; headers: IncomingMessage['headers']; body: string }[] }> {
+    async function listen(
+      handler: (req: IncomingMessage, body: string) => Promise<{ status: number; body: string }>,
+    ): Promise<{ url: string; requests: { url: string; headers: IncomingMessage['headers']; body: string }[] }> {
       const requests: { url: string; headers: IncomingMessage['headers']; body: string }[] = [];
       server = createServer((req, res) => {
         let body = '';
@@ -944,7 +1003,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       });
 
     it('saves a 200 JSON reply with saveAs, readable by a later branch as attributes.<name>', async () => {
-      const { url, requests } = await listen(async (req) => ({ status: 200, body: JSON.stringify({ tier: req.url?.endsWith('/G') ? 'gold' : 'silver', score: 7 }) }));
+      const { url, requests } = await listen(async (req) => ({
+        status: 200,
+        body: JSON.stringify({ tier: req.url?.endsWith('/G') ? 'gold' : 'silver', score: 7 }),
+      }));
       const rows: Row[] = [
         { external_id: 'G', phone: '+12025550141' },
         { external_id: 'S', phone: '+12025550142' },
@@ -981,7 +1043,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const exit = (await eventsOf(store, h.runId, { type: 'node.exited', nodeId: 'hook' }))[0]!;
       expect(exit.port).toBe('error');
       expect(exit.data.error).toBe(`${url}/score/T did not answer within 200 ms (gave up after 2 attempts)`);
-      expect(await store.db.selectFrom('outbox').select(['status', 'attempts']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', attempts: 2 });
+      expect(await store.db.selectFrom('outbox').select(['status', 'attempts']).where('run_id', '=', h.runId).executeTakeFirstOrThrow()).toEqual({
+        status: 'failed',
+        attempts: 2,
+      });
     });
     it("keeps a step's webhooks to its concurrency and rate, and records each call with its attempt number, a retry as a retry", async () => {
       let open = 0;
@@ -1012,7 +1077,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
         [2, 200, 'undefined'],
       ]);
       expect(calls[0]!.data.error).toMatch(/did not answer within 300 ms/);
-      expect(requests.filter((r) => r.url === '/score/T').map((r) => r.headers['idempotency-key'])).toEqual([`${h.runId}:${h.ids.T}:hook:1`, `${h.runId}:${h.ids.T}:hook:1`]);
+      expect(requests.filter((r) => r.url === '/score/T').map((r) => r.headers['idempotency-key'])).toEqual([
+        `${h.runId}:${h.ids.T}:hook:1`,
+        `${h.runId}:${h.ids.T}:hook:1`,
+      ]);
     });
   });
 
@@ -1085,7 +1153,9 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'blocked', [h.ids.B!]: 'done' });
       const blocked = await eventsOf(store, h.runId, { type: 'compliance.blocked' });
       expect(blocked.map((e) => [e.contactId, e.data.rule])).toEqual([[h.ids.A!, 'US.dnc.internal']]);
-      expect(await store.db.selectFrom('outbox').select('contact_id').where('run_id', '=', h.runId).where('node_id', '=', 'follow-up').execute()).toEqual([{ contact_id: h.ids.B! }]);
+      expect(await store.db.selectFrom('outbox').select('contact_id').where('run_id', '=', h.runId).where('node_id', '=', 'follow-up').execute()).toEqual([
+        { contact_id: h.ids.B! },
+      ]);
 
       // A second run over the same list: A texts START and the gate lets A through again.
       // A texts START before the run's first text: while A is on the list, no text of any journey may reach A.
@@ -1098,7 +1168,11 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const optedIn = await eventsOf(store, second.runId, { type: 'contact.optedIn' });
       expect(optedIn.map((e) => [e.contactId, e.data])).toEqual([[h.ids.A!, { channel: 'sms', keyword: 'START', source: 'reply' }]]);
       // Both changes are kept, with the run and the time: an opt-in deletes nothing without a record.
-      const history = await store.db.selectFrom('permission_changes').select(['change', 'channel', 'value', 'run_id', 'source', 'scope']).orderBy('id').execute();
+      const history = await store.db
+        .selectFrom('permission_changes')
+        .select(['change', 'channel', 'value', 'run_id', 'source', 'scope'])
+        .orderBy('id')
+        .execute();
       expect(history).toEqual([
         { change: 'added', channel: 'sms', value: '+12025550161', run_id: 'stop-run', source: 'reply', scope: '' },
         { change: 'removed', channel: 'sms', value: '+12025550161', run_id: 'start-run', source: 'reply', scope: '' },
@@ -1112,7 +1186,11 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
     const allChecks = ['hours', 'holidays', 'dnc', 'consent', 'frequency'];
     const steps: Record<'sms' | 'email' | 'voice', NodeSpec> = {
       sms: { type: 'sms', config: { body: 'Your balance is due' }, next: { sent: 'done', failed: 'failed' } },
-      email: { type: 'email', config: { subject: 'Your balance', text: 'It is due', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'failed' } },
+      email: {
+        type: 'email',
+        config: { subject: 'Your balance', text: 'It is due', trackOpens: false, trackLinks: false },
+        next: { sent: 'done', failed: 'failed' },
+      },
       voice: {
         type: 'dialer',
         config: { mode: 'agentless', message: 'Your balance is due. To stop these calls, press 9.', callerId: '+12025550199' },
@@ -1150,23 +1228,40 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const refused = await eventsOf(store, h.runId, { type: 'compliance.refused' });
       expect(refused.map((e) => [e.contactId, e.nodeId, e.data.check, e.data.rule])).toEqual([[h.ids.A!, 'send', check, rule]]);
       const exited = await eventsOf(store, h.runId, { type: 'node.exited', nodeId: 'send', contactId: h.ids.A! });
-      expect(exited.map((e) => [e.port, String(e.data.error)])).toEqual([['failed', `Not ${channel === 'voice' ? 'called' : 'sent'}: ${refused[0]!.data.reason}`]]);
+      expect(exited.map((e) => [e.port, String(e.data.error)])).toEqual([
+        ['failed', `Not ${channel === 'voice' ? 'called' : 'sent'}: ${refused[0]!.data.reason}`],
+      ]);
     }
 
     for (const channel of ['sms', 'email', 'voice'] as const) {
       it(`a ${channel} step does not reach a contact put on the do-not-contact list after its gate passed it`, async () => {
         const h = await sendAfter(channel, async (h) => {
-          await addDoNotContact(store.db, { channel, value: channel === 'email' ? 'A@Example.com' : '+12025550181', reason: 'Asked on the phone', now: h.clock.now(), actor: 'operator' });
+          await addDoNotContact(store.db, {
+            channel,
+            value: channel === 'email' ? 'A@Example.com' : '+12025550181',
+            reason: 'Asked on the phone',
+            now: h.clock.now(),
+            actor: 'operator',
+          });
         });
         await expectRefused(h, channel, 'dnc', 'US.dnc.internal');
         // Nothing went to A: the provider's record holds B's send alone.
         if (channel === 'voice') expect((await eventsOf(store, h.runId, { type: 'call.placed' })).map((e) => e.contactId)).toEqual([h.ids.B!]);
-        else expect((await store.db.selectFrom('simulated_sends').select('idempotency_key').where('channel', '=', channel).execute()).map((r) => r.idempotency_key.includes(h.ids.A!))).toEqual([false]);
+        else
+          expect(
+            (await store.db.selectFrom('simulated_sends').select('idempotency_key').where('channel', '=', channel).execute()).map((r) =>
+              r.idempotency_key.includes(h.ids.A!),
+            ),
+          ).toEqual([false]);
       });
 
       it(`a ${channel} step does not reach a contact whose consent was withdrawn after its gate passed it`, async () => {
         const h = await sendAfter(channel, async (h) => {
-          await store.db.updateTable('contacts').set({ consent: JSON.stringify({ sms: false, voice: false, email: false }) }).where('id', '=', h.ids.A!).execute();
+          await store.db
+            .updateTable('contacts')
+            .set({ consent: JSON.stringify({ sms: false, voice: false, email: false }) })
+            .where('id', '=', h.ids.A!)
+            .execute();
         });
         // US rules ask consent for texts; for calls and emails a withdrawn consent leaves the register to decide, and no copy was imported.
         if (channel === 'sms') await expectRefused(h, channel, 'consent', 'US.consent.sms');
@@ -1179,7 +1274,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       const uk: Row[] = [{ external_id: 'U', phone: '+447400123456', email: 'u@example.com' }];
       const h = await setup(store, doc('voice'), uk, { live: true });
       await settle(h);
-      await store.db.insertInto('abandoned_calls').values({ value: '+447400123456', at: t0 - hour, run_id: h.runId }).execute();
+      await store.db
+        .insertInto('abandoned_calls')
+        .values({ value: '+447400123456', at: t0 - hour, run_id: h.runId })
+        .execute();
       expect((await h.drive({ until: t0 + 2 * hour })).completed).toBe(false);
       const held = await eventsOf(store, h.runId, { type: 'compliance.deferred', nodeId: 'send' });
       expect(held.map((e) => e.data.rule)).toEqual(['UK.redial.abandoned']);
@@ -1195,7 +1293,20 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       for (const [i, at] of calls.entries()) {
         await store.db
           .insertInto('outbox')
-          .values({ idempotency_key: `other:${i}`, run_id: other.runId, contact_id: h.ids.A!, node_id: 'send', channel: 'voice', payload: '{}', status: 'sent', attempts: 1, next_attempt_at: at, created_at: at, sent_at: at, error: null })
+          .values({
+            idempotency_key: `other:${i}`,
+            run_id: other.runId,
+            contact_id: h.ids.A!,
+            node_id: 'send',
+            channel: 'voice',
+            payload: '{}',
+            status: 'sent',
+            attempts: 1,
+            next_attempt_at: at,
+            created_at: at,
+            sent_at: at,
+            error: null,
+          })
           .execute();
       }
       await stopRun(store, other.runId, h.clock.now(), 'not needed');
@@ -1285,7 +1396,10 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       });
       // Every text is delivered and answered with an opt-out keyword, a while after the send.
       const stopEveryone: SmsBehaviour = { ...quietSms, replyRate: 1, stopShare: 1 };
-      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550165' }], { providers: (s) => ({ sms: new SimulatedSms(s.db, 1, stopEveryone) }), live: true });
+      const h = await setup(store, doc, [{ external_id: 'A', phone: '+12025550165' }], {
+        providers: (s) => ({ sms: new SimulatedSms(s.db, 1, stopEveryone) }),
+        live: true,
+      });
       expect((await h.drive()).completed).toBe(true);
       // Give the reply every chance to be processed: a day later, the interpreter still runs.
       h.clock.advanceTo(t0 + day);
@@ -1307,11 +1421,21 @@ describe.each(testDialects)('interpreter on %s', (dialect) => {
       h.clock.advanceTo(h.clock.now() + 2 * minute);
       await settle(h);
       await settle(h);
-      const sends = await store.db.selectFrom('outbox').select(['idempotency_key', 'node_id', 'status', 'payload']).where('run_id', '=', h.runId).where('idempotency_key', 'like', '%:help:%').execute();
+      const sends = await store.db
+        .selectFrom('outbox')
+        .select(['idempotency_key', 'node_id', 'status', 'payload'])
+        .where('run_id', '=', h.runId)
+        .where('idempotency_key', 'like', '%:help:%')
+        .execute();
       expect(sends).toHaveLength(1);
       expect(sends[0]).toMatchObject({ node_id: '', status: 'sent' });
-      expect(JSON.parse(sends[0]!.payload)).toMatchObject({ to: '+12025550168', body: expect.stringMatching(/^Test j-help: Reply STOP to stop these messages, START to receive them again/) });
-      expect(await store.db.selectFrom('simulated_sends').select('idempotency_key').where('idempotency_key', '=', sends[0]!.idempotency_key).execute()).toHaveLength(1);
+      expect(JSON.parse(sends[0]!.payload)).toMatchObject({
+        to: '+12025550168',
+        body: expect.stringMatching(/^Test j-help: Reply STOP to stop these messages, START to receive them again/),
+      });
+      expect(
+        await store.db.selectFrom('simulated_sends').select('idempotency_key').where('idempotency_key', '=', sends[0]!.idempotency_key).execute(),
+      ).toHaveLength(1);
       // The answer moves nobody: the contact ended once, where it ended.
       expect(await outcomesByContact(store, h.runId)).toEqual({ [h.ids.A!]: 'done' });
     });

@@ -118,7 +118,11 @@ export class Interpreter {
   /** The next moment anything is due, for the virtual clock to jump to; undefined when nothing ever will be. */
   async nextDueAt(): Promise<number | undefined> {
     const running = this.runsIn(this.db, ['running']);
-    const cursor = await this.db.selectFrom('cursors').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', running).executeTakeFirst();
+    const cursor = await this.db
+      .selectFrom('cursors')
+      .select((eb) => eb.fn.min('due_at').as('t'))
+      .where('run_id', 'in', running)
+      .executeTakeFirst();
     const outbox = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.min('next_attempt_at').as('t'))
@@ -126,7 +130,11 @@ export class Interpreter {
       .where('run_id', 'in', running)
       .executeTakeFirst();
     const reacting = this.runsIn(this.db, ['running', 'completed', 'stopped']);
-    const inbox = await this.db.selectFrom('inbox').select((eb) => eb.fn.min('due_at').as('t')).where('run_id', 'in', reacting).executeTakeFirst();
+    const inbox = await this.db
+      .selectFrom('inbox')
+      .select((eb) => eb.fn.min('due_at').as('t'))
+      .where('run_id', 'in', reacting)
+      .executeTakeFirst();
     const scheduled = await this.db
       .selectFrom('runs')
       .select((eb) => eb.fn.min('start_at').as('t'))
@@ -166,7 +174,12 @@ export class Interpreter {
   }
 
   private async startScheduledRuns(now: number): Promise<void> {
-    await this.db.updateTable('runs').set({ status: 'running' }).where('id', 'in', this.runsIn(this.db, ['scheduled'])).where('start_at', '<=', now).execute();
+    await this.db
+      .updateTable('runs')
+      .set({ status: 'running' })
+      .where('id', 'in', this.runsIn(this.db, ['scheduled']))
+      .where('start_at', '<=', now)
+      .execute();
   }
 
   /** Claims a batch of due contacts of a run and steps each until it waits; all writes commit together. */
@@ -234,7 +247,12 @@ export class Interpreter {
       const writes = new BatchWrites();
       for (const [runId, runRows] of groupBy(rows, (r) => r.run_id)) {
         const context = await this.context(runId, tx);
-        const loaded = await loadCursorsWithContacts(this.store, tx, runId, runRows.map((r) => r.contact_id));
+        const loaded = await loadCursorsWithContacts(
+          this.store,
+          tx,
+          runId,
+          runRows.map((r) => r.contact_id),
+        );
         for (const row of runRows) {
           const env = this.environment(context, writes, Number(row.due_at));
           const found = loaded.get(row.contact_id);
@@ -267,7 +285,10 @@ export class Interpreter {
             // A paused run sends nothing until it resumes. Answers to a contact's own message (HELP), which belong to
             // no step, still go out after the run has completed or stopped.
             .where((eb) =>
-              eb.or([eb('run_id', 'in', this.runsIn(this.db, ['running'])), eb.and([eb('node_id', '=', ''), eb('run_id', 'in', this.runsIn(this.db, ['running', 'completed', 'stopped']))])]),
+              eb.or([
+                eb('run_id', 'in', this.runsIn(this.db, ['running'])),
+                eb.and([eb('node_id', '=', ''), eb('run_id', 'in', this.runsIn(this.db, ['running', 'completed', 'stopped']))]),
+              ]),
             )
             .where('channel', '!=', 'voice')
             .where('next_attempt_at', '<=', now)
@@ -282,7 +303,10 @@ export class Interpreter {
     rows.sort((a, b) => a.id - b.id);
     if (!rows.length) return 0;
     const refusals = await this.checkSends(rows, now);
-    const answers = await this.send(rows.filter((row) => !refusals.has(row.id)), now);
+    const answers = await this.send(
+      rows.filter((row) => !refusals.has(row.id)),
+      now,
+    );
     await this.db.transaction().execute(async (tx) => {
       // Only answers to sends still pending as this worker leased them are recorded. A lease that ran out while the
       // provider took its time let another worker send the same key again (the provider answers it as before); the
@@ -290,7 +314,10 @@ export class Interpreter {
       const pending = new Map<number, number>();
       for (let i = 0; i < rows.length; i += 500) {
         const ids = rows.slice(i, i + 500).map((r) => r.id);
-        const still = await lockedForUpdate(tx.selectFrom('outbox').select(['id', 'attempts']).where('id', 'in', ids).where('status', '=', 'pending').orderBy('id'), this.store.dialect).execute();
+        const still = await lockedForUpdate(
+          tx.selectFrom('outbox').select(['id', 'attempts']).where('id', 'in', ids).where('status', '=', 'pending').orderBy('id'),
+          this.store.dialect,
+        ).execute();
         for (const r of still) pending.set(Number(r.id), Number(r.attempts));
       }
       const recorded = rows.flatMap((row, i) => (pending.get(Number(row.id)) === row.attempts ? [i] : []));
@@ -300,7 +327,12 @@ export class Interpreter {
       for (const [runId, indexes] of groupBy(recorded, (i) => rows[i]!.run_id)) {
         const context = await this.context(runId, tx);
         const env = this.environment(context, writes, now);
-        const loaded = await loadCursorsWithContacts(this.store, tx, runId, indexes.map((i) => rows[i]!.contact_id));
+        const loaded = await loadCursorsWithContacts(
+          this.store,
+          tx,
+          runId,
+          indexes.map((i) => rows[i]!.contact_id),
+        );
         for (const i of indexes) {
           const row = rows[i]!;
           const cursor = loaded.get(row.contact_id)?.cursor;
@@ -325,7 +357,13 @@ export class Interpreter {
     const moved = loaded.filter(({ cursor: c, contact }) => contact && c.status === 'ready' && c.attempt === 0 && c.dueAt !== null && c.dueAt <= now);
     if (!moved.length) return;
     const batch = moved.flatMap((m) => m.contact ?? []);
-    const env = this.environment(context, writes, now, await doNotContactOfContacts(tx, scopeOfRun(context.run), batch), await loadGateData(tx, context.journey, timelineOf(context), batch, now));
+    const env = this.environment(
+      context,
+      writes,
+      now,
+      await doNotContactOfContacts(tx, scopeOfRun(context.run), batch),
+      await loadGateData(tx, context.journey, timelineOf(context), batch, now),
+    );
     for (const { cursor, contact } of moved) advance(env, cursor, contact!);
   }
 
@@ -338,7 +376,10 @@ export class Interpreter {
     const checked = rows.filter((row) => (row.channel === 'sms' || row.channel === 'email') && row.node_id !== '');
     for (const [runId, runRows] of groupBy(checked, (row) => row.run_id)) {
       const context = await this.context(runId);
-      const contacts = await loadContacts(this.db, runRows.map((row) => row.contact_id));
+      const contacts = await loadContacts(
+        this.db,
+        runRows.map((row) => row.contact_id),
+      );
       const check = await prepareLastCheck(this.db, context, [...contacts.values()], now);
       for (const row of runRows) {
         const contact = contacts.get(row.contact_id);
@@ -353,7 +394,10 @@ export class Interpreter {
   /** Each channel's sends at once: in bulk where the provider can, else concurrently. */
   private async send(rows: OutboxRow[], now: number): Promise<SendResult[]> {
     const answers: SendResult[] = new Array(rows.length);
-    for (const [channel, indexes] of groupBy(rows.map((_, i) => i), (i) => rows[i]!.channel)) {
+    for (const [channel, indexes] of groupBy(
+      rows.map((_, i) => i),
+      (i) => rows[i]!.channel,
+    )) {
       const provider = this.providers[channel];
       const requests = indexes.map((i) => {
         const row = rows[i]!;
@@ -368,7 +412,10 @@ export class Interpreter {
         };
       });
       // A provider that throws answers with a passing error for those messages alone; the others are still recorded.
-      const failed = (error: unknown): SendResult => ({ status: 'transient-error', reason: `The ${channel} provider failed: ${error instanceof Error ? error.message : String(error)}` });
+      const failed = (error: unknown): SendResult => ({
+        status: 'transient-error',
+        reason: `The ${channel} provider failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
       let results: SendResult[];
       if (provider.sendMany) {
         results = await provider.sendMany(requests).catch((error: unknown) => requests.map(() => failed(error)));
@@ -380,7 +427,12 @@ export class Interpreter {
     return answers;
   }
 
-  private async recordAnswer(env: StepEnvironment, row: OutboxRow, answer: Awaited<ReturnType<ChannelProvider['send']>>, cursor: CursorState | undefined): Promise<void> {
+  private async recordAnswer(
+    env: StepEnvironment,
+    row: OutboxRow,
+    answer: Awaited<ReturnType<ChannelProvider['send']>>,
+    cursor: CursorState | undefined,
+  ): Promise<void> {
     const channel = row.channel as Exclude<ChannelName, 'voice'>;
     const names = sendEvents[channel];
     const attempts = row.attempts + 1;
@@ -397,7 +449,14 @@ export class Interpreter {
       env.writes.outboxChanges.set(row.id, { ...row, attempts, next_attempt_at: env.now + backoff, error: answer.reason });
       // A webhook that timed out may still have been handled by the other system: each call made is in the events
       // with its attempt number, so that a retry is seen as a retry and not as a second contact.
-      if (channel === 'webhook') recordEvent(env, eventCursor, 'webhook.called', { attempt: attempts, error: answer.reason, retryAt: new Date(env.now + backoff).toISOString() }, row.node_id);
+      if (channel === 'webhook')
+        recordEvent(
+          env,
+          eventCursor,
+          'webhook.called',
+          { attempt: attempts, error: answer.reason, retryAt: new Date(env.now + backoff).toISOString() },
+          row.node_id,
+        );
       return;
     }
     if (answer.status === 'accepted') {
@@ -424,14 +483,28 @@ export class Interpreter {
   }
 
   private async completeIfFinished(runId: string, now: number): Promise<void> {
-    const active = await this.db.selectFrom('counters').select('count').where('run_id', '=', runId).where('node_id', '=', '').where('metric', '=', 'active').executeTakeFirst();
+    const active = await this.db
+      .selectFrom('counters')
+      .select('count')
+      .where('run_id', '=', runId)
+      .where('node_id', '=', '')
+      .where('metric', '=', 'active')
+      .executeTakeFirst();
     if (Number(active?.count ?? 0) > 0) return;
     const pending = await this.db.selectFrom('outbox').select('id').where('run_id', '=', runId).where('status', '=', 'pending').limit(1).executeTakeFirst();
     if (pending) return;
     await this.db.transaction().execute(async (tx) => {
-      const updated = await tx.updateTable('runs').set({ status: 'completed', ended_at: now }).where('id', '=', runId).where('status', '=', 'running').executeTakeFirst();
+      const updated = await tx
+        .updateTable('runs')
+        .set({ status: 'completed', ended_at: now })
+        .where('id', '=', runId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
       if (Number(updated.numUpdatedRows) > 0) {
-        await tx.insertInto('events').values({ run_id: runId, contact_id: null, type: 'run.completed', time: now, node_id: null, port: null, data: '{}' }).execute();
+        await tx
+          .insertInto('events')
+          .values({ run_id: runId, contact_id: null, type: 'run.completed', time: now, node_id: null, port: null, data: '{}' })
+          .execute();
       }
     });
   }
@@ -440,7 +513,10 @@ export class Interpreter {
    * Drives a run on a virtual clock until it completes or `until` passes. Each jump goes `resolutionMs` past the next
    * due moment, so that work due close together is done in one round (events keep their own times).
    */
-  async runToCompletion(runId: string, options: { until?: number; advance: (to: number) => void; resolutionMs?: number }): Promise<{ completed: boolean; rounds: number }> {
+  async runToCompletion(
+    runId: string,
+    options: { until?: number; advance: (to: number) => void; resolutionMs?: number },
+  ): Promise<{ completed: boolean; rounds: number }> {
     let rounds = 0;
     for (;;) {
       rounds++;
@@ -517,17 +593,61 @@ function withContact(query: SelectQueryBuilder<Database, 'cursors', object>) {
 /** A row of `withContact` as `readRows` returns it: the cursor's columns, then the contact's (null when it was deleted). */
 type JoinedRow = [
   ...[string, string, CursorRow['status'], number | null, number, number, string | null, string],
-  ...[string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null],
+  ...[
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+  ],
 ];
 
 function loadedOf(runId: string, row: unknown[]): Loaded {
-  const [contact_id, node_id, status, due_at, visit, attempt, wait_event, results, id, external_id, phone, email, first_name, last_name, timezone, state, postal_code, attributes, consent] = row as JoinedRow;
+  const [
+    contact_id,
+    node_id,
+    status,
+    due_at,
+    visit,
+    attempt,
+    wait_event,
+    results,
+    id,
+    external_id,
+    phone,
+    email,
+    first_name,
+    last_name,
+    timezone,
+    state,
+    postal_code,
+    attributes,
+    consent,
+  ] = row as JoinedRow;
   return {
     cursor: fromRow({ run_id: runId, contact_id, node_id, status, due_at, visit, attempt, wait_event, results }),
     contact:
       id === null
         ? undefined
-        : toContactView({ id, external_id, phone, email, first_name, last_name, timezone, state, postal_code, attributes: attributes ?? '{}', consent: consent ?? '{}' }),
+        : toContactView({
+            id,
+            external_id,
+            phone,
+            email,
+            first_name,
+            last_name,
+            timezone,
+            state,
+            postal_code,
+            attributes: attributes ?? '{}',
+            consent: consent ?? '{}',
+          }),
   };
 }
 
@@ -543,7 +663,10 @@ async function loadCursorsWithContacts(store: Store, tx: Transaction<Database>, 
     const rows = await store.readRows(
       tx,
       lockedForUpdate(
-        withContact(tx.selectFrom('cursors')).where('cursors.run_id', '=', runId).where('cursors.contact_id', 'in', unique.slice(i, i + 500)).orderBy('cursors.contact_id'),
+        withContact(tx.selectFrom('cursors'))
+          .where('cursors.run_id', '=', runId)
+          .where('cursors.contact_id', 'in', unique.slice(i, i + 500))
+          .orderBy('cursors.contact_id'),
         store.dialect,
         'cursors',
       ),
@@ -570,7 +693,11 @@ export async function loadContacts(db: Executor, ids: string[]): Promise<Map<str
   const out = new Map<string, ContactView>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db.selectFrom('contacts').selectAll().where('id', 'in', unique.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', 'in', unique.slice(i, i + 500))
+      .execute();
     for (const row of rows) out.set(row.id, toContactView(row));
   }
   return out;
@@ -597,7 +724,12 @@ export async function loadCursors(db: Executor, runId: string, contactIds: strin
   const out = new Map<string, CursorState>();
   const unique = [...new Set(contactIds)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows: CursorRow[] = await db.selectFrom('cursors').selectAll().where('run_id', '=', runId).where('contact_id', 'in', unique.slice(i, i + 500)).execute();
+    const rows: CursorRow[] = await db
+      .selectFrom('cursors')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('contact_id', 'in', unique.slice(i, i + 500))
+      .execute();
     for (const row of rows) out.set(row.contact_id, fromRow(row));
   }
   return out;

@@ -19,7 +19,13 @@ export interface ReactionData {
   [key: string]: unknown;
 }
 
-export async function applyReaction(tx: Transaction<Database>, env: StepEnvironment, row: InboxRow, cursor: CursorState | undefined, contact: ContactView | undefined): Promise<void> {
+export async function applyReaction(
+  tx: Transaction<Database>,
+  env: StepEnvironment,
+  row: InboxRow,
+  cursor: CursorState | undefined,
+  contact: ContactView | undefined,
+): Promise<void> {
   const data = JSON.parse(row.data) as ReactionData;
   const { exit: exitInfo, ...eventData } = data;
   const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: data.nodeId ?? null } as unknown as CursorState;
@@ -47,7 +53,11 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
         contact_id: row.contact_id,
         node_id: '',
         channel: 'sms',
-        payload: JSON.stringify({ channel: 'sms', to: contact.phone, body: helpReply(env.context.journey.settings.compliance, env.context.journey.name, env.context.journey.settings.helpContact) }),
+        payload: JSON.stringify({
+          channel: 'sms',
+          to: contact.phone,
+          body: helpReply(env.context.journey.settings.compliance, env.context.journey.name, env.context.journey.settings.helpContact),
+        }),
         status: 'pending',
         attempts: 0,
         next_attempt_at: env.now,
@@ -81,7 +91,14 @@ export async function applyReaction(tx: Transaction<Database>, env: StepEnvironm
       const value = channel === 'email' ? contact.email : contact.phone;
       if (!value) continue;
       const added = await optOut(tx, { ...change, channel, value, reason: `Call outcome "${data.disposition}"`, source: 'agent', actor: agent });
-      if (added) recordEvent(env, eventCursor, 'contact.optedOut', { channel, source: 'agent', disposition: data.disposition, ...(agentId && { agentId }), ...(agent && { agent }) }, data.nodeId ?? null);
+      if (added)
+        recordEvent(
+          env,
+          eventCursor,
+          'contact.optedOut',
+          { channel, source: 'agent', disposition: data.disposition, ...(agentId && { agentId }), ...(agent && { agent }) },
+          data.nodeId ?? null,
+        );
     }
   }
 

@@ -88,9 +88,21 @@ export async function startRun(store: Store, request: StartRunRequest, alongWith
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('run_id', '=', id)
       .executeTakeFirstOrThrow();
-    await tx.insertInto('counters').values({ run_id: id, node_id: '', metric: 'active', count: Number(count) }).execute();
-    await tx.insertInto('counters').values({ run_id: id, node_id: '', metric: 'audience', count: Number(count) }).execute();
-    await recordRunEvent(tx, id, 'run.started', request.now, { journeyId: request.journeyId, version: request.version, listId: request.listId, audience: Number(count), startAt: new Date(startAt).toISOString() });
+    await tx
+      .insertInto('counters')
+      .values({ run_id: id, node_id: '', metric: 'active', count: Number(count) })
+      .execute();
+    await tx
+      .insertInto('counters')
+      .values({ run_id: id, node_id: '', metric: 'audience', count: Number(count) })
+      .execute();
+    await recordRunEvent(tx, id, 'run.started', request.now, {
+      journeyId: request.journeyId,
+      version: request.version,
+      listId: request.listId,
+      audience: Number(count),
+      startAt: new Date(startAt).toISOString(),
+    });
     await alongWith?.(tx, id);
   });
   return store.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -114,7 +126,8 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
     if (!run) throw new RunError('not-found', `There is no run ${runId}`);
-    if (run.status === 'stopped' || run.status === 'completed') throw new RunError('conflict', `Run ${runId} has already ${run.status === 'stopped' ? 'stopped' : 'completed'}`);
+    if (run.status === 'stopped' || run.status === 'completed')
+      throw new RunError('conflict', `Run ${runId} has already ${run.status === 'stopped' ? 'stopped' : 'completed'}`);
     await tx
       .insertInto('events')
       .columns(['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'])
@@ -135,7 +148,12 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
       )
       .execute();
     await tx.updateTable('cursors').set({ status: 'done', due_at: null, wait_event: null }).where('run_id', '=', runId).where('status', '!=', 'done').execute();
-    await tx.updateTable('outbox').set({ status: 'failed', error: `Run stopped: ${reason}` }).where('run_id', '=', runId).where('status', '=', 'pending').execute();
+    await tx
+      .updateTable('outbox')
+      .set({ status: 'failed', error: `Run stopped: ${reason}` })
+      .where('run_id', '=', runId)
+      .where('status', '=', 'pending')
+      .execute();
     // Released contacts are held nowhere any more.
     await tx
       .updateTable('counters')
@@ -149,11 +167,20 @@ export async function stopRun(store: Store, runId: string, now: number, reason: 
   });
 }
 
-async function transition(store: Store, runId: string, from: Run['status'][], to: Run['status'], event: 'run.paused' | 'run.resumed', now: number, alongWith?: AlongWith): Promise<void> {
+async function transition(
+  store: Store,
+  runId: string,
+  from: Run['status'][],
+  to: Run['status'],
+  event: 'run.paused' | 'run.resumed',
+  now: number,
+  alongWith?: AlongWith,
+): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const run = await tx.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
     if (!run) throw new RunError('not-found', `There is no run ${runId}`);
-    if (!from.includes(run.status)) throw new RunError('conflict', `Run ${runId} is ${run.status}; only a ${from.join(' or ')} run can be ${to === 'paused' ? 'paused' : 'resumed'}`);
+    if (!from.includes(run.status))
+      throw new RunError('conflict', `Run ${runId} is ${run.status}; only a ${from.join(' or ')} run can be ${to === 'paused' ? 'paused' : 'resumed'}`);
     await tx.updateTable('runs').set({ status: to }).where('id', '=', runId).execute();
     await recordRunEvent(tx, runId, event, now, {});
     await alongWith?.(tx, runId);
@@ -161,5 +188,8 @@ async function transition(store: Store, runId: string, from: Run['status'][], to
 }
 
 export async function recordRunEvent(db: Executor, runId: string, type: EventType, time: number, data: Record<string, unknown>): Promise<void> {
-  await db.insertInto('events').values({ run_id: runId, contact_id: null, type, time, node_id: null, port: null, data: JSON.stringify(data) }).execute();
+  await db
+    .insertInto('events')
+    .values({ run_id: runId, contact_id: null, type, time, node_id: null, port: null, data: JSON.stringify(data) })
+    .execute();
 }

@@ -46,11 +46,36 @@ const texting = {
   settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'Call 0800 555 0100' },
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'texts' } }, next: { out: 'gate' } },
-    gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['dnc', 'consent'] }, next: { allowed: 'sms', blocked: 'blocked' } },
-    sms: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your order: {{ links.order }}', links: { order: 'https://example.com/orders' }, trackLinks: true }, next: { sent: 'click', failed: 'failed' } },
-    click: { type: 'wait-for-event', position: { x: 600, y: 0 }, config: { event: 'link.clicked', timeout: 'PT4H' }, next: { event: 'email-gate', timeout: 'email-gate' } },
-    'email-gate': { type: 'compliance-gate', position: { x: 800, y: 0 }, config: { channel: 'email', checks: ['dnc', 'consent'] }, next: { allowed: 'email', blocked: 'blocked' } },
-    email: { type: 'email', position: { x: 1000, y: 0 }, config: { subject: 'Your order', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'done', failed: 'failed' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 200, y: 0 },
+      config: { channel: 'sms', checks: ['dnc', 'consent'] },
+      next: { allowed: 'sms', blocked: 'blocked' },
+    },
+    sms: {
+      type: 'sms',
+      position: { x: 400, y: 0 },
+      config: { body: 'Hi {{ contact.firstName }}, your order: {{ links.order }}', links: { order: 'https://example.com/orders' }, trackLinks: true },
+      next: { sent: 'click', failed: 'failed' },
+    },
+    click: {
+      type: 'wait-for-event',
+      position: { x: 600, y: 0 },
+      config: { event: 'link.clicked', timeout: 'PT4H' },
+      next: { event: 'email-gate', timeout: 'email-gate' },
+    },
+    'email-gate': {
+      type: 'compliance-gate',
+      position: { x: 800, y: 0 },
+      config: { channel: 'email', checks: ['dnc', 'consent'] },
+      next: { allowed: 'email', blocked: 'blocked' },
+    },
+    email: {
+      type: 'email',
+      position: { x: 1000, y: 0 },
+      config: { subject: 'Your order', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+      next: { sent: 'done', failed: 'failed' },
+    },
     done: { type: 'end', position: { x: 1200, y: 0 }, config: { outcome: 'completed' } },
     blocked: { type: 'end', position: { x: 400, y: 200 }, config: { outcome: 'blocked' } },
     failed: { type: 'end', position: { x: 1000, y: 200 }, config: { outcome: 'failed' } },
@@ -146,7 +171,9 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
         });
         const stderr: string[] = [];
         child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+          child.once('exit', (code, signal) => resolve({ code, signal })),
+        );
         const worker: Worker = {
           child,
           standby,
@@ -233,32 +260,61 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
           );
         if (phase === 'sent') {
           const keys = rest;
-          const leased = await db.selectFrom('outbox').select(['idempotency_key', 'next_attempt_at']).where('idempotency_key', 'in', keys).where('status', '=', 'pending').execute();
+          const leased = await db
+            .selectFrom('outbox')
+            .select(['idempotency_key', 'next_attempt_at'])
+            .where('idempotency_key', 'in', keys)
+            .where('status', '=', 'pending')
+            .execute();
           if (kill.inside && leased.length) {
             const until = Math.min(...leased.map((r) => wallOf(wall0, Number(r.next_attempt_at))));
             kill.leaseLeftMs = Math.round(until - killedAt);
             kill.leasedBeforeMs = Math.round(Number(printed) - (until - leaseWallMs));
             const held = leased.map((r) => r.idempotency_key);
-            watch(async () => (await db.selectFrom('outbox').select('status').where('idempotency_key', 'in', held).where('status', '!=', 'pending').limit(1).execute()).length > 0);
+            watch(
+              async () =>
+                (await db.selectFrom('outbox').select('status').where('idempotency_key', 'in', held).where('status', '!=', 'pending').limit(1).execute())
+                  .length > 0,
+            );
           }
         } else if (phase === 'batch') {
           const [runId, contactId] = rest as [string, string];
           // The contact moved, or something happened to it (a receipt recorded): either writes an event of it.
           const latest = async () =>
-            Number((await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).where('run_id', '=', runId).where('contact_id', '=', contactId).executeTakeFirst())?.seq ?? 0);
+            Number(
+              (
+                await db
+                  .selectFrom('events')
+                  .select((eb) => eb.fn.max('seq').as('seq'))
+                  .where('run_id', '=', runId)
+                  .where('contact_id', '=', contactId)
+                  .executeTakeFirst()
+              )?.seq ?? 0,
+            );
           const before = await latest();
           // Killed recording the answer to the contact's send, the worker still holds that send by its lease: another
           // worker sends it again, and moves the contact, only once the lease has run out.
-          const sends = await db.selectFrom('outbox').select('next_attempt_at').where('run_id', '=', runId).where('contact_id', '=', contactId).where('status', '=', 'pending').execute();
+          const sends = await db
+            .selectFrom('outbox')
+            .select('next_attempt_at')
+            .where('run_id', '=', runId)
+            .where('contact_id', '=', contactId)
+            .where('status', '=', 'pending')
+            .execute();
           const until = sends.length ? Math.min(...sends.map((r) => wallOf(wall0, Number(r.next_attempt_at)))) : killedAt;
           kill.leaseLeftMs = Math.max(0, Math.round(until - killedAt));
           if (kill.inside) watch(async () => (await latest()) > before);
         } else {
           const [runId] = rest as [string];
-          const memory = async () => JSON.stringify(await db.selectFrom('dialer_state').select('memory').where('run_id', '=', runId).orderBy('node_id').execute());
+          const memory = async () =>
+            JSON.stringify(await db.selectFrom('dialer_state').select('memory').where('run_id', '=', runId).orderBy('node_id').execute());
           const before = await memory();
           if (kill.inside) {
-            watch(async () => (await db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow()).status === 'completed' || (await memory()) !== before);
+            watch(
+              async () =>
+                (await db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow()).status === 'completed' ||
+                (await memory()) !== before,
+            );
           }
         }
         await victim.exited;
@@ -269,14 +325,24 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
       await Promise.all(measuring);
 
       // The last workers finish the runs undisturbed.
-      const ends = await Promise.all(everyone.filter((w) => !w.killed && !w.standby).map(async (w) => ({ ...(await w.exited), stdout: w.last, stderr: w.stderr.join('') })));
+      const ends = await Promise.all(
+        everyone.filter((w) => !w.killed && !w.standby).map(async (w) => ({ ...(await w.exited), stdout: w.last, stderr: w.stderr.join('') })),
+      );
       for (const end of ends) expect(end, 'a worker that was not killed').toEqual({ code: 0, signal: null, stdout: 'done', stderr: '' });
 
-      const retried = await db.selectFrom('simulated_sends').select([(eb) => eb.fn.countAll<number>().as('n')]).where('attempts', '>', 1).executeTakeFirstOrThrow();
+      const retried = await db
+        .selectFrom('simulated_sends')
+        .select([(eb) => eb.fn.countAll<number>().as('n')])
+        .where('attempts', '>', 1)
+        .executeTakeFirstOrThrow();
       console.log(`scale-out under faults: ${done.length} kills, send lease ${leaseWallMs} ms of wall time; keys offered more than once: ${retried.n}`);
       for (const k of done) {
-        const lease = k.leaseLeftMs ? ` (lease ran out ${k.leaseLeftMs} ms after it${k.leasedBeforeMs !== undefined ? `, taken ${k.leasedBeforeMs} ms before the provider answered` : ''})` : '';
-        console.log(`  ${k.phase}${k.inside ? '' : ' (too late: after the moment)'}: ${k.takenOverMs === undefined ? 'nothing taken over' : `taken over ${k.takenOverMs} ms after the kill`}${lease} — ${k.line.slice(0, 70)}`);
+        const lease = k.leaseLeftMs
+          ? ` (lease ran out ${k.leaseLeftMs} ms after it${k.leasedBeforeMs !== undefined ? `, taken ${k.leasedBeforeMs} ms before the provider answered` : ''})`
+          : '';
+        console.log(
+          `  ${k.phase}${k.inside ? '' : ' (too late: after the moment)'}: ${k.takenOverMs === undefined ? 'nothing taken over' : `taken over ${k.takenOverMs} ms after the kill`}${lease} — ${k.line.slice(0, 70)}`,
+        );
       }
 
       expect(done.filter((k) => k.inside).length, 'kills inside a batch, sends or a dialer round').toBeGreaterThanOrEqual(kills - 1);
@@ -305,7 +371,13 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
         const run = await db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow();
         expect(run.status).toBe('completed');
         // Every contact ended once and entered each step it reached once.
-        const endsOf = await db.selectFrom('events').select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).where('type', '=', 'contact.completed').groupBy('contact_id').execute();
+        const endsOf = await db
+          .selectFrom('events')
+          .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('run_id', '=', runId)
+          .where('type', '=', 'contact.completed')
+          .groupBy('contact_id')
+          .execute();
         expect(endsOf).toHaveLength(count);
         expect(endsOf.filter((e) => Number(e.n) !== 1)).toEqual([]);
         expect(await stepsEnteredTwice(db, runId)).toEqual([]);
@@ -325,9 +397,21 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
       expect(new Set(accepted.map((a) => a.idempotency_key)).size).toBe(accepted.length);
       // The dialer's calls are in the outbox as placed (sent) without a provider's answer: the ledger below checks them.
       const sentKeys = new Set(outbox.filter((o) => o.status === 'sent' && o.channel !== 'voice').map((o) => o.idempotency_key));
-      expect(accepted.filter((a) => !sentKeys.has(a.idempotency_key)), 'accepted by the provider, not recorded as sent').toEqual([]);
-      expect([...sentKeys].filter((key) => !accepted.some((a) => a.idempotency_key === key)), 'recorded as sent, never accepted').toEqual([]);
-      const sentEvents = await db.selectFrom('events').select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', textRun).where('type', 'in', ['sms.sent', 'email.sent']).groupBy(['contact_id', 'node_id']).execute();
+      expect(
+        accepted.filter((a) => !sentKeys.has(a.idempotency_key)),
+        'accepted by the provider, not recorded as sent',
+      ).toEqual([]);
+      expect(
+        [...sentKeys].filter((key) => !accepted.some((a) => a.idempotency_key === key)),
+        'recorded as sent, never accepted',
+      ).toEqual([]);
+      const sentEvents = await db
+        .selectFrom('events')
+        .select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', textRun)
+        .where('type', 'in', ['sms.sent', 'email.sent'])
+        .groupBy(['contact_id', 'node_id'])
+        .execute();
       expect(sentEvents.filter((s) => Number(s.n) !== 1)).toEqual([]);
       expect(sentEvents.length).toBe(sentKeys.size);
 
@@ -342,7 +426,10 @@ describe.runIf(postgresUrl)('worker processes on one PostgreSQL database, killed
       for (const type of ['call.placed', 'call.ended']) {
         const rows = perContact.filter((r) => r.type === type);
         expect(rows, type).toHaveLength(callees);
-        expect(rows.filter((r) => Number(r.n) !== 1), type).toEqual([]);
+        expect(
+          rows.filter((r) => Number(r.n) !== 1),
+          type,
+        ).toEqual([]);
       }
       const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', callRun).where('node_id', '=', 'call').executeTakeFirstOrThrow();
       const gauges = JSON.parse(state.state) as { abandon: { liveAnswers: number; abandoned: number } };

@@ -86,7 +86,12 @@ export async function work(url: string, schema: string, clock: Clock, sendLeaseM
     const interpreter = new Interpreter({
       store,
       clock,
-      providers: { sms: announced(new SimulatedSms(store.db, 3)), email: announced(new SimulatedEmail(store.db, 3)), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
+      providers: {
+        sms: announced(new SimulatedSms(store.db, 3)),
+        email: announced(new SimulatedEmail(store.db, 3)),
+        webhook: new SimulatedWebhook(store.db),
+        voice: new SimulatedWebhook(store.db),
+      },
       dialer,
       batchSize: 50,
       sendLeaseMs,
@@ -115,7 +120,9 @@ const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (isMain) {
   const [url, schema, t0, wall0, speed, lease, standby] = process.argv.slice(2);
   if (!url || !schema || !t0 || !wall0 || !speed || !lease || (standby !== undefined && standby !== 'standby')) {
-    process.stderr.write('usage: node --import tsx runtime/engine/scale-out-worker.ts <postgres-url> <schema> <t0> <wall0> <speed> <send-lease-ms> [standby]\n');
+    process.stderr.write(
+      'usage: node --import tsx runtime/engine/scale-out-worker.ts <postgres-url> <schema> <t0> <wall0> <speed> <send-lease-ms> [standby]\n',
+    );
     process.exit(64);
   }
   const go = standby

@@ -33,11 +33,36 @@ const document = {
   settings: { timezone: 'America/New_York', compliance: 'US', helpContact: 'Call 0800 555 0100' },
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'many' } }, next: { out: 'gate' } },
-    gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'sms', checks: ['dnc', 'consent'] }, next: { allowed: 'sms', blocked: 'blocked' } },
-    sms: { type: 'sms', position: { x: 400, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your order: {{ links.order }}', links: { order: 'https://example.com/orders' }, trackLinks: true }, next: { sent: 'click', failed: 'failed' } },
-    click: { type: 'wait-for-event', position: { x: 600, y: 0 }, config: { event: 'link.clicked', timeout: 'P1D' }, next: { event: 'mail-gate', timeout: 'mail-gate' } },
-    'mail-gate': { type: 'compliance-gate', position: { x: 700, y: 0 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'email', blocked: 'failed' } },
-    email: { type: 'email', position: { x: 800, y: 0 }, config: { subject: 'Order {{ attributes.order }}', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false }, next: { sent: 'branch', failed: 'failed' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 200, y: 0 },
+      config: { channel: 'sms', checks: ['dnc', 'consent'] },
+      next: { allowed: 'sms', blocked: 'blocked' },
+    },
+    sms: {
+      type: 'sms',
+      position: { x: 400, y: 0 },
+      config: { body: 'Hi {{ contact.firstName }}, your order: {{ links.order }}', links: { order: 'https://example.com/orders' }, trackLinks: true },
+      next: { sent: 'click', failed: 'failed' },
+    },
+    click: {
+      type: 'wait-for-event',
+      position: { x: 600, y: 0 },
+      config: { event: 'link.clicked', timeout: 'P1D' },
+      next: { event: 'mail-gate', timeout: 'mail-gate' },
+    },
+    'mail-gate': {
+      type: 'compliance-gate',
+      position: { x: 700, y: 0 },
+      config: { channel: 'email', checks: ['dnc'] },
+      next: { allowed: 'email', blocked: 'failed' },
+    },
+    email: {
+      type: 'email',
+      position: { x: 800, y: 0 },
+      config: { subject: 'Order {{ attributes.order }}', text: 'Hello {{ contact.firstName }}', trackOpens: false, trackLinks: false },
+      next: { sent: 'branch', failed: 'failed' },
+    },
     branch: {
       type: 'branch',
       position: { x: 1000, y: 0 },
@@ -109,14 +134,25 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       const clock = new VirtualClock(t0);
       const interpreters = stores.map((s) => {
         const voice: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'no calls in this journey' }) };
-        return new Interpreter({ store: s, clock, providers: { sms: new SimulatedSms(s.db, 3), email: new SimulatedEmail(s.db, 3), webhook: new SimulatedWebhook(s.db), voice }, batchSize: 100 });
+        return new Interpreter({
+          store: s,
+          clock,
+          providers: { sms: new SimulatedSms(s.db, 3), email: new SimulatedEmail(s.db, 3), webhook: new SimulatedWebhook(s.db), voice },
+          batchSize: 100,
+        });
       });
       const done = await Promise.all(interpreters.map((interpreter) => work(interpreter, clock, runId)));
       // The work was shared: every worker moved contacts.
       for (const n of done) expect(n).toBeGreaterThan(0);
 
       const db = store.db;
-      const ends = await db.selectFrom('events').select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).where('type', '=', 'contact.completed').groupBy('contact_id').execute();
+      const ends = await db
+        .selectFrom('events')
+        .select(['contact_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', runId)
+        .where('type', '=', 'contact.completed')
+        .groupBy('contact_id')
+        .execute();
       expect(ends).toHaveLength(contacts);
       expect(ends.filter((e) => Number(e.n) !== 1)).toEqual([]);
       // Every contact went through the whole journey once: one entry into each step it reached.
@@ -126,13 +162,26 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       const outbox = await db.selectFrom('outbox').select(['idempotency_key', 'status']).where('run_id', '=', runId).execute();
       expect(new Set(outbox.map((o) => o.idempotency_key)).size).toBe(outbox.length);
       expect(outbox.filter((o) => o.status === 'pending')).toEqual([]);
-      const sent = await db.selectFrom('events').select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).where('type', 'in', ['sms.sent', 'email.sent']).groupBy(['contact_id', 'node_id']).execute();
+      const sent = await db
+        .selectFrom('events')
+        .select(['contact_id', 'node_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('run_id', '=', runId)
+        .where('type', 'in', ['sms.sent', 'email.sent'])
+        .groupBy(['contact_id', 'node_id'])
+        .execute();
       expect(sent.filter((s) => Number(s.n) !== 1)).toEqual([]);
       expect(sent.length).toBe(outbox.filter((o) => o.status === 'sent').length);
       const cursors = await db.selectFrom('cursors').select('status').where('run_id', '=', runId).where('status', '!=', 'done').execute();
       expect(cursors).toEqual([]);
       // Reactions reached waiting contacts (clicks moved some on early) and nothing is left to process.
-      const clicked = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', runId).where('type', '=', 'node.exited').where('node_id', '=', 'click').where('port', '=', 'event').executeTakeFirstOrThrow();
+      const clicked = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', runId)
+        .where('type', '=', 'node.exited')
+        .where('node_id', '=', 'click')
+        .where('port', '=', 'event')
+        .executeTakeFirstOrThrow();
       expect(Number(clicked.n)).toBeGreaterThan(0);
       expect(await db.selectFrom('inbox').select('id').where('run_id', '=', runId).where('due_at', '<=', clock.now()).execute()).toEqual([]);
       expect(await runMetrics(db, runId)).toEqual(await metricsFromEvents(db, runId));
@@ -151,7 +200,13 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       const clock = new VirtualClock(t0);
       const interpreters = stores.map((s) => {
         const unused: ChannelProvider = { send: async () => ({ status: 'permanent-error', reason: 'no messages in this journey' }) };
-        return new Interpreter({ store: s, clock, providers: { sms: unused, email: unused, webhook: unused, voice: unused }, dialer: new PacedDialer(), batchSize: 100 });
+        return new Interpreter({
+          store: s,
+          clock,
+          providers: { sms: unused, email: unused, webhook: unused, voice: unused },
+          dialer: new PacedDialer(),
+          batchSize: 100,
+        });
       });
       const done = await Promise.all(interpreters.map((interpreter) => work(interpreter, clock, runId)));
       for (const n of done) expect(n).toBeGreaterThan(0);
@@ -166,7 +221,10 @@ describe.runIf(postgresUrl)('several interpreters on one PostgreSQL database', (
       for (const type of ['contact.completed', 'call.placed', 'call.ended']) {
         const rows = perContact.filter((r) => r.type === type);
         expect(rows, type).toHaveLength(count);
-        expect(rows.filter((r) => Number(r.n) !== 1), type).toEqual([]);
+        expect(
+          rows.filter((r) => Number(r.n) !== 1),
+          type,
+        ).toEqual([]);
       }
       // The dialer's ledger, which paces against the cap, counted what the events record, and no agent took two calls.
       const state = await db.selectFrom('dialer_state').select('state').where('run_id', '=', runId).where('node_id', '=', 'call').executeTakeFirstOrThrow();

@@ -19,7 +19,14 @@ export interface StepEnvironment {
   services: (contact: ContactView) => StepServices;
 }
 
-export function recordEvent(env: StepEnvironment, cursor: CursorState, type: EventType, data: Record<string, unknown> = {}, nodeId: string | null = cursor.nodeId, port: string | null = null): void {
+export function recordEvent(
+  env: StepEnvironment,
+  cursor: CursorState,
+  type: EventType,
+  data: Record<string, unknown> = {},
+  nodeId: string | null = cursor.nodeId,
+  port: string | null = null,
+): void {
   env.writes.events.push({
     run_id: cursor.runId,
     contact_id: cursor.contactId,
@@ -125,7 +132,14 @@ function settle(env: StepEnvironment, cursor: CursorState, outcome: StepOutcome)
   }
 }
 
-function hold(env: StepEnvironment, cursor: CursorState, firstHold: boolean, status: CursorState['status'], dueAt: number | null, waitEvent: CursorState['waitEvent']): void {
+function hold(
+  env: StepEnvironment,
+  cursor: CursorState,
+  firstHold: boolean,
+  status: CursorState['status'],
+  dueAt: number | null,
+  waitEvent: CursorState['waitEvent'],
+): void {
   if (firstHold) env.writes.count(cursor.runId, cursor.nodeId, 'waiting');
   cursor.status = status;
   cursor.dueAt = dueAt;

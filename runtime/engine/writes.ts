@@ -40,13 +40,40 @@ export class BatchWrites {
         const c = toRow(state);
         return cursorColumns.map((k) => c[k] ?? null);
       }),
-      `on conflict (run_id, contact_id) do update set ${cursorColumns.slice(2).map((k) => `${k} = excluded.${k}`).join(', ')}`,
+      `on conflict (run_id, contact_id) do update set ${cursorColumns
+        .slice(2)
+        .map((k) => `${k} = excluded.${k}`)
+        .join(', ')}`,
     );
     const eventColumns = ['run_id', 'contact_id', 'type', 'time', 'node_id', 'port', 'data'] as const;
-    await writeRows(tx, 'events', eventColumns, this.events.map((e) => eventColumns.map((k) => e[k] ?? null)));
-    const outboxColumns = ['idempotency_key', 'run_id', 'contact_id', 'node_id', 'channel', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at', 'sent_at', 'error'] as const;
+    await writeRows(
+      tx,
+      'events',
+      eventColumns,
+      this.events.map((e) => eventColumns.map((k) => e[k] ?? null)),
+    );
+    const outboxColumns = [
+      'idempotency_key',
+      'run_id',
+      'contact_id',
+      'node_id',
+      'channel',
+      'payload',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'created_at',
+      'sent_at',
+      'error',
+    ] as const;
     // A key already in the outbox means this send was written before; writing it again must not send it twice.
-    await writeRows(tx, 'outbox', outboxColumns, this.outbox.map((o) => outboxColumns.map((k) => o[k] ?? null)), 'on conflict (idempotency_key) do nothing');
+    await writeRows(
+      tx,
+      'outbox',
+      outboxColumns,
+      this.outbox.map((o) => outboxColumns.map((k) => o[k] ?? null)),
+      'on conflict (idempotency_key) do nothing',
+    );
     const changedColumns = ['id', ...outboxColumns, 'provider_id'] as const;
     await writeRows(
       tx,
@@ -56,7 +83,12 @@ export class BatchWrites {
       'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error, provider_id = excluded.provider_id',
     );
     const inboxColumns = ['run_id', 'contact_id', 'type', 'due_at', 'data'] as const;
-    await writeRows(tx, 'inbox', inboxColumns, this.inbox.map((r) => inboxColumns.map((k) => r[k] ?? null)));
+    await writeRows(
+      tx,
+      'inbox',
+      inboxColumns,
+      this.inbox.map((r) => inboxColumns.map((k) => r[k] ?? null)),
+    );
     // Every batch of a run adds to the same few counter rows. Written in key order, two batches committing at once on
     // PostgreSQL queue for those rows one after the other instead of each holding one the other waits for.
     await writeRows(

@@ -7,7 +7,15 @@ import type { ContactView } from './types.ts';
 describe('what templates read from the contact', () => {
   it('lists the contact fields the runtime gives templates, no more and no fewer', () => {
     const view: Record<Exclude<keyof ContactView, 'attributes' | 'consent'>, true> = {
-      id: true, externalId: true, phone: true, email: true, firstName: true, lastName: true, timezone: true, state: true, postalCode: true,
+      id: true,
+      externalId: true,
+      phone: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      timezone: true,
+      state: true,
+      postalCode: true,
     };
     expect([...contactFields].sort()).toEqual(Object.keys(view).sort());
   });

@@ -57,7 +57,8 @@ function unpack(bytes: Buffer, at: number): [string, number] | undefined {
     return [`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`, at + 17];
   }
   if (kind === 2 && at + 11 <= bytes.length) return [`c_${bytes.subarray(at + 1, at + 11).toString('hex')}`, at + 11];
-  if (kind === 0 && at + 2 <= bytes.length && at + 2 + bytes[at + 1]! <= bytes.length) return [bytes.subarray(at + 2, at + 2 + bytes[at + 1]!).toString('utf8'), at + 2 + bytes[at + 1]!];
+  if (kind === 0 && at + 2 <= bytes.length && at + 2 + bytes[at + 1]! <= bytes.length)
+    return [bytes.subarray(at + 2, at + 2 + bytes[at + 1]!).toString('utf8'), at + 2 + bytes[at + 1]!];
   return undefined;
 }
 

@@ -25,7 +25,12 @@ describe('the SQLite store', () => {
     const payload = 'x'.repeat(800);
     await store.db.transaction().execute(async (tx) => {
       const rows = Array.from({ length: 10_000 }, (_, i) => ({ idempotency_key: `k${i}`, channel: 'sms', accepted_at: 0, attempts: 1, result: payload }));
-      await store!.writeRows(tx, 'simulated_sends', ['idempotency_key', 'channel', 'accepted_at', 'attempts', 'result'], rows.map((r) => Object.values(r)));
+      await store!.writeRows(
+        tx,
+        'simulated_sends',
+        ['idempotency_key', 'channel', 'accepted_at', 'attempts', 'result'],
+        rows.map((r) => Object.values(r)),
+      );
     });
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(8_000_000);
     await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before + 8_000_000), { timeout: 5000, interval: 50 });

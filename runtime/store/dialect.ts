@@ -2,7 +2,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type Compilable, type ColumnDefinitionBuilder, type RawBuilder, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type ColumnDataType,
+  type Compilable,
+  type ColumnDefinitionBuilder,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
@@ -11,7 +21,13 @@ import type { Database } from './schema.ts';
 export type DialectName = 'sqlite' | 'postgres';
 
 /** Writes many rows in the current transaction: `columns` in order, one array of values per row. */
-export type RowWriter = (tx: Transaction<Database>, table: keyof Database & string, columns: readonly string[], rows: readonly unknown[][], onConflict?: string) => Promise<void>;
+export type RowWriter = (
+  tx: Transaction<Database>,
+  table: keyof Database & string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  onConflict?: string,
+) => Promise<void>;
 
 /**
  * Runs a select in the transaction `tx` and returns each row as an array of its values, in the order the query selects
@@ -125,7 +141,9 @@ export function bigIntType(dialect: DialectName): ColumnDataType {
  */
 export function jsonText(dialect: DialectName, column: string, key: string): RawBuilder<string> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`Not a plain JSON key: ${key}`);
-  return dialect === 'postgres' ? sql<string>`(${sql.ref(column)}::jsonb ->> ${sql.lit(key)})` : sql<string>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)})`;
+  return dialect === 'postgres'
+    ? sql<string>`(${sql.ref(column)}::jsonb ->> ${sql.lit(key)})`
+    : sql<string>`json_extract(${sql.ref(column)}, ${sql.lit(`$.${key}`)})`;
 }
 
 /**

@@ -24,8 +24,7 @@ describe('TemplateRenderer', () => {
   const renderer = new TemplateRenderer();
 
   it('renders every root of the scope', () => {
-    const text =
-      'Hi {{ contact.firstName }}, plan {{ attributes.plan | upcase }}, {{ links.callback }}, {{ results["first-call"].disposition }}';
+    const text = 'Hi {{ contact.firstName }}, plan {{ attributes.plan | upcase }}, {{ links.callback }}, {{ results["first-call"].disposition }}';
     expect(renderer.render(text, scope())).toBe('Hi Ada, plan GOLD, https://x.test/c/abc, no-answer');
   });
 
@@ -60,24 +59,18 @@ describe('TemplateRenderer', () => {
     expect(renderer.render('{{ attributes.tier | default: "basic" }}', scope())).toBe('basic');
   });
 
-  it.each(['{{ 7 | times: 6 }}', "{% include 'x' %}", '{{ contact.middleName }}', '{% raw %}'])(
-    'outputs contact data literally: %s',
-    (name) => {
-      expect(renderer.render('Hi {{ contact.firstName }}!', scope({ firstName: name }))).toBe(`Hi ${name}!`);
-    },
-  );
+  it.each(['{{ 7 | times: 6 }}', "{% include 'x' %}", '{{ contact.middleName }}', '{% raw %}'])('outputs contact data literally: %s', (name) => {
+    expect(renderer.render('Hi {{ contact.firstName }}!', scope({ firstName: name }))).toBe(`Hi ${name}!`);
+  });
 
   it('does not reach inherited members of contact data', () => {
     expect(failure(() => renderer.render('{{ contact.constructor }}', scope())).variable).toBe('contact.constructor');
   });
 
-  it.each(["{% include 'x' %}", "{% render 'x' %}", "{% layout 'x' %}", "{% liquid\ninclude 'x' %}"])(
-    'refuses file tags when parsing: %s',
-    (text) => {
-      const error = failure(() => renderer.render(text, scope()));
-      expect(error.message).toMatch(/is not available: templates cannot read other files/);
-    },
-  );
+  it.each(["{% include 'x' %}", "{% render 'x' %}", "{% layout 'x' %}", "{% liquid\ninclude 'x' %}"])('refuses file tags when parsing: %s', (text) => {
+    const error = failure(() => renderer.render(text, scope()));
+    expect(error.message).toMatch(/is not available: templates cannot read other files/);
+  });
 
   it('reports unknown filters and syntax errors', () => {
     expect(failure(() => renderer.render('{{ contact.firstName | shout }}', scope())).message).toMatch(/undefined filter: shout/);

@@ -101,9 +101,7 @@ function fileTagRefusal(name: string) {
   return class extends Tag {
     constructor(...args: ConstructorParameters<typeof Tag>) {
       super(...args);
-      throw new Error(
-        `{% ${name} %} is not available: templates cannot read other files. put the text in the step’s template itself`,
-      );
+      throw new Error(`{% ${name} %} is not available: templates cannot read other files. put the text in the step’s template itself`);
     }
     render(): void {}
   };

@@ -18,7 +18,11 @@ import { Interpreter } from '../engine/interpreter.ts';
 export async function resumeTime(store: Store, runId: string): Promise<number> {
   const run = await store.db.selectFrom('runs').select('start_at').where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`There is no run ${runId} in ${store.location}`);
-  const latest = await store.db.selectFrom('events').select((eb) => eb.fn.max('time').as('t')).where('run_id', '=', runId).executeTakeFirst();
+  const latest = await store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('time').as('t'))
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
   const t = latest?.t;
   return t === null || t === undefined ? Number(run.start_at) : Math.max(Number(t), Number(run.start_at));
 }
@@ -39,7 +43,12 @@ export async function resumeRun(file: string, runId: string, seed: number, log: 
     const interpreter = new Interpreter({
       store,
       clock,
-      providers: { sms: new SimulatedSms(store.db, seed), email: new SimulatedEmail(store.db, seed), webhook: new SimulatedWebhook(store.db), voice: new SimulatedWebhook(store.db) },
+      providers: {
+        sms: new SimulatedSms(store.db, seed),
+        email: new SimulatedEmail(store.db, seed),
+        webhook: new SimulatedWebhook(store.db),
+        voice: new SimulatedWebhook(store.db),
+      },
       dialer: new PacedDialer(),
     });
     // A line now and then of where the virtual clock is, so that whoever kills this process can tell how far it got.

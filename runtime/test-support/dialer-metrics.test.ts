@@ -50,7 +50,15 @@ describe.each(testDialects)('dialerMetrics on %s', (dialect) => {
   let store: Store;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    const rows = events.map(([contact, type, time, data]) => ({ run_id: 'r1', contact_id: contact, type, time, node_id: 'call', port: null, data: JSON.stringify(data ?? {}) }));
+    const rows = events.map(([contact, type, time, data]) => ({
+      run_id: 'r1',
+      contact_id: contact,
+      type,
+      time,
+      node_id: 'call',
+      port: null,
+      data: JSON.stringify(data ?? {}),
+    }));
     // Another step's call, which a metric for the step 'call' must leave out.
     rows.push({ run_id: 'r1', contact_id: 'A', type: 'call.placed', time: 0, node_id: 'other', port: null, data: '{}' });
     await store.db.insertInto('events').values(rows).execute();

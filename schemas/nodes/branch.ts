@@ -10,17 +10,7 @@ import { defineNode } from '../node-definition.ts';
 export const conditionFieldPattern =
   /^(contact\.[A-Za-z_]\w*|attributes\.[A-Za-z_]\w*(\.[A-Za-z_]\w*)*|results\.[a-z0-9][a-z0-9-]*\.[A-Za-z_]\w*|lastCall\.[A-Za-z_]\w*)$/;
 
-export const conditionOperators = [
-  'equals',
-  'not-equals',
-  'in',
-  'not-in',
-  'contains',
-  'greater-than',
-  'less-than',
-  'exists',
-  'not-exists',
-] as const;
+export const conditionOperators = ['equals', 'not-equals', 'in', 'not-in', 'contains', 'greater-than', 'less-than', 'exists', 'not-exists'] as const;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
 
@@ -50,7 +40,8 @@ export type Condition = z.infer<typeof condition>;
 export const branch = defineNode({
   kind: 'branch',
   label: 'Branch',
-  description: 'Sends each contact down the first path whose rule matches, for example by state, balance or how the last call ended; everyone else goes by "Otherwise".',
+  description:
+    'Sends each contact down the first path whose rule matches, for example by state, balance or how the last call ended; everyone else goes by "Otherwise".',
   category: 'logic',
   icon: 'git-branch',
   config: z
@@ -81,7 +72,11 @@ export const branch = defineNode({
   portLabels: { else: 'Otherwise' },
   conditionFields: (c) =>
     c.rules.flatMap((rule, r) =>
-      rule.conditions.map((condition, n) => ({ path: ['rules', r, 'conditions', n, 'field'], field: condition.field, where: `rule ${r + 1}, condition ${n + 1}` })),
+      rule.conditions.map((condition, n) => ({
+        path: ['rules', r, 'conditions', n, 'field'],
+        field: condition.field,
+        where: `rule ${r + 1}, condition ${n + 1}`,
+      })),
     ),
   summary: (c) => `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${c.rules.map((r) => r.label ?? r.port).join(', ')}, otherwise`,
 });

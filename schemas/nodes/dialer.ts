@@ -52,16 +52,12 @@ export const dialer = defineNode({
           },
         }),
       queue: slug().optional().meta({ title: 'Agent queue', description: 'Agents in this queue take the calls.', widget: 'queue' }),
-      script: template(scriptRoots)
-        .optional()
-        .meta({ title: 'Agent script', description: 'Shown to the agent during the call.', widget: 'template' }),
-      message: template(dataRoots)
-        .optional()
-        .meta({
-          title: 'Recorded message',
-          description: 'Read to the contact when no agent is needed, or left on an answering machine.',
-          widget: 'template',
-        }),
+      script: template(scriptRoots).optional().meta({ title: 'Agent script', description: 'Shown to the agent during the call.', widget: 'template' }),
+      message: template(dataRoots).optional().meta({
+        title: 'Recorded message',
+        description: 'Read to the contact when no agent is needed, or left on an answering machine.',
+        widget: 'template',
+      }),
       amd: z
         .object({
           enabled: z.boolean({ error: 'must be true or false' }).default(true).meta({ title: 'Detect answering machines', widget: 'boolean' }),

@@ -27,10 +27,7 @@ export function inheritedLinkNames(config: unknown): { path: string[]; message: 
 
 export const linksField = () =>
   z
-    .record(
-      slug(),
-      z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// or http://' }),
-    )
+    .record(slug(), z.url({ protocol: /^https?$/, error: 'must be a web address starting with https:// or http://' }))
     .optional()
     .meta({ title: 'Links', description: 'Named web addresses the message can include as {{ links.name }}.', widget: 'links' });
 

@@ -30,11 +30,7 @@ export const wait = defineNode({
             .union([z.literal('contact'), timezone()], { error: 'must be "contact" or a time zone name such as Europe/London' })
             .default('contact')
             .meta({ title: 'Time zone', description: '"contact" uses each contact’s own time zone.', widget: 'timezone' }),
-          days: z
-            .array(weekday())
-            .min(1, { error: 'must include at least one day' })
-            .optional()
-            .meta({ title: 'On days', widget: 'weekdays' }),
+          days: z.array(weekday()).min(1, { error: 'must include at least one day' }).optional().meta({ title: 'On days', widget: 'weekdays' }),
         })
         .strict()
         .optional()

@@ -22,10 +22,7 @@ export const webhook = defineNode({
           error: 'must not have {{ }} or {% %} in its server name or port: write the server out, e.g. https://crm.example.com/contacts/{{ contact.id }}',
         })
         .meta({ title: 'Address', description: 'May include the contact’s details, such as {{ contact.id }}.', widget: 'url' }),
-      method: z
-        .enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' })
-        .default('POST')
-        .meta({ title: 'Method', widget: 'select' }),
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH'], { error: 'must be GET, POST, PUT or PATCH' }).default('POST').meta({ title: 'Method', widget: 'select' }),
       headers: z.record(z.string(), z.string()).optional().meta({ title: 'Headers', widget: 'key-values' }),
       body: template(dataRoots).optional().meta({ title: 'Body', description: 'Usually JSON, written with the contact’s details.', widget: 'template' }),
       timeoutMs: z
@@ -47,7 +44,12 @@ export const webhook = defineNode({
         .min(0.1, { error: 'must be at least 0.1 (one request every 10 seconds)' })
         .max(1000, { error: 'must be at most 1000' })
         .default(10)
-        .meta({ title: 'Requests a second', description: 'Calls start no faster than this, so that the other system is not flooded.', unit: '/s', widget: 'number' }),
+        .meta({
+          title: 'Requests a second',
+          description: 'Calls start no faster than this, so that the other system is not flooded.',
+          unit: '/s',
+          widget: 'number',
+        }),
       saveAs: z
         .string()
         .regex(/^[A-Za-z_]\w*$/, { error: 'must be a name of letters, digits and underscores, such as crmReply' })

@@ -54,8 +54,16 @@ describe('unknownExits', () => {
   it('names an exit the step does not have, and a target that is not a step', () => {
     const g = graph(step('start', 'start', { out: 'nowhere', other: 'done' }), step('done', 'end', { out: 'start' }));
     expect(unknownExits(g)).toEqual([
-      { path: ['nodes', 'done', 'next', 'out'], message: `The End step 'done' is the end of the journey and cannot lead anywhere; remove "next"`, nodeId: 'done' },
-      { path: ['nodes', 'start', 'next', 'out'], message: `The Start step 'start' leads from "out" to "nowhere", which is not a step in this journey`, nodeId: 'start' },
+      {
+        path: ['nodes', 'done', 'next', 'out'],
+        message: `The End step 'done' is the end of the journey and cannot lead anywhere; remove "next"`,
+        nodeId: 'done',
+      },
+      {
+        path: ['nodes', 'start', 'next', 'out'],
+        message: `The Start step 'start' leads from "out" to "nowhere", which is not a step in this journey`,
+        nodeId: 'start',
+      },
       { path: ['nodes', 'start', 'next', 'other'], message: `The Start step 'start' has no exit called "other"; its exits are "out"`, nodeId: 'start' },
     ]);
   });
@@ -63,7 +71,9 @@ describe('unknownExits', () => {
 
 describe('startSteps', () => {
   it('asks for a Start step when there is none', () => {
-    expect(startSteps(graph(step('done', 'end')))).toEqual([{ path: ['nodes'], message: 'The journey has no Start step: add one to say who enters the journey' }]);
+    expect(startSteps(graph(step('done', 'end')))).toEqual([
+      { path: ['nodes'], message: 'The journey has no Start step: add one to say who enters the journey' },
+    ]);
   });
   it('names each Start step beyond the first', () => {
     expect(startSteps(graph(step('a', 'start'), step('b', 'start')))).toEqual([
@@ -92,7 +102,11 @@ describe('unreachableSteps', () => {
   it('finds the steps no path from the Start step reaches', () => {
     const g = graph(step('start', 'start', { out: 'done' }), step('done', 'end'), step('island', 'wait', { out: 'done' }));
     expect(unreachableSteps(g)).toEqual([
-      { path: ['nodes', 'island'], message: "The Wait step 'island' cannot be reached from the Start step; connect a step to it or remove it", nodeId: 'island' },
+      {
+        path: ['nodes', 'island'],
+        message: "The Wait step 'island' cannot be reached from the Start step; connect a step to it or remove it",
+        nodeId: 'island',
+      },
     ]);
   });
   it('says nothing without a Start step (startSteps does)', () => {
@@ -111,7 +125,8 @@ describe('loopsWithoutWait', () => {
     expect(loopsWithoutWait(g)).toEqual([
       {
         path: ['nodes', 'a'],
-        message: "Steps 'a' → 'b' → 'a' form a loop with no Wait in it: a contact would go round without pause. Add a Wait or a Wait for a reaction inside the loop",
+        message:
+          "Steps 'a' → 'b' → 'a' form a loop with no Wait in it: a contact would go round without pause. Add a Wait or a Wait for a reaction inside the loop",
         nodeId: 'a',
       },
     ]);
@@ -196,7 +211,9 @@ describe('unknownReferences', () => {
 describe('missingHelpContact', () => {
   it('asks how contacts reach you when the journey texts', () => {
     const g = { ...graph(...guardedText()), settings: {} };
-    expect(missingHelpContact(g)).toEqual([{ path: ['settings', 'helpContact'], message: expect.stringMatching(/^The journey sends texts but does not say how contacts reach you/) }]);
+    expect(missingHelpContact(g)).toEqual([
+      { path: ['settings', 'helpContact'], message: expect.stringMatching(/^The journey sends texts but does not say how contacts reach you/) },
+    ]);
   });
   it('asks nothing of a journey that does not text', () => {
     expect(missingHelpContact({ steps: new Map([['s', step('s', 'start')]]), settings: {} })).toEqual([]);

@@ -17,7 +17,11 @@ export function unreachableSteps(graph: JourneyGraph): Finding[] {
   const found: Finding[] = [];
   for (const step of graph.steps.values()) {
     if (!reached.has(step.id) && !definitionOfStep(step)?.entry) {
-      found.push({ path: ['nodes', step.id], message: `${nameOf(step)} cannot be reached from the Start step; connect a step to it or remove it`, nodeId: step.id });
+      found.push({
+        path: ['nodes', step.id],
+        message: `${nameOf(step)} cannot be reached from the Start step; connect a step to it or remove it`,
+        nodeId: step.id,
+      });
     }
   }
   return found;

@@ -11,7 +11,10 @@ import { memoryIo } from './test-io.ts';
 describe('journey compliance check', () => {
   it('prints { allowed, reasons, nextAllowedAt, timezones } as JSON and exits 1 when held', async () => {
     const t = memoryIo();
-    const code = await main(['compliance', 'check', '--profile', 'US', '--channel', 'voice', '--phone', '+12085550123', '--at', '2026-01-14T08:30:00-07:00', '--json'], t.io);
+    const code = await main(
+      ['compliance', 'check', '--profile', 'US', '--channel', 'voice', '--phone', '+12085550123', '--at', '2026-01-14T08:30:00-07:00', '--json'],
+      t.io,
+    );
     expect(code).toBe(1);
     const out = JSON.parse(t.stdout());
     expect(out).toMatchObject({ allowed: false, nextAllowedAt: '2026-01-14T16:00:00.000Z', timezones: ['America/Boise', 'America/Los_Angeles'], region: 'ID' });
@@ -20,10 +23,46 @@ describe('journey compliance check', () => {
 
   it('applies the state given with --state and exits 0 when allowed', async () => {
     const t = memoryIo();
-    expect(await main(['compliance', 'check', '--profile', 'US', '--phone', '+12125550100', '--state', 'FL', '--timezone', 'America/New_York', '--at', '2026-01-14T19:59:00-05:00'], t.io)).toBe(0);
+    expect(
+      await main(
+        [
+          'compliance',
+          'check',
+          '--profile',
+          'US',
+          '--phone',
+          '+12125550100',
+          '--state',
+          'FL',
+          '--timezone',
+          'America/New_York',
+          '--at',
+          '2026-01-14T19:59:00-05:00',
+        ],
+        t.io,
+      ),
+    ).toBe(0);
     expect(t.stdout()).toContain('Allowed (US rules, FL; time zones America/New_York from the timezone)');
     const u = memoryIo();
-    expect(await main(['compliance', 'check', '--profile', 'US', '--phone', '+12125550100', '--state', 'FL', '--timezone', 'America/New_York', '--at', '2026-01-14T20:00:00-05:00'], u.io)).toBe(1);
+    expect(
+      await main(
+        [
+          'compliance',
+          'check',
+          '--profile',
+          'US',
+          '--phone',
+          '+12125550100',
+          '--state',
+          'FL',
+          '--timezone',
+          'America/New_York',
+          '--at',
+          '2026-01-14T20:00:00-05:00',
+        ],
+        u.io,
+      ),
+    ).toBe(1);
     expect(u.stdout()).toContain('held by US-FL.hours');
   });
 
@@ -53,7 +92,12 @@ describe('journey compliance report', () => {
         settings: { timezone: 'America/New_York', compliance: 'US' },
         nodes: {
           start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
-          gate: { type: 'compliance-gate', position: { x: 100, y: 0 }, config: { channel: 'voice', checks: ['hours'] }, next: { allowed: 'call', blocked: 'done' } },
+          gate: {
+            type: 'compliance-gate',
+            position: { x: 100, y: 0 },
+            config: { channel: 'voice', checks: ['hours'] },
+            next: { allowed: 'call', blocked: 'done' },
+          },
           call: {
             type: 'dialer',
             position: { x: 200, y: 0 },
@@ -63,7 +107,10 @@ describe('journey compliance report', () => {
           done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'done' } },
         },
       };
-      const contacts = ['external_id,phone,timezone,consent_voice', ...Array.from({ length: 30 }, (_, i) => `P${i},+1202555${3000 + i},America/New_York,yes`)].join('\n');
+      const contacts = [
+        'external_id,phone,timezone,consent_voice',
+        ...Array.from({ length: 30 }, (_, i) => `P${i},+1202555${3000 + i},America/New_York,yes`),
+      ].join('\n');
       await simulateJourney({ document, contactsCsv: contacts, seed: 8, store, options: { agents: { team: 2 } } });
     } finally {
       await store.close();
@@ -75,7 +122,11 @@ describe('journey compliance report', () => {
     const t = memoryIo();
     expect(await main(['compliance', 'report', 'simulation-8', '--database', database], t.io)).toBe(0);
     const report = JSON.parse(t.stdout());
-    expect(report).toMatchObject({ run: { id: 'simulation-8', mode: 'simulated' }, profile: { id: 'US' }, summary: { callsPlaced: 30, unanswered: { underMinimum: 0 } } });
+    expect(report).toMatchObject({
+      run: { id: 'simulation-8', mode: 'simulated' },
+      profile: { id: 'US' },
+      summary: { callsPlaced: 30, unanswered: { underMinimum: 0 } },
+    });
   });
 
   it('writes the CSV to --out and says what it holds', async () => {
@@ -83,7 +134,9 @@ describe('journey compliance report', () => {
     expect(await main(['compliance', 'report', 'simulation-8', '--format', 'csv', '--out', 'report.csv', '--database', database], t.io)).toBe(0);
     expect(t.files['report.csv']).toMatch(/^Compliance report\r\nField,Value\r\nRun,simulation-8\r\n/);
     expect(t.files['report.csv']).toContain('\r\nCalls placed,30\r\n');
-    expect(t.stderr()).toMatch(/^Wrote the compliance report of simulation-8 to report.csv: 30 calls placed, \d+ live answers, \d+ abandoned \(\d+\.\d\d %\), 0 unanswered calls rung under 15 s\n$/);
+    expect(t.stderr()).toMatch(
+      /^Wrote the compliance report of simulation-8 to report.csv: 30 calls placed, \d+ live answers, \d+ abandoned \(\d+\.\d\d %\), 0 unanswered calls rung under 15 s\n$/,
+    );
   });
 
   it('names a missing run and a bad format plainly', async () => {

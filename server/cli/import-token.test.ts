@@ -31,7 +31,25 @@ describe('journey import and journey token create', () => {
 
   it('imports a CSV with column mappings and a region, printing each problem with its line', async () => {
     const t = memoryIo();
-    const code = await main(['import', csv, '--list', 'people', '--region', 'us', '--column', 'externalId=Customer', '--column', 'phone=Cell', '--column', 'firstName=Name', '--database', database], t.io);
+    const code = await main(
+      [
+        'import',
+        csv,
+        '--list',
+        'people',
+        '--region',
+        'us',
+        '--column',
+        'externalId=Customer',
+        '--column',
+        'phone=Cell',
+        '--column',
+        'firstName=Name',
+        '--database',
+        database,
+      ],
+      t.io,
+    );
     expect(code).toBe(0);
     expect(t.stdout()).toContain(`${csv}:3: Cell: warning: "nonsense" is not a valid phone number for US`);
     expect(t.stdout()).toContain(`${csv}:3: The row has no valid phone number or email address; it was skipped`);
@@ -46,7 +64,12 @@ describe('journey import and journey token create', () => {
 
   it('merges on a second import instead of duplicating', async () => {
     const t = memoryIo();
-    expect(await main(['import', csv, '--list', 'people', '--region', 'US', '--column', 'externalId=Customer', '--column', 'phone=Cell', '--database', database], t.io)).toBe(0);
+    expect(
+      await main(
+        ['import', csv, '--list', 'people', '--region', 'US', '--column', 'externalId=Customer', '--column', 'phone=Cell', '--database', database],
+        t.io,
+      ),
+    ).toBe(0);
     expect(t.stderr()).toContain('0 new, 2 merged, 1 skipped; the list "people" has 2 contacts');
   });
 
@@ -94,7 +117,11 @@ describe('journey import and journey token create', () => {
       expect(JSON.stringify(rows)).not.toContain(token);
       // The audit log names the account that ran the command, since the command line has no token.
       const [entry] = await listAudit(store.db, { action: 'token.created' });
-      expect(entry).toMatchObject({ actor: { id: null, name: `cli:${userInfo().username}`, role: null }, target: rows.find((r) => r.name === 'rescue')!.id, details: { name: 'rescue', role: 'admin' } });
+      expect(entry).toMatchObject({
+        actor: { id: null, name: `cli:${userInfo().username}`, role: null },
+        target: rows.find((r) => r.name === 'rescue')!.id,
+        details: { name: 'rescue', role: 'admin' },
+      });
       expect(JSON.stringify(entry)).not.toContain(token.slice(3));
     } finally {
       await store.close();
@@ -116,6 +143,7 @@ describe('journey import and journey token create', () => {
   it('lists the new commands in the help', async () => {
     const t = memoryIo();
     expect(await main(['--help'], t.io)).toBe(0);
-    for (const command of ['journey import CSV --list NAME', 'journey push FILE', 'journey pull ID', 'journey token create']) expect(t.stdout()).toContain(command);
+    for (const command of ['journey import CSV --list NAME', 'journey push FILE', 'journey pull ID', 'journey token create'])
+      expect(t.stdout()).toContain(command);
   });
 });

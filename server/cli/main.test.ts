@@ -43,7 +43,9 @@ describe('journey validate', () => {
   it('prints warnings but exits 0', async () => {
     const t = memoryIo({ 'a.journey.json': withoutFailedPort });
     expect(await main(['validate', 'a.journey.json'], t.io)).toBe(0);
-    expect(t.stdout()).toMatch(/^a\.journey\.json: \/nodes\/reminder\/next\/failed \(node reminder\): warning: The SMS step 'reminder' has no next step for "Failed"/);
+    expect(t.stdout()).toMatch(
+      /^a\.journey\.json: \/nodes\/reminder\/next\/failed \(node reminder\): warning: The SMS step 'reminder' has no next step for "Failed"/,
+    );
   });
 
   it('prints problems as JSON with --json', async () => {

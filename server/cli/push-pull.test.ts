@@ -40,7 +40,9 @@ describe('journey push and pull against a real server', () => {
     expect(second.stderr()).toMatch(/Published "pushed" version 1 \([0-9a-f]{12}\)/);
 
     const versions = await fetch(`${server.url}/api/journeys/pushed/versions`, { headers: { authorization: `Bearer ${viewer}` } });
-    expect(((await versions.json()) as { versions: { message: string; author: string }[] }).versions).toEqual([expect.objectContaining({ message: 'Rename', author: 'admin' })]);
+    expect(((await versions.json()) as { versions: { message: string; author: string }[] }).versions).toEqual([
+      expect.objectContaining({ message: 'Rename', author: 'admin' }),
+    ]);
   });
 
   it('prints the problems of a refused file as FILE: path (node id): message and exits 1', async () => {

@@ -43,7 +43,9 @@ export async function call(remote: Remote, method: string, path: string, json?: 
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach the server at ${remote.server} (${cause?.code ?? cause?.message ?? (error as Error).message}); is it running, and is the URL right?`);
+    throw new Error(
+      `cannot reach the server at ${remote.server} (${cause?.code ?? cause?.message ?? (error as Error).message}); is it running, and is the URL right?`,
+    );
   }
   const text = await response.text();
   let body: AnswerBody | undefined;

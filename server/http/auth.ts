@@ -10,7 +10,11 @@ import { ApiError } from './errors.ts';
 async function apiCaller(db: Executor, c: Context, now: number): Promise<TokenOwner> {
   const token = bearerOf(c.req.header('authorization'));
   if (!token && c.req.query('token') !== undefined) {
-    throw new ApiError(401, 'unauthorized', '?token= is accepted on /ws only: send the token as "Authorization: Bearer <token>", or open a sign-in link (npx journey signin-link)');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      '?token= is accepted on /ws only: send the token as "Authorization: Bearer <token>", or open a sign-in link (npx journey signin-link)',
+    );
   }
   return authenticate(db, token, now);
 }

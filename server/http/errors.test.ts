@@ -22,7 +22,9 @@ describe('onError', () => {
   ] as [DomainErrorKind, number, string][])('answers a %s domain error with %i %s', async (kind, status, code) => {
     const res = await answering(new DomainError(kind, 'Said why', kind === 'invalid' ? { issues: [{ path: '/x', message: 'bad' }] } : undefined));
     expect(res.status).toBe(status);
-    expect(await res.json()).toEqual({ error: { code, message: 'Said why', ...(kind === 'invalid' && { details: { issues: [{ path: '/x', message: 'bad' }] } }) } });
+    expect(await res.json()).toEqual({
+      error: { code, message: 'Said why', ...(kind === 'invalid' && { details: { issues: [{ path: '/x', message: 'bad' }] } }) },
+    });
   });
 
   it('answers a subclass by its kind, and an ApiError by its own status and code', async () => {

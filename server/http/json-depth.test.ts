@@ -34,7 +34,9 @@ describe.each(testDialects)('deeply nested JSON bodies on %s', (dialect) => {
     const answer = await post('/api/contact-lists/people/contacts', body);
     expect(answer.status).toBe(400);
     expect(answer.json.error.code).toBe('bad_request');
-    const pointer = `/attributes/${Array(maxJsonDepth - 1).fill('a').join('/')}`;
+    const pointer = `/attributes/${Array(maxJsonDepth - 1)
+      .fill('a')
+      .join('/')}`;
     expect(answer.json.error.details.issues[0].path).toBe(pointer);
     expect(answer.json.error.message).toContain(`${maxJsonDepth} levels`);
     expect(answer.json.error.message).toContain(pointer);
@@ -46,7 +48,11 @@ describe.each(testDialects)('deeply nested JSON bodies on %s', (dialect) => {
     const contact = await t.store.db.selectFrom('cursors').select('contact_id').where('run_id', '=', run.json.id).executeTakeFirstOrThrow();
     const answer = await post(`/api/runs/${run.json.id}/events`, `{"contactId":"${contact.contact_id}","type":"link.clicked","data":${nested(100_000, 'd')}}`);
     expect(answer.status).toBe(400);
-    expect(answer.json.error.details.issues[0].path).toBe(`/data/${Array(maxJsonDepth - 1).fill('d').join('/')}`);
+    expect(answer.json.error.details.issues[0].path).toBe(
+      `/data/${Array(maxJsonDepth - 1)
+        .fill('d')
+        .join('/')}`,
+    );
   });
 
   it('takes a contact nested up to the limit', async () => {

@@ -12,7 +12,10 @@ export function router(): OpenAPIHono<Env> {
       if (!result.success) {
         const issues = zodIssues(result.error);
         const where = issues[0] ? ` at ${issues[0].path}` : '';
-        return c.json(errorBody('bad_request', `The ${result.target === 'json' ? 'body' : result.target} is not valid${where}: ${issues[0]?.message ?? ''}`, { issues }), 400);
+        return c.json(
+          errorBody('bad_request', `The ${result.target === 'json' ? 'body' : result.target} is not valid${where}: ${issues[0]?.message ?? ''}`, { issues }),
+          400,
+        );
       }
       return undefined;
     },

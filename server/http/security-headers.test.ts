@@ -12,8 +12,19 @@ describe('security headers', () => {
     for (const path of ['/', '/api/health', '/api/session', '/api/nothing-here']) {
       const { headers } = await t.request('GET', path);
       const csp = headers.get('content-security-policy') ?? '';
-      const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
-      expect(directives, path).toMatchObject({ 'default-src': "'self'", 'script-src': "'self'", 'frame-ancestors': "'none'", 'object-src': "'none'", 'base-uri': "'self'" });
+      const directives = Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values.join(' ')]),
+      );
+      expect(directives, path).toMatchObject({
+        'default-src': "'self'",
+        'script-src': "'self'",
+        'frame-ancestors': "'none'",
+        'object-src': "'none'",
+        'base-uri': "'self'",
+      });
       expect(directives['script-src'], path).not.toContain('unsafe');
       expect(headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(headers.get('referrer-policy'), path).toBe('no-referrer');

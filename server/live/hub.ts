@@ -93,7 +93,9 @@ export class LiveHub {
     const address = request.socket.remoteAddress ?? 'unknown';
     const wait = this.throttle.retryAfter(address);
     if (wait !== undefined) {
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nretry-after: ${wait}\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: 'too_many_requests', message: tooManyFailuresMessage(wait) } })}`);
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nretry-after: ${wait}\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: 'too_many_requests', message: tooManyFailuresMessage(wait) } })}`,
+      );
       return;
     }
     const token = tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`);
@@ -105,7 +107,9 @@ export class LiveHub {
       const status = error instanceof ApiError ? error.status : 500;
       if (status === 401 && token) this.throttle.fail(address);
       const message = error instanceof ApiError ? error.message : 'The server could not check the token';
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`,
+      );
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, tokenId));
@@ -115,7 +119,9 @@ export class LiveHub {
     const client: Client = { socket, tokenId, seen: new Map(), lastSentAt: new Map() };
     this.clients.add(client);
     socket.on('message', (data, isBinary) => {
-      this.receive(client, isBinary ? undefined : data.toString()).catch((error: unknown) => this.send(client, { type: 'error', message: `The server could not do that: ${(error as Error).message}` }));
+      this.receive(client, isBinary ? undefined : data.toString()).catch((error: unknown) =>
+        this.send(client, { type: 'error', message: `The server could not do that: ${(error as Error).message}` }),
+      );
     });
     socket.on('close', () => this.drop(client));
     socket.on('error', () => this.drop(client));

@@ -20,7 +20,11 @@ describe('a revoked token’s WebSocket', () => {
   });
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api${path}`, { method, headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    const response = await fetch(`${server.url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
     return { status: response.status, json: response.status === 204 ? undefined : await response.json() };
   };
 
@@ -30,7 +34,9 @@ describe('a revoked token’s WebSocket', () => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const closed = new Promise<{ at: number; code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ at: Date.now(), code, reason: reason.toString() })));
+    const closed = new Promise<{ at: number; code: number; reason: string }>((resolve) =>
+      socket.once('close', (code, reason) => resolve({ at: Date.now(), code, reason: reason.toString() })),
+    );
     return { socket, closed };
   }
 

@@ -9,14 +9,20 @@ import { requireRole, requireToken } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
-
 /** Where a sign-in link opens: the agent desktop for an agent's token, the editor for anyone else's. */
 const signInPath = (role: string, code: string) => `${role === 'agent' ? '/agent' : '/'}?code=${encodeURIComponent(code)}`;
 
 export function sessionRoutes(store: Store, now: () => number) {
   return router()
     .openapi(
-      createRoute({ method: 'get', path: '/', middleware: [requireToken(store.db, now)], security, summary: 'Who this token belongs to', responses: { 200: json(SessionSchema, 'The token’s name and role'), 401: errors[401] } }),
+      createRoute({
+        method: 'get',
+        path: '/',
+        middleware: [requireToken(store.db, now)],
+        security,
+        summary: 'Who this token belongs to',
+        responses: { 200: json(SessionSchema, 'The token’s name and role'), 401: errors[401] },
+      }),
       (c) => c.json({ name: c.get('caller').name, role: c.get('caller').role }, 200),
     )
     .openapi(
@@ -31,9 +37,19 @@ export function sessionRoutes(store: Store, now: () => number) {
         const at = now();
         const signedIn = await exchangeSignInCode(store.db, c.req.valid('json').code, at);
         if (!signedIn) {
-          throw new ApiError(401, 'unauthorized', 'This sign-in link is not known, was used already or has expired (links work once, for 15 minutes); ask an admin for a new one, or run npx journey signin-link where the server runs');
+          throw new ApiError(
+            401,
+            'unauthorized',
+            'This sign-in link is not known, was used already or has expired (links work once, for 15 minutes); ask an admin for a new one, or run npx journey signin-link where the server runs',
+          );
         }
-        await recordAudit(store.db, { at, actor: signedIn, action: 'session.signed-in', target: signedIn.id, details: { name: signedIn.name, role: signedIn.role } });
+        await recordAudit(store.db, {
+          at,
+          actor: signedIn,
+          action: 'session.signed-in',
+          target: signedIn.id,
+          details: { name: signedIn.name, role: signedIn.role },
+        });
         return c.json({ token: signedIn.session, name: signedIn.name, role: signedIn.role }, 200);
       },
     );
@@ -43,7 +59,14 @@ export function tokenRoutes(store: Store, now: () => number) {
   const admin = requireRole(store.db, 'admin', now);
   return router()
     .openapi(
-      createRoute({ method: 'get', path: '/', middleware: [admin], security, summary: 'List tokens (never their secrets)', responses: { 200: json(z.object({ tokens: z.array(TokenSchema) }), 'The tokens'), 401: errors[401], 403: errors[403] } }),
+      createRoute({
+        method: 'get',
+        path: '/',
+        middleware: [admin],
+        security,
+        summary: 'List tokens (never their secrets)',
+        responses: { 200: json(z.object({ tokens: z.array(TokenSchema) }), 'The tokens'), 401: errors[401], 403: errors[403] },
+      }),
       async (c) => c.json({ tokens: await listTokens(store.db) }, 200),
     )
     .openapi(
@@ -53,8 +76,18 @@ export function tokenRoutes(store: Store, now: () => number) {
         middleware: [admin],
         security,
         summary: 'Make a token; its secret is in this answer only',
-        request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(tokenRoles) }).strict() } }, required: true } },
-        responses: { 201: json(z.object({ id: z.string(), name: z.string(), role: z.enum(tokenRoles), token: z.string() }), 'The token'), 400: errors[400], 401: errors[401], 403: errors[403] },
+        request: {
+          body: {
+            content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100), role: z.enum(tokenRoles) }).strict() } },
+            required: true,
+          },
+        },
+        responses: {
+          201: json(z.object({ id: z.string(), name: z.string(), role: z.enum(tokenRoles), token: z.string() }), 'The token'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+        },
       }),
       async (c) => {
         const at = now();
@@ -74,8 +107,20 @@ export function tokenRoutes(store: Store, now: () => number) {
         middleware: [admin],
         security,
         summary: "A sign-in link for the token: a code that opens a session once, within 15 minutes (send `path` after the server's address)",
-        request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
-        responses: { 201: json(z.object({ code: z.string(), path: z.string(), expiresAt: z.string() }), 'The code'), 401: errors[401], 403: errors[403], 404: errors[404] },
+        request: {
+          params: z.object({
+            id: z
+              .string()
+              .min(1)
+              .openapi({ param: { name: 'id', in: 'path' } }),
+          }),
+        },
+        responses: {
+          201: json(z.object({ code: z.string(), path: z.string(), expiresAt: z.string() }), 'The code'),
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -94,7 +139,14 @@ export function tokenRoutes(store: Store, now: () => number) {
         middleware: [admin],
         security,
         summary: 'Revoke a token',
-        request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+        request: {
+          params: z.object({
+            id: z
+              .string()
+              .min(1)
+              .openapi({ param: { name: 'id', in: 'path' } }),
+          }),
+        },
         responses: { 204: { description: 'Revoked' }, 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {

@@ -23,7 +23,11 @@ describe.each(testDialects)('agent desktop on %s', (dialect) => {
     expect(first).toMatchObject({ status: 200, json: { agent: { name: 'agent-token', state: 'offline', queues: [] }, call: null } });
     const available = await t.request('POST', '/api/agent/available', { token: 'agent', json: { queues: ['sales', 'collections'] } });
     expect(available.status).toBe(200);
-    expect(available.json.agent).toMatchObject({ state: 'available', queues: expect.arrayContaining(['sales', 'collections']), since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(available.json.agent).toMatchObject({
+      state: 'available',
+      queues: expect.arrayContaining(['sales', 'collections']),
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect((await t.request('GET', '/api/agent/me', { token: 'agent' })).json.agent.state).toBe('available');
     expect((await t.request('POST', '/api/agent/offline', { token: 'agent' })).json.agent.state).toBe('offline');
   });

@@ -1,6 +1,16 @@
 // The agent desktop's API: an agent token is one person, who goes available, takes calls, ends them and wraps up.
 import { createRoute, z } from '@hono/zod-openapi';
-import { AgentStateError, currentCall, endCall, finishWrapUp, goAvailable, goOffline, simulatedAgents, startCall, type AgentView } from '../../runtime/dialer/agent-desk.ts';
+import {
+  AgentStateError,
+  currentCall,
+  endCall,
+  finishWrapUp,
+  goAvailable,
+  goOffline,
+  simulatedAgents,
+  startCall,
+  type AgentView,
+} from '../../runtime/dialer/agent-desk.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { AgentDeskSchema as Desk, QueueSchema, RunAgentSchema } from '../api-schemas.ts';
 import type { AgentDesk, QueueView } from '../api-types.ts';
@@ -36,16 +46,22 @@ export function agentRoutes(store: Store, runner: Runner) {
   const agent = requireRole(db, 'agent', now);
   const ok = (description: string) => ({ 200: json(Desk, description), 400: errors[400], 401: errors[401], 403: errors[403], 409: errors[409] });
   return router()
-    .openapi(createRoute({ method: 'get', path: '/me', middleware: [agent], security, summary: "The agent's state and current call", responses: ok('The desk') }), async (c) => {
-      const caller = c.get('caller');
-      try {
-        return c.json(deskView(await currentCall(db, caller.id)), 200);
-      } catch (error) {
-        // Someone who has never gone available is simply offline, with nothing to show yet.
-        if (!(error instanceof AgentStateError)) throw error;
-        return c.json({ agent: { id: caller.id, name: caller.name, state: 'offline' as const, queues: [], since: iso(now()) }, call: null, dispositions: [] }, 200);
-      }
-    })
+    .openapi(
+      createRoute({ method: 'get', path: '/me', middleware: [agent], security, summary: "The agent's state and current call", responses: ok('The desk') }),
+      async (c) => {
+        const caller = c.get('caller');
+        try {
+          return c.json(deskView(await currentCall(db, caller.id)), 200);
+        } catch (error) {
+          // Someone who has never gone available is simply offline, with nothing to show yet.
+          if (!(error instanceof AgentStateError)) throw error;
+          return c.json(
+            { agent: { id: caller.id, name: caller.name, state: 'offline' as const, queues: [], since: iso(now()) }, call: null, dispositions: [] },
+            200,
+          );
+        }
+      },
+    )
     .openapi(
       createRoute({
         method: 'post',
@@ -53,16 +69,35 @@ export function agentRoutes(store: Store, runner: Runner) {
         middleware: [agent],
         security,
         summary: 'Ready for calls from these queues',
-        request: { body: { content: { 'application/json': { schema: z.object({ queues: z.array(z.string().trim().min(1).max(100)).min(1, 'Choose at least one queue').max(20) }).strict() } }, required: true } },
+        request: {
+          body: {
+            content: {
+              'application/json': {
+                schema: z.object({ queues: z.array(z.string().trim().min(1).max(100)).min(1, 'Choose at least one queue').max(20) }).strict(),
+              },
+            },
+            required: true,
+          },
+        },
         responses: ok('The desk'),
       }),
-      async (c) => c.json(await attempt(() => goAvailable(db, { id: c.get('caller').id, name: c.get('caller').name }, c.req.valid('json').queues, now()), wake), 200),
+      async (c) =>
+        c.json(await attempt(() => goAvailable(db, { id: c.get('caller').id, name: c.get('caller').name }, c.req.valid('json').queues, now()), wake), 200),
     )
-    .openapi(createRoute({ method: 'post', path: '/offline', middleware: [agent], security, summary: 'Stop taking calls', responses: ok('The desk') }), async (c) =>
-      c.json(await attempt(() => goOffline(db, c.get('caller').id, now()), wake), 200),
+    .openapi(
+      createRoute({ method: 'post', path: '/offline', middleware: [agent], security, summary: 'Stop taking calls', responses: ok('The desk') }),
+      async (c) => c.json(await attempt(() => goOffline(db, c.get('caller').id, now()), wake), 200),
     )
-    .openapi(createRoute({ method: 'post', path: '/call/start', middleware: [agent], security, summary: 'Place the previewed call (preview dialing)', responses: ok('The desk') }), async (c) =>
-      c.json(await attempt(() => startCall(db, c.get('caller').id, now()), wake), 200),
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/call/start',
+        middleware: [agent],
+        security,
+        summary: 'Place the previewed call (preview dialing)',
+        responses: ok('The desk'),
+      }),
+      async (c) => c.json(await attempt(() => startCall(db, c.get('caller').id, now()), wake), 200),
     )
     .openapi(
       createRoute({
@@ -71,7 +106,14 @@ export function agentRoutes(store: Store, runner: Runner) {
         middleware: [agent],
         security,
         summary: 'End the call with a disposition the journey can branch on',
-        request: { body: { content: { 'application/json': { schema: z.object({ disposition: z.string().trim().min(1).max(64), notes: z.string().max(2000).optional() }).strict() } }, required: true } },
+        request: {
+          body: {
+            content: {
+              'application/json': { schema: z.object({ disposition: z.string().trim().min(1).max(64), notes: z.string().max(2000).optional() }).strict() },
+            },
+            required: true,
+          },
+        },
         responses: ok('The desk, in wrap-up'),
       }),
       async (c) => {
@@ -79,8 +121,16 @@ export function agentRoutes(store: Store, runner: Runner) {
         return c.json(await attempt(() => endCall(db, c.get('caller').id, disposition, now(), notes), wake), 200);
       },
     )
-    .openapi(createRoute({ method: 'post', path: '/wrap-up/done', middleware: [agent], security, summary: 'Wrap-up finished: available again', responses: ok('The desk') }), async (c) =>
-      c.json(await attempt(() => finishWrapUp(db, c.get('caller').id, now()), wake), 200),
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/wrap-up/done',
+        middleware: [agent],
+        security,
+        summary: 'Wrap-up finished: available again',
+        responses: ok('The desk'),
+      }),
+      async (c) => c.json(await attempt(() => finishWrapUp(db, c.get('caller').id, now()), wake), 200),
     );
 }
 
@@ -90,7 +140,14 @@ export type { QueueView };
 export function queueRoutes(store: Store, now: () => number) {
   const viewer = requireRole(store.db, 'viewer', now);
   return router().openapi(
-    createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'Agent queues and who is in them', responses: { 200: json(z.object({ queues: z.array(QueueSchema) }), 'The queues'), 401: errors[401], 403: errors[403] } }),
+    createRoute({
+      method: 'get',
+      path: '/',
+      middleware: [viewer],
+      security,
+      summary: 'Agent queues and who is in them',
+      responses: { 200: json(z.object({ queues: z.array(QueueSchema) }), 'The queues'), 401: errors[401], 403: errors[403] },
+    }),
     async (c) => {
       const queues = new Map<string, QueueView>();
       const add = (id: string) => queues.get(id) ?? queues.set(id, { id, agents: 0, available: 0 }).get(id)!;
@@ -120,7 +177,14 @@ export function runAgentRoutes(store: Store, now: () => number) {
       middleware: [viewer],
       security,
       summary: "A simulated run's agents and what each is doing",
-      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+      },
       responses: { 200: json(z.object({ agents: z.array(RunAgentSchema) }), 'The agents'), 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => {

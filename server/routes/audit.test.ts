@@ -55,14 +55,32 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
       runId = (await ok(t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'reminder', mode: 'live' } }), 201)).json.id;
     });
     expect(started).toEqual([
-      expect.objectContaining({ at: new Date(testNow).toISOString(), actor: operator, action: 'run.started', target: runId, journeyId: 'reminder', runId, details: { version: 1, listId: 'people', mode: 'live', startAt: new Date(testNow).toISOString() } }),
+      expect.objectContaining({
+        at: new Date(testNow).toISOString(),
+        actor: operator,
+        action: 'run.started',
+        target: runId,
+        journeyId: 'reminder',
+        runId,
+        details: { version: 1, listId: 'people', mode: 'live', startAt: new Date(testNow).toISOString() },
+      }),
     ]);
-    for (const [path, action] of [['pause', 'run.paused'], ['resume', 'run.resumed']] as const) {
+    for (const [path, action] of [
+      ['pause', 'run.paused'],
+      ['resume', 'run.resumed'],
+    ] as const) {
       const entries = await writtenBy(() => ok(t.request('POST', `/api/runs/${runId}/${path}`, { token: 'operator' }), 200));
       expect(entries).toEqual([expect.objectContaining({ actor: operator, action, target: runId, journeyId: 'reminder', runId, details: {} })]);
     }
     const stopped = await writtenBy(() => ok(t.request('POST', `/api/runs/${runId}/stop`, { token: 'admin', json: { reason: 'Wrong list' } }), 200));
-    expect(stopped).toEqual([expect.objectContaining({ actor: expect.objectContaining({ name: 'admin-token', role: 'admin' }), action: 'run.stopped', runId, details: { reason: 'Wrong list' } })]);
+    expect(stopped).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ name: 'admin-token', role: 'admin' }),
+        action: 'run.stopped',
+        runId,
+        details: { reason: 'Wrong list' },
+      }),
+    ]);
 
     // A refused change (409) writes nothing.
     expect(await writtenBy(() => ok(t.request('POST', `/api/runs/${runId}/pause`), 409))).toEqual([]);
@@ -72,21 +90,49 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
   });
 
   it('records do-not-contact changes and register imports, and nothing for an address already listed', async () => {
-    const added = await writtenBy(() => ok(t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'sms', value: '+1 (202) 555-0177', reason: 'Asked by phone' } }), 201));
+    const added = await writtenBy(() =>
+      ok(t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'sms', value: '+1 (202) 555-0177', reason: 'Asked by phone' } }), 201),
+    );
     expect(added).toEqual([
-      expect.objectContaining({ actor: expect.objectContaining({ name: 'operator-token' }), action: 'do-not-contact.added', target: 'sms:+12025550177', runId: null, details: { channel: 'sms', value: '+12025550177', reason: 'Asked by phone' } }),
+      expect.objectContaining({
+        actor: expect.objectContaining({ name: 'operator-token' }),
+        action: 'do-not-contact.added',
+        target: 'sms:+12025550177',
+        runId: null,
+        details: { channel: 'sms', value: '+12025550177', reason: 'Asked by phone' },
+      }),
     ]);
-    expect(await writtenBy(() => ok(t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'sms', value: '+12025550177' } }), 201))).toEqual([]);
+    expect(
+      await writtenBy(() => ok(t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'sms', value: '+12025550177' } }), 201)),
+    ).toEqual([]);
     const removed = await writtenBy(() => ok(t.request('DELETE', `/api/do-not-contact/sms/${encodeURIComponent('+12025550177')}`, { token: 'operator' }), 204));
-    expect(removed).toEqual([expect.objectContaining({ action: 'do-not-contact.removed', target: 'sms:+12025550177', details: { channel: 'sms', value: '+12025550177' } })]);
-    expect(await writtenBy(() => ok(t.request('DELETE', `/api/do-not-contact/sms/${encodeURIComponent('+12025550177')}`, { token: 'operator' }), 404))).toEqual([]);
+    expect(removed).toEqual([
+      expect.objectContaining({ action: 'do-not-contact.removed', target: 'sms:+12025550177', details: { channel: 'sms', value: '+12025550177' } }),
+    ]);
+    expect(await writtenBy(() => ok(t.request('DELETE', `/api/do-not-contact/sms/${encodeURIComponent('+12025550177')}`, { token: 'operator' }), 404))).toEqual(
+      [],
+    );
 
-    const imported = await writtenBy(() => ok(t.request('PUT', '/api/registries/US?downloadedAt=2026-03-01T00:00:00Z&source=dnc.txt', { token: 'operator', body: '+12025550100\n+12025550101\n12345\n' }), 200));
+    const imported = await writtenBy(() =>
+      ok(
+        t.request('PUT', '/api/registries/US?downloadedAt=2026-03-01T00:00:00Z&source=dnc.txt', {
+          token: 'operator',
+          body: '+12025550100\n+12025550101\n12345\n',
+        }),
+        200,
+      ),
+    );
     expect(imported).toEqual([
-      expect.objectContaining({ action: 'registry.imported', target: 'US', details: { profile: 'US', entries: 2, downloadedAt: '2026-03-01T00:00:00Z', source: 'dnc.txt', skipped: 1 } }),
+      expect.objectContaining({
+        action: 'registry.imported',
+        target: 'US',
+        details: { profile: 'US', entries: 2, downloadedAt: '2026-03-01T00:00:00Z', source: 'dnc.txt', skipped: 1 },
+      }),
     ]);
     // A refused import leaves the register and the log as they were.
-    expect(await writtenBy(() => ok(t.request('PUT', '/api/registries/US?downloadedAt=2099-01-01T00:00:00Z', { token: 'operator', body: '+12025550100\n' }), 400))).toEqual([]);
+    expect(
+      await writtenBy(() => ok(t.request('PUT', '/api/registries/US?downloadedAt=2099-01-01T00:00:00Z', { token: 'operator', body: '+12025550100\n' }), 400)),
+    ).toEqual([]);
   });
 
   it('records making and revoking a token by name and role, never its secret', async () => {
@@ -129,7 +175,8 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
       expect(res.json.error.message).toContain('needs the admin role');
     }
     expect((await t.request('GET', '/api/audit', { token: null })).status).toBe(401);
-    for (const role of ['viewer', 'editor', 'operator', 'admin'] as const) expect((await t.request('GET', `/api/runs/${runId}/audit`, { token: role })).status, role).toBe(200);
+    for (const role of ['viewer', 'editor', 'operator', 'admin'] as const)
+      expect((await t.request('GET', `/api/runs/${runId}/audit`, { token: role })).status, role).toBe(200);
     expect((await t.request('GET', `/api/runs/${runId}/audit`, { token: 'agent' })).status).toBe(403);
     const missing = await t.request('GET', '/api/runs/nope/audit');
     expect(missing.status).toBe(404);
@@ -153,7 +200,9 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect(await log()).toEqual(before);
-    const paths = Object.entries((await t.request('GET', '/api/openapi.json')).json.paths as Record<string, Record<string, unknown>>).filter(([p]) => p.includes('audit'));
+    const paths = Object.entries((await t.request('GET', '/api/openapi.json')).json.paths as Record<string, Record<string, unknown>>).filter(([p]) =>
+      p.includes('audit'),
+    );
     expect(paths.map(([p, ops]) => [p, Object.keys(ops)])).toEqual([
       ['/api/runs/{id}/audit', ['get']],
       ['/api/audit', ['get']],

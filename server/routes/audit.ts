@@ -62,9 +62,23 @@ export function runAuditRoutes(store: Store, now: () => number) {
       path: '/{id}/audit',
       middleware: [viewer],
       security,
-      summary: "Who started, paused, resumed or stopped the run, and when; newest first",
-      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }), query: z.object(Page) },
-      responses: { 200: json(z.object({ entries: z.array(AuditEntrySchema) }), 'The entries'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+      summary: 'Who started, paused, resumed or stopped the run, and when; newest first',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+        query: z.object(Page),
+      },
+      responses: {
+        200: json(z.object({ entries: z.array(AuditEntrySchema) }), 'The entries'),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');

@@ -21,7 +21,10 @@ const journey = {
   },
 };
 
-const contacts = ['external_id,phone,timezone,consent_voice', ...Array.from({ length: 60 }, (_, i) => `P${i},+1202555${String(2000 + i)},America/New_York,yes`)].join('\n');
+const contacts = [
+  'external_id,phone,timezone,consent_voice',
+  ...Array.from({ length: 60 }, (_, i) => `P${i},+1202555${String(2000 + i)},America/New_York,yes`),
+].join('\n');
 
 describe.each(testDialects)('GET /api/runs/:id/compliance-report on %s', (dialect) => {
   let t: TestApp;
@@ -47,7 +50,10 @@ describe.each(testDialects)('GET /api/runs/:id/compliance-report on %s', (dialec
 
   it('answers CSV for ?format=csv and for Accept: text/csv, with the same figures', async () => {
     const json = (await t.request('GET', '/api/runs/simulation-21/compliance-report', { token: 'viewer' })).json;
-    for (const options of [{ path: '?format=csv', headers: {} as Record<string, string> }, { path: '', headers: { accept: 'text/csv' } }]) {
+    for (const options of [
+      { path: '?format=csv', headers: {} as Record<string, string> },
+      { path: '', headers: { accept: 'text/csv' } },
+    ]) {
       const res = await t.request('GET', `/api/runs/simulation-21/compliance-report${options.path}`, { token: 'viewer', headers: options.headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

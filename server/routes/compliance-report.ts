@@ -31,7 +31,16 @@ const RegistryCopy = z.object({ source: z.string(), downloadedAt: time, imported
 export const ComplianceReportSchema = z
   .object({
     generatedAt: time,
-    run: z.object({ id: z.string(), journeyId: z.string(), journeyName: z.string(), version: z.number(), mode: z.enum(['live', 'simulated']), status: z.string(), startAt: time, endAt: time }),
+    run: z.object({
+      id: z.string(),
+      journeyId: z.string(),
+      journeyName: z.string(),
+      version: z.number(),
+      mode: z.enum(['live', 'simulated']),
+      status: z.string(),
+      startAt: time,
+      endAt: time,
+    }),
     profile: z.object({
       id: z.enum(complianceProfileIds),
       name: z.string(),
@@ -48,7 +57,11 @@ export const ComplianceReportSchema = z
       informationMessageRequired: z.boolean(),
       informationMessageSource: z.string(),
     }),
-    campaign: z.object({ journeyId: z.string(), runs: z.array(z.object({ id: z.string(), mode: z.enum(['live', 'simulated']), startAt: time })), note: z.string() }),
+    campaign: z.object({
+      journeyId: z.string(),
+      runs: z.array(z.object({ id: z.string(), mode: z.enum(['live', 'simulated']), startAt: time })),
+      note: z.string(),
+    }),
     summary: z.object({
       callsPlaced: z.number(),
       answered: z.number(),
@@ -74,7 +87,17 @@ export const ComplianceReportSchema = z
         message: z.object({ played: z.boolean(), kind: z.enum(['information', 'step-message']).nullable(), text: z.string().nullable() }),
       }),
     ),
-    unansweredCalls: z.array(z.object({ runId: z.string(), stepId: z.string(), contactId: z.string(), to: z.string().nullable(), placedAt: time, ringSeconds: z.number(), underMinimum: z.boolean() })),
+    unansweredCalls: z.array(
+      z.object({
+        runId: z.string(),
+        stepId: z.string(),
+        contactId: z.string(),
+        to: z.string().nullable(),
+        placedAt: time,
+        ringSeconds: z.number(),
+        underMinimum: z.boolean(),
+      }),
+    ),
     registry: z.object({
       name: z.string(),
       maxAgeDays: z.number(),
@@ -98,7 +121,12 @@ export const ComplianceReportSchema = z
   })
   .openapi('ComplianceReport');
 
-const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 export function complianceReportRoutes(store: Store, runner: Runner) {
   const viewer = requireRole(store.db, 'viewer', () => runner.now());

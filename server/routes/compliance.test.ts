@@ -10,17 +10,24 @@ describe.each(testDialects)('compliance and do-not-contact on %s', (dialect) => 
   afterAll(() => t.close());
 
   it('answers whether a number may be called now, and from when if not', async () => {
-    const night = await t.request('GET', `/api/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent('+12025550100')}&at=2026-03-17T03:00:00Z`, { token: 'viewer' });
+    const night = await t.request('GET', `/api/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent('+12025550100')}&at=2026-03-17T03:00:00Z`, {
+      token: 'viewer',
+    });
     expect(night.status).toBe(200);
     expect(night.json).toMatchObject({ allowed: false, timezones: ['America/New_York'], nextAllowedAt: expect.any(String) });
     expect(night.json.reasons.length).toBeGreaterThan(0);
-    const morning = await t.request('GET', `/api/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent('+12025550100')}&at=2026-03-17T15:00:00Z`, { token: 'viewer' });
+    const morning = await t.request(
+      'GET',
+      `/api/compliance/check?profile=US&channel=voice&phone=${encodeURIComponent('+12025550100')}&at=2026-03-17T15:00:00Z`,
+      { token: 'viewer' },
+    );
     expect(morning.json).toMatchObject({ allowed: true, reasons: [] });
   });
 
   it('checks the do-not-contact list too: a listed number is refused at any hour, however it is written', async () => {
     const at = '2026-03-17T15:00:00Z';
-    const check = (phone: string, channel = 'voice') => t.request('GET', `/api/compliance/check?profile=US&channel=${channel}&phone=${encodeURIComponent(phone)}&at=${at}`, { token: 'viewer' });
+    const check = (phone: string, channel = 'voice') =>
+      t.request('GET', `/api/compliance/check?profile=US&channel=${channel}&phone=${encodeURIComponent(phone)}&at=${at}`, { token: 'viewer' });
     expect((await check('+12025550142')).json).toMatchObject({ allowed: true });
     await t.request('POST', '/api/do-not-contact', { token: 'operator', json: { channel: 'voice', value: '+12025550142' } });
     const refused = await check('(202) 555-0142');

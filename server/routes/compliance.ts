@@ -2,7 +2,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { complianceProfileIds } from '../../schemas/compliance-profiles.ts';
 import { checkCompliance } from '../../runtime/compliance/check.ts';
-import { addDoNotContact, doNotContactAmong, importRegistry, listDoNotContact, normaliseAddress, registryStatus, removeDoNotContact, type DoNotContactEntry } from '../../runtime/store/repositories/compliance.ts';
+import {
+  addDoNotContact,
+  doNotContactAmong,
+  importRegistry,
+  listDoNotContact,
+  normaliseAddress,
+  registryStatus,
+  removeDoNotContact,
+  type DoNotContactEntry,
+} from '../../runtime/store/repositories/compliance.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { permissionChanges, sharedScope, type PermissionChange } from '../../runtime/store/repositories/permissions.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
@@ -10,7 +19,12 @@ import { requireRole } from '../http/auth.ts';
 import { BodyTooLargeError, limitedBody, tooLarge } from '../upload-body.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
-import { ComplianceCheckSchema as CheckResult, DoNotContactEntrySchema as Entry, PermissionChangeSchema as Change, RegistrySchema as Registry } from '../api-schemas.ts';
+import {
+  ComplianceCheckSchema as CheckResult,
+  DoNotContactEntrySchema as Entry,
+  PermissionChangeSchema as Change,
+  RegistrySchema as Registry,
+} from '../api-schemas.ts';
 
 const channels = ['voice', 'sms', 'email'] as const;
 /** A register copy is streamed in; the largest national one (US, 4.6 million numbers in the area codes a campaign takes) is some 60 MB. */
@@ -71,12 +85,21 @@ export function complianceRoutes(store: Store, now: () => number) {
         middleware: [viewer],
         security,
         summary: 'The internal do-not-contact list, newest first',
-        request: { query: z.object({ channel: z.enum(channels).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }) },
+        request: {
+          query: z.object({
+            channel: z.enum(channels).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            offset: z.coerce.number().int().min(0).default(0),
+          }),
+        },
         responses: { 200: json(z.object({ entries: z.array(Entry) }), 'The entries'), 400: errors[400], 401: errors[401], 403: errors[403] },
       }),
       async (c) => {
         const q = c.req.valid('query');
-        return c.json({ entries: (await listDoNotContact(store.db, { limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }) })).map(view) }, 200);
+        return c.json(
+          { entries: (await listDoNotContact(store.db, { limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }) })).map(view) },
+          200,
+        );
       },
     )
     .openapi(
@@ -98,7 +121,13 @@ export function complianceRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const q = c.req.valid('query');
-        const changes = await permissionChanges(store.db, { scope: sharedScope, limit: q.limit, offset: q.offset, ...(q.channel && { channel: q.channel }), ...(q.value && { value: q.value }) });
+        const changes = await permissionChanges(store.db, {
+          scope: sharedScope,
+          limit: q.limit,
+          offset: q.offset,
+          ...(q.channel && { channel: q.channel }),
+          ...(q.value && { value: q.value }),
+        });
         return c.json({ changes: changes.map(changeView) }, 200);
       },
     )
@@ -109,7 +138,16 @@ export function complianceRoutes(store: Store, now: () => number) {
         middleware: [operator],
         security,
         summary: 'Put a phone number or an email address on the do-not-contact list for a channel',
-        request: { body: { content: { 'application/json': { schema: z.object({ channel: z.enum(channels), value: z.string().min(1), reason: z.string().trim().min(1).max(500).optional() }).strict() } }, required: true } },
+        request: {
+          body: {
+            content: {
+              'application/json': {
+                schema: z.object({ channel: z.enum(channels), value: z.string().min(1), reason: z.string().trim().min(1).max(500).optional() }).strict(),
+              },
+            },
+            required: true,
+          },
+        },
         responses: { 201: json(Entry, 'The entry'), 400: errors[400], 401: errors[401], 403: errors[403] },
       }),
       async (c) => {
@@ -123,10 +161,22 @@ export function complianceRoutes(store: Store, now: () => number) {
         const at = now();
         const entry = await store.db.transaction().execute(async (tx) => {
           const listed = await doNotContactAmong(tx, body.channel, [body.value]);
-          const added = await addDoNotContact(tx, { channel: body.channel, value: body.value, reason: body.reason ?? `Added by ${caller.name}`, now: at, actor: caller.name });
+          const added = await addDoNotContact(tx, {
+            channel: body.channel,
+            value: body.value,
+            reason: body.reason ?? `Added by ${caller.name}`,
+            now: at,
+            actor: caller.name,
+          });
           // Adding an address already listed changes nothing (the first reason stays), so there is nothing to record.
           if (!listed.has(added.value)) {
-            await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.added', target: `${added.channel}:${added.value}`, details: { channel: added.channel, value: added.value, reason: added.reason } });
+            await recordAudit(tx, {
+              at,
+              actor: caller,
+              action: 'do-not-contact.added',
+              target: `${added.channel}:${added.value}`,
+              details: { channel: added.channel, value: added.value, reason: added.reason },
+            });
           }
           return added;
         });
@@ -140,7 +190,15 @@ export function complianceRoutes(store: Store, now: () => number) {
         middleware: [operator],
         security,
         summary: 'Take an address off the do-not-contact list',
-        request: { params: z.object({ channel: z.enum(channels).openapi({ param: { name: 'channel', in: 'path' } }), value: z.string().min(1).openapi({ param: { name: 'value', in: 'path' } }) }) },
+        request: {
+          params: z.object({
+            channel: z.enum(channels).openapi({ param: { name: 'channel', in: 'path' } }),
+            value: z
+              .string()
+              .min(1)
+              .openapi({ param: { name: 'value', in: 'path' } }),
+          }),
+        },
         responses: { 204: { description: 'Removed' }, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {
@@ -148,9 +206,16 @@ export function complianceRoutes(store: Store, now: () => number) {
         const caller = c.get('caller');
         const at = now();
         await store.db.transaction().execute(async (tx) => {
-          if (!(await removeDoNotContact(tx, channel, value, { actor: caller.name, reason: `Removed by ${caller.name}`, now: at }))) throw notFound(`"${value}" on the ${channel} do-not-contact list`);
+          if (!(await removeDoNotContact(tx, channel, value, { actor: caller.name, reason: `Removed by ${caller.name}`, now: at })))
+            throw notFound(`"${value}" on the ${channel} do-not-contact list`);
           const normalised = normaliseAddress(channel, value) ?? value;
-          await recordAudit(tx, { at, actor: caller, action: 'do-not-contact.removed', target: `${channel}:${normalised}`, details: { channel, value: normalised } });
+          await recordAudit(tx, {
+            at,
+            actor: caller,
+            action: 'do-not-contact.removed',
+            target: `${channel}:${normalised}`,
+            details: { channel, value: normalised },
+          });
         });
         return c.body(null, 204);
       },
@@ -166,7 +231,16 @@ export function complianceRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const rows = await registryStatus(store.db);
-        return c.json({ registries: rows.map(({ key: _key, ...r }) => ({ ...r, downloadedAt: new Date(r.downloadedAt).toISOString(), importedAt: new Date(r.importedAt).toISOString() })) }, 200);
+        return c.json(
+          {
+            registries: rows.map(({ key: _key, ...r }) => ({
+              ...r,
+              downloadedAt: new Date(r.downloadedAt).toISOString(),
+              importedAt: new Date(r.importedAt).toISOString(),
+            })),
+          },
+          200,
+        );
       },
     )
     .openapi(
@@ -181,7 +255,21 @@ export function complianceRoutes(store: Store, now: () => number) {
           query: z.object({ downloadedAt: z.iso.datetime({ offset: true }), source: z.string().trim().min(1).max(200).default('upload') }),
           body: { content: { 'text/plain': { schema: z.string() }, 'text/csv': { schema: z.string() } }, required: true },
         },
-        responses: { 200: json(z.object({ profile: z.string(), entries: z.number(), downloadedAt: z.string(), skipped: z.array(z.object({ line: z.number(), text: z.string() })) }), 'The import'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
+        responses: {
+          200: json(
+            z.object({
+              profile: z.string(),
+              entries: z.number(),
+              downloadedAt: z.string(),
+              skipped: z.array(z.object({ line: z.number(), text: z.string() })),
+            }),
+            'The import',
+          ),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          413: errors[413],
+        },
       }),
       async (c) => {
         const { profile } = c.req.valid('param');
@@ -198,7 +286,14 @@ export function complianceRoutes(store: Store, now: () => number) {
             downloadedAt: Date.parse(downloadedAt),
             source,
             now: at,
-            onCommit: (tx, imported) => recordAudit(tx, { at, actor: caller, action: 'registry.imported', target: profile, details: { profile, entries: imported.entries, downloadedAt, source, skipped: imported.skipped.length } }),
+            onCommit: (tx, imported) =>
+              recordAudit(tx, {
+                at,
+                actor: caller,
+                action: 'registry.imported',
+                target: profile,
+                details: { profile, entries: imported.entries, downloadedAt, source, skipped: imported.skipped.length },
+              }),
           });
           return c.json({ ...report, downloadedAt: new Date(report.downloadedAt).toISOString() }, 200);
         } catch (error) {

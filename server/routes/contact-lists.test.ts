@@ -42,13 +42,19 @@ describe.each(testDialects)('contact lists on %s', (dialect) => {
       'C4,Di,,,',
       'C5,Ed,+442079460958,ed@example.com,no',
     ].join('\n');
-    const res = await t.request('PUT', '/api/contact-lists/imported/csv?region=us&name=Imported&column.externalId=Customer&column.firstName=Given%20name', { token: 'editor', body: csv, headers: csvHeaders });
+    const res = await t.request('PUT', '/api/contact-lists/imported/csv?region=us&name=Imported&column.externalId=Customer&column.firstName=Given%20name', {
+      token: 'editor',
+      body: csv,
+      headers: csvHeaders,
+    });
     expect(res.status).toBe(200);
     const { report, list } = res.json;
     expect(report).toMatchObject({ rows: 5, imported: 3, merged: 0, skipped: 2 });
     expect(list).toMatchObject({ id: 'imported', name: 'Imported', contacts: 3 });
     const byLine = (line: number) => report.problems.filter((p: { line: number }) => p.line === line);
-    expect(byLine(3)).toContainEqual(expect.objectContaining({ column: 'Mobile', severity: 'warning', message: expect.stringContaining('"not a number" is not a valid phone number') }));
+    expect(byLine(3)).toContainEqual(
+      expect.objectContaining({ column: 'Mobile', severity: 'warning', message: expect.stringContaining('"not a number" is not a valid phone number') }),
+    );
     expect(byLine(3)).toContainEqual(expect.objectContaining({ severity: 'error', message: expect.stringContaining('skipped') }));
     expect(byLine(4)).toContainEqual(expect.objectContaining({ column: 'Email' }));
     expect(byLine(4)).toContainEqual(expect.objectContaining({ column: 'consent_sms', message: expect.stringContaining('"maybe"') }));
@@ -63,7 +69,10 @@ describe.each(testDialects)('contact lists on %s', (dialect) => {
   });
 
   it('merges a re-uploaded row with the contact it names instead of adding a duplicate', async () => {
-    const res = await t.request('PUT', '/api/contact-lists/imported/csv?region=US&column.externalId=Customer', { body: 'Customer,Mobile\nC1,202-555-0199\nC9,202-555-0109\n', headers: csvHeaders });
+    const res = await t.request('PUT', '/api/contact-lists/imported/csv?region=US&column.externalId=Customer', {
+      body: 'Customer,Mobile\nC1,202-555-0199\nC9,202-555-0109\n',
+      headers: csvHeaders,
+    });
     expect(res.json.report).toMatchObject({ rows: 2, imported: 1, merged: 1, skipped: 0 });
     expect(res.json.list.contacts).toBe(4);
   });
@@ -120,7 +129,10 @@ describe.each(testDialects)('contact lists on %s', (dialect) => {
   });
 
   it('adds one contact by JSON (201), merges the next with the same phone (200), refuses a bad one with a pointer', async () => {
-    const added = await t.request('POST', '/api/contact-lists/overdue/contacts?region=US', { token: 'editor', json: { phone: '202 555 0142', firstName: 'Flo', attributes: { balance: 120 }, consent: { sms: true } } });
+    const added = await t.request('POST', '/api/contact-lists/overdue/contacts?region=US', {
+      token: 'editor',
+      json: { phone: '202 555 0142', firstName: 'Flo', attributes: { balance: 120 }, consent: { sms: true } },
+    });
     expect(added.status).toBe(201);
     expect(added.json).toMatchObject({ phone: '+12025550142', firstName: 'Flo', attributes: { balance: 120 }, consent: { sms: true } });
     const merged = await t.request('POST', '/api/contact-lists/overdue/contacts', { json: { phone: '+12025550142', lastName: 'Ray' } });

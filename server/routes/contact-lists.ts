@@ -27,7 +27,12 @@ const maxWaitSeconds = 120;
 const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
 const countries = new Set<string>(getCountries());
 
-const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'Use lower-case letters, digits and dashes, starting with a letter or digit, e.g. "overdue-accounts"');
 const Region = z
   .string()
@@ -49,7 +54,6 @@ const ContactInput = z
   .strict()
   .openapi('ContactInput');
 
-
 export function contactListRoutes(store: Store, now: () => number) {
   const db = store.db;
   const viewer = requireRole(db, 'viewer', now);
@@ -58,23 +62,54 @@ export function contactListRoutes(store: Store, now: () => number) {
   async function listView(id: string): Promise<ContactListView> {
     const row = await db.selectFrom('contact_lists').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`The contact list "${id}"`);
-    const { n } = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
-    return { id: row.id, name: row.name, contacts: Number(n), createdAt: new Date(Number(row.created_at)).toISOString(), columns: row.columns ? parseJson(row.columns) : null };
+    const { n } = await db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('list_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      id: row.id,
+      name: row.name,
+      contacts: Number(n),
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+      columns: row.columns ? parseJson(row.columns) : null,
+    };
   }
 
   const app = router()
     .openapi(
-      createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'List contact lists', responses: { 200: json(z.object({ lists: z.array(ListView) }), 'The lists'), 401: errors[401], 403: errors[403] } }),
+      createRoute({
+        method: 'get',
+        path: '/',
+        middleware: [viewer],
+        security,
+        summary: 'List contact lists',
+        responses: { 200: json(z.object({ lists: z.array(ListView) }), 'The lists'), 401: errors[401], 403: errors[403] },
+      }),
       async (c) => {
         const rows = await db
           .selectFrom('contact_lists')
           .leftJoin('contacts', 'contacts.list_id', 'contact_lists.id')
-          .select(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', 'contact_lists.columns', (eb) => eb.fn.count<number>('contacts.id').as('n')])
+          .select([
+            'contact_lists.id',
+            'contact_lists.name',
+            'contact_lists.created_at',
+            'contact_lists.columns',
+            (eb) => eb.fn.count<number>('contacts.id').as('n'),
+          ])
           .groupBy(['contact_lists.id', 'contact_lists.name', 'contact_lists.created_at', 'contact_lists.columns'])
           .orderBy('contact_lists.name')
           .execute();
         return c.json(
-          { lists: rows.map((r) => ({ id: r.id, name: r.name, contacts: Number(r.n), createdAt: new Date(Number(r.created_at)).toISOString(), columns: r.columns ? parseJson(r.columns) : null })) },
+          {
+            lists: rows.map((r) => ({
+              id: r.id,
+              name: r.name,
+              contacts: Number(r.n),
+              createdAt: new Date(Number(r.created_at)).toISOString(),
+              columns: r.columns ? parseJson(r.columns) : null,
+            })),
+          },
           200,
         );
       },
@@ -98,7 +133,15 @@ export function contactListRoutes(store: Store, now: () => number) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a contact list', request: { params: IdParam }, responses: { 200: json(ListView, 'The list'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        middleware: [viewer],
+        security,
+        summary: 'Get a contact list',
+        request: { params: IdParam },
+        responses: { 200: json(ListView, 'The list'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
       async (c) => c.json(await listView(c.req.valid('param').id), 200),
     )
     .openapi(
@@ -109,7 +152,13 @@ export function contactListRoutes(store: Store, now: () => number) {
         security,
         summary: 'Page through the contacts of a list',
         request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), after: z.string().optional() }) },
-        responses: { 200: json(z.object({ contacts: z.array(ContactSchema) }), 'A page of contacts, in id order'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+        responses: {
+          200: json(z.object({ contacts: z.array(ContactSchema) }), 'A page of contacts, in id order'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -127,8 +176,19 @@ export function contactListRoutes(store: Store, now: () => number) {
         middleware: [editor],
         security,
         summary: 'Add a contact, or update the one with the same external id (else phone, else email)',
-        request: { params: IdParam, query: z.object({ region: Region.optional() }), body: { content: { 'application/json': { schema: ContactInput } }, required: true } },
-        responses: { 200: json(ContactSchema, 'The merged contact'), 201: json(ContactSchema, 'The new contact'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
+        request: {
+          params: IdParam,
+          query: z.object({ region: Region.optional() }),
+          body: { content: { 'application/json': { schema: ContactInput } }, required: true },
+        },
+        responses: {
+          200: json(ContactSchema, 'The merged contact'),
+          201: json(ContactSchema, 'The new contact'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -146,24 +206,42 @@ export function contactListRoutes(store: Store, now: () => number) {
   app.put('/:id/csv', editor, async (c) => {
     const id = c.req.param('id');
     const idCheck = slug.safeParse(id);
-    if (!idCheck.success) throw new ApiError(400, 'bad_request', `"${id}" cannot be a list id: ${idCheck.error.issues[0]?.message ?? ''}`, { issues: [{ path: '/id', message: idCheck.error.issues[0]?.message ?? 'not a slug' }] });
+    if (!idCheck.success)
+      throw new ApiError(400, 'bad_request', `"${id}" cannot be a list id: ${idCheck.error.issues[0]?.message ?? ''}`, {
+        issues: [{ path: '/id', message: idCheck.error.issues[0]?.message ?? 'not a slug' }],
+      });
     const query = new URL(c.req.url).searchParams;
     const columns: Partial<Record<ContactField, string>> = {};
     for (const [key, value] of query) {
       if (!key.startsWith('column.')) continue;
       const field = key.slice(7) as ContactField;
-      if (!fields.includes(field)) throw new ApiError(400, 'bad_request', `"${key}" maps no known field; use column.<field> with one of ${fields.join(', ')}`, { issues: [{ path: `/${key}`, message: 'unknown field' }] });
+      if (!fields.includes(field))
+        throw new ApiError(400, 'bad_request', `"${key}" maps no known field; use column.<field> with one of ${fields.join(', ')}`, {
+          issues: [{ path: `/${key}`, message: 'unknown field' }],
+        });
       columns[field] = value;
     }
     const regionText = query.get('region');
     const region = regionText === null ? undefined : Region.safeParse(regionText);
-    if (region && !region.success) throw new ApiError(400, 'bad_request', `"${regionText}" is not a country: use a two-letter code such as US, GB, AU or NZ`, { issues: [{ path: '/region', message: 'unknown country' }] });
+    if (region && !region.success)
+      throw new ApiError(400, 'bad_request', `"${regionText}" is not a country: use a two-letter code such as US, GB, AU or NZ`, {
+        issues: [{ path: '/region', message: 'unknown country' }],
+      });
     const encodingText = query.get('encoding');
     const encoding = encodingText === null ? undefined : encodingNames[encodingText.toLowerCase()];
-    if (encodingText !== null && !encoding) throw new ApiError(400, 'bad_request', `"${encodingText}" is not an encoding this import reads: use one of ${encodingChoices}, or leave it out to have it worked out`, { issues: [{ path: '/encoding', message: 'unknown encoding' }] });
+    if (encodingText !== null && !encoding)
+      throw new ApiError(
+        400,
+        'bad_request',
+        `"${encodingText}" is not an encoding this import reads: use one of ${encodingChoices}, or leave it out to have it worked out`,
+        { issues: [{ path: '/encoding', message: 'unknown encoding' }] },
+      );
     const waitText = query.get('wait');
     const wait = waitText === null ? defaultWaitSeconds : Number(waitText);
-    if (!Number.isFinite(wait) || wait < 0 || wait > maxWaitSeconds) throw new ApiError(400, 'bad_request', `wait=${waitText}: give the seconds to wait for the import before answering 202, from 0 to ${maxWaitSeconds}`, { issues: [{ path: '/wait', message: 'not a number of seconds' }] });
+    if (!Number.isFinite(wait) || wait < 0 || wait > maxWaitSeconds)
+      throw new ApiError(400, 'bad_request', `wait=${waitText}: give the seconds to wait for the import before answering 202, from 0 to ${maxWaitSeconds}`, {
+        issues: [{ path: '/wait', message: 'not a number of seconds' }],
+      });
     const body = limitedBody(c.req.raw, maxCsvBytes, 'the CSV file');
     const existed = await db.selectFrom('contact_lists').select('id').where('id', '=', id).executeTakeFirst();
     await ensureContactList(db, id, query.get('name') ?? id, now());
@@ -191,7 +269,12 @@ export function contactListRoutes(store: Store, now: () => number) {
       // The importer still takes the whole rows that arrived and records where the upload stopped.
       if (error instanceof BodyTooLargeError) throw tooLarge(maxCsvBytes, 'the CSV file');
       c.header('location', location);
-      throw new ApiError(400, 'bad_csv', `The upload was cut off before the end of the file (${(error as Error).message}); the rows before the cut are being imported: see ${location}, then send the whole file again (rows already imported are merged, not duplicated)`, { import: job.id });
+      throw new ApiError(
+        400,
+        'bad_csv',
+        `The upload was cut off before the end of the file (${(error as Error).message}); the rows before the cut are being imported: see ${location}, then send the whole file again (rows already imported are merged, not duplicated)`,
+        { import: job.id },
+      );
     }
     // The whole file is in; a small one is imported by now or soon, a large one is answered with where to follow it.
     let timer: number | undefined;
@@ -199,7 +282,11 @@ export function contactListRoutes(store: Store, now: () => number) {
     clearTimeout(timer);
     c.header('location', location);
     if (!ended) return c.json({ import: await importJob(db, job.id, Date.now()) }, 202);
-    if (ended.status === 'failed') throw new ApiError(400, 'bad_csv', ended.message ?? 'The file could not be imported', { ...(ended.line !== null && { line: ended.line }), import: job.id });
+    if (ended.status === 'failed')
+      throw new ApiError(400, 'bad_csv', ended.message ?? 'The file could not be imported', {
+        ...(ended.line !== null && { line: ended.line }),
+        import: job.id,
+      });
     return c.json({ report: ended.report!, list: await listView(id), import: { ...ended, report: null } }, 200);
   });
   app.openAPIRegistry.registerPath({
@@ -212,8 +299,16 @@ export function contactListRoutes(store: Store, now: () => number) {
       query: z.object({
         region: z.string().optional(),
         name: z.string().optional(),
-        encoding: z.enum(['utf-8', 'windows-1252', 'latin1', 'utf-16le']).optional().openapi({ description: 'Without it: UTF-8 while the bytes are valid UTF-8 (or as a byte order mark says), else Windows-1252' }),
-        wait: z.number().min(0).max(maxWaitSeconds).optional().openapi({ description: `Seconds to wait, once the file is in, for the import to end before answering 202 (default ${defaultWaitSeconds})` }),
+        encoding: z
+          .enum(['utf-8', 'windows-1252', 'latin1', 'utf-16le'])
+          .optional()
+          .openapi({ description: 'Without it: UTF-8 while the bytes are valid UTF-8 (or as a byte order mark says), else Windows-1252' }),
+        wait: z
+          .number()
+          .min(0)
+          .max(maxWaitSeconds)
+          .optional()
+          .openapi({ description: `Seconds to wait, once the file is in, for the import to end before answering 202 (default ${defaultWaitSeconds})` }),
         'column.phone': z.string().optional(),
         'column.email': z.string().optional(),
         'column.externalId': z.string().optional(),
@@ -222,7 +317,12 @@ export function contactListRoutes(store: Store, now: () => number) {
     },
     responses: {
       200: json(z.object({ report: Report, list: ListView, import: ImportJob }), 'The import report; Location names the import'),
-      202: json(z.object({ import: ImportJob }), 'The file is in and still importing: follow GET /api/imports/{id} (the Location)'), 400: errors[400], 401: errors[401], 403: errors[403], 413: errors[413] },
+      202: json(z.object({ import: ImportJob }), 'The file is in and still importing: follow GET /api/imports/{id} (the Location)'),
+      400: errors[400],
+      401: errors[401],
+      403: errors[403],
+      413: errors[413],
+    },
   });
   return app;
 }

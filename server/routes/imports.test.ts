@@ -55,7 +55,11 @@ describe.each(testDialects)('contact list imports as jobs on %s', (dialect) => {
 
   it('answers 202 with the job when the import outlasts the wait, and the job ends with the same report', async () => {
     const count = 20_000;
-    const res = await t.request('PUT', '/api/contact-lists/large/csv?region=US&wait=0', { token: 'editor', body: `id,name,phone\n${rows(count)}not a row,,\n`, headers: csvHeaders });
+    const res = await t.request('PUT', '/api/contact-lists/large/csv?region=US&wait=0', {
+      token: 'editor',
+      body: `id,name,phone\n${rows(count)}not a row,,\n`,
+      headers: csvHeaders,
+    });
     expect(res.status).toBe(202);
     expect(res.json.import).toMatchObject({ listId: 'large', status: 'running' });
     expect(res.headers.get('location')).toBe(`/api/imports/${res.json.import.id}`);

@@ -33,7 +33,14 @@ export function importRoutes(store: Store, now: () => number) {
         middleware: [viewer],
         security,
         summary: "An import's progress (rows read, imported, problems) while it runs, and its report once it ends",
-        request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+        request: {
+          params: z.object({
+            id: z
+              .string()
+              .min(1)
+              .openapi({ param: { name: 'id', in: 'path' } }),
+          }),
+        },
         responses: { 200: json(ImportJob, 'The import'), 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {

@@ -29,17 +29,22 @@ describe.each(testDialects)('journeys on %s', (dialect) => {
   });
 
   it('gives one of two simultaneous creates of an id 201 and the other 409, never a server error', async () => {
-    const both = await Promise.all([t.request('POST', '/api/journeys', { json: sampleJourney('race') }), t.request('POST', '/api/journeys', { json: sampleJourney('race') })]);
+    const both = await Promise.all([
+      t.request('POST', '/api/journeys', { json: sampleJourney('race') }),
+      t.request('POST', '/api/journeys', { json: sampleJourney('race') }),
+    ]);
     expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
-  it('refuses a journey with errors with 422 and the validator\'s problems, pointing at the step', async () => {
+  it("refuses a journey with errors with 422 and the validator's problems, pointing at the step", async () => {
     const broken = sampleJourney('broken');
     (broken.nodes.reminder.config as { body: string }).body = '';
     const res = await t.request('POST', '/api/journeys', { json: broken });
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('invalid_journey');
-    expect(res.json.error.details.problems).toContainEqual(expect.objectContaining({ severity: 'error', nodeId: 'reminder', path: '/nodes/reminder/config/body' }));
+    expect(res.json.error.details.problems).toContainEqual(
+      expect.objectContaining({ severity: 'error', nodeId: 'reminder', path: '/nodes/reminder/config/body' }),
+    );
     expect((await t.request('GET', '/api/journeys/broken')).status).toBe(404);
   });
 
@@ -115,7 +120,9 @@ describe.each(testDialects)('journeys on %s', (dialect) => {
       journey: { name: 'Reminder', nodes: { reminder: { config: { body: 'Hello {{ contact.firstName }}' } } } },
     });
     const { diff, text } = refused.json.error.details;
-    expect(diff.changed).toEqual([expect.objectContaining({ id: 'reminder', fields: [{ field: 'config.body', old: 'Hi {{ contact.firstName }}', new: 'Hello {{ contact.firstName }}' }] })]);
+    expect(diff.changed).toEqual([
+      expect.objectContaining({ id: 'reminder', fields: [{ field: 'config.body', old: 'Hi {{ contact.firstName }}', new: 'Hello {{ contact.firstName }}' }] }),
+    ]);
     expect(diff.document).toEqual([{ field: 'name', old: 'Reminder, renamed', new: 'Reminder' }]);
     expect(text).toContain('reminder');
     expect((await t.request('GET', '/api/journeys/shared')).json.journey.name).toBe('Reminder');
@@ -150,7 +157,13 @@ describe.each(testDialects)('journeys on %s', (dialect) => {
 
     const v1 = await t.request('POST', '/api/journeys/pub/versions', { token: 'editor', json: { message: 'First' } });
     expect(v1.status).toBe(201);
-    expect(v1.json).toMatchObject({ journeyId: 'pub', version: 1, author: 'editor-token', message: 'First', contentHash: expect.stringMatching(/^[0-9a-f]{16,}$/) });
+    expect(v1.json).toMatchObject({
+      journeyId: 'pub',
+      version: 1,
+      author: 'editor-token',
+      message: 'First',
+      contentHash: expect.stringMatching(/^[0-9a-f]{16,}$/),
+    });
 
     const changed = sampleJourney('pub');
     (changed.nodes.reminder.config as { body: string }).body = 'Hello {{ contact.firstName }}';

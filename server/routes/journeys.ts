@@ -9,20 +9,37 @@ import type { Store } from '../../runtime/store/dialect.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
 import { conflictError } from '../../runtime/errors.ts';
-import { DiffAnswerSchema as Diff, JourneyDocumentSchema as JourneyDocument, JourneyDraftSchema as Draft, JourneySummarySchema as Summary, VersionSchema, VersionWithContentSchema as VersionContent } from '../api-schemas.ts';
+import {
+  DiffAnswerSchema as Diff,
+  JourneyDocumentSchema as JourneyDocument,
+  JourneyDraftSchema as Draft,
+  JourneySummarySchema as Summary,
+  VersionSchema,
+  VersionWithContentSchema as VersionContent,
+} from '../api-schemas.ts';
 import type { EditConflict, JourneyDraft, Version } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
-const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** Validates a document for storing; errors refuse it with 422 and the validator's list, warnings travel with it. */
 function checked(document: unknown) {
   const { journey, problems } = validateJourney(document);
   if (!journey || hasErrors(problems)) {
     const errorsOnly = problems.filter((p) => p.severity === 'error');
-    throw new ApiError(422, 'invalid_journey', `The journey has ${errorsOnly.length} error${errorsOnly.length === 1 ? '' : 's'}: ${errorsOnly[0]?.message ?? ''}`, { problems });
+    throw new ApiError(
+      422,
+      'invalid_journey',
+      `The journey has ${errorsOnly.length} error${errorsOnly.length === 1 ? '' : 's'}: ${errorsOnly[0]?.message ?? ''}`,
+      { problems },
+    );
   }
   return { journey, problems, text: formatJourney(document) };
 }
@@ -47,7 +64,11 @@ export function journeyRoutes(store: Store, now: () => number) {
   const editor = requireRole(db, 'editor', now);
 
   async function latestVersion(id: string): Promise<number | null> {
-    const row = await db.selectFrom('journey_versions').select((eb) => eb.fn.max('version').as('v')).where('journey_id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('journey_versions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('journey_id', '=', id)
+      .executeTakeFirst();
     return row?.v === null || row?.v === undefined ? null : Number(row.v);
   }
 
@@ -74,7 +95,14 @@ export function journeyRoutes(store: Store, now: () => number) {
     const diff = diffJourneys(sent, theirs);
     const who = stored.draft_author ?? 'someone';
     const when = new Date(Number(stored.updated_at)).toISOString();
-    const details: EditConflict = { updatedBy: stored.draft_author ?? null, updatedAt: when, etag: draftEtag(stored.draft), diff, text: renderDiff(diff), journey: theirs };
+    const details: EditConflict = {
+      updatedBy: stored.draft_author ?? null,
+      updatedAt: when,
+      etag: draftEtag(stored.draft),
+      diff,
+      text: renderDiff(diff),
+      journey: theirs,
+    };
     return new ApiError(
       409,
       'edit_conflict',
@@ -103,10 +131,24 @@ export function journeyRoutes(store: Store, now: () => number) {
 
   return router()
     .openapi(
-      createRoute({ method: 'get', path: '/', middleware: [viewer], security, summary: 'List journeys', responses: { 200: json(z.object({ journeys: z.array(Summary) }), 'The journeys'), 401: errors[401], 403: errors[403] } }),
+      createRoute({
+        method: 'get',
+        path: '/',
+        middleware: [viewer],
+        security,
+        summary: 'List journeys',
+        responses: { 200: json(z.object({ journeys: z.array(Summary) }), 'The journeys'), 401: errors[401], 403: errors[403] },
+      }),
       async (c) => {
         const rows = await db.selectFrom('journeys').select(['id', 'name', 'updated_at']).orderBy('name').orderBy('id').execute();
-        const journeys = await Promise.all(rows.map(async (r) => ({ id: r.id, name: r.name, updatedAt: new Date(Number(r.updated_at)).toISOString(), latestVersion: await latestVersion(r.id) })));
+        const journeys = await Promise.all(
+          rows.map(async (r) => ({
+            id: r.id,
+            name: r.name,
+            updatedAt: new Date(Number(r.updated_at)).toISOString(),
+            latestVersion: await latestVersion(r.id),
+          })),
+        );
         return c.json({ journeys }, 200);
       },
     )
@@ -122,7 +164,8 @@ export function journeyRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const { journey, text } = checked(c.req.valid('json'));
-        const taken = () => conflictError(`A journey with the id "${journey.id}" already exists; save to it with PUT /api/journeys/${journey.id}, or choose another id`);
+        const taken = () =>
+          conflictError(`A journey with the id "${journey.id}" already exists; save to it with PUT /api/journeys/${journey.id}, or choose another id`);
         const exists = await db.selectFrom('journeys').select('id').where('id', '=', journey.id).executeTakeFirst();
         if (exists) throw taken();
         // Two creates of one id at once: the second meets the primary key, and is told the same as above.
@@ -138,7 +181,15 @@ export function journeyRoutes(store: Store, now: () => number) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a journey draft', request: { params: IdParam }, responses: { 200: json(Draft, 'The draft'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        middleware: [viewer],
+        security,
+        summary: 'Get a journey draft',
+        request: { params: IdParam },
+        responses: { 200: json(Draft, 'The draft'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
       async (c) => {
         const draft = await draftOf(c.req.valid('param').id);
         c.header('ETag', draft.etag);
@@ -155,13 +206,23 @@ export function journeyRoutes(store: Store, now: () => number) {
         description:
           'With If-Match (the ETag of the draft the edit started from), a save over a draft someone else has saved since is refused with 409 edit_conflict, naming who, when and what their draft changes. Without If-Match the draft is replaced, as `journey push` does.',
         request: { params: IdParam, body: { content: { 'application/json': { schema: JourneyDocument } }, required: true } },
-        responses: { 200: json(Draft, 'The stored draft'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] },
+        responses: {
+          200: json(Draft, 'The stored draft'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+          409: errors[409],
+          422: errors[422],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
         const body = c.req.valid('json');
         if (body.id !== undefined && body.id !== id) {
-          throw new ApiError(400, 'bad_request', `The file's id is "${String(body.id)}" but it was sent to the journey "${id}"; ids do not change once made`, { issues: [{ path: '/id', message: 'must match the journey in the URL' }] });
+          throw new ApiError(400, 'bad_request', `The file's id is "${String(body.id)}" but it was sent to the journey "${id}"; ids do not change once made`, {
+            issues: [{ path: '/id', message: 'must match the journey in the URL' }],
+          });
         }
         const { journey, text } = checked(body);
         const ifMatch = c.req.header('if-match');
@@ -194,8 +255,22 @@ export function journeyRoutes(store: Store, now: () => number) {
         middleware: [editor],
         security,
         summary: 'Publish the draft as a new immutable version',
-        request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ message: z.string().trim().min(1, 'Say what changed in a few words').max(500) }) } }, required: true } },
-        responses: { 200: json(VersionSchema, 'The latest version, unchanged: the draft equals it, so nothing was published'), 201: json(VersionSchema, 'The new version'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
+        request: {
+          params: IdParam,
+          body: {
+            content: { 'application/json': { schema: z.object({ message: z.string().trim().min(1, 'Say what changed in a few words').max(500) }) } },
+            required: true,
+          },
+        },
+        responses: {
+          200: json(VersionSchema, 'The latest version, unchanged: the draft equals it, so nothing was published'),
+          201: json(VersionSchema, 'The new version'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+          422: errors[422],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
@@ -208,21 +283,46 @@ export function journeyRoutes(store: Store, now: () => number) {
           const version = await publishJourney(tx, draft.journey, { author: caller.name, message, now: at });
           // A draft equal to the latest version publishes nothing, so there is nothing to record.
           if (version.created) {
-            await recordAudit(tx, { at, actor: caller, action: 'journey.published', target: id, journeyId: id, details: { version: version.version, contentHash: version.contentHash, message } });
+            await recordAudit(tx, {
+              at,
+              actor: caller,
+              action: 'journey.published',
+              target: id,
+              journeyId: id,
+              details: { version: version.version, contentHash: version.contentHash, message },
+            });
           }
           return version;
         });
-        const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', published.version).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('journey_versions')
+          .selectAll()
+          .where('journey_id', '=', id)
+          .where('version', '=', published.version)
+          .executeTakeFirstOrThrow();
         // 201 only when a version was made; a client tells "published" from "already published" by the status.
         return published.created ? c.json(versionView(row), 201) : c.json(versionView(row), 200);
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/{id}/versions', middleware: [viewer], security, summary: 'List published versions, newest first', request: { params: IdParam }, responses: { 200: json(z.object({ versions: z.array(VersionSchema) }), 'The versions'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      createRoute({
+        method: 'get',
+        path: '/{id}/versions',
+        middleware: [viewer],
+        security,
+        summary: 'List published versions, newest first',
+        request: { params: IdParam },
+        responses: { 200: json(z.object({ versions: z.array(VersionSchema) }), 'The versions'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
       async (c) => {
         const { id } = c.req.valid('param');
         await draftOf(id);
-        const rows = await db.selectFrom('journey_versions').select(['journey_id', 'version', 'content_hash', 'author', 'message', 'published_at']).where('journey_id', '=', id).orderBy('version', 'desc').execute();
+        const rows = await db
+          .selectFrom('journey_versions')
+          .select(['journey_id', 'version', 'content_hash', 'author', 'message', 'published_at'])
+          .where('journey_id', '=', id)
+          .orderBy('version', 'desc')
+          .execute();
         return c.json({ versions: rows.map(versionView) }, 200);
       },
     )
@@ -233,7 +333,15 @@ export function journeyRoutes(store: Store, now: () => number) {
         middleware: [viewer],
         security,
         summary: 'Get one published version with its file',
-        request: { params: IdParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) }) },
+        request: {
+          params: IdParam.extend({
+            version: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .openapi({ param: { name: 'version', in: 'path' } }),
+          }),
+        },
         responses: { 200: json(VersionContent, 'The version'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {

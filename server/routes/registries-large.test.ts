@@ -94,7 +94,18 @@ describe('a large national register copy', () => {
     const body = (await response.json()) as { entries: number; skipped: { line: number; text: string }[]; downloadedAt: string };
     const maxDelayMs = Math.max(delay.max / 1e6, longestGap);
     const heapGrowthMb = (peakHeap - before.heapUsed) / 2 ** 20;
-    console.log(JSON.stringify({ numbers, seconds: +seconds.toFixed(2), maxEventLoopDelayMs: +maxDelayMs.toFixed(1), slowestPingMs: +slowestPing.toFixed(1), pings, longestAt: +(longestAt - started).toFixed(0), heapGrowthMb: +heapGrowthMb.toFixed(1), rssGrowthMb: +((peakRss - before.rss) / 2 ** 20).toFixed(1) }));
+    console.log(
+      JSON.stringify({
+        numbers,
+        seconds: +seconds.toFixed(2),
+        maxEventLoopDelayMs: +maxDelayMs.toFixed(1),
+        slowestPingMs: +slowestPing.toFixed(1),
+        pings,
+        longestAt: +(longestAt - started).toFixed(0),
+        heapGrowthMb: +heapGrowthMb.toFixed(1),
+        rssGrowthMb: +((peakRss - before.rss) / 2 ** 20).toFixed(1),
+      }),
+    );
 
     expect(response.status).toBe(200);
     expect(body.entries).toBe(numbers - numbers / 100_000);

@@ -11,19 +11,29 @@ describe.each(testDialects)('national registers on %s', (dialect) => {
 
   it('imports a copy with its download date, reports the lines it could not read, and lists it', async () => {
     const copy = 'phone\n+12025550100\n(202) 555-0101\n12345\n';
-    const imported = await t.request('PUT', '/api/registries/US?downloadedAt=2026-01-01T00:00:00Z&source=dnc-2026-01-01.txt', { token: 'operator', body: copy });
+    const imported = await t.request('PUT', '/api/registries/US?downloadedAt=2026-01-01T00:00:00Z&source=dnc-2026-01-01.txt', {
+      token: 'operator',
+      body: copy,
+    });
     expect(imported.status).toBe(200);
     expect(imported.json).toMatchObject({ profile: 'US', entries: 2, downloadedAt: '2026-01-01T00:00:00.000Z', skipped: [{ line: 4, text: '12345' }] });
     const list = await t.request('GET', '/api/registries', { token: 'viewer' });
-    expect(list.json.registries).toEqual([expect.objectContaining({ profile: 'US', entries: 2, source: 'dnc-2026-01-01.txt', downloadedAt: '2026-01-01T00:00:00.000Z' })]);
+    expect(list.json.registries).toEqual([
+      expect.objectContaining({ profile: 'US', entries: 2, source: 'dnc-2026-01-01.txt', downloadedAt: '2026-01-01T00:00:00.000Z' }),
+    ]);
   });
 
   it('replaces the copy whole, and a refused import leaves the previous copy in force', async () => {
-    expect((await t.request('PUT', '/api/registries/US?downloadedAt=2026-01-02T00:00:00Z', { token: 'operator', body: '+12025550199\n' })).json.entries).toBe(1);
+    expect((await t.request('PUT', '/api/registries/US?downloadedAt=2026-01-02T00:00:00Z', { token: 'operator', body: '+12025550199\n' })).json.entries).toBe(
+      1,
+    );
     const future = await t.request('PUT', '/api/registries/US?downloadedAt=2099-01-01T00:00:00Z', { token: 'operator', body: '+12025550100\n+12025550101\n' });
     expect(future.status).toBe(400);
     expect(future.json.error.details.issues[0].path).toBe('/downloadedAt');
-    expect((await t.request('GET', '/api/registries', { token: 'viewer' })).json.registries[0]).toMatchObject({ entries: 1, downloadedAt: '2026-01-02T00:00:00.000Z' });
+    expect((await t.request('GET', '/api/registries', { token: 'viewer' })).json.registries[0]).toMatchObject({
+      entries: 1,
+      downloadedAt: '2026-01-02T00:00:00.000Z',
+    });
   });
 
   it('needs the operator role to import, a known profile and a download date', async () => {

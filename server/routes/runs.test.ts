@@ -30,8 +30,19 @@ describe.each(testDialects)('runs on %s', (dialect) => {
    * the simulated provider fails for a while is retried only when the clock moves, so not every contact gets there.
    */
   async function waitingForClick(id: string): Promise<string[]> {
-    await until(() => metrics(id), (m) => (m.steps.click?.waiting ?? 0) > 0, 'a contact waiting for a click');
-    const rows = await t.store.db.selectFrom('cursors').select('contact_id').where('run_id', '=', id).where('node_id', '=', 'click').where('status', '=', 'waiting').orderBy('contact_id').execute();
+    await until(
+      () => metrics(id),
+      (m) => (m.steps.click?.waiting ?? 0) > 0,
+      'a contact waiting for a click',
+    );
+    const rows = await t.store.db
+      .selectFrom('cursors')
+      .select('contact_id')
+      .where('run_id', '=', id)
+      .where('node_id', '=', 'click')
+      .where('status', '=', 'waiting')
+      .orderBy('contact_id')
+      .execute();
     return rows.map((r) => r.contact_id);
   }
 
@@ -64,7 +75,9 @@ describe.each(testDialects)('runs on %s', (dialect) => {
         severity: 'error',
         nodeId: 'reminder',
         path: '/nodes/reminder/config/body',
-        message: expect.stringMatching(/^The SMS step 'reminder': Message reads attributes\.balance, but the contact list "people" has no column "balance" .*it has no columns besides the contact fields/),
+        message: expect.stringMatching(
+          /^The SMS step 'reminder': Message reads attributes\.balance, but the contact list "people" has no column "balance" .*it has no columns besides the contact fields/,
+        ),
       },
     ]);
     expect(await t.store.db.selectFrom('runs').select('id').where('journey_id', '=', 'balance-reminder').execute()).toEqual([]);
@@ -83,7 +96,12 @@ describe.each(testDialects)('runs on %s', (dialect) => {
       const res = await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'reminder', seed } });
       expect(res.status).toBe(201);
       await t.runner.finished(res.json.id);
-      const events = await t.store.db.selectFrom('events').select(['type', 'node_id', 'port', 'contact_id', 'time']).where('run_id', '=', res.json.id).orderBy('seq').execute();
+      const events = await t.store.db
+        .selectFrom('events')
+        .select(['type', 'node_id', 'port', 'contact_id', 'time'])
+        .where('run_id', '=', res.json.id)
+        .orderBy('seq')
+        .execute();
       return events.map((e) => `${Number(e.time)} ${e.contact_id} ${e.type} ${e.node_id ?? ''} ${e.port ?? ''}`);
     };
     const first = await played(11);
@@ -107,7 +125,8 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     const [run] = (await t.request('GET', '/api/runs')).json.runs;
     for (const role of ['viewer', 'editor', 'agent'] as const) {
       expect((await t.request('POST', '/api/runs', { token: role, json: { journeyId: 'reminder' } })).status, role).toBe(403);
-      for (const action of ['pause', 'resume', 'stop']) expect((await t.request('POST', `/api/runs/${run.id}/${action}`, { token: role })).status, `${role} ${action}`).toBe(403);
+      for (const action of ['pause', 'resume', 'stop'])
+        expect((await t.request('POST', `/api/runs/${run.id}/${action}`, { token: role })).status, `${role} ${action}`).toBe(403);
       expect((await t.request('POST', `/api/runs/${run.id}/events`, { token: role, json: { contactId: 'x', type: 'link.clicked' } })).status, role).toBe(403);
     }
     for (const path of ['/api/runs', `/api/runs/${run.id}`, `/api/runs/${run.id}/metrics`, `/api/runs/${run.id}/events`]) {
@@ -184,12 +203,24 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     const id = res.json.id;
     const contact = { id: (await waitingForClick(id))[0]! };
 
-    const posted = await t.request('POST', `/api/runs/${id}/events`, { token: 'operator', json: { contactId: contact.id, type: 'link.clicked', data: { link: 'https://example.com/pay' } } });
+    const posted = await t.request('POST', `/api/runs/${id}/events`, {
+      token: 'operator',
+      json: { contactId: contact.id, type: 'link.clicked', data: { link: 'https://example.com/pay' } },
+    });
     expect(posted.status).toBe(202);
     expect(posted.json).toEqual({ accepted: true, at: new Date(testNow).toISOString() });
-    const after = await until(() => metrics(id), (m) => m.steps.click?.ports.event === 1, 'the click to move the contact');
+    const after = await until(
+      () => metrics(id),
+      (m) => m.steps.click?.ports.event === 1,
+      'the click to move the contact',
+    );
     expect(after.outcomes.clicked).toBe(1);
-    const moved = await t.store.db.selectFrom('cursors').select(['node_id', 'status']).where('run_id', '=', id).where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+    const moved = await t.store.db
+      .selectFrom('cursors')
+      .select(['node_id', 'status'])
+      .where('run_id', '=', id)
+      .where('contact_id', '=', contact.id)
+      .executeTakeFirstOrThrow();
     expect(moved).toEqual({ node_id: 'clicked', status: 'done' });
 
     const badType = await t.request('POST', `/api/runs/${id}/events`, { json: { contactId: contact.id, type: 'call.answered' } });
@@ -199,7 +230,9 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     expect(stranger.status).toBe(404);
     expect(stranger.json.error.message).toContain('"c_nobody"');
 
-    const scheduled = await t.request('POST', '/api/runs', { json: { journeyId: 'reminder', mode: 'live', startAt: new Date(testNow + 86_400_000).toISOString() } });
+    const scheduled = await t.request('POST', '/api/runs', {
+      json: { journeyId: 'reminder', mode: 'live', startAt: new Date(testNow + 86_400_000).toISOString() },
+    });
     expect((await t.request('POST', `/api/runs/${scheduled.json.id}/events`, { json: { contactId: contact.id, type: 'link.clicked' } })).status).toBe(409);
     await t.request('POST', `/api/runs/${scheduled.json.id}/stop`);
   });
@@ -212,11 +245,25 @@ describe.each(testDialects)('runs on %s', (dialect) => {
       json: { contactId: contact.id, type: 'sms.replied', data: { text: 'hello', nodeId: 'reminder', exit: { port: 'timeout', visit: 1 } } },
     });
     expect(forged.status).toBe(202);
-    await until(() => t.store.db.selectFrom('events').select('node_id').where('run_id', '=', id).where('type', '=', 'sms.replied').execute(), (rows) => rows.length === 1, 'the reply to be recorded');
-    const replied = await t.store.db.selectFrom('events').select(['node_id', 'data']).where('run_id', '=', id).where('type', '=', 'sms.replied').executeTakeFirstOrThrow();
+    await until(
+      () => t.store.db.selectFrom('events').select('node_id').where('run_id', '=', id).where('type', '=', 'sms.replied').execute(),
+      (rows) => rows.length === 1,
+      'the reply to be recorded',
+    );
+    const replied = await t.store.db
+      .selectFrom('events')
+      .select(['node_id', 'data'])
+      .where('run_id', '=', id)
+      .where('type', '=', 'sms.replied')
+      .executeTakeFirstOrThrow();
     expect(replied.node_id).toBe('click');
     expect(JSON.parse(replied.data)).toEqual({ text: 'hello', nodeId: 'click' });
-    const stayed = await t.store.db.selectFrom('cursors').select(['node_id', 'status']).where('run_id', '=', id).where('contact_id', '=', contact.id).executeTakeFirstOrThrow();
+    const stayed = await t.store.db
+      .selectFrom('cursors')
+      .select(['node_id', 'status'])
+      .where('run_id', '=', id)
+      .where('contact_id', '=', contact.id)
+      .executeTakeFirstOrThrow();
     expect(stayed).toEqual({ node_id: 'click', status: 'waiting' });
     expect((await metrics(id)).steps.click.ports).toEqual({});
     await t.request('POST', `/api/runs/${id}/stop`);
@@ -240,7 +287,12 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
     const page = await t.request('GET', `/api/runs/${run.id}/events?after=${events[4].seq}&limit=3`);
-    expect(page.text.trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual(events.slice(5, 8).map((e) => e.seq));
+    expect(
+      page.text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual(events.slice(5, 8).map((e) => e.seq));
     const bad = await t.request('GET', `/api/runs/${run.id}/events?format=xml`);
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.issues[0].path).toBe('/format');
@@ -252,7 +304,11 @@ describe.each(testDialects)('runs on %s', (dialect) => {
     const contact = { id: (await waitingForClick(id))[0]! };
     const formula = '=HYPERLINK("http://evil.example","Click")';
     await t.request('POST', `/api/runs/${id}/events`, { json: { contactId: contact.id, type: 'sms.replied', data: { text: formula } } });
-    await until(() => t.store.db.selectFrom('events').select('seq').where('run_id', '=', id).where('type', '=', 'sms.replied').execute(), (rows) => rows.length === 1, 'the reply to be recorded');
+    await until(
+      () => t.store.db.selectFrom('events').select('seq').where('run_id', '=', id).where('type', '=', 'sms.replied').execute(),
+      (rows) => rows.length === 1,
+      'the reply to be recorded',
+    );
     await t.request('POST', `/api/runs/${id}/stop`, { json: { reason: '-1+1' } });
 
     const csv = await t.request('GET', `/api/runs/${id}/events?format=csv`, { token: 'viewer' });

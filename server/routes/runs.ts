@@ -18,7 +18,12 @@ import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 import type { Runner } from '../runner.ts';
 
-const IdParam = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** Simulated agents per queue when a simulated run does not say. */
 const defaultAgentsPerQueue = 10;
@@ -81,21 +86,38 @@ export function runRoutes(store: Store, runner: Runner) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const latest = await db.selectFrom('journey_versions').select((eb) => eb.fn.max('version').as('v')).where('journey_id', '=', body.journeyId).executeTakeFirst();
+        const latest = await db
+          .selectFrom('journey_versions')
+          .select((eb) => eb.fn.max('version').as('v'))
+          .where('journey_id', '=', body.journeyId)
+          .executeTakeFirst();
         if (latest?.v === null || latest?.v === undefined) {
           throw new ApiError(409, 'not_published', `The journey "${body.journeyId}" has no published version yet; publish it first`);
         }
         const version = body.version ?? Number(latest.v);
-        const content = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', body.journeyId).where('version', '=', version).executeTakeFirst();
+        const content = await db
+          .selectFrom('journey_versions')
+          .select('content')
+          .where('journey_id', '=', body.journeyId)
+          .where('version', '=', version)
+          .executeTakeFirst();
         if (!content) throw notFound(`Version ${version} of the journey "${body.journeyId}"`);
         const journey = JSON.parse(content.content) as Journey;
         const start = Object.values(journey.nodes).find((n) => n.type === 'start');
         const audience = start?.type === 'start' ? start.config.audience : undefined;
         const listId = body.listId ?? (audience && 'list' in audience ? audience.list : undefined);
-        if (!listId) throw new ApiError(400, 'bad_request', 'This journey starts from an event, not a list; give the list to run over as listId', { issues: [{ path: '/listId', message: 'required' }] });
+        if (!listId)
+          throw new ApiError(400, 'bad_request', 'This journey starts from an event, not a list; give the list to run over as listId', {
+            issues: [{ path: '/listId', message: 'required' }],
+          });
         const missing = await missingAttributeProblems(db, journey, listId);
         if (missing.length) {
-          throw new ApiError(400, 'missing_attributes', `The run was not started: ${missing[0]!.message}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`, { problems: missing });
+          throw new ApiError(
+            400,
+            'missing_attributes',
+            `The run was not started: ${missing[0]!.message}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}`,
+            { problems: missing },
+          );
         }
         const queues = [...new Set(Object.values(journey.nodes).flatMap((n) => (n.type === 'dialer' ? [n.config.queue] : [])))];
         const simulated = body.mode === 'simulated';
@@ -104,16 +126,20 @@ export function runRoutes(store: Store, runner: Runner) {
         const startAt = body.startAt ? Date.parse(body.startAt) : at;
         const startDetails = { version, listId, mode: body.mode, startAt: new Date(startAt).toISOString() };
         // A missing version or list is the runtime's RunError (not-found), answered 404 by onError.
-        const run = await startRun(store, {
-          journeyId: body.journeyId,
-          version,
-          listId,
-          now: simulated ? Math.min(at, startAt) : at,
-          startAt,
-          simulated,
-          seed: body.seed ?? 1,
-          options: { agents: body.agents ?? Object.fromEntries(queues.map((q) => [q, defaultAgentsPerQueue])) },
-        }, audited(c.get('caller'), 'run.started', body.journeyId, startDetails));
+        const run = await startRun(
+          store,
+          {
+            journeyId: body.journeyId,
+            version,
+            listId,
+            now: simulated ? Math.min(at, startAt) : at,
+            startAt,
+            simulated,
+            seed: body.seed ?? 1,
+            options: { agents: body.agents ?? Object.fromEntries(queues.map((q) => [q, defaultAgentsPerQueue])) },
+          },
+          audited(c.get('caller'), 'run.started', body.journeyId, startDetails),
+        );
         if (simulated) await runner.simulate(run.id);
         else runner.wake();
         return c.json(await view(run.id), 201);
@@ -138,18 +164,42 @@ export function runRoutes(store: Store, runner: Runner) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/{id}', middleware: [viewer], security, summary: 'Get a run with its metrics', request: { params: IdParam }, responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        middleware: [viewer],
+        security,
+        summary: 'Get a run with its metrics',
+        request: { params: IdParam },
+        responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
       async (c) => c.json(await view(c.req.valid('param').id), 200),
     )
     .openapi(
-      createRoute({ method: 'post', path: '/{id}/pause', middleware: [operator], security, summary: 'Pause a run: nothing moves or is sent until it resumes', request: { params: IdParam }, responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
+      createRoute({
+        method: 'post',
+        path: '/{id}/pause',
+        middleware: [operator],
+        security,
+        summary: 'Pause a run: nothing moves or is sent until it resumes',
+        request: { params: IdParam },
+        responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      }),
       async (c) => {
         const { id } = c.req.valid('param');
         return c.json(await change(id, (journeyId) => pauseRun(store, id, now(), audited(c.get('caller'), 'run.paused', journeyId))), 200);
       },
     )
     .openapi(
-      createRoute({ method: 'post', path: '/{id}/resume', middleware: [operator], security, summary: 'Resume a paused run', request: { params: IdParam }, responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] } }),
+      createRoute({
+        method: 'post',
+        path: '/{id}/resume',
+        middleware: [operator],
+        security,
+        summary: 'Resume a paused run',
+        request: { params: IdParam },
+        responses: { 200: json(RunSchema, 'The run'), 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+      }),
       async (c) => {
         const { id } = c.req.valid('param');
         return c.json(await change(id, (journeyId) => resumeRun(store, id, now(), audited(c.get('caller'), 'run.resumed', journeyId))), 200);
@@ -162,7 +212,10 @@ export function runRoutes(store: Store, runner: Runner) {
         middleware: [operator],
         security,
         summary: 'Stop a run: every contact still in it is released with the reason',
-        request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(1).max(500).optional() }) } }, required: false } },
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: z.object({ reason: z.string().trim().min(1).max(500).optional() }) } }, required: false },
+        },
         responses: { 200: json(RunSchema, 'The run'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
       }),
       async (c) => {
@@ -172,7 +225,15 @@ export function runRoutes(store: Store, runner: Runner) {
       },
     )
     .openapi(
-      createRoute({ method: 'get', path: '/{id}/metrics', middleware: [viewer], security, summary: 'Counts per step and port', request: { params: IdParam }, responses: { 200: json(Metrics, 'The metrics'), 401: errors[401], 403: errors[403], 404: errors[404] } }),
+      createRoute({
+        method: 'get',
+        path: '/{id}/metrics',
+        middleware: [viewer],
+        security,
+        summary: 'Counts per step and port',
+        request: { params: IdParam },
+        responses: { 200: json(Metrics, 'The metrics'), 401: errors[401], 403: errors[403], 404: errors[404] },
+      }),
       async (c) => {
         const { id } = c.req.valid('param');
         await load(id);
@@ -188,7 +249,11 @@ export function runRoutes(store: Store, runner: Runner) {
         summary: 'The events of a run as CloudEvents (NDJSON) or CSV',
         request: {
           params: IdParam,
-          query: z.object({ format: z.enum(['ndjson', 'csv']).default('ndjson'), after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).optional() }),
+          query: z.object({
+            format: z.enum(['ndjson', 'csv']).default('ndjson'),
+            after: z.coerce.number().int().min(0).default(0),
+            limit: z.coerce.number().int().min(1).optional(),
+          }),
         },
         responses: {
           200: { content: { 'application/x-ndjson': { schema: z.string() }, 'text/csv': { schema: z.string() } }, description: 'One event per line' },
@@ -224,12 +289,29 @@ export function runRoutes(store: Store, runner: Runner) {
         path: '/{id}/events',
         middleware: [operator],
         security,
-        summary: "A contact's reaction from outside (a click, a reply, an open, an unsubscribe or spam complaint an email service reported), for the steps that wait for it and for the lists",
+        summary:
+          "A contact's reaction from outside (a click, a reply, an open, an unsubscribe or spam complaint an email service reported), for the steps that wait for it and for the lists",
         request: {
           params: IdParam,
-          body: { content: { 'application/json': { schema: z.object({ contactId: z.string().min(1), type: z.enum(reportedEventTypes), data: z.record(z.string(), z.unknown()).optional() }).strict() } }, required: true },
+          body: {
+            content: {
+              'application/json': {
+                schema: z
+                  .object({ contactId: z.string().min(1), type: z.enum(reportedEventTypes), data: z.record(z.string(), z.unknown()).optional() })
+                  .strict(),
+              },
+            },
+            required: true,
+          },
         },
-        responses: { 202: json(z.object({ accepted: z.literal(true), at: z.string() }), 'Recorded; it takes effect on the next round'), 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409] },
+        responses: {
+          202: json(z.object({ accepted: z.literal(true), at: z.string() }), 'Recorded; it takes effect on the next round'),
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+          409: errors[409],
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');

@@ -40,7 +40,8 @@ describe('journey serve on first start and on restart', () => {
       expect(printed).toContain('journey signin-link');
 
       const code = new URL(first.signInUrl!).searchParams.get('code');
-      const exchange = () => fetch(`${first.url}/api/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      const exchange = () =>
+        fetch(`${first.url}/api/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
       const signedIn = await exchange();
       expect(signedIn.status).toBe(200);
       const session = (await signedIn.json()) as { token: string; name: string; role: string };
@@ -100,7 +101,11 @@ describe.each(testDialects)('sign-in codes and sessions on %s', (dialect) => {
     expect((await t.request('POST', '/api/tokens/no-such-token/sign-in-codes')).status).toBe(404);
     const made = await t.request('POST', `/api/tokens/${agent.json.id}/sign-in-codes`);
     expect(made.status).toBe(201);
-    expect(made.json).toMatchObject({ code: expect.stringMatching(/^jc_/), path: expect.stringMatching(/^\/agent\?code=jc_/), expiresAt: new Date(t.runner.now() + 15 * 60_000).toISOString() });
+    expect(made.json).toMatchObject({
+      code: expect.stringMatching(/^jc_/),
+      path: expect.stringMatching(/^\/agent\?code=jc_/),
+      expiresAt: new Date(t.runner.now() + 15 * 60_000).toISOString(),
+    });
     expect(made.text).not.toContain(agent.json.token);
 
     const signedIn = await exchange(made.json.code);

@@ -19,14 +19,24 @@ const journey = {
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'sms-gate' } },
     // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
-    'sms-gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'text', blocked: 'done' } },
+    'sms-gate': {
+      type: 'compliance-gate',
+      position: { x: 100, y: 100 },
+      config: { channel: 'sms', checks: ['dnc'] },
+      next: { allowed: 'text', blocked: 'done' },
+    },
     text: {
       type: 'sms',
       position: { x: 200, y: 0 },
       config: { body: 'See {{ links.offer }}', trackLinks: true, links: { offer: 'https://example.com/offer?a=1' } },
       next: { sent: 'email-gate', failed: 'done' },
     },
-    'email-gate': { type: 'compliance-gate', position: { x: 250, y: 100 }, config: { channel: 'email', checks: ['dnc'] }, next: { allowed: 'letter', blocked: 'done' } },
+    'email-gate': {
+      type: 'compliance-gate',
+      position: { x: 250, y: 100 },
+      config: { channel: 'email', checks: ['dnc'] },
+      next: { allowed: 'letter', blocked: 'done' },
+    },
     letter: {
       type: 'email',
       position: { x: 300, y: 0 },
@@ -57,7 +67,21 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
     await ensureContactList(store.db, 'people', 'People', t0);
     await store.db
       .insertInto('contacts')
-      .values({ id: 'c1', list_id: 'people', external_id: null, phone: '+12025550100', email: null, first_name: 'Ann', last_name: null, timezone: null, state: null, postal_code: null, attributes: '{}', consent: '{"sms":true}', created_at: t0 })
+      .values({
+        id: 'c1',
+        list_id: 'people',
+        external_id: null,
+        phone: '+12025550100',
+        email: null,
+        first_name: 'Ann',
+        last_name: null,
+        timezone: null,
+        state: null,
+        postal_code: null,
+        attributes: '{}',
+        consent: '{"sms":true}',
+        created_at: t0,
+      })
       .execute();
     const published = await publishJourney(store.db, journey, { author: 't', message: 't', now: t0 });
     runId = (await startRun(store, { journeyId: 'offer', version: published.version, listId: 'people', now: t0 })).id;
@@ -76,7 +100,11 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
   });
 
   it('answers 404 and records nothing for a token naming a link the step does not have, or no token of ours', async () => {
-    for (const token of [await signed({ runId, contactId: 'c1', nodeId: 'text', link: 'elsewhere' }), await signed({ runId: 'nope', contactId: 'c1', nodeId: 'text', link: 'offer' }), 'not-a-token']) {
+    for (const token of [
+      await signed({ runId, contactId: 'c1', nodeId: 'text', link: 'elsewhere' }),
+      await signed({ runId: 'nope', contactId: 'c1', nodeId: 'text', link: 'offer' }),
+      'not-a-token',
+    ]) {
       const res = await app.request(`/t/${token}`);
       expect(res.status).toBe(404);
       expect(res.headers.get('location')).toBeNull();
@@ -89,7 +117,11 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/gif');
     expect(res.headers.get('cache-control')).toContain('no-store');
-    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 6)
+        .toString(),
+    ).toBe('GIF89a');
     const inbox = await store.db.selectFrom('inbox').select(['contact_id', 'type', 'data']).where('run_id', '=', runId).execute();
     expect(inbox.map((r) => [r.contact_id, r.type, JSON.parse(r.data)])).toEqual([['c1', 'email.opened', { nodeId: 'letter' }]]);
   });
@@ -107,7 +139,7 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
     expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
   });
 
-  it('refuses with 404 a token anyone could compute: the ids in base64 JSON, without the server\'s signature', async () => {
+  it("refuses with 404 a token anyone could compute: the ids in base64 JSON, without the server's signature", async () => {
     const forged = (ids: string[]) => Buffer.from(JSON.stringify(ids)).toString('base64url');
     expect((await app.request(`/t/${forged([runId, 'c1', 'text', 'offer'])}`)).status).toBe(404);
     expect((await app.request(`/o/${forged([runId, 'c1', 'letter', ''])}`)).status).toBe(404);
@@ -145,7 +177,10 @@ describe.each(testDialects)('tracked links on %s', (dialect) => {
     const token = new URL(link).pathname.slice(3);
     // A run id (a UUID), an imported contact id, a step and a link, signed, in 80 characters: shorter than the
     // unsigned JSON tokens were (116), so a text keeps its room.
-    const typical = encodeLinkToken({ runId: '123e4567-e89b-12d3-a456-426614174000', contactId: 'c_0123456789abcdef0123', nodeId: 'reminder-text', link: 'pay' }, randomBytes(32));
+    const typical = encodeLinkToken(
+      { runId: '123e4567-e89b-12d3-a456-426614174000', contactId: 'c_0123456789abcdef0123', nodeId: 'reminder-text', link: 'pay' },
+      randomBytes(32),
+    );
     expect(typical.length).toBeLessThanOrEqual(80);
     const res = await app.request(`/t/${token}`);
     expect(res.status).toBe(302);

@@ -28,7 +28,12 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
     if (!token) return gone();
     const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', token.runId).executeTakeFirst();
     if (!run) return gone();
-    const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
+    const version = await db
+      .selectFrom('journey_versions')
+      .select('content')
+      .where('journey_id', '=', run.journey_id)
+      .where('version', '=', run.version)
+      .executeTakeFirstOrThrow();
     const nodes = (JSON.parse(version.content) as { nodes: Record<string, { config?: { links?: Record<string, string> } }> }).nodes;
     const node = Object.hasOwn(nodes, token.nodeId) ? nodes[token.nodeId] : undefined;
     // The target comes from the published step, never from the link itself: the address cannot be turned into an
@@ -37,7 +42,12 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
     const links = node?.config?.links;
     const target = links && Object.hasOwn(links, token.link) ? links[token.link] : undefined;
     if (typeof target !== 'string') return gone();
-    const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
+    const contact = await db
+      .selectFrom('cursors')
+      .select('contact_id')
+      .where('run_id', '=', token.runId)
+      .where('contact_id', '=', token.contactId)
+      .executeTakeFirst();
     if (contact) await runner.react({ runId: token.runId, contactId: token.contactId, type: 'link.clicked', data: { nodeId: token.nodeId, link: token.link } });
     return c.redirect(target, 302);
   });
@@ -56,12 +66,22 @@ export function openPixelRoutes(store: Store, runner: Runner) {
     if (token?.link !== '') return c.text('Not found', 404);
     const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', token.runId).executeTakeFirst();
     if (!run) return c.text('Not found', 404);
-    const version = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', run.journey_id).where('version', '=', run.version).executeTakeFirstOrThrow();
+    const version = await db
+      .selectFrom('journey_versions')
+      .select('content')
+      .where('journey_id', '=', run.journey_id)
+      .where('version', '=', run.version)
+      .executeTakeFirstOrThrow();
     const nodes = (JSON.parse(version.content) as { nodes: Record<string, { type: string; config?: { trackOpens?: boolean } }> }).nodes;
     const node = Object.hasOwn(nodes, token.nodeId) ? nodes[token.nodeId] : undefined;
     // Only an email step that tracks opens has a pixel; any other token is not one of ours.
     if (node?.type !== 'email' || node.config?.trackOpens === false) return c.text('Not found', 404);
-    const contact = await db.selectFrom('cursors').select('contact_id').where('run_id', '=', token.runId).where('contact_id', '=', token.contactId).executeTakeFirst();
+    const contact = await db
+      .selectFrom('cursors')
+      .select('contact_id')
+      .where('run_id', '=', token.runId)
+      .where('contact_id', '=', token.contactId)
+      .executeTakeFirst();
     if (contact) await runner.react({ runId: token.runId, contactId: token.contactId, type: 'email.opened', data: { nodeId: token.nodeId } });
     // Never cached: each load is an open, and a cached image would hide the next one.
     return c.body(pixel, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0' });

@@ -24,9 +24,24 @@ const journey = {
   nodes: {
     start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
     // Only do-not-contact lists: the test is about the channel, not about allowed hours or consent.
-    'gate': { type: 'compliance-gate', position: { x: 100, y: 100 }, config: { channel: 'sms', checks: ['dnc'] }, next: { allowed: 'text', blocked: 'not-sent' } },
-    text: { type: 'sms', position: { x: 200, y: 0 }, config: { body: 'Hi {{ contact.firstName }}, your payment is due.' }, next: { sent: 'await-reply', failed: 'not-sent' } },
-    'await-reply': { type: 'wait-for-event', position: { x: 400, y: 0 }, config: { event: 'sms.replied', timeout: 'P1D' }, next: { event: 'replied', timeout: 'quiet' } },
+    gate: {
+      type: 'compliance-gate',
+      position: { x: 100, y: 100 },
+      config: { channel: 'sms', checks: ['dnc'] },
+      next: { allowed: 'text', blocked: 'not-sent' },
+    },
+    text: {
+      type: 'sms',
+      position: { x: 200, y: 0 },
+      config: { body: 'Hi {{ contact.firstName }}, your payment is due.' },
+      next: { sent: 'await-reply', failed: 'not-sent' },
+    },
+    'await-reply': {
+      type: 'wait-for-event',
+      position: { x: 400, y: 0 },
+      config: { event: 'sms.replied', timeout: 'P1D' },
+      next: { event: 'replied', timeout: 'quiet' },
+    },
     replied: { type: 'end', position: { x: 600, y: 0 }, config: { outcome: 'replied' } },
     quiet: { type: 'end', position: { x: 600, y: 100 }, config: { outcome: 'quiet' } },
     'not-sent': { type: 'end', position: { x: 600, y: 200 }, config: { outcome: 'not-sent' } },
@@ -91,14 +106,31 @@ describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
     runner = new Runner({
       store,
       clock: new VirtualClock(t0),
-      twilio: { accountSid: 'AC00000000000000000000000000000001', authToken, from: '+12025550199', apiUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}` },
+      twilio: {
+        accountSid: 'AC00000000000000000000000000000001',
+        authToken,
+        from: '+12025550199',
+        apiUrl: `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`,
+      },
     });
     ({ app } = createApp({ store, runner }));
     await ensureContactList(store.db, 'people', 'People', t0);
     for (const p of people) {
       await store.db
         .insertInto('contacts')
-        .values({ ...p, list_id: 'people', external_id: null, email: null, last_name: null, timezone: null, state: null, postal_code: null, attributes: '{}', consent: '{"sms":true}', created_at: t0 })
+        .values({
+          ...p,
+          list_id: 'people',
+          external_id: null,
+          email: null,
+          last_name: null,
+          timezone: null,
+          state: null,
+          postal_code: null,
+          attributes: '{}',
+          consent: '{"sms":true}',
+          created_at: t0,
+        })
         .execute();
     }
     const published = await publishJourney(store.db, journey, { author: 't', message: 't', now: t0 });
@@ -134,7 +166,11 @@ describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
   });
 
   it('records a delivery report as sms.delivered for the contact texted', async () => {
-    const answer = await post('/hooks/twilio/status', { MessageSid: sidOf(people[0]!.phone), MessageStatus: 'delivered', AccountSid: 'AC00000000000000000000000000000001' });
+    const answer = await post('/hooks/twilio/status', {
+      MessageSid: sidOf(people[0]!.phone),
+      MessageStatus: 'delivered',
+      AccountSid: 'AC00000000000000000000000000000001',
+    });
     expect(answer.status).toBe(200);
     const [delivered] = await until('sms.delivered', async () => (await events('sms.delivered', 'ann'))[0] && events('sms.delivered', 'ann'));
     expect(delivered).toMatchObject({ node_id: 'text' });
@@ -150,14 +186,21 @@ describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
   it('answers other statuses and unknown messages without recording anything', async () => {
     expect((await post('/hooks/twilio/status', { MessageSid: sidOf(people[2]!.phone), MessageStatus: 'sent' })).status).toBe(200);
     expect((await post('/hooks/twilio/status', { MessageSid: 'SM99999999999999999999999999999999', MessageStatus: 'delivered' })).status).toBe(200);
-    expect((await post('/hooks/twilio/status', { MessageSid: 'SM99999999999999999999999999999999', MessageStatus: 'failed', ErrorCode: '30005' })).status).toBe(200);
+    expect((await post('/hooks/twilio/status', { MessageSid: 'SM99999999999999999999999999999999', MessageStatus: 'failed', ErrorCode: '30005' })).status).toBe(
+      200,
+    );
     expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
     expect(await events('sms.delivered')).toHaveLength(1);
     expect(await events('sms.failed')).toHaveLength(1);
   });
 
   it('answers a text from a number no live run texted with empty TwiML and records nothing', async () => {
-    const answer = await post('/hooks/twilio/inbound', { MessageSid: 'SM00000000000000000000000000000077', From: '+12025550177', To: '+12025550199', Body: 'STOP' });
+    const answer = await post('/hooks/twilio/inbound', {
+      MessageSid: 'SM00000000000000000000000000000077',
+      From: '+12025550177',
+      To: '+12025550199',
+      Body: 'STOP',
+    });
     expect(answer).toEqual({ status: 200, type: 'text/xml; charset=utf-8', text: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
     expect(await store.db.selectFrom('inbox').select('id').execute()).toEqual([]);
     expect(await store.db.selectFrom('do_not_contact').select('value').where('value', '=', '+12025550177').execute()).toEqual([]);
@@ -169,7 +212,9 @@ describe.each(testDialects)('Twilio hooks on %s', (dialect) => {
     const answer = await post('/hooks/twilio/inbound', { MessageSid: 'SM00000000000000000000000000000078', From: cy.phone, To: '+12025550199', Body: 'STOP' });
     expect(answer).toEqual({ status: 200, type: 'text/xml; charset=utf-8', text: '<?xml version="1.0" encoding="UTF-8"?><Response/>' });
     await until('the opt-out', async () => (await events('contact.optedOut', 'cy')).length === 1);
-    expect(await store.db.selectFrom('do_not_contact').select(['channel', 'value', 'reason']).where('value', '=', cy.phone).execute()).toEqual([{ channel: 'sms', value: cy.phone, reason: 'Replied STOP' }]);
+    expect(await store.db.selectFrom('do_not_contact').select(['channel', 'value', 'reason']).where('value', '=', cy.phone).execute()).toEqual([
+      { channel: 'sms', value: cy.phone, reason: 'Replied STOP' },
+    ]);
     expect((await events('sms.replied', 'cy')).map((e) => JSON.parse(e.data))).toEqual([{ nodeId: 'text', text: 'STOP' }]);
     const completed = await until('Cy leaving the wait', async () => (await events('contact.completed', 'cy'))[0]);
     expect(JSON.parse(completed.data)).toEqual({ outcome: 'replied' });

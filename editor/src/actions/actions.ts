@@ -91,11 +91,11 @@ export const actions = {
       void import('../canvas/layout.ts')
         .then(({ layoutPositions }) => layoutPositions(before, sizeStore.getState()))
         .then((positions) => {
-        // The user may have edited while the layout ran; place the steps of the document as it is now.
-        let doc = store.getState().doc;
-        for (const [id, position] of Object.entries(positions)) doc = updateNode(doc, id, (node) => ({ ...node, position }));
-        store.edit(doc);
-        requestAnimationFrame(fitView);
+          // The user may have edited while the layout ran; place the steps of the document as it is now.
+          let doc = store.getState().doc;
+          for (const [id, position] of Object.entries(positions)) doc = updateNode(doc, id, (node) => ({ ...node, position }));
+          store.edit(doc);
+          requestAnimationFrame(fitView);
         });
     },
   },

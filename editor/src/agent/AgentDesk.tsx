@@ -72,8 +72,8 @@ export function AgentDesk({ onSignOut }: { onSignOut: () => void }) {
         <section className="agent-panel">
           <h2>{state === 'available' ? 'Waiting for the next call' : 'Connecting a call…'}</h2>
           <p>
-            Calls come from {view.agent.queues.length ? view.agent.queues.map((q) => `“${q}”`).join(', ') : 'your queues'}. When a customer answers, their details and
-            your script appear here.
+            Calls come from {view.agent.queues.length ? view.agent.queues.map((q) => `“${q}”`).join(', ') : 'your queues'}. When a customer answers, their
+            details and your script appear here.
           </p>
           {state === 'available' && (
             <button type="button" onClick={() => void act(agentApi.offline)}>

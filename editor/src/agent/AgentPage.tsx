@@ -95,7 +95,9 @@ export function AgentPage() {
           {!session && <SignInForm intro={offline ? `Not signed in: ${offline}` : 'Sign in with the agent sign-in link or token you were given.'} />}
           {session && (
             <>
-              <SignInForm intro={`You are signed in as ${session.name}, who is not an agent. To take calls on this computer, sign in with an agent token; to watch simulated agents, use the list below.`} />
+              <SignInForm
+                intro={`You are signed in as ${session.name}, who is not an agent. To take calls on this computer, sign in with an agent token; to watch simulated agents, use the list below.`}
+              />
               <WatchAgents />
             </>
           )}

@@ -18,7 +18,11 @@ function show(value: unknown): string {
 
 /** `amountDue` reads as "Amount due": attribute names are written for machines, the card is read by a person. */
 export function words(name: string): string {
-  const spaced = name.replace(/[-_]+/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').trim().toLowerCase();
+  const spaced = name
+    .replace(/[-_]+/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .trim()
+    .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 

@@ -35,7 +35,16 @@ export function EndCallForm({ dispositions, onEnd }: { dispositions: string[]; o
         <label className="check">
           <input type="radio" name={`${id}-disposition`} value="" checked={choice === ''} onChange={() => setChoice('')} />
           Something else:
-          <input type="text" aria-label="How the call ended, in your words" value={other} maxLength={60} onChange={(e) => { setOther(e.target.value); setChoice(''); }} />
+          <input
+            type="text"
+            aria-label="How the call ended, in your words"
+            value={other}
+            maxLength={60}
+            onChange={(e) => {
+              setOther(e.target.value);
+              setChoice('');
+            }}
+          />
         </label>
       </fieldset>
       <label className="field">

@@ -63,7 +63,9 @@ async function read<T>(response: Response): Promise<T> {
         : response.status === 403
           ? 'Your account is not allowed to do this. Ask an administrator for editor rights.'
           : (error?.message ??
-            (response.status >= 500 ? 'The server is not available right now; try again in a moment.' : `The server refused the request (${response.status}).`));
+            (response.status >= 500
+              ? 'The server is not available right now; try again in a moment.'
+              : `The server refused the request (${response.status}).`));
     throw new ApiError(response.status, message, error?.details?.problems ?? [], error?.code, error?.details as Record<string, unknown> | undefined);
   }
   return data as T;
@@ -83,7 +85,8 @@ export const api = {
   publish: (id: string, message: string) => call(apiClient.journeys[':id'].versions.$post({ ...journey(id), json: { message } })),
   versions: (id: string) => call(apiClient.journeys[':id'].versions.$get(journey(id))).then((r) => r.versions),
   version: (id: string, version: number) => call(apiClient.journeys[':id'].versions[':version'].$get({ param: { id: enc(id), version: String(version) } })),
-  diff: (id: string, from: number, to: number | 'draft') => call(apiClient.journeys[':id'].diff.$get({ ...journey(id), query: { from: String(from), to: String(to) } })),
+  diff: (id: string, from: number, to: number | 'draft') =>
+    call(apiClient.journeys[':id'].diff.$get({ ...journey(id), query: { from: String(from), to: String(to) } })),
   queues: () => call(apiClient.queues.$get()).then((r) => r.queues),
   contactLists: () => call(apiClient['contact-lists'].$get()).then((r) => r.lists),
   contacts: (listId: string, limit: number) =>

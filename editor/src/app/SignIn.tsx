@@ -10,9 +10,7 @@ export function SignInBanner() {
   if (!offline) return null;
   return (
     <div className="banner" role="status">
-      <span>
-        Not connected to the server: {error ?? offline} You can still design, import and export journeys.
-      </span>
+      <span>Not connected to the server: {error ?? offline} You can still design, import and export journeys.</span>
       <form
         className="inline-fields"
         onSubmit={(e) => {

@@ -15,7 +15,13 @@ function ActionButton({ action }: { action: EditorAction }) {
   const enabled = useEditor((s: EditorState) => action.enabled(s));
   const shortcut = shortcutText(action);
   return (
-    <button type="button" onClick={() => action.perform(store)} disabled={!enabled} title={shortcut ? `${action.label} (${shortcut})` : action.label} aria-keyshortcuts={action.keys.join(' ')}>
+    <button
+      type="button"
+      onClick={() => action.perform(store)}
+      disabled={!enabled}
+      title={shortcut ? `${action.label} (${shortcut})` : action.label}
+      aria-keyshortcuts={action.keys.join(' ')}
+    >
       {action.label}
     </button>
   );
@@ -32,7 +38,8 @@ export function Toolbar() {
   const errors = useEditor((s) => errorCount(problemsOf(s.doc)));
   const signedIn = useServerData((d) => d.session !== undefined);
   const diffing = useEditor((s) => s.diffView !== undefined);
-  const needServer = (run: () => void) => () => (signedIn ? run() : store.notify('Sign in to the server first: open the sign-in link you were given.', 'error'));
+  const needServer = (run: () => void) => () =>
+    signedIn ? run() : store.notify('Sign in to the server first: open the sign-in link you were given.', 'error');
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Journey commands">
@@ -71,7 +78,12 @@ export function Toolbar() {
           aria-disabled={!signedIn || errors > 0 || diffing}
           aria-describedby="publish-reason"
           onClick={needServer(() =>
-            errors > 0 ? store.notify(`Publishing is not possible while the journey has ${errors} ${errors === 1 ? 'error' : 'errors'}. Fix them first (see Problems).`, 'error') : setDialog('publish'),
+            errors > 0
+              ? store.notify(
+                  `Publishing is not possible while the journey has ${errors} ${errors === 1 ? 'error' : 'errors'}. Fix them first (see Problems).`,
+                  'error',
+                )
+              : setDialog('publish'),
           )}
         >
           Publish…

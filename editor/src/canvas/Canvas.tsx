@@ -1,13 +1,5 @@
 // The canvas: the journey's steps and connections in React Flow, edited through the store so that undo covers it all.
-import {
-  Controls,
-  MiniMap,
-  ReactFlow,
-  type Connection,
-  type EdgeChange,
-  type FinalConnectionState,
-  type NodeChange,
-} from '@xyflow/react';
+import { Controls, MiniMap, ReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
 import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import { isNodeKind } from '../../../schemas/catalogue.ts';
 import { addNode, connect, gridSize, snap, updateNode } from '../model/document.ts';
@@ -41,52 +33,64 @@ export function Canvas() {
   const nodes = useMemo(() => flowNodes(doc, selection, sizes, diffView), [doc, selection, sizes, diffView]);
   const edges = useMemo(() => flowEdges(doc, selection, diffView), [doc, selection, diffView]);
 
-  const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
-    const measured: { id: string; size: { width: number; height: number } }[] = [];
-    const selections: { id: string; selected: boolean }[] = [];
-    let doc = store.getState().doc;
-    for (const change of changes) {
-      if (change.type === 'dimensions' && change.dimensions) measured.push({ id: change.id, size: change.dimensions });
-      else if (change.type === 'select') selections.push(change);
-      else if (change.type === 'position' && change.position) {
-        const position = change.dragging ? change.position : snap(change.position);
-        doc = updateNode(doc, change.id, (node) => ({ ...node, position }));
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StepFlowNode>[]) => {
+      const measured: { id: string; size: { width: number; height: number } }[] = [];
+      const selections: { id: string; selected: boolean }[] = [];
+      let doc = store.getState().doc;
+      for (const change of changes) {
+        if (change.type === 'dimensions' && change.dimensions) measured.push({ id: change.id, size: change.dimensions });
+        else if (change.type === 'select') selections.push(change);
+        else if (change.type === 'position' && change.position) {
+          const position = change.dragging ? change.position : snap(change.position);
+          doc = updateNode(doc, change.id, (node) => ({ ...node, position }));
+        }
       }
-    }
-    if (measured.length) setSizes(measured);
-    if (doc !== store.getState().doc) {
-      // Moves outside a drag (arrow keys on a selected step) are edits of their own.
-      if (store.getState().history.gestureBase) store.updateDuringGesture(doc);
-      else store.edit(doc, { coalesce: 'move' });
-    }
-    if (selections.length) store.select(applySelection(store.getState().selection, selections, 'nodes'));
-  }, [store]);
+      if (measured.length) setSizes(measured);
+      if (doc !== store.getState().doc) {
+        // Moves outside a drag (arrow keys on a selected step) are edits of their own.
+        if (store.getState().history.gestureBase) store.updateDuringGesture(doc);
+        else store.edit(doc, { coalesce: 'move' });
+      }
+      if (selections.length) store.select(applySelection(store.getState().selection, selections, 'nodes'));
+    },
+    [store],
+  );
 
-  const onEdgesChange = useCallback((changes: EdgeChange<StepEdge>[]) => {
-    const selections = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
-    if (selections.length) store.select(applySelection(store.getState().selection, selections, 'edges'));
-  }, [store]);
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<StepEdge>[]) => {
+      const selections = changes.flatMap((c) => (c.type === 'select' ? [c] : []));
+      if (selections.length) store.select(applySelection(store.getState().selection, selections, 'edges'));
+    },
+    [store],
+  );
 
-  const onConnect = useCallback((connection: Connection) => {
-    if (!connection.sourceHandle) return;
-    store.edit(connect(store.getState().doc, connection.source, connection.sourceHandle, connection.target));
-  }, [store]);
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (!connection.sourceHandle) return;
+      store.edit(connect(store.getState().doc, connection.source, connection.sourceHandle, connection.target));
+    },
+    [store],
+  );
 
   // Releasing a connection anywhere on a step connects to it, not only on its small input handle.
-  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.isValid || !state.fromNode || !state.fromHandle?.id || state.fromHandle.type !== 'source') return;
-    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
-    if (!point) return;
-    // The line being drawn ends under the pointer and may cover the step: look through it.
-    const element = document
-      .elementsFromPoint(point.clientX, point.clientY)
-      .map((e) => e.closest<HTMLElement>('.react-flow__node'))
-      .find((e) => e !== null);
-    const target = element?.dataset.id;
-    const doc = store.getState().doc;
-    if (!target || target === state.fromNode.id || doc.nodes[target]?.type === 'start') return;
-    store.edit(connect(doc, state.fromNode.id, state.fromHandle.id, target));
-  }, [store]);
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.fromNode || !state.fromHandle?.id || state.fromHandle.type !== 'source') return;
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      // The line being drawn ends under the pointer and may cover the step: look through it.
+      const element = document
+        .elementsFromPoint(point.clientX, point.clientY)
+        .map((e) => e.closest<HTMLElement>('.react-flow__node'))
+        .find((e) => e !== null);
+      const target = element?.dataset.id;
+      const doc = store.getState().doc;
+      if (!target || target === state.fromNode.id || doc.nodes[target]?.type === 'start') return;
+      store.edit(connect(doc, state.fromNode.id, state.fromHandle.id, target));
+    },
+    [store],
+  );
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(kindDragType)) return;
@@ -94,13 +98,16 @@ export function Canvas() {
     event.dataTransfer.dropEffect = 'copy';
   }, []);
 
-  const onDrop = useCallback((event: DragEvent) => {
-    const kind = event.dataTransfer.getData(kindDragType);
-    if (!isNodeKind(kind) || store.getState().diffView) return;
-    event.preventDefault();
-    const { doc, id } = addNode(store.getState().doc, kind, screenToFlow({ x: event.clientX, y: event.clientY }));
-    store.edit(doc, { selection: { nodes: [id], edges: [] } });
-  }, [store]);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(kindDragType);
+      if (!isNodeKind(kind) || store.getState().diffView) return;
+      event.preventDefault();
+      const { doc, id } = addNode(store.getState().doc, kind, screenToFlow({ x: event.clientX, y: event.clientY }));
+      store.edit(doc, { selection: { nodes: [id], edges: [] } });
+    },
+    [store],
+  );
 
   const readOnly = diffView !== undefined;
   return (

@@ -36,7 +36,9 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       role="group"
       aria-label={`${kindLabel(node.type)} step ${title}`}
     >
-      {node.type !== 'start' && <Handle type="target" position={Position.Left} id="in" className="handle-in" title={`Drop a connection here to lead into “${title}”`} />}
+      {node.type !== 'start' && (
+        <Handle type="target" position={Position.Left} id="in" className="handle-in" title={`Drop a connection here to lead into “${title}”`} />
+      )}
       <div className="step-head">
         <span className="step-icon">
           <Icon name={def?.icon ?? ''} />
@@ -66,7 +68,13 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           {ports.map((port) => (
             <li key={port} className={node.next?.[port] ? 'is-connected' : ''}>
               <span>{portLabel(node, port)}</span>
-              <Handle type="source" position={Position.Right} id={port} className="handle-out" title={`Drag from here to the next step for “${portLabel(node, port)}”`} />
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port}
+                className="handle-out"
+                title={`Drag from here to the next step for “${portLabel(node, port)}”`}
+              />
             </li>
           ))}
         </ul>

@@ -18,7 +18,15 @@ export type StepFlowNode = Node<StepNodeData, 'step'>;
 
 const previous = new Map<string, StepFlowNode>();
 
-function reuse(id: string, node: FileNode, problems: Problem[], selected: boolean, size: Size | undefined, diff: DiffStatus | undefined, draggable: boolean): StepFlowNode {
+function reuse(
+  id: string,
+  node: FileNode,
+  problems: Problem[],
+  selected: boolean,
+  size: Size | undefined,
+  diff: DiffStatus | undefined,
+  draggable: boolean,
+): StepFlowNode {
   const old = previous.get(id);
   if (
     old &&

@@ -1,14 +1,33 @@
 // The Do not contact tab: the internal list per channel, with who is on it and why; operators add and remove entries.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useServerData } from '../api/server-data.ts';
-import { canManageList, channels, channelWords, complianceApi, describeSource, type Channel, type DoNotContactView, type PermissionChangeView } from './compliance-api.ts';
+import {
+  canManageList,
+  channels,
+  channelWords,
+  complianceApi,
+  describeSource,
+  type Channel,
+  type DoNotContactView,
+  type PermissionChangeView,
+} from './compliance-api.ts';
 import './compliance.css';
 
 const pageSize = 100;
 
 const valueWords: Record<Channel, { title: string; column: string; placeholder: string; help: string }> = {
-  voice: { title: 'Phone number', column: 'Phone number', placeholder: '+14155550100', help: 'In international form: a plus sign, the country code, then the number.' },
-  sms: { title: 'Mobile number', column: 'Mobile number', placeholder: '+447700900123', help: 'In international form: a plus sign, the country code, then the number.' },
+  voice: {
+    title: 'Phone number',
+    column: 'Phone number',
+    placeholder: '+14155550100',
+    help: 'In international form: a plus sign, the country code, then the number.',
+  },
+  sms: {
+    title: 'Mobile number',
+    column: 'Mobile number',
+    placeholder: '+447700900123',
+    help: 'In international form: a plus sign, the country code, then the number.',
+  },
   email: { title: 'Email address', column: 'Email address', placeholder: 'name@example.com', help: 'The address exactly as the contact gave it.' },
 };
 
@@ -53,9 +72,9 @@ export function DoNotContactPage() {
     <main className="page dnc-page" id="main">
       <h1>Do not contact</h1>
       <p className="dnc-intro">
-        People on this list are never called, texted or emailed on that channel, in any journey. Compliance gates that check “Do-not-contact lists”
-        send them out by “Blocked”, and every call, text and email is checked against it again as it goes. Opt-outs by STOP replies, unsubscribe
-        links and agents’ “do not call” outcomes in live runs are added here automatically; simulated runs never change it.
+        People on this list are never called, texted or emailed on that channel, in any journey. Compliance gates that check “Do-not-contact lists” send them
+        out by “Blocked”, and every call, text and email is checked against it again as it goes. Opt-outs by STOP replies, unsubscribe links and agents’ “do not
+        call” outcomes in live runs are added here automatically; simulated runs never change it.
       </p>
       <div className="dnc-channels" role="group" aria-label="Channel">
         {channels.map((c) => (
@@ -66,7 +85,9 @@ export function DoNotContactPage() {
       </div>
       <div className="dnc-layout">
         <section aria-labelledby="dnc-list-title" className="dnc-list">
-          <h2 id="dnc-list-title" ref={listTitle} tabIndex={-1}>On the {channelWords[channel].toLowerCase()} list</h2>
+          <h2 id="dnc-list-title" ref={listTitle} tabIndex={-1}>
+            On the {channelWords[channel].toLowerCase()} list
+          </h2>
           <p role="status" aria-live="polite" className="dnc-message">
             {message}
           </p>
@@ -157,7 +178,8 @@ function ListHistory({ channel, version }: { channel: Channel; version: unknown 
         <ul>
           {changes.map((c) => (
             <li key={c.id} data-dnc-change={c.change}>
-              <span className="dnc-date">{formatAdded(c.at)}</span> <strong>{c.change === 'added' ? 'Added' : 'Taken off'}</strong> {c.value} ({describeSource(c.source, c.actor)}
+              <span className="dnc-date">{formatAdded(c.at)}</span> <strong>{c.change === 'added' ? 'Added' : 'Taken off'}</strong> {c.value} (
+              {describeSource(c.source, c.actor)}
               {c.runId && <>, run {c.runId}</>}): {c.reason}
             </li>
           ))}
@@ -230,7 +252,17 @@ function EntryRow({ entry, canEdit, onRemoved }: { entry: DoNotContactView; canE
   );
 }
 
-function AddForm({ channel, canEdit, role, onAdded }: { channel: Channel; canEdit: boolean; role: string | undefined; onAdded: (entry: DoNotContactView) => void }) {
+function AddForm({
+  channel,
+  canEdit,
+  role,
+  onAdded,
+}: {
+  channel: Channel;
+  canEdit: boolean;
+  role: string | undefined;
+  onAdded: (entry: DoNotContactView) => void;
+}) {
   const id = useId();
   const [target, setTarget] = useState<Channel>(channel);
   const [value, setValue] = useState('');
@@ -270,8 +302,8 @@ function AddForm({ channel, canEdit, role, onAdded }: { channel: Channel; canEdi
       <h2 id={`${id}-title`}>Add to the list</h2>
       {!canEdit && (
         <p className="dnc-role-note" id={`${id}-role`}>
-          Adding and removing entries needs the operator role{role ? `; you are signed in as a ${role}` : ''}. Ask an administrator if you need to change
-          the list.
+          Adding and removing entries needs the operator role{role ? `; you are signed in as a ${role}` : ''}. Ask an administrator if you need to change the
+          list.
         </p>
       )}
       <form onSubmit={(e) => void submit(e)} aria-describedby={canEdit ? undefined : `${id}-role`}>
@@ -312,7 +344,14 @@ function AddForm({ channel, canEdit, role, onAdded }: { channel: Channel; canEdi
             <label htmlFor={`${id}-reason`} className="field-title">
               Reason <span className="unit">(optional)</span>
             </label>
-            <input id={`${id}-reason`} type="text" value={reason} maxLength={500} placeholder="Asked not to be called again" onChange={(e) => setReason(e.target.value)} />
+            <input
+              id={`${id}-reason`}
+              type="text"
+              value={reason}
+              maxLength={500}
+              placeholder="Asked not to be called again"
+              onChange={(e) => setReason(e.target.value)}
+            />
           </div>
           {error && (
             <p role="alert" className="field-error" id={`${id}-error`}>

@@ -110,8 +110,8 @@ export function GatePreview({ node, doc }: { node: FileNode; doc: JourneyFile })
       ) : (
         <>
           <p className="help">
-            Would this gate let a {channelWords[channel].action} through under the {profile} rules? Hours, public holidays and the
-            do-not-contact list are checked here; consent and how often the contact was reached are checked when the journey runs.
+            Would this gate let a {channelWords[channel].action} through under the {profile} rules? Hours, public holidays and the do-not-contact list are
+            checked here; consent and how often the contact was reached are checked when the journey runs.
           </p>
           <form onSubmit={(e) => void check(e)} className="gate-preview-form">
             <div className="field">
@@ -133,7 +133,15 @@ export function GatePreview({ node, doc }: { node: FileNode; doc: JourneyFile })
                 <label htmlFor={`${id}-state`} className="field-title">
                   State
                 </label>
-                <input id={`${id}-state`} type="text" value={state} placeholder="FL" maxLength={8} aria-describedby={`${id}-place-help`} onChange={(e) => setState(e.target.value)} />
+                <input
+                  id={`${id}-state`}
+                  type="text"
+                  value={state}
+                  placeholder="FL"
+                  maxLength={8}
+                  aria-describedby={`${id}-place-help`}
+                  onChange={(e) => setState(e.target.value)}
+                />
               </div>
               <div className="field">
                 <label htmlFor={`${id}-zone`} className="field-title">
@@ -199,7 +207,9 @@ function AnswerView({ answer, channel, outsideHours }: { answer: Answer; channel
         <span aria-hidden="true" className="gate-verdict-mark">
           {result.allowed ? '✓' : '✕'}
         </span>
-        {result.allowed ? `Allowed: ${words.noun.toLowerCase()} to ${answer.asked} may go at that moment.` : `Not allowed: ${words.noun.toLowerCase()} to ${answer.asked} may not go at that moment.`}
+        {result.allowed
+          ? `Allowed: ${words.noun.toLowerCase()} to ${answer.asked} may go at that moment.`
+          : `Not allowed: ${words.noun.toLowerCase()} to ${answer.asked} may not go at that moment.`}
       </p>
       <p className="gate-line">Checked for {inZone(at, zone)} in the contact’s time.</p>
       {result.reasons.length > 0 && (

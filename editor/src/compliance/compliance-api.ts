@@ -25,9 +25,11 @@ const enc = encodeURIComponent;
 export const complianceApi = {
   list: (channel: Channel, limit = 200, offset = 0) =>
     call(apiClient['do-not-contact'].$get({ query: { channel, limit: String(limit), offset: String(offset) } })).then((r) => r.entries),
-  history: (channel: Channel, limit = 50) => call(apiClient['do-not-contact'].history.$get({ query: { channel, limit: String(limit) } })).then((r) => r.changes),
+  history: (channel: Channel, limit = 50) =>
+    call(apiClient['do-not-contact'].history.$get({ query: { channel, limit: String(limit) } })).then((r) => r.changes),
   add: (entry: { channel: Channel; value: string; reason?: string }) => call(apiClient['do-not-contact'].$post({ json: entry })),
-  remove: (channel: Channel, value: string) => call(apiClient['do-not-contact'][':channel'][':value'].$delete({ param: { channel, value: enc(value) } })).then(() => undefined),
+  remove: (channel: Channel, value: string) =>
+    call(apiClient['do-not-contact'][':channel'][':value'].$delete({ param: { channel, value: enc(value) } })).then(() => undefined),
   check: (query: CheckQuery) => {
     const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value)) as CheckQuery;
     // The journey's profile is whatever its file says; the server answers 400 for one it does not know.

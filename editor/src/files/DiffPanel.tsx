@@ -12,7 +12,12 @@ const topLevel: Record<string, string> = { label: 'Name on the canvas', type: 'K
 /** `config.amd.enabled` reads as the inspector names it, "Answering machines › Detect answering machines". */
 function fieldTitle(type: string | undefined, field: string): string {
   const [head, ...rest] = field.split('.');
-  const path = rest.flatMap((part) => part.split(/\[(\d+)\]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+  const path = rest.flatMap((part) =>
+    part
+      .split(/\[(\d+)\]/)
+      .filter(Boolean)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+  );
   if (head === 'config' && type && isNodeKind(type)) return fieldName(definitionOf(type).config, path) ?? field;
   if (head === 'settings') return fieldName(settings, path) ?? field;
   return topLevel[field] ?? field;
@@ -126,8 +131,8 @@ export function DiffDetails({ view }: { view: Pick<DiffView, 'diff' | 'before' |
           <ul>
             {diff.rewired.map((r) => (
               <li key={`${r.id}:${r.port}`}>
-                {stepName(view.after, r.id)}, exit “{view.after.nodes[r.id] ? portLabel(view.after.nodes[r.id]!, r.port) : r.port}”: {stepName(view.before, r.old)} →{' '}
-                {stepName(view.after, r.new)}
+                {stepName(view.after, r.id)}, exit “{view.after.nodes[r.id] ? portLabel(view.after.nodes[r.id]!, r.port) : r.port}”:{' '}
+                {stepName(view.before, r.old)} → {stepName(view.after, r.new)}
               </li>
             ))}
           </ul>

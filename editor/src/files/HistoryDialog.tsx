@@ -26,7 +26,10 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
   }, [store]);
-  const options = [...(versions ?? []).map((v) => ({ value: String(v.version), label: `Version ${v.version}` })), { value: 'draft', label: 'The draft on screen' }];
+  const options = [
+    ...(versions ?? []).map((v) => ({ value: String(v.version), label: `Version ${v.version}` })),
+    { value: 'draft', label: 'The draft on screen' },
+  ];
   return (
     <Modal title="Version history" onClose={onClose}>
       {error && <p className="field-error">{error}</p>}
@@ -86,7 +89,15 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
 }
 
 /** One side of the comparison: a published version or the draft on screen. */
-function VersionSelect({ value, options, onChange }: { value: Choice | undefined; options: { value: string; label: string }[]; onChange: (choice: Choice) => void }) {
+function VersionSelect({
+  value,
+  options,
+  onChange,
+}: {
+  value: Choice | undefined;
+  options: { value: string; label: string }[];
+  onChange: (choice: Choice) => void;
+}) {
   return (
     <select value={String(value)} onChange={(e) => onChange(parseChoice(e.target.value))}>
       {options.map((o) => (

@@ -47,7 +47,9 @@ export async function importFile(store: EditorStore, file: File): Promise<void> 
   }
   store.load(doc, { latestVersion: null });
   const errors = result.problems.filter((p) => p.severity === 'error').length;
-  store.notify(`Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`);
+  store.notify(
+    `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`,
+  );
   afterLoad();
 }
 
@@ -114,7 +116,14 @@ function showConflict(store: EditorStore, details: EditConflict, message: string
     store.notify(message, 'error');
     return;
   }
-  store.setConflict({ updatedBy: details.updatedBy, updatedAt: details.updatedAt, etag: details.etag, theirs, diff: details.diff, latestVersion: store.getState().server.latestVersion });
+  store.setConflict({
+    updatedBy: details.updatedBy,
+    updatedAt: details.updatedAt,
+    etag: details.etag,
+    theirs,
+    diff: details.diff,
+    latestVersion: store.getState().server.latestVersion,
+  });
   store.notify(`${details.updatedBy ?? 'Someone'} saved this journey after you opened it; nothing was saved. Choose whose draft to keep.`, 'error');
 }
 

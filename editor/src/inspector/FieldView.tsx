@@ -197,9 +197,19 @@ function renderWidget(spec: FieldSpec, value: unknown, onChange: (value: unknown
         />
       );
     case 'links':
-      return <KeyValuesInput {...common} value={asRecord(value) as Record<string, string> | undefined} onChange={onChange} keyLabel="Link name" valueLabel="Web address" />;
+      return (
+        <KeyValuesInput
+          {...common}
+          value={asRecord(value) as Record<string, string> | undefined}
+          onChange={onChange}
+          keyLabel="Link name"
+          valueLabel="Web address"
+        />
+      );
     case 'key-values':
-      return <KeyValuesInput {...common} value={asRecord(value) as Record<string, string> | undefined} onChange={onChange} keyLabel="Name" valueLabel="Value" />;
+      return (
+        <KeyValuesInput {...common} value={asRecord(value) as Record<string, string> | undefined} onChange={onChange} keyLabel="Name" valueLabel="Value" />
+      );
     case 'outcome-meanings':
       return (
         <KeyValuesInput

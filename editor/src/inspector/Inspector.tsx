@@ -184,7 +184,11 @@ function Connections({ id, node, doc, base }: { id: string; node: FileNode; doc:
         return (
           <div key={port} className="connection">
             <label htmlFor={fieldId(path)}>{portLabel(node, port)}</label>
-            <select id={fieldId(path)} value={node.next?.[port] ?? ''} onChange={(e) => store.edit(connect(store.getState().doc, id, port, e.target.value || null))}>
+            <select
+              id={fieldId(path)}
+              value={node.next?.[port] ?? ''}
+              onChange={(e) => store.edit(connect(store.getState().doc, id, port, e.target.value || null))}
+            >
               <option value="">The journey ends here</option>
               {targets.map(([other, n]) => (
                 <option key={other} value={other}>

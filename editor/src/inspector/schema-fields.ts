@@ -92,9 +92,7 @@ export function fieldSpec(key: string, schema: z.ZodType): FieldSpec {
   const valueType = def.type === 'record' && def.valueType ? peel(def.valueType).inner : undefined;
   const options = enumValues(inner) ?? (element ? enumValues(element) : undefined) ?? (valueType ? enumValues(valueType) : undefined);
   const literals =
-    def.type === 'union'
-      ? (def.options ?? []).flatMap((o) => (defOf(o).type === 'literal' ? (defOf(o).values ?? []).map(String) : []))
-      : undefined;
+    def.type === 'union' ? (def.options ?? []).flatMap((o) => (defOf(o).type === 'literal' ? (defOf(o).values ?? []).map(String) : [])) : undefined;
   return {
     key,
     title: meta.title ?? key,

@@ -40,7 +40,11 @@ describe('editing the journey file', () => {
 
   it('pastes copies with fresh ids, keeping only the connections among the copies', () => {
     const doc = example();
-    const { doc: pasted, ids } = cloneNodes(doc, { 'call-gate': doc.nodes['call-gate']!, 'collections-call': doc.nodes['collections-call']! }, { x: 40, y: 40 });
+    const { doc: pasted, ids } = cloneNodes(
+      doc,
+      { 'call-gate': doc.nodes['call-gate']!, 'collections-call': doc.nodes['collections-call']! },
+      { x: 40, y: 40 },
+    );
     expect(ids).toEqual(['call-gate-2', 'collections-call-2']);
     expect(pasted.nodes['call-gate-2']!.next).toEqual({ allowed: 'collections-call-2' });
     expect(pasted.nodes['call-gate-2']!.position).toEqual({ x: 1160, y: 360 });

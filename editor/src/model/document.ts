@@ -97,9 +97,10 @@ export function renameNode(doc: JourneyFile, from: string, to: string): JourneyF
   if (from === to || !(from in doc.nodes) || to in doc.nodes) return doc;
   const nodes: Record<string, FileNode> = {};
   for (const [id, node] of Object.entries(doc.nodes)) {
-    const next = node.next && Object.values(node.next).includes(from)
-      ? Object.fromEntries(Object.entries(node.next).map(([port, target]) => [port, target === from ? to : target]))
-      : node.next;
+    const next =
+      node.next && Object.values(node.next).includes(from)
+        ? Object.fromEntries(Object.entries(node.next).map(([port, target]) => [port, target === from ? to : target]))
+        : node.next;
     const moved = next === node.next ? node : { ...node, next };
     nodes[id === from ? to : id] = moved;
   }
@@ -117,9 +118,7 @@ export function cloneNodes(doc: JourneyFile, source: Record<string, FileNode>, o
   }
   const nodes = { ...doc.nodes };
   for (const [id, node] of Object.entries(source)) {
-    const next = Object.fromEntries(
-      Object.entries(node.next ?? {}).flatMap(([port, target]) => (renamed.has(target) ? [[port, renamed.get(target)!]] : [])),
-    );
+    const next = Object.fromEntries(Object.entries(node.next ?? {}).flatMap(([port, target]) => (renamed.has(target) ? [[port, renamed.get(target)!]] : [])));
     nodes[renamed.get(id)!] = withNext(
       { ...node, config: structuredClone(node.config), position: snap({ x: node.position.x + offset.x, y: node.position.y + offset.y }) },
       next,

@@ -21,7 +21,12 @@ function addAtCentre(store: EditorStore, kind: NodeKind): void {
   const taken = (p: Point) =>
     Object.entries(doc.nodes).some(([id, n]) => {
       const size = sizes[id] ?? newSize;
-      return p.x < n.position.x + size.width + margin && n.position.x < p.x + newSize.width + margin && p.y < n.position.y + size.height + margin && n.position.y < p.y + newSize.height + margin;
+      return (
+        p.x < n.position.x + size.width + margin &&
+        n.position.x < p.x + newSize.width + margin &&
+        p.y < n.position.y + size.height + margin &&
+        n.position.y < p.y + newSize.height + margin
+      );
     });
   let position = centre;
   for (let i = 1; i < 200 && taken(position); i++) position = { x: centre.x, y: centre.y + i * gridSize * 2 };

@@ -36,7 +36,12 @@ function Summary({ report }: { report: Report }) {
       <Figure name="placed" label="Calls placed" value={summary.callsPlaced} />
       <Figure name="live" label="Live answers" value={summary.liveAnswers} />
       <Figure name="abandoned" label="Abandoned" value={summary.abandoned.total} />
-      <Figure name="rate" label={`Abandonment rate (cap ${profile.abandonment.capPercent} %)`} value={percent(summary.abandonmentRate)} tone={summary.abandonmentRate <= capRate ? 'ok' : 'bad'} />
+      <Figure
+        name="rate"
+        label={`Abandonment rate (cap ${profile.abandonment.capPercent} %)`}
+        value={percent(summary.abandonmentRate)}
+        tone={summary.abandonmentRate <= capRate ? 'ok' : 'bad'}
+      />
       <Figure name="detector" label="People the detector hung up on" value={detectorWords(summary.detector)} />
       <Figure
         name="message"
@@ -68,11 +73,21 @@ function Periods({ report }: { report: Report }) {
               <th scope="col">From</th>
               <th scope="col">To</th>
               <th scope="col">Runs</th>
-              <th scope="col" className="num">Calls placed</th>
-              <th scope="col" className="num">Live answers</th>
-              <th scope="col" className="num">Abandoned</th>
-              <th scope="col" className="num">Detector hung up on people</th>
-              <th scope="col" className="num">Rate</th>
+              <th scope="col" className="num">
+                Calls placed
+              </th>
+              <th scope="col" className="num">
+                Live answers
+              </th>
+              <th scope="col" className="num">
+                Abandoned
+              </th>
+              <th scope="col" className="num">
+                Detector hung up on people
+              </th>
+              <th scope="col" className="num">
+                Rate
+              </th>
               <th scope="col">Within {report.profile.abandonment.capPercent} %</th>
             </tr>
           </thead>
@@ -85,7 +100,13 @@ function Periods({ report }: { report: Report }) {
                 <td className="num">{p.callsPlaced.toLocaleString()}</td>
                 <td className="num">{p.liveAnswers.toLocaleString()}</td>
                 <td className="num">{p.abandoned.toLocaleString()}</td>
-                <td className="num">{p.detectorHangUpsOnPeople === null ? 'unknown' : p.detectorBasis === 'estimate' ? `≈ ${p.detectorHangUpsOnPeople.toFixed(1)}` : p.detectorHangUpsOnPeople}</td>
+                <td className="num">
+                  {p.detectorHangUpsOnPeople === null
+                    ? 'unknown'
+                    : p.detectorBasis === 'estimate'
+                      ? `≈ ${p.detectorHangUpsOnPeople.toFixed(1)}`
+                      : p.detectorHangUpsOnPeople}
+                </td>
                 <td className="num">{percent(p.rate)}</td>
                 <td className={p.withinCap ? 'ok' : 'bad'}>{p.withinCap ? 'Yes' : 'No'}</td>
               </tr>
@@ -124,7 +145,8 @@ function AbandonedCalls({ report }: { report: Report }) {
                   <td>{c.stepId}</td>
                   <td>
                     {reasonWords[c.reason]}
-                    {c.connectedAfterSeconds !== null && ` (${c.connectedAfterSeconds.toFixed(2)} s after the greeting ${report.profile.abandonment.measuredFrom === 'greeting-end' ? 'ended' : 'began'})`}
+                    {c.connectedAfterSeconds !== null &&
+                      ` (${c.connectedAfterSeconds.toFixed(2)} s after the greeting ${report.profile.abandonment.measuredFrom === 'greeting-end' ? 'ended' : 'began'})`}
                   </td>
                   <td className={c.message.played ? undefined : 'bad'}>
                     {c.message.played ? (c.message.kind === 'information' ? 'Information message' : 'The step’s recorded message') : 'None'}
@@ -135,7 +157,11 @@ function AbandonedCalls({ report }: { report: Report }) {
           </table>
         </TableWrap>
       )}
-      {calls.length > shownRows && <p className="hint">The first {shownRows} are shown; the CSV holds all {calls.length}.</p>}
+      {calls.length > shownRows && (
+        <p className="hint">
+          The first {shownRows} are shown; the CSV holds all {calls.length}.
+        </p>
+      )}
     </section>
   );
 }
@@ -151,7 +177,8 @@ function Records({ report }: { report: Report }) {
         {copy
           ? `the copy downloaded ${when(copy.downloadedAt)} (${copy.entries.toLocaleString()} numbers, ${copy.ageDays} days old at the start; at most ${registry.maxAgeDays} allowed${copy.withinMaxAge ? '' : ' — too old'})`
           : 'no copy had been imported when the run started.'}
-        {registry.importedDuringRun.length > 0 && ` Replaced during the run by ${registry.importedDuringRun.map((c) => `the copy of ${when(c.downloadedAt)}`).join(', ')}.`}
+        {registry.importedDuringRun.length > 0 &&
+          ` Replaced during the run by ${registry.importedDuringRun.map((c) => `the copy of ${when(c.downloadedAt)}`).join(', ')}.`}
       </p>
       <p data-record="rings">
         <strong>Ring times:</strong>{' '}
@@ -237,8 +264,9 @@ export function ComplianceReport({ runId, changed }: { runId: string; changed: s
           {report && (
             <p className="hint">
               {report.profile.name}: at most {report.profile.abandonment.capPercent} % of live answers abandoned per {report.profile.abandonment.per} over{' '}
-              {report.profile.abandonment.windowHours} hours; a call is abandoned when no agent comes on within {report.profile.abandonment.connectWithinSeconds} s of the{' '}
-              {report.profile.abandonment.measuredFrom === 'greeting-end' ? 'end' : 'start'} of the greeting. Figures up to {when(report.run.endAt)}.
+              {report.profile.abandonment.windowHours} hours; a call is abandoned when no agent comes on within{' '}
+              {report.profile.abandonment.connectWithinSeconds} s of the {report.profile.abandonment.measuredFrom === 'greeting-end' ? 'end' : 'start'} of the
+              greeting. Figures up to {when(report.run.endAt)}.
             </p>
           )}
         </div>

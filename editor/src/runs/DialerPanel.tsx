@@ -43,13 +43,23 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
           </dd>
         </div>
       )}
-      <div title={`Calls a person answered that no agent was free to take in time, as a share of the ${whole(f.liveAnswers)} calls a person answered${period(f.windowHours)}`}>
+      <div
+        title={`Calls a person answered that no agent was free to take in time, as a share of the ${whole(f.liveAnswers)} calls a person answered${period(f.windowHours)}`}
+      >
         <dt>Abandoned</dt>
         <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
           {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
         </dd>
         <dd className="dialer-meter">
-          <meter min={0} max={f.capPercent * 2} low={f.capPercent * 0.8} high={f.capPercent} optimum={0} value={Math.min(rate ?? 0, f.capPercent * 2)} aria-label="Abandoned calls against the limit" />
+          <meter
+            min={0}
+            max={f.capPercent * 2}
+            low={f.capPercent * 0.8}
+            high={f.capPercent}
+            optimum={0}
+            value={Math.min(rate ?? 0, f.capPercent * 2)}
+            aria-label="Abandoned calls against the limit"
+          />
         </dd>
       </div>
     </dl>

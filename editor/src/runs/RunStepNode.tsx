@@ -13,12 +13,12 @@ function StepCounts({ id }: { id: string }) {
   const step = useStepMetrics(id);
   return (
     <div className="step-live" data-live-step={id} data-entered={step?.entered ?? 0} data-waiting={step?.waiting ?? 0}>
-        <span title="Contacts that reached this step">
-          <strong>{(step?.entered ?? 0).toLocaleString()}</strong> reached
-        </span>
-        <span title="Contacts held at this step now: waiting, on a call or waiting for a reply" className={step?.waiting ? 'is-waiting' : undefined}>
-          <strong>{(step?.waiting ?? 0).toLocaleString()}</strong> here now
-        </span>
+      <span title="Contacts that reached this step">
+        <strong>{(step?.entered ?? 0).toLocaleString()}</strong> reached
+      </span>
+      <span title="Contacts held at this step now: waiting, on a call or waiting for a reply" className={step?.waiting ? 'is-waiting' : undefined}>
+        <strong>{(step?.waiting ?? 0).toLocaleString()}</strong> here now
+      </span>
     </div>
   );
 }
@@ -30,18 +30,18 @@ function StepEnds({ id, node }: { id: string; node: FileNode }) {
   const outcomes = Object.entries(step?.outcomes ?? {});
   if (!ends.length && !outcomes.length) return null;
   return (
-        <ul className="step-ends">
-          {ends.map((port) => (
-            <li key={port} data-port-count={`${id}:${port}`} data-count={step?.ports[port]}>
-              {portLabel(node, port)}: <strong>{step?.ports[port]?.toLocaleString()}</strong> (journey ends)
-            </li>
-          ))}
-          {outcomes.map(([outcome, n]) => (
-            <li key={outcome} data-outcome={`${id}:${outcome}`} data-count={n}>
-              Finished “{outcome}”: <strong>{n.toLocaleString()}</strong>
-            </li>
-          ))}
-        </ul>
+    <ul className="step-ends">
+      {ends.map((port) => (
+        <li key={port} data-port-count={`${id}:${port}`} data-count={step?.ports[port]}>
+          {portLabel(node, port)}: <strong>{step?.ports[port]?.toLocaleString()}</strong> (journey ends)
+        </li>
+      ))}
+      {outcomes.map(([outcome, n]) => (
+        <li key={outcome} data-outcome={`${id}:${outcome}`} data-count={n}>
+          Finished “{outcome}”: <strong>{n.toLocaleString()}</strong>
+        </li>
+      ))}
+    </ul>
   );
 }
 

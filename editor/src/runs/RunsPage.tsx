@@ -116,18 +116,21 @@ export function RunsPage() {
   const [selected, setSelected] = useState<RunView>();
   const [error, setError] = useState<string>();
 
-  const refresh = useCallback(async (prefer?: string) => {
-    try {
-      const list = await runsApi.list(journeyId);
-      setRuns(list);
-      const wanted = prefer ?? runIdInAddress();
-      const found = list.find((r) => r.id === wanted) ?? (wanted ? await runsApi.get(wanted).catch(() => undefined) : undefined) ?? list[0];
-      setSelected((current) => (current && current.id === found?.id ? current : found));
-      if (found) showInAddress(found.id);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }, [journeyId]);
+  const refresh = useCallback(
+    async (prefer?: string) => {
+      try {
+        const list = await runsApi.list(journeyId);
+        setRuns(list);
+        const wanted = prefer ?? runIdInAddress();
+        const found = list.find((r) => r.id === wanted) ?? (wanted ? await runsApi.get(wanted).catch(() => undefined) : undefined) ?? list[0];
+        setSelected((current) => (current && current.id === found?.id ? current : found));
+        if (found) showInAddress(found.id);
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+      }
+    },
+    [journeyId],
+  );
 
   useEffect(() => {
     if (session) void refresh();
@@ -144,7 +147,9 @@ export function RunsPage() {
       <aside className="runs-side" aria-label="Runs">
         <h1>Runs{journeyId ? ` of “${name}”` : ''}</h1>
         {!session && <p>Sign in to start and watch runs.</p>}
-        {session && !journeyId && <p className="hint">Open a journey saved on the server (Design, then Open) to start a run of it. All recent runs are listed below.</p>}
+        {session && !journeyId && (
+          <p className="hint">Open a journey saved on the server (Design, then Open) to start a run of it. All recent runs are listed below.</p>
+        )}
         {journeyId && canRun && (
           <StartRunForm
             key={journeyId}

@@ -14,7 +14,9 @@ function startListOf(doc: JourneyFile): string | undefined {
 
 /** The queues of the journey's dialer steps that agents answer (agentless steps need none). */
 function agentQueuesOf(doc: JourneyFile): string[] {
-  const queues = Object.values(doc.nodes).flatMap((n) => (n.type === 'dialer' && n.config.mode !== 'agentless' && typeof n.config.queue === 'string' && n.config.queue ? [n.config.queue] : []));
+  const queues = Object.values(doc.nodes).flatMap((n) =>
+    n.type === 'dialer' && n.config.mode !== 'agentless' && typeof n.config.queue === 'string' && n.config.queue ? [n.config.queue] : [],
+  );
   return [...new Set(queues)];
 }
 
@@ -73,7 +75,10 @@ export function StartRunForm({ journeyId, doc, onStarted }: { journeyId: string;
     return (
       <section className="start-run" aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>Start a run</h2>
-        <p>This journey has no published version yet. Publish it on the Design page first: a run always plays a published version, so what runs is what was reviewed.</p>
+        <p>
+          This journey has no published version yet. Publish it on the Design page first: a run always plays a published version, so what runs is what was
+          reviewed.
+        </p>
       </section>
     );
   }
@@ -121,7 +126,15 @@ export function StartRunForm({ journeyId, doc, onStarted }: { journeyId: string;
         <label className="check">
           <input type="radio" name={`${id}-when`} checked={when === 'later'} onChange={() => setWhen('later')} />
           At
-          <input type="datetime-local" aria-label="Start date and time" value={startAt} onChange={(e) => { setStartAt(e.target.value); setWhen('later'); }} />
+          <input
+            type="datetime-local"
+            aria-label="Start date and time"
+            value={startAt}
+            onChange={(e) => {
+              setStartAt(e.target.value);
+              setWhen('later');
+            }}
+          />
         </label>
       </fieldset>
       {mode === 'simulated' && queues.length > 0 && (

@@ -6,12 +6,25 @@ const step = (ports: Record<string, number>) => ({ entered: 0, waiting: 0, ports
 describe('dialer figures', () => {
   it('reads the compact gauges of a step', () => {
     const f = dialerFigures({
-      gauges: { calls: { ringing: 4, waiting: 1, preview: 0 }, agents: { free: 3, busy: 7 }, abandon: { rate: 0.02, cap: 0.03, liveAnswers: 50, abandoned: 1, windowHours: 720 } },
+      gauges: {
+        calls: { ringing: 4, waiting: 1, preview: 0 },
+        agents: { free: 3, busy: 7 },
+        abandon: { rate: 0.02, cap: 0.03, liveAnswers: 50, abandoned: 1, windowHours: 720 },
+      },
       runAgents: undefined,
       step: step({ connected: 10 }),
       queue: 'collections',
     });
-    expect(f).toMatchObject({ callsInFlight: 5, agentsBusy: 7, agentsFree: 3, abandonPercent: 2, capPercent: 3, liveAnswers: 50, abandoned: 1, windowHours: 720 });
+    expect(f).toMatchObject({
+      callsInFlight: 5,
+      agentsBusy: 7,
+      agentsFree: 3,
+      abandonPercent: 2,
+      capPercent: 3,
+      liveAnswers: 50,
+      abandoned: 1,
+      windowHours: 720,
+    });
   });
 
   it('falls back to the run’s agents per queue, the step’s exits and the legal limit when gauges are missing', () => {
@@ -25,7 +38,12 @@ describe('dialer figures', () => {
   });
 
   it('shows no rate before anyone answered, and the step’s own limit when it sets one', () => {
-    const f = dialerFigures({ gauges: { abandon: { rate: 0, cap: 0.03, liveAnswers: 0, abandoned: 0 } }, runAgents: undefined, step: undefined, maxAbandonRate: 2.5 });
+    const f = dialerFigures({
+      gauges: { abandon: { rate: 0, cap: 0.03, liveAnswers: 0, abandoned: 0 } },
+      runAgents: undefined,
+      step: undefined,
+      maxAbandonRate: 2.5,
+    });
     expect(f.abandonPercent).toBeUndefined();
     expect(f.capPercent).toBe(2.5);
   });

@@ -39,7 +39,13 @@ function numbers(value: unknown): Record<string, number> | undefined {
  * liveAnswers, abandoned, windowHours }`); `runAgents` what it reports for the run (`queues: { [queue]: counts by
  * state }`), used when the step's own agent figures are missing. The step's exits give the abandoned share otherwise.
  */
-export function dialerFigures(input: { gauges: unknown; runAgents: unknown; step: StepMetrics | undefined; queue?: string; maxAbandonRate?: number }): DialerFigures {
+export function dialerFigures(input: {
+  gauges: unknown;
+  runAgents: unknown;
+  step: StepMetrics | undefined;
+  queue?: string;
+  maxAbandonRate?: number;
+}): DialerFigures {
   const g = bag(input.gauges) ?? {};
   const calls = numbers(g.calls);
   const agents = bag(g.agents);

@@ -5,7 +5,14 @@ const step = (entered: number, waiting = 0, ports: Record<string, number> = {}) 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 9, 0, s)).toISOString();
 
 function snapshot(state: LiveRun, active: number, steps: Record<string, ReturnType<typeof step>>, s = 0): LiveRun {
-  return applyMessage(state, { type: 'snapshot', runId: 'r1', status: 'running', metrics: { audience: 10, active, steps, outcomes: {} }, dialer: {}, at: at(s) });
+  return applyMessage(state, {
+    type: 'snapshot',
+    runId: 'r1',
+    status: 'running',
+    metrics: { audience: 10, active, steps, outcomes: {} },
+    dialer: {},
+    at: at(s),
+  });
 }
 
 describe('live run state', () => {

@@ -5,7 +5,12 @@ import { addNode } from '../model/document.ts';
 import { createEditorStore, EditorStoreProvider, useEditor } from './editor-store.ts';
 
 /** The name of the journey in the store of the provider around it. */
-const Name = () => createElement('span', null, useEditor((s) => s.doc.name));
+const Name = () =>
+  createElement(
+    'span',
+    null,
+    useEditor((s) => s.doc.name),
+  );
 
 describe('the editor store', () => {
   it('records edits, undoes and redoes them, keeping only the selection that still exists', () => {
@@ -46,7 +51,12 @@ describe('the editor store', () => {
     const first = createEditorStore();
     first.edit({ ...first.getState().doc, name: 'First' });
     const html = renderToString(
-      createElement('div', null, createElement(EditorStoreProvider, { store: first }, createElement(Name)), createElement(EditorStoreProvider, null, createElement(Name))),
+      createElement(
+        'div',
+        null,
+        createElement(EditorStoreProvider, { store: first }, createElement(Name)),
+        createElement(EditorStoreProvider, null, createElement(Name)),
+      ),
     );
     expect(html).toContain('<span>First</span>');
     expect(html).toContain(`<span>${createEditorStore().getState().doc.name}</span>`);

@@ -150,7 +150,15 @@ export function createEditorStore(initial: EditorState = initialEditorState(), n
       set({ clipboard: nodes });
     },
     load(doc, server) {
-      set({ doc, history: history.emptyHistory(), selection: { nodes: [], edges: [] }, diffView: undefined, server, focusPath: undefined, conflict: undefined });
+      set({
+        doc,
+        history: history.emptyHistory(),
+        selection: { nodes: [], edges: [] },
+        diffView: undefined,
+        server,
+        focusPath: undefined,
+        conflict: undefined,
+      });
     },
     setServer(server) {
       set({ server });

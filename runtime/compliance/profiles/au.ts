@@ -17,7 +17,8 @@ export const au: ComplianceProfile = {
     channels: { voice: hours, sms: hours, email: null },
     source:
       'Telecommunications (Telemarketing and Research Calls) Industry Standard 2017, section 8 and schedule 1: telemarketing calls on weekdays 09:00-20:00 and Saturdays 09:00-17:00 in the recipient’s local time, never on Sundays or national public holidays.',
-    uncertain: 'Research calls have longer hours; we apply the telemarketing hours to every call. The Spam Act sets no hours for texts; we keep the call hours.',
+    uncertain:
+      'Research calls have longer hours; we apply the telemarketing hours to every call. The Spam Act sets no hours for texts; we keep the call hours.',
   },
   holidays: {
     channels: ['voice', 'sms'],
@@ -39,7 +40,8 @@ export const au: ComplianceProfile = {
   ring: { minSeconds: 15, source: 'No Australian rule; 15 seconds as in the US and the UK.', uncertain: 'Chosen in the absence of a rule.' },
   informationMessage: {
     required: true,
-    source: 'Industry Standard 2017, section 9: the caller identifies itself and, on request, gives contact details; we play a message on every abandoned call.',
+    source:
+      'Industry Standard 2017, section 9: the caller identifies itself and, on request, gives contact details; we play a message on every abandoned call.',
     uncertain: 'The standard does not speak of abandoned calls; the message is the stricter reading.',
   },
   redial: {

@@ -6,7 +6,8 @@ import { helpKeywords, optInKeywords, optOutKeywords } from './keywords.ts';
 import type { ComplianceProfile, RegionOverride } from './types.ts';
 import { monToFri } from './weekdays.ts';
 
-const utr = 'CRTC Unsolicited Telecommunications Rules (Telecom Decision CRTC 2007-48, as amended by Telecom Decision CRTC 2008-6 and Compliance and Enforcement Regulatory Policy CRTC 2014-155)';
+const utr =
+  'CRTC Unsolicited Telecommunications Rules (Telecom Decision CRTC 2007-48, as amended by Telecom Decision CRTC 2008-6 and Compliance and Enforcement Regulatory Policy CRTC 2014-155)';
 
 const hours: Schedule = [
   { days: monToFri, from: '09:00', to: '21:30' },
@@ -22,13 +23,15 @@ export const ca: ComplianceProfile = {
     // them to the calling hours is the stricter reading and what a recipient expects.
     channels: { voice: hours, sms: hours, email: null },
     source: `${utr}, Part III (Telemarketing Rules): telemarketing telecommunications only between 9:00 a.m. and 9:30 p.m. on weekdays and between 10:00 a.m. and 6:00 p.m. on weekends, in the called party’s local time (CRTC, “Key Unsolicited Telecommunications Rules”, crtc.gc.ca/eng/phone/telemarketing/tobligations/rules-regles.htm).`,
-    uncertain: 'The UTRs set no hours for texts; we apply the calling hours to them too. The rule’s section number within Part III was not read in the current amalgamated text.',
+    uncertain:
+      'The UTRs set no hours for texts; we apply the calling hours to them too. The rule’s section number within Part III was not read in the current amalgamated text.',
   },
   holidays: {
     channels: [],
     national: false,
     regional: false,
-    source: 'The UTRs forbid no day; weekends have their own hours. British Columbia closes its statutory holidays (see the province overrides). No other province’s telemarketing rule on days or hours was found.',
+    source:
+      'The UTRs forbid no day; weekends have their own hours. British Columbia closes its statutory holidays (see the province overrides). No other province’s telemarketing rule on days or hours was found.',
   },
   abandonment: {
     maxRate: 0.05,
@@ -48,13 +51,15 @@ export const ca: ComplianceProfile = {
   informationMessage: {
     required: true,
     source: `${utr}, Part III: a telemarketer identifies itself and the client it calls for at the start of every call, gives on request a telephone number (and a name and postal or email address) where someone responsible can be reached, and displays a calling number that can be called back; an abandoned call plays a recorded message naming the caller and that number, with no solicitation.`,
-    uncertain: 'The duty to play a message on an abandoned call was read in summaries of Telecom Decision CRTC 2004-35 only; playing one is the stricter reading. The identification duties are the dialer’s and the agent script’s: the gate cannot check them.',
+    uncertain:
+      'The duty to play a message on an abandoned call was read in summaries of Telecom Decision CRTC 2004-35 only; playing one is the stricter reading. The identification duties are the dialer’s and the agent script’s: the gate cannot check them.',
   },
   redial: {
     afterAbandonedHours: null,
     unlessAgentGuaranteed: false,
     source: 'No federal rule on calling again after an abandoned call was found; the 5 % cap and the message are the UTRs’ answer.',
-    uncertain: 'British Columbia’s Telemarketer Licensing Regulation allows one contact per 30 days about the same goods or services; it is per offer, which a cap across journeys cannot tell apart, and is not enforced here: space a BC journey’s attempts yourself.',
+    uncertain:
+      'British Columbia’s Telemarketer Licensing Regulation allows one contact per 30 days about the same goods or services; it is per offer, which a cap across journeys cannot tell apart, and is not enforced here: space a BC journey’s attempts yourself.',
   },
   registry: {
     name: 'National Do Not Call List (DNCL)',
@@ -71,14 +76,14 @@ export const ca: ComplianceProfile = {
     optInKeywords,
     helpKeywords,
     source: `${utr}, Part III: a consumer’s do-not-call request is added to the telemarketer’s internal list within 14 days and kept for 3 years and 14 days. CASL (S.C. 2010, c. 23) s. 11(3): an unsubscribe request for texts and email takes effect within 10 business days.`,
-    uncertain: 'Opt-outs recorded here apply at once and are never dropped, which meets both the 14 days and the 3 years. No keyword list is set in law; we honour the US list, which is the longest.',
+    uncertain:
+      'Opt-outs recorded here apply at once and are never dropped, which meets both the 14 days and the 3 years. No keyword list is set in law; we honour the US list, which is the longest.',
   },
   consent: {
     channels: ['sms', 'email'],
     source:
       'CASL s. 6(1): no commercial electronic message (text or email) without the recipient’s express or implied consent. Live calls need no consent; the DNCL covers them.',
-    uncertain:
-      `${utr}, Part IV (ADAD Rules): a telemarketing call that plays a recorded or synthesized message needs the called party’s express consent. The gate cannot tell a live agent from a recording, so voice consent is not demanded here: a journey that calls with recordings must gate on consent itself.`,
+    uncertain: `${utr}, Part IV (ADAD Rules): a telemarketing call that plays a recorded or synthesized message needs the called party’s express consent. The gate cannot tell a live agent from a recording, so voice consent is not demanded here: a journey that calls with recordings must gate on consent itself.`,
   },
   frequency: [
     {
@@ -114,7 +119,8 @@ export const provinceNames: Record<string, string> = {
 const bcRow = {
   region: 'BC',
   name: 'British Columbia',
-  source: 'Business Practices and Consumer Protection Act (S.B.C. 2004, c. 2) and its Telemarketer Licensing Regulation, for telemarketers calling consumers in British Columbia.',
+  source:
+    'Business Practices and Consumer Protection Act (S.B.C. 2004, c. 2) and its Telemarketer Licensing Regulation, for telemarketers calling consumers in British Columbia.',
   checkedOn: '2026-12-03',
   confidence: 'low' as const,
   textsCount: 'not stated' as const,

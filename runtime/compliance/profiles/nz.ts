@@ -17,14 +17,16 @@ export const nz: ComplianceProfile = {
   country: 'NZ',
   hours: {
     channels: { voice: hours, sms: hours, email: null },
-    source: 'Marketing Association Code of Practice for Direct Marketing (telemarketing): no calls on Sundays or public holidays, calls within reasonable hours (08:00-21:00 Monday to Saturday in members’ guidance).',
+    source:
+      'Marketing Association Code of Practice for Direct Marketing (telemarketing): no calls on Sundays or public holidays, calls within reasonable hours (08:00-21:00 Monday to Saturday in members’ guidance).',
     uncertain: 'Read second-hand; we call from 09:00 and stop at 18:00 on Saturdays. The UEMA sets no hours for texts; we keep the call hours.',
   },
   holidays: {
     channels: ['voice', 'sms'],
     national: true,
     regional: true,
-    source: 'Marketing Association code: no telemarketing on public holidays. Holidays Act 2003, section 44: regional anniversary days are public holidays in their region.',
+    source:
+      'Marketing Association code: no telemarketing on public holidays. Holidays Act 2003, section 44: regional anniversary days are public holidays in their region.',
     uncertain: 'When the contact’s region is unknown, every region’s anniversary day counts.',
   },
   abandonment: {

@@ -16,8 +16,7 @@ export const uk: ComplianceProfile = {
   hours: {
     channels: { voice: hours, sms: hours, email: null },
     source: 'DMA Telemarketing Guide: Monday to Friday 08:00-21:00, Saturday 09:00-21:00, no calls on Sundays or bank holidays.',
-    uncertain:
-      'No statute sets hours; the ICO only asks to avoid antisocial hours. We take the DMA guide as the rule and apply it to texts too.',
+    uncertain: 'No statute sets hours; the ICO only asks to avoid antisocial hours. We take the DMA guide as the rule and apply it to texts too.',
   },
   holidays: {
     channels: ['voice', 'sms'],
@@ -39,12 +38,14 @@ export const uk: ComplianceProfile = {
   ring: { minSeconds: 15, source: 'Ofcom persistent-misuse policy (2016), A1.20: unanswered calls ring for at least 15 seconds.' },
   informationMessage: {
     required: true,
-    source: 'Ofcom persistent-misuse policy (2016), A1.21: an abandoned call plays a brief recorded message naming the company and a number to call back free of charge or at basic rate.',
+    source:
+      'Ofcom persistent-misuse policy (2016), A1.21: an abandoned call plays a brief recorded message naming the company and a number to call back free of charge or at basic rate.',
   },
   redial: {
     afterAbandonedHours: 72,
     unlessAgentGuaranteed: true,
-    source: 'Ofcom persistent-misuse policy (2016), A1.23: no repeat call within 72 hours to a number whose call was abandoned, unless a live agent is guaranteed.',
+    source:
+      'Ofcom persistent-misuse policy (2016), A1.23: no repeat call within 72 hours to a number whose call was abandoned, unless a live agent is guaranteed.',
   },
   registry: {
     name: 'Telephone Preference Service (TPS)',

@@ -27,7 +27,11 @@ const today = '2026-12-03';
 const absentFromTables =
   'No calling-hours, Sunday, holiday or frequency rule stricter than the federal one in the state tables of dropcowboy.com (updated 2025-11-01) and clickpointsoftware.com (reviewed 2025-07); the statute was not read.';
 
-const federalOnly = (region: string, name: string, extra: { source?: string; checkedOn?: string; confidence?: Confidence; notApplied?: string } = {}): RegionOverride => ({
+const federalOnly = (
+  region: string,
+  name: string,
+  extra: { source?: string; checkedOn?: string; confidence?: Confidence; notApplied?: string } = {},
+): RegionOverride => ({
   region,
   name,
   source: extra.source ?? absentFromTables,
@@ -88,8 +92,12 @@ export const usStates: readonly RegionOverride[] = [
   federalOnly('GA', 'Georgia'),
   federalOnly('HI', 'Hawaii'),
   federalOnly('ID', 'Idaho'),
-  federalOnly('IL', 'Illinois', { notApplied: `815 ILCS 305 (Automatic Telephone Dialers Act): prerecorded calls only 09:00-21:00, per one secondary table. ${recordedOnly}` }),
-  federalOnly('IN', 'Indiana', { notApplied: `Ind. Code 24-5-14: automatic dialing-announcing device calls only 09:00-20:00, per secondary sources. ${recordedOnly}` }),
+  federalOnly('IL', 'Illinois', {
+    notApplied: `815 ILCS 305 (Automatic Telephone Dialers Act): prerecorded calls only 09:00-21:00, per one secondary table. ${recordedOnly}`,
+  }),
+  federalOnly('IN', 'Indiana', {
+    notApplied: `Ind. Code 24-5-14: automatic dialing-announcing device calls only 09:00-20:00, per secondary sources. ${recordedOnly}`,
+  }),
   federalOnly('IA', 'Iowa'),
   federalOnly('KS', 'Kansas'),
   {
@@ -119,13 +127,30 @@ export const usStates: readonly RegionOverride[] = [
     },
     namedHolidays: {
       channels: ['voice', 'sms'],
-      names: ["New Year's Day", 'Martin Luther King Jr. Day', "Washington's Birthday", 'Mardi Gras', 'Good Friday', 'Memorial Day', 'Juneteenth', 'Independence Day', 'Labor Day', 'Columbus Day', 'Election Day', 'Veterans Day', 'Thanksgiving Day', 'Christmas Day'],
+      names: [
+        "New Year's Day",
+        'Martin Luther King Jr. Day',
+        "Washington's Birthday",
+        'Mardi Gras',
+        'Good Friday',
+        'Memorial Day',
+        'Juneteenth',
+        'Independence Day',
+        'Labor Day',
+        'Columbus Day',
+        'Election Day',
+        'Veterans Day',
+        'Thanksgiving Day',
+        'Christmas Day',
+      ],
       source: 'La. R.S. 45:811(3) and LPSC General Order R-29617: no telephonic solicitation on a state holiday (La. R.S. 1:55).',
       uncertain: 'The governor can declare extra holidays (2023-07-03 was one); those are not in the calendar we use.',
     },
     notApplied: 'La. R.S. 45:844.31 forbids telemarketing, texts included, into an area under a declared state of emergency; we have no feed of declarations.',
   },
-  federalOnly('ME', 'Maine', { notApplied: `10 M.R.S. 1498: automated telephone solicitation only Monday to Friday 09:00-17:00, per one secondary source. ${recordedOnly}` }),
+  federalOnly('ME', 'Maine', {
+    notApplied: `10 M.R.S. 1498: automated telephone solicitation only Monday to Friday 09:00-17:00, per one secondary source. ${recordedOnly}`,
+  }),
   {
     region: 'MD',
     name: 'Maryland',
@@ -167,7 +192,8 @@ export const usStates: readonly RegionOverride[] = [
     region: 'MN',
     name: 'Minnesota',
     source: 'Minnesota telephone solicitation law (Minn. Stat. 325E.26 to 325E.31); the section with the hours was not read.',
-    uncertain: 'One secondary table (dropcowboy.com) gives 09:00-21:00, perhaps for automatic dialing-announcing devices only (325E.27); applied to all calls and texts as the stricter reading.',
+    uncertain:
+      'One secondary table (dropcowboy.com) gives 09:00-21:00, perhaps for automatic dialing-announcing devices only (325E.27); applied to all calls and texts as the stricter reading.',
     checkedOn: reviewed,
     confidence: 'low',
     textsCount: 'not stated',
@@ -190,12 +216,15 @@ export const usStates: readonly RegionOverride[] = [
   },
   federalOnly('MO', 'Missouri'),
   federalOnly('MT', 'Montana'),
-  federalOnly('NE', 'Nebraska', { notApplied: `Neb. Admin. Code tit. 291 ch. 11 §3: prerecorded calls on Sundays and holidays only 13:00-21:00, per one secondary source. ${recordedOnly}` }),
+  federalOnly('NE', 'Nebraska', {
+    notApplied: `Neb. Admin. Code tit. 291 ch. 11 §3: prerecorded calls on Sundays and holidays only 13:00-21:00, per one secondary source. ${recordedOnly}`,
+  }),
   {
     region: 'NV',
     name: 'Nevada',
     source: 'Nevada solicitation by telephone (NRS 228 and 599B); the section with the hours was not read.',
-    uncertain: 'One secondary table (dropcowboy.com) gives 09:00-20:00, where a summary of NAC 599B gives 08:00-21:00; the stricter 09:00-20:00 is applied until the law is read.',
+    uncertain:
+      'One secondary table (dropcowboy.com) gives 09:00-20:00, where a summary of NAC 599B gives 08:00-21:00; the stricter 09:00-20:00 is applied until the law is read.',
     checkedOn: reviewed,
     confidence: 'low',
     textsCount: 'not stated',
@@ -261,7 +290,22 @@ export const usStates: readonly RegionOverride[] = [
       'SB 992 (2025-2026 session) would ban telemarketing calls and texts on Sundays and between 7 p.m. and 9 a.m.; it passed the Senate, but no source read on 2026-12-03 shows it enacted, so the federal hours stand until it is. Apply it by hand if it becomes law.',
     namedHolidays: {
       channels: ['voice', 'sms'],
-      names: ["New Year's Day", 'Martin Luther King Jr. Day', "Presidents' Day", 'Good Friday', 'Memorial Day', 'Flag Day', 'Juneteenth', 'Independence Day', 'Labor Day', 'Columbus Day', 'Election Day', 'Veterans Day', 'Thanksgiving Day', 'Christmas Day'],
+      names: [
+        "New Year's Day",
+        'Martin Luther King Jr. Day',
+        "Presidents' Day",
+        'Good Friday',
+        'Memorial Day',
+        'Flag Day',
+        'Juneteenth',
+        'Independence Day',
+        'Labor Day',
+        'Columbus Day',
+        'Election Day',
+        'Veterans Day',
+        'Thanksgiving Day',
+        'Christmas Day',
+      ],
       source: '73 P.S. 2245(a)(10) (Act 73 of 2019): no telephone solicitation calls on a legal holiday; the list as dnc.com gives it.',
       uncertain: 'Juneteenth is not on the 2019 list; it is kept as the stricter reading. Election Day is taken every year.',
     },
@@ -274,12 +318,28 @@ export const usStates: readonly RegionOverride[] = [
     confidence: 'high',
     textsCount: 'not stated',
     hours: callsAndTexts(
-      [{ days: monToFri, from: '09:00', to: '18:00' }, { days: ['sat'], from: '10:00', to: '17:00' }],
+      [
+        { days: monToFri, from: '09:00', to: '18:00' },
+        { days: ['sat'], from: '10:00', to: '17:00' },
+      ],
       'R.I. Gen. Laws 5-61-3.6: unsolicited telephonic sales calls to residential, mobile or paging numbers only during the hours of operation of 5-61-2: 9 a.m. to 6 p.m. weekdays, 10 a.m. to 5 p.m. Saturdays, never on Sundays.',
     ),
     namedHolidays: {
       channels: ['voice', 'sms'],
-      names: ["New Year's Day", 'Martin Luther King Jr. Day', "Washington's Birthday", 'Memorial Day', 'Juneteenth', 'Independence Day', 'Victory Day', 'Labor Day', 'Columbus Day', 'Veterans Day', 'Thanksgiving Day', 'Christmas Day'],
+      names: [
+        "New Year's Day",
+        'Martin Luther King Jr. Day',
+        "Washington's Birthday",
+        'Memorial Day',
+        'Juneteenth',
+        'Independence Day',
+        'Victory Day',
+        'Labor Day',
+        'Columbus Day',
+        'Veterans Day',
+        'Thanksgiving Day',
+        'Christmas Day',
+      ],
       source: 'R.I. Gen. Laws 5-61-2: the hours of operation exclude state and federal holidays (R.I. Gen. Laws 25-1-1).',
     },
   },
@@ -306,7 +366,10 @@ export const usStates: readonly RegionOverride[] = [
     confidence: 'medium',
     textsCount: 'yes',
     hours: callsAndTexts(
-      [{ days: monToSat, from: '09:00', to: '21:00' }, { days: ['sun'], from: '12:00', to: '21:00' }],
+      [
+        { days: monToSat, from: '09:00', to: '21:00' },
+        { days: ['sun'], from: '12:00', to: '21:00' },
+      ],
       'Tex. Bus. & Com. Code 301.051: no telephone solicitation before 9 a.m. or after 9 p.m. Monday to Saturday, or before noon or after 9 p.m. on Sunday, at the called person’s location. SB 140 made text and image messages telephone solicitations.',
       'Read in law-firm summaries of SB 140 (Foster Garvey, Cloud Communications, Varnum) that agree, not in the statute. Some read the hours in Texas (Central) time; we use the contact’s own zone, which for El Paso is the later and so the stricter.',
     ),
@@ -324,7 +387,20 @@ export const usStates: readonly RegionOverride[] = [
     ),
     namedHolidays: {
       channels: ['voice', 'sms'],
-      names: ["New Year's Day", 'Martin Luther King Jr. Day', 'Washington and Lincoln Day', 'Memorial Day', 'Juneteenth', 'Independence Day', 'Pioneer Day', 'Labor Day', 'Columbus Day', 'Veterans Day', 'Thanksgiving Day', 'Christmas Day'],
+      names: [
+        "New Year's Day",
+        'Martin Luther King Jr. Day',
+        'Washington and Lincoln Day',
+        'Memorial Day',
+        'Juneteenth',
+        'Independence Day',
+        'Pioneer Day',
+        'Labor Day',
+        'Columbus Day',
+        'Veterans Day',
+        'Thanksgiving Day',
+        'Christmas Day',
+      ],
       source: 'Utah Code 13-25a-103(3): none on a legal holiday (Utah Code 63G-1-301).',
     },
   },
@@ -337,7 +413,10 @@ export const usStates: readonly RegionOverride[] = [
     checkedOn: reviewed,
     confidence: 'high',
     textsCount: 'not stated',
-    hours: callsAndTexts(eightToEight, 'RCW 80.36.390(2) and 19.158.040(2): no telephone solicitation before 8 a.m. or after 8 p.m. at the called party’s location.'),
+    hours: callsAndTexts(
+      eightToEight,
+      'RCW 80.36.390(2) and 19.158.040(2): no telephone solicitation before 8 a.m. or after 8 p.m. at the called party’s location.',
+    ),
   },
   federalOnly('WV', 'West Virginia'),
   federalOnly('WI', 'Wisconsin'),

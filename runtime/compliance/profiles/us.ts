@@ -33,7 +33,8 @@ export const us: ComplianceProfile = {
   ring: { minSeconds: 15, source: '47 CFR 64.1200(a)(6) and 16 CFR 310.4(b)(4)(ii): let the phone ring for at least 15 seconds or four rings.' },
   informationMessage: {
     required: true,
-    source: '47 CFR 64.1200(a)(7)(i)(B): an abandoned call plays a prerecorded message with the seller’s name and a number that lets the person ask not to be called again.',
+    source:
+      '47 CFR 64.1200(a)(7)(i)(B): an abandoned call plays a prerecorded message with the seller’s name and a number that lets the person ask not to be called again.',
   },
   redial: {
     afterAbandonedHours: null,
@@ -71,7 +72,8 @@ export const us: ComplianceProfile = {
       max: 3,
       windowHours: 24,
       source: 'House rule: at most 3 calls to a number in 24 hours, across all journeys, as Florida, Oklahoma and Maryland require.',
-      uncertain: 'No federal cap exists; the TSR forbids calls made repeatedly to annoy (16 CFR 310.4(b)(1)(i)) without a number, so we apply the strictest state’s number everywhere.',
+      uncertain:
+        'No federal cap exists; the TSR forbids calls made repeatedly to annoy (16 CFR 310.4(b)(1)(i)) without a number, so we apply the strictest state’s number everywhere.',
     },
   ],
 };

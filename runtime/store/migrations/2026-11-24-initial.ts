@@ -84,7 +84,10 @@ export function initial(dialect: DialectName) {
       // The claim reads a run's due cursors in due order straight off this index; done and in-flight ones have no due time.
       await db.schema.createIndex('cursors_due').on('cursors').columns(['run_id', 'due_at', 'contact_id']).execute();
       // Only contacts queued for a call, or on one, are in these indexes, so the dialer finds them without a scan.
-      for (const [name, waitEvent] of [['cursors_dial_queue', '{"type":"dial-queue"}'], ['cursors_on_call', '{"type":"call"}']] as const) {
+      for (const [name, waitEvent] of [
+        ['cursors_dial_queue', '{"type":"dial-queue"}'],
+        ['cursors_on_call', '{"type":"call"}'],
+      ] as const) {
         await db.schema
           .createIndex(name)
           .on('cursors')
@@ -173,7 +176,21 @@ export function initial(dialect: DialectName) {
         .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
-      for (const table of ['simulated_sends', 'dialer_state', 'do_not_contact', 'counters', 'inbox', 'outbox', 'events', 'cursors', 'runs', 'journey_versions', 'journeys', 'contacts', 'contact_lists']) {
+      for (const table of [
+        'simulated_sends',
+        'dialer_state',
+        'do_not_contact',
+        'counters',
+        'inbox',
+        'outbox',
+        'events',
+        'cursors',
+        'runs',
+        'journey_versions',
+        'journeys',
+        'contacts',
+        'contact_lists',
+      ]) {
         await db.schema.dropTable(table).execute();
       }
     },

@@ -10,7 +10,9 @@ export function providerIds(dialect: DialectName) {
       // Only sends of live runs have one: a simulation's sends cost the index nothing.
       await db.schema.createIndex('outbox_by_provider_id').on('outbox').column('provider_id').where('provider_id', 'is not', null).execute();
       // Only texts a provider took: an email's or a webhook's payload has other fields, and replies come by text alone.
-      await sql`create index outbox_sms_by_recipient on outbox (${jsonText(dialect, 'payload', 'to')}, id) where channel = 'sms' and provider_id is not null`.execute(db);
+      await sql`create index outbox_sms_by_recipient on outbox (${jsonText(dialect, 'payload', 'to')}, id) where channel = 'sms' and provider_id is not null`.execute(
+        db,
+      );
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropIndex('outbox_sms_by_recipient').execute();

@@ -88,6 +88,8 @@ async function removeSimulatedOptOuts(db: Kysely<unknown>): Promise<void> {
         'cleanup', ${row.run_id}, null, 'system', ${now})`.execute(db);
   }
   if (removed.size > 0) {
-    console.log(`Removed ${removed.size} do-not-contact ${removed.size === 1 ? 'entry' : 'entries'} that simulated runs had written to the shared lists; each removal is recorded in the list's history.`);
+    console.log(
+      `Removed ${removed.size} do-not-contact ${removed.size === 1 ? 'entry' : 'entries'} that simulated runs had written to the shared lists; each removal is recorded in the list's history.`,
+    );
   }
 }

@@ -17,15 +17,41 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
     await store.close();
   });
 
-  const entry = (over: Partial<NewAuditEntry>): NewAuditEntry => ({ at: t0, actor: alice, action: 'run.started', target: 'r1', journeyId: 'j1', runId: 'r1', ...over });
+  const entry = (over: Partial<NewAuditEntry>): NewAuditEntry => ({
+    at: t0,
+    actor: alice,
+    action: 'run.started',
+    target: 'r1',
+    journeyId: 'j1',
+    runId: 'r1',
+    ...over,
+  });
 
   it('keeps what was written and reads it back newest first', async () => {
     await recordAudit(store.db, entry({ details: { version: 2, listId: 'people' } }));
     await recordAudit(store.db, entry({ at: t0 + 1000, action: 'run.paused', actor: { id: null, name: 'cli:ops', role: null } }));
     const entries = await listAudit(store.db);
     expect(entries).toEqual([
-      { id: expect.any(Number), at: t0 + 1000, actor: { id: null, name: 'cli:ops', role: null }, action: 'run.paused', target: 'r1', journeyId: 'j1', runId: 'r1', details: {} },
-      { id: expect.any(Number), at: t0, actor: alice, action: 'run.started', target: 'r1', journeyId: 'j1', runId: 'r1', details: { version: 2, listId: 'people' } },
+      {
+        id: expect.any(Number),
+        at: t0 + 1000,
+        actor: { id: null, name: 'cli:ops', role: null },
+        action: 'run.paused',
+        target: 'r1',
+        journeyId: 'j1',
+        runId: 'r1',
+        details: {},
+      },
+      {
+        id: expect.any(Number),
+        at: t0,
+        actor: alice,
+        action: 'run.started',
+        target: 'r1',
+        journeyId: 'j1',
+        runId: 'r1',
+        details: { version: 2, listId: 'people' },
+      },
     ]);
     expect(entries[0]!.id).toBeGreaterThan(entries[1]!.id);
   });
@@ -60,7 +86,9 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
 
   it('refuses details that hold or name a secret', async () => {
     const token = `jt_${'a'.repeat(43)}`;
-    await expect(recordAudit(store.db, entry({ action: 'token.created', details: { name: 'ci', value: token } }))).rejects.toThrow(/details\.value holds an API token/);
+    await expect(recordAudit(store.db, entry({ action: 'token.created', details: { name: 'ci', value: token } }))).rejects.toThrow(
+      /details\.value holds an API token/,
+    );
     await expect(recordAudit(store.db, entry({ action: 'token.created', details: { token: 'x' } }))).rejects.toThrow(/details\.token is named like a secret/);
     await expect(recordAudit(store.db, entry({ details: { nested: { password: 'x' } } }))).rejects.toThrow(/details\.nested\.password/);
     expect(await listAudit(store.db)).toEqual([]);

@@ -66,10 +66,12 @@ const secretKey = /token$|secret|password/i;
 const secretValue = /^jt_[A-Za-z0-9_-]{20,}$/;
 
 function assertNoSecret(value: unknown, path: string): void {
-  if (typeof value === 'string' && secretValue.test(value)) throw new Error(`The audit entry's ${path} holds an API token; the audit log never stores secrets, so leave it out`);
+  if (typeof value === 'string' && secretValue.test(value))
+    throw new Error(`The audit entry's ${path} holds an API token; the audit log never stores secrets, so leave it out`);
   if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (secretKey.test(key)) throw new Error(`The audit entry's ${path}.${key} is named like a secret; the audit log never stores secrets, so leave it out or rename it`);
+      if (secretKey.test(key))
+        throw new Error(`The audit entry's ${path}.${key} is named like a secret; the audit log never stores secrets, so leave it out or rename it`);
       assertNoSecret(inner, `${path}.${key}`);
     }
   }
@@ -104,7 +106,11 @@ export async function listAudit(db: Executor, filter: AuditFilter = {}): Promise
   if (filter.before !== undefined) query = query.where('at', '<', filter.before);
   if (filter.after !== undefined) query = query.where('at', '>=', filter.after);
   // Ids grow with every append, so they order entries of the same millisecond as they were written.
-  const rows = await query.orderBy('id', 'desc').limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .execute();
   return rows.map((r) => ({
     id: Number(r.id),
     at: Number(r.at),

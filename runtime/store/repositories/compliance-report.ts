@@ -31,7 +31,9 @@ export async function loadComplianceReport(db: Executor, runId: string, options:
   const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new ReportNotFound(`The run "${runId}" does not exist`);
   // A live run shares its campaign with every live run of the same journey; a simulated run is alone.
-  const members = run.simulated ? [run] : await db.selectFrom('runs').selectAll().where('journey_id', '=', run.journey_id).where('simulated', '=', 0).orderBy('start_at').execute();
+  const members = run.simulated
+    ? [run]
+    : await db.selectFrom('runs').selectAll().where('journey_id', '=', run.journey_id).where('simulated', '=', 0).orderBy('start_at').execute();
   const versions = new Map<number, { name: string; compliance: string; steps: ReportStep[] }>();
   for (const version of new Set(members.map((m) => Number(m.version)))) versions.set(version, await loadVersion(db, run.journey_id, version));
   const own = versions.get(Number(run.version))!;
@@ -55,8 +57,21 @@ export async function loadComplianceReport(db: Executor, runId: string, options:
     journeyName: own.name,
     profile: own.compliance as ComplianceReport['profile']['id'],
     campaign: members.map((m) => ({ run: reportRun(m), steps: versions.get(Number(m.version))!.steps })),
-    events: events.map((e) => ({ runId: e.run_id, contactId: e.contact_id, nodeId: e.node_id, type: e.type, time: Number(e.time), data: JSON.parse(e.data) as Record<string, unknown> })),
-    registryImports: imports.map((r) => ({ profile: r.profile, source: r.source, downloadedAt: Number(r.downloaded_at), importedAt: Number(r.imported_at), entries: Number(r.entries) })),
+    events: events.map((e) => ({
+      runId: e.run_id,
+      contactId: e.contact_id,
+      nodeId: e.node_id,
+      type: e.type,
+      time: Number(e.time),
+      data: JSON.parse(e.data) as Record<string, unknown>,
+    })),
+    registryImports: imports.map((r) => ({
+      profile: r.profile,
+      source: r.source,
+      downloadedAt: Number(r.downloaded_at),
+      importedAt: Number(r.imported_at),
+      entries: Number(r.entries),
+    })),
     permissionChanges: changes.map((p) => ({
       id: Number(p.id),
       scope: p.scope,
@@ -74,7 +89,10 @@ export async function loadComplianceReport(db: Executor, runId: string, options:
       !run.simulated && {
         detectorEstimate: {
           // The same reasoned estimate the dialer paces UK campaigns by.
-          share: estimateAmdFalsePositiveShare({ ...carrier.amd, humanShareOfAnswers: carrier.outcomes.human / (carrier.outcomes.human + carrier.outcomes.machine) }),
+          share: estimateAmdFalsePositiveShare({
+            ...carrier.amd,
+            humanShareOfAnswers: carrier.outcomes.human / (carrier.outcomes.human + carrier.outcomes.machine),
+          }),
           basis: `the detector's accuracy (${carrier.amd.humanAccuracy * 100} % of people and ${carrier.amd.machineAccuracy * 100} % of machines recognised) with ${Math.round((carrier.outcomes.human / (carrier.outcomes.human + carrier.outcomes.machine)) * 100)} % of answers from people`,
         },
       }),
@@ -95,7 +113,12 @@ function reportRun(run: Run): ReportRun {
 }
 
 async function loadVersion(db: Executor, journeyId: string, version: number): Promise<{ name: string; compliance: string; steps: ReportStep[] }> {
-  const row = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', journeyId).where('version', '=', version).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('journey_versions')
+    .select('content')
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirstOrThrow();
   const { journey, problems } = validateJourney(JSON.parse(row.content));
   if (!journey) throw new Error(`Version ${version} of journey ${journeyId} does not validate: ${problems[0]?.message ?? 'unknown problem'}`);
   const steps: ReportStep[] = [];

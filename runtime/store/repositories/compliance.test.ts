@@ -27,8 +27,26 @@ describe.each(testDialects)('gate history on %s', (dialect) => {
     journey = validateJourney(file).journey!;
     const published = await publishJourney(db, file, { author: 'test', message: 'test', now });
     await ensureContactList(db, 'people', 'people', now);
-    await db.insertInto('contacts').values({ id: 'c1', list_id: 'people', external_id: null, phone, email: null, first_name: null, last_name: null, timezone: 'America/New_York', state: null, postal_code: null, attributes: '{}', consent: '{}', created_at: now }).execute();
-    const start = (simulated: boolean) => startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'people', now, simulated, seed: 1 }).then((r) => r.id);
+    await db
+      .insertInto('contacts')
+      .values({
+        id: 'c1',
+        list_id: 'people',
+        external_id: null,
+        phone,
+        email: null,
+        first_name: null,
+        last_name: null,
+        timezone: 'America/New_York',
+        state: null,
+        postal_code: null,
+        attributes: '{}',
+        consent: '{}',
+        created_at: now,
+      })
+      .execute();
+    const start = (simulated: boolean) =>
+      startRun(store, { journeyId: published.journeyId, version: published.version, listId: 'people', now, simulated, seed: 1 }).then((r) => r.id);
     runs = { live: await start(false), otherLive: await start(false), simulated: await start(true), otherSimulated: await start(true) };
   });
 
@@ -37,10 +55,26 @@ describe.each(testDialects)('gate history on %s', (dialect) => {
   });
 
   async function call(runId: string, at: number): Promise<void> {
-    const n = await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await store.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await store.db
       .insertInto('outbox')
-      .values({ idempotency_key: `${runId}:${Number(n.n)}`, run_id: runId, contact_id: 'c1', node_id: 'collections-call', channel: 'voice', payload: '{}', status: 'sent', attempts: 1, next_attempt_at: at, created_at: at, sent_at: at, error: null })
+      .values({
+        idempotency_key: `${runId}:${Number(n.n)}`,
+        run_id: runId,
+        contact_id: 'c1',
+        node_id: 'collections-call',
+        channel: 'voice',
+        payload: '{}',
+        status: 'sent',
+        attempts: 1,
+        next_attempt_at: at,
+        created_at: at,
+        sent_at: at,
+        error: null,
+      })
       .execute();
   }
 

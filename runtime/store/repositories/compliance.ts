@@ -30,21 +30,36 @@ export interface DoNotContactEntry {
   actor: string | null;
 }
 
-function entryOf(r: { channel: string; value: string; reason: string; added_at: number; source: string | null; run_id: string | null; actor: string | null }): DoNotContactEntry {
+function entryOf(r: {
+  channel: string;
+  value: string;
+  reason: string;
+  added_at: number;
+  source: string | null;
+  run_id: string | null;
+  actor: string | null;
+}): DoNotContactEntry {
   return { channel: r.channel as DncChannel, value: r.value, reason: r.reason, addedAt: Number(r.added_at), source: r.source, runId: r.run_id, actor: r.actor };
 }
 
 export async function listDoNotContact(db: Executor, options: { channel?: DncChannel; limit?: number; offset?: number } = {}): Promise<DoNotContactEntry[]> {
   let query = db.selectFrom('do_not_contact').selectAll().orderBy('added_at', 'desc').orderBy('value');
   if (options.channel) query = query.where('channel', '=', options.channel);
-  const rows = await query.limit(options.limit ?? 100).offset(options.offset ?? 0).execute();
+  const rows = await query
+    .limit(options.limit ?? 100)
+    .offset(options.offset ?? 0)
+    .execute();
   return rows.map(entryOf);
 }
 
 /** An operator adds an address to the shared list for a channel; one already there keeps its first reason. */
-export async function addDoNotContact(db: Executor, entry: { channel: DncChannel; value: string; reason: string; now: number; actor?: string }): Promise<DoNotContactEntry> {
+export async function addDoNotContact(
+  db: Executor,
+  entry: { channel: DncChannel; value: string; reason: string; now: number; actor?: string },
+): Promise<DoNotContactEntry> {
   const value = normaliseAddress(entry.channel, entry.value);
-  if (!value) throw new Error(`"${entry.value}" is not ${entry.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`);
+  if (!value)
+    throw new Error(`"${entry.value}" is not ${entry.channel === 'email' ? 'an email address' : 'a phone number in international form such as +14155550100'}`);
   await optOut(db, { scope: sharedScope, channel: entry.channel, value, reason: entry.reason, source: 'operator', actor: entry.actor ?? null, at: entry.now });
   const row = await db.selectFrom('do_not_contact').selectAll().where('channel', '=', entry.channel).where('value', '=', value).executeTakeFirstOrThrow();
   return entryOf(row);
@@ -59,7 +74,12 @@ export async function doNotContactAmong(db: Executor, channel: DncChannel, addre
 }
 
 /** An operator takes an address off a channel's shared list, with a record of who and when; true when it was there. */
-export async function removeDoNotContact(db: Executor, channel: DncChannel, value: string, by: { actor?: string; reason?: string; now?: number } = {}): Promise<boolean> {
+export async function removeDoNotContact(
+  db: Executor,
+  channel: DncChannel,
+  value: string,
+  by: { actor?: string; reason?: string; now?: number } = {},
+): Promise<boolean> {
   return optIn(db, {
     scope: sharedScope,
     channel,
@@ -146,7 +166,10 @@ export async function importRegistry(
     onCommit?: (tx: Transaction<Database>, report: RegistryImportReport) => Promise<void>;
   },
 ): Promise<RegistryImportReport> {
-  if (!(input.downloadedAt <= input.now)) throw new DomainError('invalid', 'The register’s download date is in the future; give the date the file was downloaded.', { issues: [{ path: '/downloadedAt', message: 'The register’s download date is in the future; give the date the file was downloaded.' }] });
+  if (!(input.downloadedAt <= input.now))
+    throw new DomainError('invalid', 'The register’s download date is in the future; give the date the file was downloaded.', {
+      issues: [{ path: '/downloadedAt', message: 'The register’s download date is in the future; give the date the file was downloaded.' }],
+    });
   const country = profiles[input.profile].country;
   const key = `${input.profile}#${randomUUID()}`;
   const skipped: RegistryImportReport['skipped'] = [];
@@ -161,7 +184,11 @@ export async function importRegistry(
     await db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += 500) {
         // A number twice in the copy is stored once and counted once.
-        const result = await tx.insertInto('registry_numbers').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['profile', 'value']).doNothing()).executeTakeFirst();
+        const result = await tx
+          .insertInto('registry_numbers')
+          .values(rows.slice(i, i + 500))
+          .onConflict((oc) => oc.columns(['profile', 'value']).doNothing())
+          .executeTakeFirst();
         entries += Number(result.numInsertedOrUpdatedRows ?? 0);
       }
     });
@@ -191,7 +218,10 @@ export async function importRegistry(
   copiesInProgress.delete(key);
   const report: RegistryImportReport = { profile: input.profile, downloadedAt: input.downloadedAt, entries, skipped };
   await db.transaction().execute(async (tx) => {
-    await tx.insertInto('registry_imports').values({ profile: input.profile, source: input.source, downloaded_at: input.downloadedAt, imported_at: input.now, entries, copy: key }).execute();
+    await tx
+      .insertInto('registry_imports')
+      .values({ profile: input.profile, source: input.source, downloaded_at: input.downloadedAt, imported_at: input.now, entries, copy: key })
+      .execute();
     await input.onCommit?.(tx, report);
   });
   // Older copies of this profile: the one stored under its own name, and any under a key of its own but this one
@@ -199,7 +229,12 @@ export async function importRegistry(
   await deleteRegistryCopy(db, input.profile);
   let after = `${input.profile}#`;
   for (;;) {
-    const next = await db.selectFrom('registry_numbers').select((eb) => eb.fn.min('profile').as('key')).where('profile', '>', after).where('profile', '<', `${input.profile}$`).executeTakeFirst();
+    const next = await db
+      .selectFrom('registry_numbers')
+      .select((eb) => eb.fn.min('profile').as('key'))
+      .where('profile', '>', after)
+      .where('profile', '<', `${input.profile}$`)
+      .executeTakeFirst();
     if (!next?.key) break;
     if (next.key !== key && !copiesInProgress.has(next.key)) await deleteRegistryCopy(db, next.key);
     after = next.key;
@@ -208,11 +243,20 @@ export async function importRegistry(
 }
 
 /** The latest import of each profile's register. */
-export async function registryStatus(db: Executor): Promise<{ profile: ComplianceProfileId; downloadedAt: number; importedAt: number; entries: number; source: string; key: string }[]> {
+export async function registryStatus(
+  db: Executor,
+): Promise<{ profile: ComplianceProfileId; downloadedAt: number; importedAt: number; entries: number; source: string; key: string }[]> {
   const rows = await db.selectFrom('registry_imports').selectAll().orderBy('id', 'desc').execute();
   const latest = new Map<string, (typeof rows)[number]>();
   for (const row of rows) if (!latest.has(row.profile)) latest.set(row.profile, row);
-  return [...latest.values()].map((r) => ({ profile: r.profile as ComplianceProfileId, downloadedAt: Number(r.downloaded_at), importedAt: Number(r.imported_at), entries: r.entries, source: r.source, key: r.copy ?? r.profile }));
+  return [...latest.values()].map((r) => ({
+    profile: r.profile as ComplianceProfileId,
+    downloadedAt: Number(r.downloaded_at),
+    importedAt: Number(r.imported_at),
+    entries: r.entries,
+    source: r.source,
+    key: r.copy ?? r.profile,
+  }));
 }
 
 /** Remembers an abandoned call, for the profiles that forbid calling the number again too soon. */
@@ -251,7 +295,11 @@ function gateNeeds(journey: Journey): ComplianceNeeds {
 /** Everything a profile's rules can ask of the store. */
 export function profileNeeds(profileId: ComplianceProfileId): ComplianceNeeds {
   const profile = profiles[profileId];
-  return { registry: profile.registry.channels.length > 0, frequencyHours: frequencyWindowHours(profileId), redialHours: profile.redial.afterAbandonedHours ?? 0 };
+  return {
+    registry: profile.registry.channels.length > 0,
+    frequencyHours: frequencyWindowHours(profileId),
+    redialHours: profile.redial.afterAbandonedHours ?? 0,
+  };
 }
 
 /**
@@ -297,11 +345,23 @@ export interface GateTimeline {
  * Loads, for one batch of contacts, what the journey's gates check beyond the do-not-contact list, with a few indexed
  * queries per batch (none when the journey's gates need nothing of it).
  */
-export async function loadGateData(db: Executor, journey: Journey, timeline: GateTimeline, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
+export async function loadGateData(
+  db: Executor,
+  journey: Journey,
+  timeline: GateTimeline,
+  contacts: readonly { phone: string | null }[],
+  now: number,
+): Promise<GateData> {
   return loadComplianceData(db, gateNeeds(journey), timeline, contacts, now);
 }
 
-export async function loadComplianceData(db: Executor, needs: ComplianceNeeds, timeline: GateTimeline, contacts: readonly { phone: string | null }[], now: number): Promise<GateData> {
+export async function loadComplianceData(
+  db: Executor,
+  needs: ComplianceNeeds,
+  timeline: GateTimeline,
+  contacts: readonly { phone: string | null }[],
+  now: number,
+): Promise<GateData> {
   const phones = [...new Set(contacts.flatMap((c) => (c.phone ? [normalisePhone(c.phone) ?? c.phone] : [])))];
   const data: GateData = {};
   if (needs.registry) {
@@ -312,7 +372,12 @@ export async function loadComplianceData(db: Executor, needs: ComplianceNeeds, t
     const listed = new Set<string>();
     if (status.size && phones.length) {
       for (let i = 0; i < phones.length; i += 500) {
-        const rows = await db.selectFrom('registry_numbers').select(['profile', 'value']).where('profile', 'in', [...profileOfKey.keys()]).where('value', 'in', phones.slice(i, i + 500)).execute();
+        const rows = await db
+          .selectFrom('registry_numbers')
+          .select(['profile', 'value'])
+          .where('profile', 'in', [...profileOfKey.keys()])
+          .where('value', 'in', phones.slice(i, i + 500))
+          .execute();
         for (const r of rows) listed.add(`${profileOfKey.get(r.profile)}\u0000${r.value}`);
       }
     }
@@ -371,7 +436,8 @@ export async function loadComplianceData(db: Executor, needs: ComplianceNeeds, t
     }
     for (const list of attempts.values()) list.sort((a, b) => a.at - b.at || a.id - b.id);
     const history = (beforeId: number): ContactHistory => ({
-      attemptsSince: (value, channels, since) => (attempts.get(value) ?? []).filter((a) => a.at > since && a.id < beforeId && channels.includes(a.channel)).map((a) => a.at),
+      attemptsSince: (value, channels, since) =>
+        (attempts.get(value) ?? []).filter((a) => a.at > since && a.id < beforeId && channels.includes(a.channel)).map((a) => a.at),
       lastAbandonedAt: (value) => abandoned.get(value),
     });
     data.history = history(Number.POSITIVE_INFINITY);

@@ -49,5 +49,9 @@ export async function publishJourney(db: Executor, document: unknown, meta: { au
 }
 
 export async function ensureContactList(db: Executor, id: string, name: string, now: number): Promise<void> {
-  await db.insertInto('contact_lists').values({ id, name, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('contact_lists')
+    .values({ id, name, created_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }

@@ -68,7 +68,15 @@ export async function optOut(db: Executor, input: PermissionChangeInput): Promis
   if (input.scope === sharedScope) {
     await db
       .insertInto('do_not_contact')
-      .values({ channel: input.channel, value, reason: input.reason, added_at: input.at, source: input.source, run_id: input.runId ?? null, actor: input.actor ?? null })
+      .values({
+        channel: input.channel,
+        value,
+        reason: input.reason,
+        added_at: input.at,
+        source: input.source,
+        run_id: input.runId ?? null,
+        actor: input.actor ?? null,
+      })
       .onConflict((oc) => oc.columns(['channel', 'value']).doNothing())
       .execute();
   }
@@ -174,10 +182,18 @@ export async function permissionChanges(
 }
 
 /** The do-not-contact entries in a scope that concern a batch of contacts, as `channel\0value` keys, raw and normalised. */
-export async function doNotContactOfContacts(db: Executor, scope: PermissionScope, contacts: readonly { phone: string | null; email: string | null }[]): Promise<Set<string>> {
+export async function doNotContactOfContacts(
+  db: Executor,
+  scope: PermissionScope,
+  contacts: readonly { phone: string | null; email: string | null }[],
+): Promise<Set<string>> {
   const values = contacts.flatMap((c) => [
     ...(c.phone ? [c.phone, normaliseAddress('voice', c.phone)] : []),
     ...(c.email ? [c.email, normaliseAddress('email', c.email)] : []),
   ]);
-  return doNotContactIn(db, scope, values.filter((v): v is string => !!v));
+  return doNotContactIn(
+    db,
+    scope,
+    values.filter((v): v is string => !!v),
+  );
 }

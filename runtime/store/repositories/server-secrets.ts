@@ -10,7 +10,11 @@ export async function serverSecret(db: Executor, name: string): Promise<Buffer> 
   const existing = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();
   if (existing) return Buffer.from(existing.value, 'hex');
   // Two processes starting at once both try; the first insert wins and both read it back.
-  await db.insertInto('server_secrets').values({ name, value: randomBytes(32).toString('hex') }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('server_secrets')
+    .values({ name, value: randomBytes(32).toString('hex') })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const made = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return Buffer.from(made.value, 'hex');
 }

@@ -23,7 +23,10 @@ export async function createToken(db: Executor, request: { name: string; role: T
   const id = randomUUID();
   // The prefix tells a leaked string's origin at a glance; 32 random bytes make guessing hopeless.
   const token = `jt_${randomBytes(32).toString('base64url')}`;
-  await db.insertInto('api_tokens').values({ id, name: request.name, role: request.role, token_hash: hash(token), created_at: request.now, last_used_at: null }).execute();
+  await db
+    .insertInto('api_tokens')
+    .values({ id, name: request.name, role: request.role, token_hash: hash(token), created_at: request.now, last_used_at: null })
+    .execute();
   return { id, name: request.name, role: request.role, token };
 }
 

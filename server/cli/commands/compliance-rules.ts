@@ -22,7 +22,9 @@ export function complianceRulesCommand(args: string[], io: Io): number {
   if (state !== undefined) {
     const known = regionOverrides(profile as ComplianceProfileId).map((o) => o.region);
     if (!known.includes(state)) {
-      throw new UsageError(known.length ? `--state must be one of ${profile}'s regions (${known.join(', ')}), not "${values.state}"` : `profile ${profile} has no regional rules`);
+      throw new UsageError(
+        known.length ? `--state must be one of ${profile}'s regions (${known.join(', ')}), not "${values.state}"` : `profile ${profile} has no regional rules`,
+      );
     }
   }
   const rows = rulesTable({ ...(profile && { profile: profile as ComplianceProfileId }), ...(state && { region: state }) });

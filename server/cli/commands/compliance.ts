@@ -21,7 +21,10 @@ export async function complianceCommand(args: string[], io: Io): Promise<number>
   const [sub, ...rest] = args;
   if (sub === 'report') return complianceReportCommand(rest, io);
   if (sub === 'rules') return complianceRulesCommand(rest, io);
-  if (sub !== 'check') throw new UsageError(sub ? `unknown subcommand "${sub}"; use "check", "report" or "rules"` : 'journey compliance needs a subcommand: check, report or rules');
+  if (sub !== 'check')
+    throw new UsageError(
+      sub ? `unknown subcommand "${sub}"; use "check", "report" or "rules"` : 'journey compliance needs a subcommand: check, report or rules',
+    );
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -60,9 +63,13 @@ export async function complianceCommand(args: string[], io: Io): Promise<number>
     throw error;
   }
   if (values.json) {
-    io.out(`${JSON.stringify({ allowed: result.allowed, reasons: result.reasons, nextAllowedAt: result.nextAllowedAt, timezones: result.timezones, timezoneSource: result.timezoneSource, region: result.region }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify({ allowed: result.allowed, reasons: result.reasons, nextAllowedAt: result.nextAllowedAt, timezones: result.timezones, timezoneSource: result.timezoneSource, region: result.region }, null, 2)}\n`,
+    );
   } else {
-    io.out(`${result.allowed ? 'Allowed' : 'Not allowed'} (${values.profile} rules${result.region ? `, ${result.region}` : ''}; time zones ${result.timezones.join(', ') || 'unknown'} from the ${result.timezoneSource})\n`);
+    io.out(
+      `${result.allowed ? 'Allowed' : 'Not allowed'} (${values.profile} rules${result.region ? `, ${result.region}` : ''}; time zones ${result.timezones.join(', ') || 'unknown'} from the ${result.timezoneSource})\n`,
+    );
     for (const r of result.reasons) io.out(`  ${r.action === 'block' ? 'blocked' : 'held'} by ${r.rule}: ${r.message}\n`);
     if (result.nextAllowedAt) io.out(`  next allowed at ${result.nextAllowedAt}\n`);
   }

@@ -25,14 +25,22 @@ const countries = new Set<string>(getCountries());
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { list: { type: 'string' }, region: { type: 'string' }, column: { type: 'string', multiple: true }, encoding: { type: 'string' }, database: { type: 'string' } },
+    options: {
+      list: { type: 'string' },
+      region: { type: 'string' },
+      column: { type: 'string', multiple: true },
+      encoding: { type: 'string' },
+      database: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('journey import needs one CSV file');
   if (!values.list) throw new UsageError('journey import needs --list NAME: the contact list to import into, e.g. --list overdue-accounts');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(values.list)) throw new UsageError(`--list must be lower-case letters, digits and dashes, e.g. overdue-accounts, not "${values.list}"`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(values.list))
+    throw new UsageError(`--list must be lower-case letters, digits and dashes, e.g. overdue-accounts, not "${values.list}"`);
   const region = values.region?.toUpperCase();
-  if (region !== undefined && !countries.has(region)) throw new UsageError(`--region must be a two-letter country code such as US, GB, AU or NZ, not "${values.region}"`);
+  if (region !== undefined && !countries.has(region))
+    throw new UsageError(`--region must be a two-letter country code such as US, GB, AU or NZ, not "${values.region}"`);
   const encoding = values.encoding === undefined ? undefined : encodingNames[values.encoding.toLowerCase()];
   if (values.encoding !== undefined && !encoding) throw new UsageError(`--encoding must be one of ${encodingChoices}, not "${values.encoding}"`);
   const columns: Partial<Record<ContactField, string>> = {};
@@ -58,17 +66,30 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     await ensureContactList(store.db, values.list, values.list, now);
     let report: ImportReport;
     try {
-      report = await importContactsCsv(store.db, createReadStream(file), { listId: values.list, columns, ...(region && { defaultRegion: region as CountryCode }), ...(encoding && { encoding }), now });
+      report = await importContactsCsv(store.db, createReadStream(file), {
+        listId: values.list,
+        columns,
+        ...(region && { defaultRegion: region as CountryCode }),
+        ...(encoding && { encoding }),
+        now,
+      });
     } catch (error) {
       if (!(error instanceof ImportError)) throw error;
       if (!existed) await store.db.deleteFrom('contact_lists').where('id', '=', values.list).execute();
       io.err(`${file}${error.line !== undefined ? `:${error.line}` : ''}: ${error.message}\n`);
       return 1;
     }
-    for (const p of report.problems) io.out(`${file}:${p.line}: ${p.column ? `${p.column}: ` : ''}${p.severity === 'warning' ? 'warning: ' : ''}${p.message}\n`);
+    for (const p of report.problems)
+      io.out(`${file}:${p.line}: ${p.column ? `${p.column}: ` : ''}${p.severity === 'warning' ? 'warning: ' : ''}${p.message}\n`);
     if (report.problemsTruncated) io.out(`${file}: ${report.problemsTruncated} more problems not shown\n`);
-    const { n } = await store.db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', values.list).executeTakeFirstOrThrow();
-    io.err(`${file}: ${report.rows} rows: ${report.imported} new, ${report.merged} merged, ${report.skipped} skipped; the list "${values.list}" has ${Number(n)} contacts (${store.location})\n`);
+    const { n } = await store.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('list_id', '=', values.list)
+      .executeTakeFirstOrThrow();
+    io.err(
+      `${file}: ${report.rows} rows: ${report.imported} new, ${report.merged} merged, ${report.skipped} skipped; the list "${values.list}" has ${Number(n)} contacts (${store.location})\n`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -15,7 +15,8 @@ export async function pullCommand(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('journey pull needs one journey id, e.g. journey pull payment-reminder');
   const version = values.version === undefined ? undefined : Number(values.version);
-  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw new UsageError(`--version must be a version number from 1, not "${values.version}"`);
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1))
+    throw new UsageError(`--version must be a version number from 1, not "${values.version}"`);
   const remote = remoteOf(values, 'journey pull');
   const id = positionals[0]!;
 

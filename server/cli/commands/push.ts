@@ -40,7 +40,8 @@ export async function pushCommand(args: string[], io: Io): Promise<number> {
   if (existing.status !== 200 && existing.status !== 404) throw failure(existing, `Reading the journey "${id}"`);
   const saved = existing.status === 404 ? await call(remote, 'POST', '/api/journeys', parsed.value) : await call(remote, 'PUT', path, parsed.value);
   if (saved.status === 422 || saved.status === 400) {
-    const problems: Problem[] = saved.body?.error?.details?.problems ?? (saved.body?.error?.details?.issues ?? []).map((i) => ({ severity: 'error', path: i.path, message: i.message }));
+    const problems: Problem[] =
+      saved.body?.error?.details?.problems ?? (saved.body?.error?.details?.issues ?? []).map((i) => ({ severity: 'error', path: i.path, message: i.message }));
     for (const p of problems) io.out(`${formatProblem(file, p)}\n`);
     io.err(`${file}: the server refused it: ${saved.body?.error?.message ?? 'invalid'}; nothing was saved\n`);
     return 1;
@@ -48,7 +49,9 @@ export async function pushCommand(args: string[], io: Io): Promise<number> {
   if (saved.status !== 200 && saved.status !== 201) throw failure(saved, `Saving the journey "${id}"`);
   const warnings: Problem[] = saved.body!.problems ?? [];
   for (const p of warnings) io.out(`${formatProblem(file, p)}\n`);
-  io.err(`${existing.status === 404 ? 'Created' : 'Saved'} the draft of "${id}" on ${remote.server}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`);
+  io.err(
+    `${existing.status === 404 ? 'Created' : 'Saved'} the draft of "${id}" on ${remote.server}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`,
+  );
 
   if (values.publish) {
     const published = await call(remote, 'POST', `${path}/versions`, { message: values.message });

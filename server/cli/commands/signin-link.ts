@@ -15,7 +15,11 @@ export const signinLinkHelp = `journey signin-link [--name N] [--url URL] [--dat
   else ./data/journeys.db.`;
 
 export async function signinLinkCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { name: { type: 'string' }, url: { type: 'string' }, database: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: 'string' }, url: { type: 'string' }, database: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
   const base = (values.url ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(base)) throw new UsageError(`--url must be the server's address such as http://localhost:3000, not "${values.url}"`);
@@ -34,7 +38,13 @@ export async function signinLinkCommand(args: string[], io: Io): Promise<number>
     }
     const now = Date.now();
     const { code } = await createSignInCode(store.db, token.id, now);
-    await recordAudit(store.db, { at: now, actor: cliActor(), action: 'token.sign-in-link', target: token.id, details: { name: token.name, role: token.role } });
+    await recordAudit(store.db, {
+      at: now,
+      actor: cliActor(),
+      action: 'token.sign-in-link',
+      target: token.id,
+      details: { name: token.name, role: token.role },
+    });
     io.out(`${base}${token.role === 'agent' ? '/agent' : '/'}?code=${code}\n`);
     io.err(`A link that signs in as "${token.name}" (${token.role}) once, within ${signInCodeTtlMs / 60_000} minutes.\n`);
     return 0;

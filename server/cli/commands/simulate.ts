@@ -30,7 +30,8 @@ export async function simulateCommand(args: string[], io: Io): Promise<number> {
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not "${values.seed}"`);
   if (!(days > 0)) throw new UsageError(`--days must be a positive number, not "${values.days}"`);
   const agents = values.agents === undefined ? undefined : Number(values.agents);
-  if (agents !== undefined && !(Number.isInteger(agents) && agents > 0)) throw new UsageError(`--agents must be a positive whole number, not "${values.agents}"`);
+  if (agents !== undefined && !(Number.isInteger(agents) && agents > 0))
+    throw new UsageError(`--agents must be a positive whole number, not "${values.agents}"`);
 
   const file = positionals[0]!;
   const read = await readText(io, file);
@@ -53,12 +54,12 @@ export async function simulateCommand(args: string[], io: Io): Promise<number> {
   let report: Awaited<ReturnType<typeof simulateJourney>>;
   try {
     report = await simulateJourney({
-    document: loaded.value,
-    contactsCsv: csv.text,
-    seed,
-    days,
-    ...(values.start && { start: values.start }),
-    ...(agents !== undefined && { options: { agents: Object.fromEntries(queues.map((q) => [q, agents])) } }),
+      document: loaded.value,
+      contactsCsv: csv.text,
+      seed,
+      days,
+      ...(values.start && { start: values.start }),
+      ...(agents !== undefined && { options: { agents: Object.fromEntries(queues.map((q) => [q, agents])) } }),
     });
   } catch (error) {
     if (!(error instanceof MissingAttributesError)) throw error;
@@ -69,4 +70,3 @@ export async function simulateCommand(args: string[], io: Io): Promise<number> {
   io.out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderSimulation(report));
   return 0;
 }
-

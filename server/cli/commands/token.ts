@@ -16,12 +16,17 @@ export const tokenHelp = `journey token create --name N --role R [--database URL
 export async function tokenCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new UsageError(sub ? `unknown subcommand "${sub}"; the only one is "create"` : 'journey token needs a subcommand: create');
-  const { values, positionals } = parseArgs({ args: rest, options: { name: { type: 'string' }, role: { type: 'string' }, database: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, role: { type: 'string' }, database: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
   const name = values.name?.trim();
   if (!name) throw new UsageError('--name is needed: who or what the token is for, e.g. --name ci');
   if (name.length > 100) throw new UsageError('--name is at most 100 characters');
-  if (!(tokenRoles as readonly string[]).includes(values.role ?? '')) throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}${values.role ? `, not "${values.role}"` : ''}`);
+  if (!(tokenRoles as readonly string[]).includes(values.role ?? ''))
+    throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}${values.role ? `, not "${values.role}"` : ''}`);
   const store = openStore(values.database);
   try {
     await migrate(store);

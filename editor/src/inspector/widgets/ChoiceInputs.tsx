@@ -72,7 +72,14 @@ export function QueueInput({ value, onChange, path, context }: FieldProps<string
   const agents = new Map(known.map((q) => [q.id, q]));
   return (
     <>
-      <input id={fieldId(path)} type="text" list="queues" value={value ?? ''} placeholder="collections" onChange={(e) => onChange(e.target.value || undefined)} />
+      <input
+        id={fieldId(path)}
+        type="text"
+        list="queues"
+        value={value ?? ''}
+        placeholder="collections"
+        onChange={(e) => onChange(e.target.value || undefined)}
+      />
       <datalist id="queues">
         {queues.map((q) => {
           const info = agents.get(q);

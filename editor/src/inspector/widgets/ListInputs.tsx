@@ -36,7 +36,11 @@ function freshName(taken: string[], stem: string): string {
 /** The value as the user typed it, in the type the operator compares with. */
 function typedValue(op: Condition['op'], text: string): Condition['value'] {
   if (op === 'exists' || op === 'not-exists') return undefined;
-  if (op === 'in' || op === 'not-in') return text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (op === 'in' || op === 'not-in')
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (op === 'greater-than' || op === 'less-than') return text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text);
   return text;
 }
@@ -160,7 +164,16 @@ export function RulesInput({ value, onChange, path, context }: FieldProps<Rule[]
       <button
         type="button"
         onClick={() =>
-          onChange([...rules, { port: freshName(rules.map((r) => r.port), 'path'), conditions: [{ field: 'lastCall.disposition', op: 'equals', value: '' }] }])
+          onChange([
+            ...rules,
+            {
+              port: freshName(
+                rules.map((r) => r.port),
+                'path',
+              ),
+              conditions: [{ field: 'lastCall.disposition', op: 'equals', value: '' }],
+            },
+          ])
         }
       >
         Add a path
@@ -183,7 +196,13 @@ export function BranchesInput({ value, onChange, path, fallback }: FieldProps<Sp
     <div className="list-editor" id={fieldId(path)}>
       {paths.map((p, i) => (
         <div key={i} className="condition" id={fieldId(`${path}/${i}`)}>
-          <input id={fieldId(`${path}/${i}/port`)} aria-label={`Path ${i + 1} name`} type="text" value={p.port} onChange={(e) => set(i, { ...p, port: e.target.value })} />
+          <input
+            id={fieldId(`${path}/${i}/port`)}
+            aria-label={`Path ${i + 1} name`}
+            type="text"
+            value={p.port}
+            onChange={(e) => set(i, { ...p, port: e.target.value })}
+          />
           <input
             id={fieldId(`${path}/${i}/percent`)}
             aria-label={`Path ${i + 1} share in percent`}
@@ -195,12 +214,32 @@ export function BranchesInput({ value, onChange, path, fallback }: FieldProps<Sp
             onChange={(e) => set(i, { ...p, percent: e.target.valueAsNumber })}
           />
           <span>%</span>
-          <button type="button" className="small" aria-label={`Remove path ${i + 1}`} disabled={paths.length <= 2} onClick={() => onChange(paths.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="small"
+            aria-label={`Remove path ${i + 1}`}
+            disabled={paths.length <= 2}
+            onClick={() => onChange(paths.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => onChange([...paths, { port: freshName(paths.map((p) => p.port), 'path'), percent: 0 }])}>
+      <button
+        type="button"
+        onClick={() =>
+          onChange([
+            ...paths,
+            {
+              port: freshName(
+                paths.map((p) => p.port),
+                'path',
+              ),
+              percent: 0,
+            },
+          ])
+        }
+      >
         Add a path
       </button>
       <p className={`hint${Math.abs(total - 100) > 1e-9 ? ' is-wrong' : ''}`}>Together: {Number(total.toFixed(4))} % (must be 100 %).</p>
@@ -230,7 +269,11 @@ export function KeyValuesInput({
             onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [e.target.value, v] : [k, v])))}
           />
           {valueOptions ? (
-            <select aria-label={`${valueLabel} ${i + 1}`} value={val} onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}>
+            <select
+              aria-label={`${valueLabel} ${i + 1}`}
+              value={val}
+              onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}
+            >
               {!valueOptions.includes(val) && <option value={val}>Choose…</option>}
               {valueOptions.map((o) => (
                 <option key={o} value={o}>
@@ -246,14 +289,30 @@ export function KeyValuesInput({
               onChange={(e) => write(entries.map(([k, v], j) => (j === i ? [k, e.target.value] : [k, v])))}
             />
           )}
-          <button type="button" className="small" aria-label={`Remove ${keyLabel.toLowerCase()} ${key}`} onClick={() => write(entries.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="small"
+            aria-label={`Remove ${keyLabel.toLowerCase()} ${key}`}
+            onClick={() => write(entries.filter((_, j) => j !== i))}
+          >
             Remove
           </button>
         </div>
       ))}
       <button
         type="button"
-        onClick={() => write([...entries, [freshName(entries.map(([k]) => k), keyLabel === 'Link name' ? 'link' : keyLabel === 'Outcome' ? 'outcome' : 'name'), valueOptions?.[0] ?? '']])}
+        onClick={() =>
+          write([
+            ...entries,
+            [
+              freshName(
+                entries.map(([k]) => k),
+                keyLabel === 'Link name' ? 'link' : keyLabel === 'Outcome' ? 'outcome' : 'name',
+              ),
+              valueOptions?.[0] ?? '',
+            ],
+          ])
+        }
       >
         Add
       </button>

@@ -24,7 +24,10 @@ export function TemplateInput(props: FieldProps<string> & { fieldKey: string }) 
   const declared = (typeof config.links === 'object' && config.links !== null ? config.links : {}) as Record<string, string>;
   const tracked = config.trackLinks !== false;
   const links = Object.fromEntries(
-    Object.entries(declared).map(([name, url]) => [name, tracked ? trackedLinkLike(context.nodeId ?? 'step', String(sample.contact.id ?? 'contact'), name) : url]),
+    Object.entries(declared).map(([name, url]) => [
+      name,
+      tracked ? trackedLinkLike(context.nodeId ?? 'step', String(sample.contact.id ?? 'contact'), name) : url,
+    ]),
   );
   const withAgent = context.node?.type === 'dialer' && fieldKey === 'script';
   const groups = variablesFor(sample, Object.keys(declared), withAgent);

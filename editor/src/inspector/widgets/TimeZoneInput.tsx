@@ -18,7 +18,14 @@ export function TimeZoneInput({ value, onChange, path, literals = [], fallback }
       )}
       {!usesContact && (
         <>
-          <input id={fieldId(path)} type="text" list="time-zones" value={shown ?? ''} placeholder="America/New_York" onChange={(e) => onChange(e.target.value || undefined)} />
+          <input
+            id={fieldId(path)}
+            type="text"
+            list="time-zones"
+            value={shown ?? ''}
+            placeholder="America/New_York"
+            onChange={(e) => onChange(e.target.value || undefined)}
+          />
           <datalist id="time-zones">
             {zones.map((zone) => (
               <option key={zone} value={zone} />
