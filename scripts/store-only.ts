@@ -9,6 +9,7 @@
 // path (no failed send, no reply), so it writes a little more than the interpreter, never less.
 import type { Transaction } from 'kysely';
 import { startRun } from '../runtime/engine/runs.ts';
+import { outboxColumns } from '../runtime/engine/writes.ts';
 import type { Store } from '../runtime/store/dialect.ts';
 import { publishJourney } from '../runtime/store/repositories/journeys.ts';
 import type { Database } from '../runtime/store/schema.ts';
@@ -25,20 +26,6 @@ const cursorUpsert = `on conflict (run_id, contact_id) do update set ${cursorCol
   .slice(2)
   .map((k) => `${k} = excluded.${k}`)
   .join(', ')}`;
-const outboxColumns = [
-  'idempotency_key',
-  'run_id',
-  'contact_id',
-  'node_id',
-  'channel',
-  'payload',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'created_at',
-  'sent_at',
-  'error',
-] as const;
 const sentColumns = ['id', ...outboxColumns, 'provider_id'] as const;
 const outboxUpsert =
   'on conflict (id) do update set status = excluded.status, attempts = excluded.attempts, next_attempt_at = excluded.next_attempt_at, sent_at = excluded.sent_at, error = excluded.error, provider_id = excluded.provider_id';
