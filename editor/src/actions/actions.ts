@@ -1,6 +1,5 @@
 // Every editing command, once: its label, its keys and what it does. Toolbar buttons and shortcuts both run these.
-import { fitView } from '../canvas/flow-instance.ts';
-import { sizeStore } from '../canvas/sizes.ts';
+import { fitView, measuredSizes, type CanvasView } from '../canvas/view.ts';
 import { cloneNodes, connect, removeNodes, updateNode, type FileNode } from '../model/document.ts';
 import { canRedo, canUndo } from '../store/history.ts';
 import { splitEdgeId, type EditorState, type EditorStore } from '../store/editor-store.ts';
@@ -11,8 +10,8 @@ export interface EditorAction {
   /** Shortcuts, `Mod` standing for Ctrl (Cmd on a Mac). */
   keys: string[];
   enabled: (state: EditorState) => boolean;
-  /** Runs the action on the editor whose store is given. */
-  perform: (store: EditorStore) => void;
+  /** Runs the action on the editor whose store and canvas view are given. */
+  perform: (store: EditorStore, view: CanvasView) => void;
 }
 
 const editing = (state: EditorState) => state.diffView === undefined;
@@ -28,7 +27,7 @@ function pasteNodes(store: EditorStore, nodes: Record<string, FileNode>): void {
   store.edit(doc, { selection: { nodes: ids, edges: [] } });
 }
 
-export const actions = {
+const definitions = {
   undo: { id: 'undo', label: 'Undo', keys: ['Mod+Z'], enabled: (s) => editing(s) && canUndo(s.history), perform: (store) => store.undo() },
   redo: { id: 'redo', label: 'Redo', keys: ['Mod+Shift+Z', 'Mod+Y'], enabled: (s) => editing(s) && canRedo(s.history), perform: (store) => store.redo() },
   delete: {
@@ -85,22 +84,25 @@ export const actions = {
     label: 'Tidy up',
     keys: ['Mod+Shift+L'],
     enabled: (s) => editing(s) && Object.keys(s.doc.nodes).length > 0,
-    perform(store) {
+    perform(store, view) {
       const before = store.getState().doc;
       // ELK is large; it loads the first time a layout is asked for.
       void import('../canvas/layout.ts')
-        .then(({ layoutPositions }) => layoutPositions(before, sizeStore.getState()))
+        .then(({ layoutPositions }) => layoutPositions(before, measuredSizes(view, Object.keys(before.nodes))))
         .then((positions) => {
           // The user may have edited while the layout ran; place the steps of the document as it is now.
           let doc = store.getState().doc;
           for (const [id, position] of Object.entries(positions)) doc = updateNode(doc, id, (node) => ({ ...node, position }));
           store.edit(doc);
-          requestAnimationFrame(fitView);
+          requestAnimationFrame(() => fitView(view));
         });
     },
   },
-  fitView: { id: 'fitView', label: 'Fit to screen', keys: ['Shift+1'], enabled: () => true, perform: () => fitView() },
+  fitView: { id: 'fitView', label: 'Fit to screen', keys: ['Shift+1'], enabled: () => true, perform: (_store, view) => fitView(view) },
 } satisfies Record<string, EditorAction>;
+
+/** The actions by name, each taking the editor's store and view whatever it uses of them. */
+export const actions: Record<keyof typeof definitions, EditorAction> = definitions;
 
 function matches(key: string, event: KeyboardEvent): boolean {
   const parts = key.split('+');

@@ -1,5 +1,6 @@
 // Runs the action bound to a key press, except while the user types in a field, where keys belong to the field.
 import { useEffect } from 'react';
+import { useCanvasView } from '../canvas/view.ts';
 import { useEditorStore } from '../store/editor-store.ts';
 import { actionForKey } from './actions.ts';
 
@@ -10,6 +11,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function useKeyBindings(active: boolean): void {
   const store = useEditorStore();
+  const view = useCanvasView();
   useEffect(() => {
     if (!active) return;
     const onKey = (event: KeyboardEvent) => {
@@ -17,9 +19,9 @@ export function useKeyBindings(active: boolean): void {
       const action = actionForKey(event);
       if (!action) return;
       event.preventDefault();
-      if (action.enabled(store.getState())) action.perform(store);
+      if (action.enabled(store.getState())) action.perform(store, view);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active, store]);
+  }, [active, store, view]);
 }

@@ -44,7 +44,7 @@ function DesignPage() {
   useKeyBindings(true);
   const diffing = useEditor((s) => s.diffView !== undefined);
   return (
-    <ReactFlowProvider>
+    <>
       <Toolbar />
       <div className="workspace">
         <Palette />
@@ -56,15 +56,20 @@ function DesignPage() {
         {diffing ? <DiffPanel /> : <Inspector />}
       </div>
       <StatusLine />
-    </ReactFlowProvider>
+    </>
   );
 }
 
-/** The app with its own editor store (`store` when given, as a test may). */
+/**
+ * The app with its own editor: its store (`store` when given, as a test may) and its canvas's React Flow instance, with
+ * the view and the sizes React Flow measured. Two apps on one page share neither.
+ */
 export function App({ store }: { store?: EditorStore }) {
   return (
     <EditorStoreProvider {...(store && { store })}>
-      <Shell />
+      <ReactFlowProvider>
+        <Shell />
+      </ReactFlowProvider>
     </EditorStoreProvider>
   );
 }

@@ -2,6 +2,7 @@
 import { useRef, useState } from 'react';
 import { actions, shortcutText, type EditorAction } from '../actions/actions.ts';
 import { useServerData } from '../api/server-data.ts';
+import { useCanvasView } from '../canvas/view.ts';
 import { exportFile, hasUnsavedChanges, importFile, newJourney, saveDraft } from '../files/file-actions.ts';
 import { ConflictDialog } from '../files/ConflictDialog.tsx';
 import { HistoryDialog } from '../files/HistoryDialog.tsx';
@@ -12,12 +13,13 @@ import { useEditor, useEditorStore, type EditorState, type EditorStore } from '.
 
 function ActionButton({ action }: { action: EditorAction }) {
   const store = useEditorStore();
+  const view = useCanvasView();
   const enabled = useEditor((s: EditorState) => action.enabled(s));
   const shortcut = shortcutText(action);
   return (
     <button
       type="button"
-      onClick={() => action.perform(store)}
+      onClick={() => action.perform(store, view)}
       disabled={!enabled}
       title={shortcut ? `${action.label} (${shortcut})` : action.label}
       aria-keyshortcuts={action.keys.join(' ')}
@@ -33,6 +35,7 @@ function confirmDiscard(store: EditorStore): boolean {
 
 export function Toolbar() {
   const store = useEditorStore();
+  const view = useCanvasView();
   const [dialog, setDialog] = useState<'open' | 'publish' | 'history'>();
   const fileInput = useRef<HTMLInputElement>(null);
   const errors = useEditor((s) => errorCount(problemsOf(s.doc)));
@@ -63,7 +66,7 @@ export function Toolbar() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void importFile(store, file);
+            if (file) void importFile(store, view, file);
           }}
         />
         <button type="button" onClick={() => exportFile(store)} title="Download the journey file, formatted as journey fmt writes it">

@@ -1,14 +1,12 @@
 // The canvas: the journey's steps and connections in React Flow, edited through the store so that undo covers it all.
 import { Controls, MiniMap, ReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
-import { useCallback, useMemo, useRef, type DragEvent } from 'react';
+import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import { isNodeKind } from '../../../schemas/catalogue.ts';
 import { addNode, connect, gridSize, snap, updateNode } from '../model/document.ts';
 import { useEditor, useEditorStore, type Selection } from '../store/editor-store.ts';
-import { useStoreSlice } from '../store/create-store.ts';
-import { flowEdges, flowNodes, type StepEdge, type StepFlowNode } from './flow-elements.ts';
+import { flowEdges, flowNodes, type NodeCache, type StepEdge, type StepFlowNode } from './flow-elements.ts';
 import { GridBackground } from './GridBackground.tsx';
-import { screenToFlow, setFlowInstance } from './flow-instance.ts';
-import { setSizes, sizeStore } from './sizes.ts';
+import { measuredSize, useCanvasView } from './view.ts';
 import { nodeTypes } from './StepNode.tsx';
 
 /** The drag-and-drop payload type for a node kind dragged from the palette. */
@@ -28,25 +26,24 @@ export function Canvas() {
   const doc = useEditor((s) => s.doc);
   const selection = useEditor((s) => s.selection);
   const diffView = useEditor((s) => s.diffView);
-  const sizes = useStoreSlice(sizeStore, (s) => s);
-  const wrapper = useRef<HTMLDivElement>(null);
-  const nodes = useMemo(() => flowNodes(doc, selection, sizes, diffView), [doc, selection, sizes, diffView]);
+  const view = useCanvasView();
+  const [cache] = useState<NodeCache>(() => new Map());
+  // The sizes are those React Flow measured when the nodes were last drawn; a new measurement needs no new nodes, since
+  // React Flow keeps it on the node it drew.
+  const nodes = useMemo(() => flowNodes(doc, selection, (id) => measuredSize(view, id), diffView, cache), [doc, selection, diffView, view, cache]);
   const edges = useMemo(() => flowEdges(doc, selection, diffView), [doc, selection, diffView]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
-      const measured: { id: string; size: { width: number; height: number } }[] = [];
       const selections: { id: string; selected: boolean }[] = [];
       let doc = store.getState().doc;
       for (const change of changes) {
-        if (change.type === 'dimensions' && change.dimensions) measured.push({ id: change.id, size: change.dimensions });
-        else if (change.type === 'select') selections.push(change);
+        if (change.type === 'select') selections.push(change);
         else if (change.type === 'position' && change.position) {
           const position = change.dragging ? change.position : snap(change.position);
           doc = updateNode(doc, change.id, (node) => ({ ...node, position }));
         }
       }
-      if (measured.length) setSizes(measured);
       if (doc !== store.getState().doc) {
         // Moves outside a drag (arrow keys on a selected step) are edits of their own.
         if (store.getState().history.gestureBase) store.updateDuringGesture(doc);
@@ -103,15 +100,15 @@ export function Canvas() {
       const kind = event.dataTransfer.getData(kindDragType);
       if (!isNodeKind(kind) || store.getState().diffView) return;
       event.preventDefault();
-      const { doc, id } = addNode(store.getState().doc, kind, screenToFlow({ x: event.clientX, y: event.clientY }));
+      const { doc, id } = addNode(store.getState().doc, kind, view.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
       store.edit(doc, { selection: { nodes: [id], edges: [] } });
     },
-    [store],
+    [store, view],
   );
 
   const readOnly = diffView !== undefined;
   return (
-    <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} aria-label="Journey canvas">
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label="Journey canvas">
       <ReactFlow<StepFlowNode, StepEdge>
         nodes={nodes}
         edges={edges}
@@ -122,7 +119,6 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         onNodeDragStart={() => store.beginGesture()}
         onNodeDragStop={() => store.endGesture()}
-        onInit={(instance) => setFlowInstance(instance, wrapper.current)}
         onPaneClick={() => store.select({ nodes: [], edges: [] })}
         deleteKeyCode={null}
         selectionKeyCode={null}

@@ -4,7 +4,7 @@ import type { Problem } from '../../../schemas/problems.ts';
 import type { FileNode, JourneyFile } from '../model/document.ts';
 import { problemsOfNode, sameProblems } from '../model/problems.ts';
 import { edgeId, type DiffView, type Selection } from '../store/editor-store.ts';
-import type { Size } from './sizes.ts';
+import type { Size } from './view.ts';
 
 export type DiffStatus = 'added' | 'removed' | 'changed' | 'rewired';
 
@@ -16,9 +16,14 @@ export type StepNodeData = {
 
 export type StepFlowNode = Node<StepNodeData, 'step'>;
 
-const previous = new Map<string, StepFlowNode>();
+/** The nodes last drawn, by id: one per canvas, so that a step that did not change keeps its object. */
+export type NodeCache = Map<string, StepFlowNode>;
+
+/** The size measured for a step, if any. */
+export type SizeOf = (id: string) => Size | undefined;
 
 function reuse(
+  previous: NodeCache,
   id: string,
   node: FileNode,
   problems: Problem[],
@@ -53,21 +58,25 @@ function reuse(
   return fresh;
 }
 
-export function flowNodes(doc: JourneyFile, selection: Selection, sizes: Record<string, Size>, diffView: DiffView | undefined): StepFlowNode[] {
+/**
+ * The steps as React Flow nodes. Each carries the size measured for it (`sizeOf`), so that a node made anew when its step
+ * changes is not measured again from nothing.
+ */
+export function flowNodes(doc: JourneyFile, selection: Selection, sizeOf: SizeOf, diffView: DiffView | undefined, previous: NodeCache): StepFlowNode[] {
   const selected = new Set(selection.nodes);
-  if (diffView) return diffNodes(diffView, sizes);
-  return Object.entries(doc.nodes).map(([id, node]) => reuse(id, node, problemsOfNode(doc, id), selected.has(id), sizes[id], undefined, true));
+  if (diffView) return diffNodes(diffView, sizeOf, previous);
+  return Object.entries(doc.nodes).map(([id, node]) => reuse(previous, id, node, problemsOfNode(doc, id), selected.has(id), sizeOf(id), undefined, true));
 }
 
-function diffNodes(view: DiffView, sizes: Record<string, Size>): StepFlowNode[] {
+function diffNodes(view: DiffView, sizeOf: SizeOf, previous: NodeCache): StepFlowNode[] {
   const status = new Map<string, DiffStatus>();
   for (const n of view.diff.added) status.set(n.id, 'added');
   for (const n of view.diff.changed) status.set(n.id, 'changed');
   for (const r of view.diff.rewired) if (!status.has(r.id)) status.set(r.id, 'rewired');
-  const nodes = Object.entries(view.after.nodes).map(([id, node]) => reuse(id, node, [], false, sizes[id], status.get(id), false));
+  const nodes = Object.entries(view.after.nodes).map(([id, node]) => reuse(previous, id, node, [], false, sizeOf(id), status.get(id), false));
   for (const removed of view.diff.removed) {
     const node = view.before.nodes[removed.id];
-    if (node) nodes.push(reuse(removed.id, node, [], false, sizes[removed.id], 'removed', false));
+    if (node) nodes.push(reuse(previous, removed.id, node, [], false, sizeOf(removed.id), 'removed', false));
   }
   return nodes;
 }

@@ -1,7 +1,7 @@
 // Auto-layout with ELK's layered algorithm: left to right, exits in their declared order, positions on the grid.
 import ElkBundle, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { portsOfNode, snap, type JourneyFile, type Point } from '../model/document.ts';
-import type { Size } from './sizes.ts';
+import type { Size } from './view.ts';
 
 // The bundle is CommonJS whose export is also its own `default`; TypeScript sees only the latter.
 const elk = new ElkBundle.default();

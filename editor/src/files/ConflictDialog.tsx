@@ -1,11 +1,13 @@
 // A save refused because someone else saved the journey first: who, when, what their draft changes, and a choice.
 import { Modal } from '../app/Modal.tsx';
+import { useCanvasView } from '../canvas/view.ts';
 import { useEditor, useEditorStore } from '../store/editor-store.ts';
 import { DiffDetails } from './DiffPanel.tsx';
 import { decideLater, overwriteTheirs, reloadTheirs } from './file-actions.ts';
 
 export function ConflictDialog() {
   const store = useEditorStore();
+  const view = useCanvasView();
   const conflict = useEditor((s) => s.conflict);
   const mine = useEditor((s) => s.doc);
   if (!conflict) return null;
@@ -21,7 +23,7 @@ export function ConflictDialog() {
         <DiffDetails view={{ diff: conflict.diff, before: mine, after: conflict.theirs }} />
       </div>
       <div className="row-buttons">
-        <button type="button" onClick={() => reloadTheirs(store)}>
+        <button type="button" onClick={() => reloadTheirs(store, view)}>
           Reload theirs
         </button>
         <button type="button" className="primary" onClick={() => void overwriteTheirs(store)}>

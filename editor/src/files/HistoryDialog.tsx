@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Version } from '../api/types.ts';
 import { Modal } from '../app/Modal.tsx';
+import { useCanvasView } from '../canvas/view.ts';
 import { useEditorStore } from '../store/editor-store.ts';
 import { compareVersions } from './file-actions.ts';
 
@@ -11,6 +12,7 @@ const parseChoice = (v: string): Choice => (v === 'draft' ? 'draft' : Number(v))
 
 export function HistoryDialog({ onClose }: { onClose: () => void }) {
   const store = useEditorStore();
+  const view = useCanvasView();
   const [versions, setVersions] = useState<Version[]>();
   const [error, setError] = useState<string>();
   const [from, setFrom] = useState<Choice>();
@@ -62,7 +64,7 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
               e.preventDefault();
               if (from === undefined) return;
               onClose();
-              void compareVersions(store, from, to);
+              void compareVersions(store, view, from, to);
             }}
           >
             <label>

@@ -3,11 +3,13 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { JourneySummary } from '../api/types.ts';
 import { Modal } from '../app/Modal.tsx';
+import { useCanvasView } from '../canvas/view.ts';
 import { useEditorStore } from '../store/editor-store.ts';
 import { openJourney } from './file-actions.ts';
 
 export function OpenDialog({ onClose }: { onClose: () => void }) {
   const store = useEditorStore();
+  const view = useCanvasView();
   const [journeys, setJourneys] = useState<JourneySummary[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -26,7 +28,7 @@ export function OpenDialog({ onClose }: { onClose: () => void }) {
                 type="button"
                 onClick={() => {
                   onClose();
-                  void openJourney(store, j.id);
+                  void openJourney(store, view, j.id);
                 }}
               >
                 <strong>{j.name}</strong>

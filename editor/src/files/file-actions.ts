@@ -4,7 +4,7 @@ import { formatJourney } from '../../../schemas/format.ts';
 import { loadJourney } from '../../../schemas/parse.ts';
 import { hasErrors } from '../../../schemas/problems.ts';
 import { api, ApiError } from '../api/client.ts';
-import { fitView } from '../canvas/flow-instance.ts';
+import { fitView, type CanvasView } from '../canvas/view.ts';
 import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
 import { problemsOf } from '../model/problems.ts';
 import type { EditConflict, JourneyDraft } from '../../../server/api-types.ts';
@@ -14,8 +14,9 @@ export function hasUnsavedChanges(state: EditorState): boolean {
   return state.server.savedDoc !== state.doc && (state.server.savedDoc !== undefined || Object.keys(state.doc.nodes).length > 0);
 }
 
-function afterLoad(): void {
-  requestAnimationFrame(() => requestAnimationFrame(fitView));
+/** Fits the view to the journey just shown, once React Flow has drawn and measured its steps. */
+function afterLoad(view: CanvasView): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => fitView(view)));
 }
 
 export function newJourney(store: EditorStore): void {
@@ -23,21 +24,21 @@ export function newJourney(store: EditorStore): void {
   store.notify('New journey: drag a Start step onto the canvas to begin.');
 }
 
-export async function openJourney(store: EditorStore, id: string): Promise<void> {
+export async function openJourney(store: EditorStore, view: CanvasView, id: string): Promise<void> {
   try {
     const draft = await api.getJourney(id);
     const doc = asJourneyFile(draft.journey);
     if (!doc) throw new Error('The server sent a journey this editor cannot read.');
     store.load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
     store.notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
-    afterLoad();
+    afterLoad(view);
   } catch (error) {
     store.notify(messageOf(error), 'error');
   }
 }
 
 /** Reads a journey file from disk; a file with problems still opens, so that they can be fixed on the canvas. */
-export async function importFile(store: EditorStore, file: File): Promise<void> {
+export async function importFile(store: EditorStore, view: CanvasView, file: File): Promise<void> {
   const text = await file.text();
   const result = loadJourney(text);
   const doc = result.value === undefined ? undefined : asJourneyFile(result.value);
@@ -50,7 +51,7 @@ export async function importFile(store: EditorStore, file: File): Promise<void> 
   store.notify(
     `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`,
   );
-  afterLoad();
+  afterLoad(view);
 }
 
 /** The canonical file, byte for byte what `journey fmt` writes. */
@@ -128,12 +129,12 @@ function showConflict(store: EditorStore, details: EditConflict, message: string
 }
 
 /** After a conflict: drops the edits made here and opens the draft as the other person saved it. */
-export function reloadTheirs(store: EditorStore): void {
+export function reloadTheirs(store: EditorStore, view: CanvasView): void {
   const { conflict, server } = store.getState();
   if (!conflict) return;
   store.load(conflict.theirs, { savedId: server.savedId, savedDoc: conflict.theirs, latestVersion: conflict.latestVersion, etag: conflict.etag });
   store.notify(`Reloaded the draft ${conflict.updatedBy ?? 'someone else'} saved; your changes were dropped.`);
-  afterLoad();
+  afterLoad(view);
 }
 
 /** After a conflict: saves the draft as edited here over the other person's, knowingly. */
@@ -169,7 +170,7 @@ export async function publish(store: EditorStore, message: string): Promise<bool
 }
 
 /** Shows two versions on the canvas; `'draft'` stands for the journey as it is in the editor now. */
-export async function compareVersions(store: EditorStore, from: number | 'draft', to: number | 'draft'): Promise<void> {
+export async function compareVersions(store: EditorStore, view: CanvasView, from: number | 'draft', to: number | 'draft'): Promise<void> {
   const { doc } = store.getState();
   try {
     const read = async (v: number | 'draft') => (v === 'draft' ? doc : asJourneyFile((await api.version(doc.id, v)).journey));
@@ -177,7 +178,7 @@ export async function compareVersions(store: EditorStore, from: number | 'draft'
     if (!before || !after) throw new Error('A version could not be read.');
     const name = (v: number | 'draft') => (v === 'draft' ? 'the draft' : `version ${v}`);
     store.showDiff({ fromLabel: name(from), toLabel: name(to), before, after, diff: diffJourneys(before, after) });
-    afterLoad();
+    afterLoad(view);
   } catch (error) {
     store.notify(messageOf(error), 'error');
   }

@@ -6,6 +6,7 @@ import { settings as settingsSchema } from '../../../schemas/journey.ts';
 import { actions } from '../actions/actions.ts';
 import { kindLabel, portLabel, titleOf } from '../canvas/describe.ts';
 import { Icon } from '../canvas/icons.tsx';
+import { useCanvasView } from '../canvas/view.ts';
 import { GatePreview } from '../compliance/GatePreview.tsx';
 import { connect, portsOfNode, renameNode, setConfig, updateNode, type FileNode, type JourneyFile } from '../model/document.ts';
 import { useEditor, useEditorStore, type EditorStore } from '../store/editor-store.ts';
@@ -52,6 +53,7 @@ function editNode(store: EditorStore, id: string, update: (node: FileNode) => Fi
 
 function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: JourneyFile }) {
   const store = useEditorStore();
+  const view = useCanvasView();
   const def = isNodeKind(node.type) ? definitionOf(node.type) : undefined;
   const fields = useMemo(() => (def ? fieldsOf(def.config) : []), [def]);
   const context: FieldContext = { doc, nodeId: id, node };
@@ -117,10 +119,10 @@ function StepInspector({ id, node, doc }: { id: string; node: FileNode; doc: Jou
       {node.type === 'compliance-gate' && <GatePreview key={id} node={node} doc={doc} />}
       <Connections id={id} node={node} doc={doc} base={base} />
       <div className="row-buttons">
-        <button type="button" onClick={() => actions.duplicate.perform(store)}>
+        <button type="button" onClick={() => actions.duplicate.perform(store, view)}>
           Duplicate
         </button>
-        <button type="button" className="danger" onClick={() => actions.delete.perform(store)}>
+        <button type="button" className="danger" onClick={() => actions.delete.perform(store, view)}>
           Delete step
         </button>
       </div>

@@ -3,24 +3,21 @@ import type { DragEvent } from 'react';
 import { definitionOf, nodeKinds, type NodeKind } from '../../../schemas/catalogue.ts';
 import { categoryLabels, type NodeCategory } from '../../../schemas/node-definition.ts';
 import { kindDragType } from '../canvas/Canvas.tsx';
-import { viewCentre } from '../canvas/flow-instance.ts';
 import { Icon } from '../canvas/icons.tsx';
-import { sizeStore } from '../canvas/sizes.ts';
+import { measuredSize, useCanvasView, useViewCentre, type CanvasView } from '../canvas/view.ts';
 import { addNode, gridSize, type Point } from '../model/document.ts';
 import { useEditor, useEditorStore, type EditorStore } from '../store/editor-store.ts';
 
 const categories = Object.keys(categoryLabels) as NodeCategory[];
 
 /** Adds a step at the middle of the view, below any step already there, so that repeated additions do not stack. */
-function addAtCentre(store: EditorStore, kind: NodeKind): void {
+function addAtCentre(store: EditorStore, view: CanvasView, centre: Point, kind: NodeKind): void {
   const doc = store.getState().doc;
-  const sizes = sizeStore.getState();
-  const centre = viewCentre();
   const newSize = { width: 240, height: 140 };
   const margin = gridSize;
   const taken = (p: Point) =>
     Object.entries(doc.nodes).some(([id, n]) => {
-      const size = sizes[id] ?? newSize;
+      const size = measuredSize(view, id) ?? newSize;
       return (
         p.x < n.position.x + size.width + margin &&
         n.position.x < p.x + newSize.width + margin &&
@@ -41,6 +38,8 @@ function onDragStart(event: DragEvent, kind: NodeKind): void {
 
 export function Palette() {
   const store = useEditorStore();
+  const view = useCanvasView();
+  const viewCentre = useViewCentre();
   const readOnly = useEditor((s) => s.diffView !== undefined);
   return (
     <nav className="palette" aria-label="Steps you can add">
@@ -64,7 +63,7 @@ export function Palette() {
                       disabled={readOnly}
                       data-kind={kind}
                       onDragStart={(e) => onDragStart(e, kind)}
-                      onClick={() => addAtCentre(store, kind)}
+                      onClick={() => addAtCentre(store, view, viewCentre(), kind)}
                       aria-describedby={`palette-desc-${kind}`}
                     >
                       <span className="palette-icon">
