@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { consentChannelOf, mapContactColumns, type ContactField } from '../../schemas/contact-columns.ts';
 import { isValidTimezone } from '../../schemas/fields.ts';
 import { CsvSizeGuard, type OversizedRecord } from './csv-size-guard.ts';
 import { DecodeToUtf8, type CsvEncoding } from './decode-csv.ts';
@@ -10,25 +11,13 @@ import type { Executor } from '../store/dialect.ts';
 import type { NewContact } from '../store/schema.ts';
 import { recordListColumns } from './list-columns.ts';
 
-export type ContactField = 'externalId' | 'firstName' | 'lastName' | 'phone' | 'email' | 'timezone' | 'state' | 'postalCode';
-
-/** Header names recognised without a mapping (compared without case, spaces, dashes or underscores). */
-const knownHeaders: Record<ContactField, string[]> = {
-  externalId: ['externalid', 'id', 'customerid', 'accountid', 'contactid'],
-  firstName: ['firstname', 'givenname', 'first'],
-  lastName: ['lastname', 'surname', 'familyname', 'last'],
-  phone: ['phone', 'phonenumber', 'mobile', 'mobilenumber', 'cell', 'telephone'],
-  email: ['email', 'emailaddress', 'mail'],
-  timezone: ['timezone', 'tz', 'zone'],
-  state: ['state', 'region', 'province'],
-  postalCode: ['postalcode', 'zip', 'zipcode', 'postcode'],
-};
+export type { ContactField };
 
 export interface ImportOptions {
   listId: string;
   /** Country for numbers written without +country code. */
   defaultRegion?: CountryCode;
-  /** Explicit header for a field, overriding the recognised names. */
+  /** Explicit header for a field, overriding the recognised names; an empty one reads the field from no column. */
   columns?: Partial<Record<ContactField, string>>;
   now: number;
   /** Rows written per statement. */
@@ -70,7 +59,6 @@ export interface ImportReport {
 }
 
 const maxProblems = 1000;
-const normalise = (h: string) => h.toLowerCase().replace(/[\s_-]/g, '');
 
 /** A contact's id: stable for the same list and person, so re-importing merges instead of duplicating. */
 export function contactId(listId: string, identity: string): string {
@@ -158,7 +146,7 @@ export async function importContactsCsv(db: Executor, input: Readable, options: 
       if (!header) {
         header = cells;
         ({ fieldIndex, consentIndex } = mapHeader(header, options.columns));
-        const missing = (Object.keys(options.columns ?? {}) as ContactField[]).filter((f) => fieldIndex[f] === undefined);
+        const missing = (Object.keys(options.columns ?? {}) as ContactField[]).filter((f) => options.columns![f] !== '' && fieldIndex[f] === undefined);
         if (missing.length) {
           throw new ImportError(`The file has no column ${missing.map((f) => `"${options.columns![f]}"`).join(', ')} (mapped to ${missing.join(', ')})`, 1);
         }
@@ -233,20 +221,11 @@ export class ImportError extends Error {
 }
 
 function mapHeader(header: string[], columns: ImportOptions['columns'] = {}) {
-  const fieldIndex: Partial<Record<ContactField, number>> = {};
-  const normalised = header.map(normalise);
-  for (const field of Object.keys(knownHeaders) as ContactField[]) {
-    const explicit = columns[field];
-    const index =
-      explicit !== undefined
-        ? header.findIndex((h) => h === explicit || normalise(h) === normalise(explicit))
-        : normalised.findIndex((h) => knownHeaders[field].includes(h));
-    if (index >= 0) fieldIndex[field] = index;
-  }
+  const fieldIndex = mapContactColumns(header, columns);
   const consentIndex: [string, number][] = [];
-  normalised.forEach((h, i) => {
-    const channel = /^consent(sms|voice|email|call|calls|phone)$/.exec(h)?.[1];
-    if (channel) consentIndex.push([channel === 'sms' || channel === 'email' ? channel : 'voice', i]);
+  header.forEach((h, i) => {
+    const channel = consentChannelOf(h);
+    if (channel) consentIndex.push([channel, i]);
   });
   return { fieldIndex, consentIndex };
 }

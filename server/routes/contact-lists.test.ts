@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../runtime/store/test-stores.ts';
-import { testApp, type TestApp } from '../test-app.ts';
+import { publishSample, testApp, type TestApp } from '../test-app.ts';
 
 const csvHeaders = { 'content-type': 'text/csv' };
 
@@ -146,5 +146,78 @@ describe.each(testDialects)('contact lists on %s', (dialect) => {
     const extra = await t.request('POST', '/api/contact-lists/overdue/contacts', { json: { phone: '+12025550142', shoeSize: 9 } });
     expect(extra.status).toBe(400);
     expect((await t.request('POST', '/api/contact-lists/nowhere/contacts', { json: { phone: '+12025550142' } })).status).toBe(404);
+  });
+
+  it('reads a field from no column when its mapping is empty, so a column the header names is kept as an attribute', async () => {
+    const res = await t.request('PUT', '/api/contact-lists/unmapped/csv?region=US&column.email=&column.phone=Work%20number', {
+      token: 'editor',
+      body: 'phone,Work number,email\n202-555-0170,202-555-0171,ann@example.com\n',
+      headers: csvHeaders,
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.report).toMatchObject({ rows: 1, imported: 1, problems: [] });
+    const [contact] = (await t.request('GET', '/api/contact-lists/unmapped/contacts')).json.contacts;
+    expect(contact).toMatchObject({ phone: '+12025550171', email: null, attributes: { phone: '202-555-0170', email: 'ann@example.com' } });
+    expect(res.json.list.columns).toEqual(['phone', 'email']);
+  });
+
+  it('searches a list by name, phone as typed, email or external id, case aside, and pages the matches with next', async () => {
+    const csv = [
+      'id,first_name,last_name,phone,email',
+      'K1,Ann,Lee,+12025550181,ann.lee@example.com',
+      'K2,Bob,Annand,+12025550182,bob@example.com',
+      'K3,Cy,Moss,+12025550183,cy@example.com',
+      'K4,Di,Ray,+12025550184,di_100%@example.com',
+    ].join('\n');
+    expect((await t.request('PUT', '/api/contact-lists/search/csv', { token: 'editor', body: csv, headers: csvHeaders })).status).toBe(200);
+    const search = async (q: string, more = '') =>
+      (await t.request('GET', `/api/contact-lists/search/contacts?q=${encodeURIComponent(q)}${more}`, { token: 'viewer' })).json;
+    const ids = (answer: { contacts: { externalId: string }[] }) => answer.contacts.map((c) => c.externalId).sort();
+    expect(ids(await search('ANN'))).toEqual(['K1', 'K2']);
+    expect(ids(await search('ann lee'))).toEqual(['K1']);
+    expect(ids(await search('(202) 555-0183'))).toEqual(['K3']);
+    expect(ids(await search('5550184'))).toEqual(['K4']);
+    expect(ids(await search('k2'))).toEqual(['K2']);
+    expect(ids(await search('CY@EXAMPLE'))).toEqual(['K3']);
+    // % and _ are the characters typed, not patterns.
+    expect(ids(await search('100%'))).toEqual(['K4']);
+    expect(ids(await search('_'))).toEqual(['K4']);
+    expect(ids(await search('nobody'))).toEqual([]);
+
+    const first = await search('example.com', '&limit=3');
+    expect(first.contacts).toHaveLength(3);
+    expect(first.next).toBe(first.contacts[2].id);
+    const rest = await search('example.com', `&limit=3&after=${first.next}`);
+    expect(rest.contacts).toHaveLength(1);
+    expect(rest.next).toBeNull();
+    const all = await t.request('GET', '/api/contact-lists/search/contacts?limit=4');
+    expect(all.json.next).toBeNull();
+  });
+
+  it('deletes a list with its contacts and imports (editor, audited), and refuses one a run uses with 409', async () => {
+    const uploaded = await t.request('PUT', '/api/contact-lists/goner/csv?name=Old%20list', {
+      body: 'phone\n+12025550190\n+12025550191\n',
+      headers: csvHeaders,
+    });
+    expect(uploaded.status).toBe(200);
+    expect((await t.request('DELETE', '/api/contact-lists/goner', { token: 'viewer' })).status).toBe(403);
+    const deleted = await t.request('DELETE', '/api/contact-lists/goner', { token: 'editor' });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({ id: 'goner', name: 'Old list', contacts: 2 });
+    expect((await t.request('GET', '/api/contact-lists/goner')).status).toBe(404);
+    expect(await t.store.db.selectFrom('contacts').select('id').where('list_id', '=', 'goner').execute()).toEqual([]);
+    expect((await t.request('GET', `/api/imports/${uploaded.json.import.id}`)).status).toBe(404);
+    const audit = await t.request('GET', '/api/audit?action=contact-list.deleted', { token: 'admin' });
+    expect(audit.json.entries).toEqual([expect.objectContaining({ target: 'goner', details: { name: 'Old list', contacts: 2 } })]);
+    const again = await t.request('DELETE', '/api/contact-lists/goner', { token: 'editor' });
+    expect(again.status).toBe(404);
+    expect(again.json.error.message).toContain('"goner"');
+
+    await publishSample(t);
+    expect((await t.request('POST', '/api/runs', { token: 'operator', json: { journeyId: 'reminder' } })).status).toBe(201);
+    const used = await t.request('DELETE', '/api/contact-lists/people', { token: 'editor' });
+    expect(used.status).toBe(409);
+    expect(used.json.error.message).toMatch(/cannot be deleted: a run uses it \([0-9a-f-]+\)\. A list a run has played is kept/);
+    expect((await t.request('GET', '/api/contact-lists/people')).json.contacts).toBe(3);
   });
 });

@@ -4,9 +4,12 @@ import type { CountryCode } from 'libphonenumber-js';
 import { getCountries } from 'libphonenumber-js';
 import { encodingChoices, encodingNames } from '../../runtime/contacts/decode-csv.ts';
 import type { ContactField } from '../../runtime/contacts/import-csv.ts';
-import { importJob, startImportJob, UploadSpool } from '../../runtime/contacts/import-jobs.ts';
+import { importJob, listImportJobs, startImportJob, UploadSpool } from '../../runtime/contacts/import-jobs.ts';
 import { upsertContact } from '../../runtime/contacts/upsert-contact.ts';
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import type { Store } from '../../runtime/store/dialect.ts';
+import type { Database } from '../../runtime/store/schema.ts';
+import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { ensureContactList } from '../../runtime/store/repositories/journeys.ts';
 import { conflictError } from '../../runtime/errors.ts';
 import { toContactView } from '../../runtime/engine/interpreter.ts';
@@ -53,6 +56,27 @@ const ContactInput = z
   })
   .strict()
   .openapi('ContactInput');
+
+/**
+ * Contacts whose name, phone, email or external id contains `text`, case aside. Digits typed with spaces, dashes or
+ * brackets ("202 555-0101") find the phone numbers that contain them.
+ */
+function matching(text: string) {
+  const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  const pattern = `%${escapeLike(text.toLowerCase())}%`;
+  const contains = (column: RawBuilder<unknown>) => sql<boolean>`lower(${column}) like ${pattern} escape '\\'`;
+  const digits = text.replace(/[\s().+-]/g, '');
+  return (eb: ExpressionBuilder<Database, 'contacts'>) =>
+    eb.or([
+      contains(sql.ref('first_name')),
+      contains(sql.ref('last_name')),
+      contains(sql`coalesce(first_name, '') || ' ' || coalesce(last_name, '')`),
+      contains(sql.ref('email')),
+      contains(sql.ref('external_id')),
+      contains(sql.ref('phone')),
+      ...(/^\d{3,}$/.test(digits) && digits !== text ? [sql<boolean>`phone like ${`%${digits}%`}`] : []),
+    ]);
+}
 
 export function contactListRoutes(store: Store, now: () => number) {
   const db = store.db;
@@ -150,10 +174,27 @@ export function contactListRoutes(store: Store, now: () => number) {
         path: '/{id}/contacts',
         middleware: [viewer],
         security,
-        summary: 'Page through the contacts of a list',
-        request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), after: z.string().optional() }) },
+        summary: 'Page through the contacts of a list, or those matching a search',
+        request: {
+          params: IdParam,
+          query: z.object({
+            limit: z.coerce.number().int().min(1).max(1000).default(50),
+            after: z.string().optional().openapi({ description: 'The `next` of the previous page: the contacts after this id' }),
+            q: z
+              .string()
+              .max(200)
+              .optional()
+              .openapi({ description: 'Contacts whose name, phone, email or external id contains this, without regard to case' }),
+          }),
+        },
         responses: {
-          200: json(z.object({ contacts: z.array(ContactSchema) }), 'A page of contacts, in id order'),
+          200: json(
+            z.object({
+              contacts: z.array(ContactSchema),
+              next: z.string().nullable().openapi({ description: 'Send as `after` for the next page; null on the last page' }),
+            }),
+            'A page of contacts, in id order',
+          ),
           400: errors[400],
           401: errors[401],
           403: errors[403],
@@ -162,11 +203,21 @@ export function contactListRoutes(store: Store, now: () => number) {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const { limit, after } = c.req.valid('query');
+        const { limit, after, q } = c.req.valid('query');
         await listView(id);
-        let query = db.selectFrom('contacts').selectAll().where('list_id', '=', id).orderBy('id').limit(limit);
+        // One more than asked for says whether there is a next page.
+        let query = db
+          .selectFrom('contacts')
+          .selectAll()
+          .where('list_id', '=', id)
+          .orderBy('id')
+          .limit(limit + 1);
         if (after) query = query.where('id', '>', after);
-        return c.json({ contacts: (await query.execute()).map(toContactView) }, 200);
+        const search = q?.trim();
+        if (search) query = query.where(matching(search));
+        const rows = await query.execute();
+        const page = rows.slice(0, limit);
+        return c.json({ contacts: page.map(toContactView), next: rows.length > limit ? page[page.length - 1]!.id : null }, 200);
       },
     )
     .openapi(
@@ -198,6 +249,62 @@ export function contactListRoutes(store: Store, now: () => number) {
         const written = await upsertContact(db, id, c.req.valid('json'), { ...(region && { defaultRegion: region }), now: now() });
         const row = await db.selectFrom('contacts').selectAll().where('id', '=', written.id).executeTakeFirstOrThrow();
         return written.created ? c.json(toContactView(row), 201) : c.json(toContactView(row), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/{id}',
+        middleware: [editor],
+        security,
+        summary: 'Delete a contact list with its contacts and its imports; refused (409) while a run uses it or an import into it runs',
+        request: { params: IdParam },
+        responses: {
+          200: json(
+            z.object({ id: z.string(), name: z.string(), contacts: z.number().int() }),
+            'The list that was deleted, with how many contacts went with it',
+          ),
+          401: errors[401],
+          403: errors[403],
+          404: errors[404],
+          409: errors[409],
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const caller = c.get('caller');
+        const at = now();
+        const deleted = await db.transaction().execute(async (tx) => {
+          const list = await tx.selectFrom('contact_lists').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+          if (!list) throw notFound(`The contact list "${id}"`);
+          // A run's history, its compliance report and its contacts' consent changes read the list's contacts: a list a
+          // run played is kept.
+          const runs = await tx.selectFrom('runs').select('id').where('list_id', '=', id).orderBy('created_at', 'desc').execute();
+          if (runs.length) {
+            const named = runs.slice(0, 3).map((r) => r.id);
+            const which = `${runs.length === 1 ? 'a run uses it' : `${runs.length} runs use it`} (${named.join(', ')}${runs.length > 3 ? ', …' : ''})`;
+            throw conflictError(
+              `The list "${list.name}" cannot be deleted: ${which}. A list a run has played is kept, because the run's history and compliance report read its contacts.`,
+            );
+          }
+          const running = (await listImportJobs(tx, { listId: id, limit: 100, now: Date.now() })).filter((j) => j.status === 'running');
+          if (running.length)
+            throw conflictError(
+              `The list "${list.name}" cannot be deleted while a file is being imported into it (${running[0]!.id}); wait for the import to end.`,
+            );
+          const { n } = await tx
+            .selectFrom('contacts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('list_id', '=', id)
+            .executeTakeFirstOrThrow();
+          await tx.deleteFrom('contacts').where('list_id', '=', id).execute();
+          await tx.deleteFrom('imports').where('list_id', '=', id).execute();
+          await tx.deleteFrom('contact_lists').where('id', '=', id).execute();
+          const contacts = Number(n);
+          await recordAudit(tx, { at, actor: caller, action: 'contact-list.deleted', target: id, details: { name: list.name, contacts } });
+          return { id, name: list.name, contacts };
+        });
+        return c.json(deleted, 200);
       },
     );
 
@@ -309,9 +416,17 @@ export function contactListRoutes(store: Store, now: () => number) {
           .max(maxWaitSeconds)
           .optional()
           .openapi({ description: `Seconds to wait, once the file is in, for the import to end before answering 202 (default ${defaultWaitSeconds})` }),
-        'column.phone': z.string().optional(),
-        'column.email': z.string().optional(),
-        'column.externalId': z.string().optional(),
+        ...Object.fromEntries(
+          fields.map((field) => [
+            `column.${field}`,
+            z
+              .string()
+              .optional()
+              .openapi({
+                description: `The header of the column that holds ${field}; empty to read it from no column; without it, guessed from the header's name`,
+              }),
+          ]),
+        ),
       }),
       body: { content: { 'text/csv': { schema: z.string() } }, required: true },
     },

@@ -12,6 +12,7 @@ export const auditActions = [
   'do-not-contact.added',
   'do-not-contact.removed',
   'registry.imported',
+  'contact-list.deleted',
   'token.created',
   'token.revoked',
   'token.sign-in-link',
