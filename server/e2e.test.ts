@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { followRun } from './live/follow.ts';
 import { startServer, type RunningServer } from './serve.ts';
@@ -100,8 +100,7 @@ describe('the server end to end', () => {
     socket.send(JSON.stringify({ type: 'watch', runId: 'x' }));
     socket.send(Buffer.from([1, 2, 3]), { binary: true });
     socket.send(JSON.stringify({ type: 'unsubscribe', runId: 'x' }));
-    const deadline = Date.now() + 5000;
-    while (frames.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(frames.length, 'frames answered').toBeGreaterThanOrEqual(4), { timeout: 5000, interval: 10 });
     expect(frames.map((f) => f.type)).toEqual(['error', 'error', 'error', 'unsubscribed']);
     expect(frames[0]!.message).toContain('JSON');
     expect(frames[1]!.message).toContain('subscribe');

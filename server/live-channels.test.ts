@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VirtualClock } from '../runtime/clock.ts';
 import { freshStore } from '../runtime/store/test-stores.ts';
 import { createToken } from '../runtime/store/repositories/tokens.ts';
@@ -178,14 +178,16 @@ describe('live channels', () => {
     await new Promise<void>((resolve) => twilio.close(() => resolve()));
   });
 
-  async function finished(runId: string) {
-    const deadline = Date.now() + 20_000;
-    let view = (await request('GET', `/api/runs/${runId}`)).json;
-    while (view.status !== 'completed' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      view = (await request('GET', `/api/runs/${runId}`)).json;
-    }
-    return view;
+  /** The run once it has completed; a live run moves on the runner's loop, not in the request. */
+  function finished(runId: string) {
+    return vi.waitFor(
+      async () => {
+        const view = (await request('GET', `/api/runs/${runId}`)).json;
+        expect(view.status, `run ${runId}`).toBe('completed');
+        return view;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
   }
 
   it('a simulated run sends no email, no text and calls no webhook', async () => {

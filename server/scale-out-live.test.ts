@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startRun } from '../runtime/engine/runs.ts';
 import type { RunMetrics } from '../runtime/metrics.ts';
 import { postgresUrl } from '../runtime/store/test-stores.ts';
@@ -91,7 +91,7 @@ describe.runIf(postgresUrl)('two servers on one PostgreSQL database', () => {
         const now = Date.parse('2026-03-16T14:00:00Z');
         const run = await startRun(playing.store, { journeyId: journey.id, version: 1, listId: journey.id, now, simulated: true, seed: 5 });
         const canvas = await followRun(watched.url, token, run.id);
-        while (!canvas.state()) await new Promise((resolve) => setTimeout(resolve, 5));
+        await vi.waitFor(() => expect(canvas.state(), 'the snapshot of the run').toBeDefined(), { timeout: 30_000, interval: 5 });
         await playing.runner.simulate(run.id);
         await playing.runner.finished(run.id);
         const final = await canvas.ended;

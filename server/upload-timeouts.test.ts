@@ -1,7 +1,7 @@
 // The real server over TCP: an upload still sending is never cut off by a time limit on the request as a whole, and a
 // connection that goes silent mid-upload is dropped, its import recording where it stopped.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from './serve.ts';
 
 const idleMs = 1000;
@@ -67,15 +67,17 @@ describe('connection timeouts of the server', () => {
     );
     const at = await closed;
     expect(at - sent).toBeLessThan(idleMs + 3000);
-    let job: any;
-    for (let i = 0; i < 100; i++) {
-      const listed = (await (await fetch(`${server.url}/api/imports?list=silent`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-        imports: any[];
-      };
-      job = listed.imports[0];
-      if (job && job.status !== 'running') break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const job = await vi.waitFor(
+      async () => {
+        const listed = (await (await fetch(`${server.url}/api/imports?list=silent`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+          imports: any[];
+        };
+        const latest = listed.imports[0];
+        if (!latest || latest.status === 'running') throw new Error(`The import is ${latest ? 'still running' : 'not listed'}`);
+        return latest;
+      },
+      { timeout: 5000, interval: 50 },
+    );
     expect(job).toMatchObject({ status: 'cut-off', line: 4, rows: 2, imported: 2 });
     expect(job.message).toMatch(/cut off at line 4/);
   }, 20_000);

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../channels/simulated.ts';
 import { VirtualClock } from '../clock.ts';
 import { importContactsCsv } from '../contacts/import-csv.ts';
@@ -80,16 +80,28 @@ async function liveRun(store: Store, mode: 'progressive' | 'preview', people = 1
     dialer: new PacedDialer(),
   });
   /** Rounds until nothing is due, then the clock jumps to the next due moment, up to `until`. */
-  const runUntil = async (until: (() => Promise<boolean>) | number) => {
+  const runUntil = async (until: number) => {
     for (let i = 0; i < 5000; i++) {
       if ((await interpreter.tick()) > 0) continue;
-      if (typeof until === 'function' && (await until())) return;
       const next = await interpreter.nextDueAt();
-      if (next === undefined || (typeof until === 'number' && next > until)) return;
+      if (next === undefined || next > until) return;
       clock.advanceTo(next);
     }
   };
-  return { run, clock, runUntil };
+  /** Rounds until nothing is due; then, until `holds` says yes, the clock jumps to the next due moment and again. */
+  const runUntilHolds = (what: string, holds: () => Promise<boolean>) =>
+    vi.waitFor(
+      async () => {
+        while ((await interpreter.tick()) > 0);
+        if (await holds()) return;
+        const next = await interpreter.nextDueAt();
+        if (next === undefined) throw new Error(`Nothing left to run, and still not ${what}`);
+        clock.advanceTo(next);
+        throw new Error(`Not ${what} yet`);
+      },
+      { timeout: 20_000, interval: 1 },
+    );
+  return { run, clock, runUntil, runUntilHolds };
 }
 
 describe.each(testDialects)('the agent desk on %s', (dialect) => {
@@ -100,7 +112,7 @@ describe.each(testDialects)('the agent desk on %s', (dialect) => {
   afterEach(() => store.close());
 
   it('routes calls to the longest-idle person, shows the script, and branches on the disposition they give', { timeout: 60_000 }, async () => {
-    const { run, clock, runUntil } = await liveRun(store, 'progressive');
+    const { run, clock, runUntil, runUntilHolds } = await liveRun(store, 'progressive');
     const db = store.db;
     await goAvailable(db, { id: 'ann', name: 'Ann' }, ['team'], t0 - 60_000);
     await goAvailable(db, { id: 'bob', name: 'Bob' }, ['team'], t0 - 30_000);
@@ -113,7 +125,7 @@ describe.each(testDialects)('the agent desk on %s', (dialect) => {
     await expect(goOffline(db, 'ann', clock.now())).rejects.toThrow(AgentStateError);
 
     const onCall = async () => (await db.selectFrom('agents').select('id').where('state', '=', 'on-call').execute()).length > 0;
-    await runUntil(onCall);
+    await runUntilHolds('an agent on a call', onCall);
     const who = (await db.selectFrom('agents').select('id').where('state', '=', 'on-call').executeTakeFirstOrThrow()).id;
     const view = await currentCall(db, who);
     expect(view.agent.state).toBe('on-call');
