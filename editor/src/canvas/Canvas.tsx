@@ -4,9 +4,9 @@ import { useCallback, useMemo, useState, type DragEvent } from 'react';
 import { isNodeKind } from '../../../schemas/catalogue.ts';
 import { addNode, connect, gridSize, snap, updateNode } from '../model/document.ts';
 import { useEditor, useEditorStore, type Selection } from '../store/editor-store.ts';
-import { flowEdges, flowNodes, type NodeCache, type StepEdge, type StepFlowNode } from './flow-elements.ts';
+import { flowEdges, flowNodes, withMeasured, type NodeCache, type StepEdge, type StepFlowNode } from './flow-elements.ts';
 import { GridBackground } from './GridBackground.tsx';
-import { measuredSize, useCanvasView } from './view.ts';
+import { useCanvasView, type Size } from './view.ts';
 import { nodeTypes } from './StepNode.tsx';
 
 /** The drag-and-drop payload type for a node kind dragged from the palette. */
@@ -28,22 +28,25 @@ export function Canvas() {
   const diffView = useEditor((s) => s.diffView);
   const view = useCanvasView();
   const [cache] = useState<NodeCache>(() => new Map());
-  // The sizes are those React Flow measured when the nodes were last drawn; a new measurement needs no new nodes, since
-  // React Flow keeps it on the node it drew.
-  const nodes = useMemo(() => flowNodes(doc, selection, (id) => measuredSize(view, id), diffView, cache), [doc, selection, diffView, view, cache]);
+  // What React Flow measured, given back to it on the nodes (a controlled flow keeps its nodes' sizes in the nodes).
+  const [sizes, setSizes] = useState<Record<string, Size>>({});
+  const nodes = useMemo(() => flowNodes(doc, selection, sizes, diffView, cache), [doc, selection, sizes, diffView, cache]);
   const edges = useMemo(() => flowEdges(doc, selection, diffView), [doc, selection, diffView]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
+      const measured: { id: string; size: Size }[] = [];
       const selections: { id: string; selected: boolean }[] = [];
       let doc = store.getState().doc;
       for (const change of changes) {
-        if (change.type === 'select') selections.push(change);
+        if (change.type === 'dimensions' && change.dimensions) measured.push({ id: change.id, size: change.dimensions });
+        else if (change.type === 'select') selections.push(change);
         else if (change.type === 'position' && change.position) {
           const position = change.dragging ? change.position : snap(change.position);
           doc = updateNode(doc, change.id, (node) => ({ ...node, position }));
         }
       }
+      if (measured.length) setSizes((sizes) => withMeasured(sizes, measured));
       if (doc !== store.getState().doc) {
         // Moves outside a drag (arrow keys on a selected step) are edits of their own.
         if (store.getState().history.gestureBase) store.updateDuringGesture(doc);

@@ -19,9 +19,6 @@ export type StepFlowNode = Node<StepNodeData, 'step'>;
 /** The nodes last drawn, by id: one per canvas, so that a step that did not change keeps its object. */
 export type NodeCache = Map<string, StepFlowNode>;
 
-/** The size measured for a step, if any. */
-export type SizeOf = (id: string) => Size | undefined;
-
 function reuse(
   previous: NodeCache,
   id: string,
@@ -59,24 +56,42 @@ function reuse(
 }
 
 /**
- * The steps as React Flow nodes. Each carries the size measured for it (`sizeOf`), so that a node made anew when its step
- * changes is not measured again from nothing.
+ * The steps as React Flow nodes. Each carries the size React Flow measured for it: the canvas is a controlled flow, so
+ * the nodes it is given are where React Flow (its minimap, its fit of the view) reads their sizes.
  */
-export function flowNodes(doc: JourneyFile, selection: Selection, sizeOf: SizeOf, diffView: DiffView | undefined, previous: NodeCache): StepFlowNode[] {
+export function flowNodes(
+  doc: JourneyFile,
+  selection: Selection,
+  sizes: Record<string, Size>,
+  diffView: DiffView | undefined,
+  previous: NodeCache,
+): StepFlowNode[] {
   const selected = new Set(selection.nodes);
-  if (diffView) return diffNodes(diffView, sizeOf, previous);
-  return Object.entries(doc.nodes).map(([id, node]) => reuse(previous, id, node, problemsOfNode(doc, id), selected.has(id), sizeOf(id), undefined, true));
+  if (diffView) return diffNodes(diffView, sizes, previous);
+  return Object.entries(doc.nodes).map(([id, node]) => reuse(previous, id, node, problemsOfNode(doc, id), selected.has(id), sizes[id], undefined, true));
 }
 
-function diffNodes(view: DiffView, sizeOf: SizeOf, previous: NodeCache): StepFlowNode[] {
+/** The sizes with the measurements React Flow reported; the same object when none changed. */
+export function withMeasured(sizes: Record<string, Size>, measured: { id: string; size: Size }[]): Record<string, Size> {
+  let next = sizes;
+  for (const { id, size } of measured) {
+    const old = next[id];
+    if (old && old.width === size.width && old.height === size.height) continue;
+    if (next === sizes) next = { ...sizes };
+    next[id] = size;
+  }
+  return next;
+}
+
+function diffNodes(view: DiffView, sizes: Record<string, Size>, previous: NodeCache): StepFlowNode[] {
   const status = new Map<string, DiffStatus>();
   for (const n of view.diff.added) status.set(n.id, 'added');
   for (const n of view.diff.changed) status.set(n.id, 'changed');
   for (const r of view.diff.rewired) if (!status.has(r.id)) status.set(r.id, 'rewired');
-  const nodes = Object.entries(view.after.nodes).map(([id, node]) => reuse(previous, id, node, [], false, sizeOf(id), status.get(id), false));
+  const nodes = Object.entries(view.after.nodes).map(([id, node]) => reuse(previous, id, node, [], false, sizes[id], status.get(id), false));
   for (const removed of view.diff.removed) {
     const node = view.before.nodes[removed.id];
-    if (node) nodes.push(reuse(previous, removed.id, node, [], false, sizeOf(removed.id), 'removed', false));
+    if (node) nodes.push(reuse(previous, removed.id, node, [], false, sizes[removed.id], 'removed', false));
   }
   return nodes;
 }
