@@ -1,5 +1,6 @@
 // Drives the canvas the way a person does: drags from the palette, drags from exits to steps, reads the view.
 import type { Page } from 'playwright-core';
+import { vi } from 'vitest';
 
 export interface Point {
   x: number;
@@ -17,13 +18,17 @@ export async function viewport(page: Page): Promise<{ x: number; y: number; zoom
 
 export async function zoomOut(page: Page, clicks: number): Promise<void> {
   for (let i = 0; i < clicks; i++) await page.locator('.react-flow__controls-zoomout').click();
+  // The view glides out; it has settled when two readings 150 ms apart agree.
   let last = '';
-  for (;;) {
-    await page.waitForTimeout(150);
-    const now = JSON.stringify(await viewport(page));
-    if (now === last) return;
-    last = now;
-  }
+  await vi.waitFor(
+    async () => {
+      const now = JSON.stringify(await viewport(page));
+      const settled = now === last;
+      last = now;
+      if (!settled) throw new Error(`The view is still moving after zooming out: ${now}`);
+    },
+    { timeout: 15_000, interval: 150 },
+  );
 }
 
 /** Drags a kind from the palette and drops it so that the new step's corner lands on `at` (in file coordinates). */

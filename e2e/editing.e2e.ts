@@ -65,6 +65,14 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
     await page.keyboard.press('Enter');
     await eventually(() => stepIds(page)).toEqual(['start']);
     await eventually(() => page.locator('aside.inspector h2').textContent()).toBe('Start');
+    // It lands in the middle of the view: its corner 110 by 40 pixels up and left of the centre, on the 20-pixel grid.
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const added = (await step(page, 'start').boundingBox())!;
+    expect(Math.abs(added.x - (pane.x + pane.width / 2 - 110))).toBeLessThanOrEqual(20);
+    expect(Math.abs(added.y - (pane.y + pane.height / 2 - 40))).toBeLessThanOrEqual(20);
+    // React Flow's overview draws it too, at the size measured on the canvas.
+    await eventually(() => page.locator('.react-flow__minimap-node').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('keyboard-added-step') });
     await page.locator('.palette-item[data-kind="sms"]').focus();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
