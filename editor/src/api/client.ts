@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-function authHeader(): Record<string, string> {
+/** The headers that sign a request in; a call made with fetch (a file sent as the body) adds them as `request` does. */
+export function authHeader(): Record<string, string> {
   const token = getToken();
   return token ? { Authorization: `Bearer ${token}` } : {};
 }

@@ -9,6 +9,7 @@ import { DoNotContactPage } from '../compliance/DoNotContactPage.tsx';
 import { DiffPanel } from '../files/DiffPanel.tsx';
 import { hasUnsavedChanges } from '../files/file-actions.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
+import { ListsPage } from '../lists/ListsPage.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { ProblemsPanel } from '../problems/ProblemsPanel.tsx';
 import { RunsPage } from '../runs/RunsPage.tsx';
@@ -20,6 +21,7 @@ import { Toolbar } from './Toolbar.tsx';
 const tabs: { route: Route; label: string }[] = [
   { route: 'design', label: 'Design' },
   { route: 'runs', label: 'Runs' },
+  { route: 'lists', label: 'Contact lists' },
   { route: 'do-not-contact', label: 'Do not contact' },
 ];
 
@@ -108,7 +110,7 @@ function Shell() {
         <span className="session">{session ? `Signed in as ${session.name}` : 'Not signed in'}</span>
       </header>
       <SignInBanner />
-      {route === 'runs' ? <RunsPage /> : route === 'do-not-contact' ? <DoNotContactPage /> : <DesignPage />}
+      {route === 'runs' ? <RunsPage /> : route === 'do-not-contact' ? <DoNotContactPage /> : route === 'lists' ? <ListsPage /> : <DesignPage />}
     </div>
   );
 }
