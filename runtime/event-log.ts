@@ -1,6 +1,7 @@
 // The events of a run as CloudEvents 1.0, read in pages so that a run of millions of events streams out.
 import type { CloudEvent } from '../schemas/events.ts';
 import type { Executor } from './store/dialect.ts';
+import { parseJson } from './store/json.ts';
 
 export interface LoggedEvent extends CloudEvent {
   /** Position in the log: a reader resumes after the last one it saw. */
@@ -23,7 +24,7 @@ export async function* runEvents(db: Executor, runId: string, options: { after?:
       .limit(Math.min(pageSize, left))
       .execute();
     for (const row of rows) {
-      const data = JSON.parse(row.data) as Record<string, unknown>;
+      const data = parseJson(row.data);
       yield {
         specversion: '1.0',
         id: `${runId}/${row.seq}`,

@@ -1,5 +1,6 @@
 // Metrics of a run per step and port: read from the running counters, and recomputable from the events alone.
 import type { Executor } from './store/dialect.ts';
+import { parseJson } from './store/json.ts';
 
 export interface StepMetrics {
   entered: number;
@@ -70,7 +71,7 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
     for (const e of page) {
       after = Number(e.seq);
       if (e.type === 'run.started') {
-        metrics.audience = Number((JSON.parse(e.data) as { audience: number }).audience);
+        metrics.audience = Number(parseJson(e.data).audience);
         metrics.active += metrics.audience;
       }
       if (!e.node_id || !e.contact_id) continue;
@@ -91,7 +92,7 @@ export async function metricsFromEvents(db: Executor, runId: string): Promise<Ru
       }
       if (e.type === 'contact.completed') {
         at.delete(e.contact_id);
-        const outcome = (JSON.parse(e.data) as { outcome: string }).outcome;
+        const outcome = String(parseJson(e.data).outcome);
         step.outcomes[outcome] = (step.outcomes[outcome] ?? 0) + 1;
         metrics.outcomes[outcome] = (metrics.outcomes[outcome] ?? 0) + 1;
         metrics.active--;

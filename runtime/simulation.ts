@@ -10,6 +10,7 @@ import { Interpreter } from './engine/interpreter.ts';
 import type { RunOptions } from './engine/run-context.ts';
 import { startRun } from './engine/runs.ts';
 import { runMetrics, type StepMetrics } from './metrics.ts';
+import { parseJson } from './store/json.ts';
 import { openStore, type Store } from './store/dialect.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureContactList, publishJourney } from './store/repositories/journeys.ts';
@@ -151,9 +152,9 @@ async function channelTotals(store: Store, runId: string): Promise<SimulationRep
   const ports: Record<string, number> = {};
   let seconds = 0;
   for (const e of ended) {
-    const data = JSON.parse(e.data) as { port?: string; billableSeconds?: number };
-    if (data.port) ports[data.port] = (ports[data.port] ?? 0) + 1;
-    seconds += data.billableSeconds ?? 0;
+    const { port, billableSeconds } = parseJson(e.data);
+    if (typeof port === 'string' && port) ports[port] = (ports[port] ?? 0) + 1;
+    if (typeof billableSeconds === 'number') seconds += billableSeconds;
   }
   return {
     sms: { sent: n('sms.sent'), failed: n('sms.failed'), delivered: n('sms.delivered'), replies: n('sms.replied') },

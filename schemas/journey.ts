@@ -131,6 +131,28 @@ export type JourneyNode = {
   };
 }[NodeKind];
 
+/** A node of a journey file as written: its kind's config before defaults are filled in. */
+export type JourneyFileNode = {
+  [K in NodeKind]: {
+    type: K;
+    label?: string;
+    position: Position;
+    config: z.input<(typeof nodeCatalogue)[K]['config']>;
+    next?: Record<string, string>;
+  };
+}[NodeKind];
+
+/**
+ * A journey file as it is saved (a draft, a published version): the canonical text of a document that passed the
+ * checks when it was saved, with its configs as written, so a setting that has a default may be left out. What the
+ * runtime executes is the `Journey` that `validateJourney` makes of it; checks added since may find problems in it.
+ */
+export type JourneyFile = Omit<Journey, 'nodes' | 'settings'> & {
+  $schema?: string;
+  settings: z.input<typeof settings>;
+  nodes: Record<string, JourneyFileNode>;
+};
+
 /** A checked journey: the form the runtime executes and the editor edits. */
 export interface Journey {
   schemaVersion: typeof currentSchemaVersion;

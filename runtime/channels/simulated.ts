@@ -1,5 +1,6 @@
 // Simulated SMS and email providers: seeded and deterministic, recording every accepted send by idempotency key.
 import type { Executor } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
 import { visitKey } from '../engine/cursor.ts';
 import { lognormal, seededRandom } from '../random.ts';
 import type { ChannelProvider, FollowUp, SendRequest, SendResult } from './provider.ts';
@@ -64,7 +65,7 @@ async function once(db: Executor, requests: SendRequest[], channel: string, deci
       .select(['idempotency_key', 'result'])
       .where('idempotency_key', 'in', keys.slice(i, i + 500))
       .execute();
-    for (const row of rows) previous.set(row.idempotency_key, JSON.parse(row.result) as SendResult);
+    for (const row of rows) previous.set(row.idempotency_key, parseJson(row.result));
   }
   const repeated = keys.filter((k) => previous.has(k));
   for (let i = 0; i < repeated.length; i += 500) {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
+import { parseJson } from '../store/json.ts';
 import type { Database, ImportStatus } from '../store/schema.ts';
 import { ImportError, importContactsCsv, type ImportOptions, type ImportReport } from './import-csv.ts';
 
@@ -45,7 +46,7 @@ export const stalledAfterMs = 60_000;
 const progressEveryMs = 500;
 
 /** What the report column holds once an import ended. */
-interface StoredOutcome {
+export interface StoredOutcome {
   report: ImportReport | null;
   line: number | null;
 }
@@ -54,7 +55,7 @@ type ImportRow = Awaited<ReturnType<typeof selectJobs>>[number];
 const selectJobs = (db: Kysely<Database>) => db.selectFrom('imports').selectAll().execute();
 
 function viewOf(row: ImportRow, now: number): ImportJobView {
-  const { report, line } = row.report ? (JSON.parse(row.report) as StoredOutcome) : { report: null, line: null };
+  const { report, line } = row.report ? parseJson(row.report) : { report: null, line: null };
   let status = row.status;
   let message = row.message;
   if (status === 'running' && now - Number(row.updated_at) > stalledAfterMs) {

@@ -1,6 +1,7 @@
 // One contact's place in a run, in memory while a batch works on it, and its conversion to and from the row.
 import type { Insertable } from 'kysely';
 import type { Results, WaitEvent } from '../nodes/types.ts';
+import { parseJson } from '../store/json.ts';
 import type { CursorStatus, CursorTable } from '../store/schema.ts';
 import type { Cursor as CursorRow } from '../store/schema.ts';
 
@@ -27,8 +28,8 @@ export function fromRow(row: CursorRow): CursorState {
     dueAt: row.due_at,
     visit: row.visit,
     attempt: row.attempt,
-    waitEvent: row.wait_event ? (JSON.parse(row.wait_event) as WaitEvent) : null,
-    results: JSON.parse(row.results) as Results,
+    waitEvent: row.wait_event ? parseJson(row.wait_event) : null,
+    results: parseJson(row.results),
   };
 }
 

@@ -1,5 +1,5 @@
 // The interpreter loop: reactions in, due contacts stepped, messages out, dialers paced, finished runs closed.
-import type { ChannelProvider, FollowUp, Payload, SendResult } from '../channels/provider.ts';
+import type { ChannelProvider, FollowUp, SendResult } from '../channels/provider.ts';
 import type { Clock } from '../clock.ts';
 import { checkGate } from '../compliance/gate.ts';
 import { loadGateData, type GateData } from '../store/repositories/compliance.ts';
@@ -401,12 +401,15 @@ export class Interpreter {
       const provider = this.providers[channel];
       const requests = indexes.map((i) => {
         const row = rows[i]!;
+        const payload = parseJson(row.payload);
+        // Calls are in the outbox only as the dialer's record of what it placed, sent already; deliver never claims them.
+        if (payload.channel === 'voice') throw new Error(`Outbox row ${row.id} is a call the dialer placed: calls are not delivered from the outbox`);
         return {
           key: row.idempotency_key,
           runId: row.run_id,
           contactId: row.contact_id,
           nodeId: row.node_id,
-          payload: JSON.parse(row.payload) as Payload,
+          payload,
           attempt: row.attempts + 1,
           now,
         };

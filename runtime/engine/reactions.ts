@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import { helpReply, smsKeyword } from '../compliance/keywords.ts';
 import { recordAbandonedCall } from '../store/repositories/compliance.ts';
 import { optIn, optOut, scopeOfRun } from '../store/repositories/permissions.ts';
+import { parseJson } from '../store/json.ts';
 import { outcomeOptOuts } from '../dialer/outcome-meanings.ts';
 import { handlers } from '../nodes/index.ts';
 import type { ContactView, NodeHandler } from '../nodes/types.ts';
@@ -26,7 +27,7 @@ export async function applyReaction(
   cursor: CursorState | undefined,
   contact: ContactView | undefined,
 ): Promise<void> {
-  const data = JSON.parse(row.data) as ReactionData;
+  const data = parseJson(row.data);
   const { exit: exitInfo, ...eventData } = data;
   const eventCursor = { runId: row.run_id, contactId: row.contact_id, nodeId: data.nodeId ?? null } as unknown as CursorState;
   recordEvent(env, eventCursor, row.type, eventData, data.nodeId ?? null);

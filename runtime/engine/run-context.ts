@@ -2,6 +2,7 @@
 import { validateJourney } from '../../schemas/validate.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import type { Executor } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
 import { serverSecret, trackingSecretName } from '../store/repositories/server-secrets.ts';
 import type { Run } from '../store/schema.ts';
 
@@ -35,10 +36,10 @@ export async function loadRunContext(db: Executor, runId: string): Promise<RunCo
     .where('version', '=', run.version)
     .executeTakeFirstOrThrow();
   // Checks added after a version was published must not stop the runs of it.
-  const result = validateJourney(JSON.parse(version.content), { published: true });
+  const result = validateJourney(parseJson(version.content), { published: true });
   if (!result.journey) {
     throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
   }
   const journey = result.journey;
-  return { run, journey, options: JSON.parse(run.options) as RunOptions, linkSecret: await serverSecret(db, trackingSecretName) };
+  return { run, journey, options: parseJson(run.options), linkSecret: await serverSecret(db, trackingSecretName) };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { Executor, Store } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
 import type { Database, Run } from '../store/schema.ts';
 import { emptyResults } from './cursor.ts';
 import type { RunOptions } from './run-context.ts';
@@ -38,7 +39,7 @@ export async function startRun(store: Store, request: StartRunRequest, alongWith
     .where('version', '=', request.version)
     .executeTakeFirst();
   if (!journey) throw new RunError('not-found', `Journey ${request.journeyId} has no published version ${request.version}`);
-  const nodes = (JSON.parse(journey.content) as { nodes: Record<string, { type: string }> }).nodes;
+  const { nodes } = parseJson(journey.content);
   const startNode = Object.keys(nodes).find((k) => nodes[k]!.type === 'start');
   if (!startNode) throw new RunError('not-found', `Journey ${request.journeyId} version ${request.version} has no Start step`);
   const list = await store.db.selectFrom('contact_lists').select('id').where('id', '=', request.listId).executeTakeFirst();

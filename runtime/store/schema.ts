@@ -1,6 +1,14 @@
 // The store's tables as one typed Database interface; times are milliseconds since the epoch, JSON is text.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { EventType } from '../../schemas/events.ts';
+import type { JourneyFile } from '../../schemas/journey.ts';
+import type { StoredOutcome } from '../contacts/import-jobs.ts';
+import type { Payload, SendResult } from '../channels/provider.ts';
+import type { NodeMemory } from '../dialer/dialer-memory.ts';
+import type { AgentPoolJson } from '../dialer/simulated-agents.ts';
+import type { RunOptions } from '../engine/run-context.ts';
+import type { ReactionData } from '../engine/reactions.ts';
+import type { Results, WaitEvent } from '../nodes/types.ts';
 
 export type CursorStatus = 'ready' | 'waiting' | 'in-flight' | 'done';
 export type RunStatus = 'scheduled' | 'running' | 'paused' | 'stopped' | 'completed';
@@ -43,7 +51,7 @@ export interface JourneyTable {
   id: string;
   name: string;
   /** The canonical journey file of the draft. */
-  draft: string;
+  draft: JsonColumn<JourneyFile>;
   updated_at: number;
   /** The token name of the last save; null for drafts saved before it was kept. */
   draft_author: string | null;
@@ -53,7 +61,7 @@ export interface JourneyVersionTable {
   journey_id: string;
   version: number;
   /** The canonical journey file, never changed once published. */
-  content: string;
+  content: JsonColumn<JourneyFile>;
   content_hash: string;
   author: string;
   message: string;
@@ -69,7 +77,7 @@ export interface RunTable {
   simulated: number;
   seed: number;
   /** JSON: simulation settings (simulated agents per queue, carrier and channel behaviour). */
-  options: string;
+  options: JsonColumn<RunOptions>;
   created_at: number;
   start_at: number;
   ended_at: number | null;
@@ -86,10 +94,13 @@ export interface CursorTable {
   /** How many times the contact has entered `node_id`; part of every idempotency key. */
   visit: number;
   attempt: number;
-  /** The event a waiting contact waits for (wait-for-event), or null. */
-  wait_event: string | null;
+  /**
+   * The event a waiting contact waits for (wait-for-event), or null. The dialer finds its contacts by this text
+   * (runtime/engine/wait-markers.ts), so it is compared as written.
+   */
+  wait_event: ColumnType<JsonText<WaitEvent> | null, string | null, string | null>;
   /** JSON object of what earlier steps wrote: {"<node id>": {...}}, and the last call's result. */
-  results: string;
+  results: JsonColumn<Results>;
 }
 
 export interface EventTable {
@@ -102,8 +113,8 @@ export interface EventTable {
   time: number;
   node_id: string | null;
   port: string | null;
-  /** JSON object. */
-  data: string;
+  /** JSON object; what it holds depends on `type`, and schemas/events.ts does not say it per type. */
+  data: JsonColumn<Record<string, unknown>>;
 }
 
 export interface OutboxTable {
@@ -113,8 +124,11 @@ export interface OutboxTable {
   contact_id: string;
   node_id: string;
   channel: ChannelName;
-  /** JSON: the rendered message or call request. */
-  payload: string;
+  /**
+   * JSON: the rendered message (sms, email, webhook), or for `voice` the call the dialer placed, recorded as sent
+   * (runtime/engine/dialer-engine.ts gives it no type of its own).
+   */
+  payload: JsonColumn<Payload | ({ channel: 'voice' } & Record<string, unknown>)>;
   status: OutboxStatus;
   attempts: number;
   next_attempt_at: number;
@@ -133,8 +147,8 @@ export interface InboxTable {
   /** The event the reaction is recorded as once it takes effect (schemas/events.ts). */
   type: EventType;
   due_at: number;
-  /** JSON object. */
-  data: string;
+  /** JSON object: what the reaction says, and where it moves the contact. */
+  data: JsonColumn<ReactionData>;
 }
 
 export interface CounterTable {
@@ -201,7 +215,7 @@ export interface AuditLogTable {
   journey_id: string | null;
   run_id: string | null;
   /** JSON object. */
-  details: string;
+  details: JsonColumn<Record<string, unknown>>;
 }
 
 /**
@@ -211,8 +225,13 @@ export interface AuditLogTable {
 export interface DialerStateTable {
   run_id: string;
   node_id: string;
-  state: string;
-  memory: string | null;
+  /** The gauges a monitor shows, as the dialer wrote them (runtime/dialer/dialer-memory.ts: saveMemory). */
+  state: JsonColumn<object>;
+  /**
+   * A step's memory, saved with its policy's histograms in a compact form of dialer-memory.ts's own; the agents' row
+   * ('') holds the simulated agent pool.
+   */
+  memory: ColumnType<JsonText<(Omit<NodeMemory, 'policy'> & { policy?: unknown }) | AgentPoolJson> | null, string | null, string | null>;
 }
 
 export type AgentRowState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';
@@ -255,7 +274,7 @@ export interface SimulatedSendTable {
   /** How many times the key was offered; more than one means a retry the key made harmless. */
   attempts: number;
   /** JSON: what the provider answered, given again for a repeated key. */
-  result: string;
+  result: JsonColumn<SendResult>;
 }
 
 /** One import of a national do-not-call register: which copy (downloaded when) the gate screens against. */
@@ -297,7 +316,7 @@ export interface ImportTable {
   /** Why it failed or was cut off, and what to do. */
   message: string | null;
   /** The ImportReport as JSON, once it ended (a cut-off import has the report of the rows before the cut). */
-  report: string | null;
+  report: ColumnType<JsonText<StoredOutcome> | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   finished_at: number | null;

@@ -2,6 +2,8 @@
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { loadRunContext } from '../engine/run-context.ts';
 import type { Executor } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
+import type { JsonText } from '../store/schema.ts';
 import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures, type CallRecord } from '../dialer/abandonment.ts';
 import { sql } from 'kysely';
 
@@ -88,13 +90,13 @@ export async function dialerMetrics(db: Executor, runId: string, nodeId: string 
 }
 
 /** Calls of one contact at one step never overlap: each `call.placed` starts the next call of the pair. */
-function callsOf(rows: { contact_id: string | null; node_id: string | null; type: string; time: number; data: string }[]): Call[] {
+function callsOf(rows: { contact_id: string | null; node_id: string | null; type: string; time: number; data: JsonText<Record<string, unknown>> }[]): Call[] {
   const calls: Call[] = [];
   const open = new Map<string, Call>();
   for (const row of rows) {
     const pair = `${row.contact_id}\u0000${row.node_id}`;
     const at = Number(row.time);
-    const data = JSON.parse(row.data) as Record<string, unknown>;
+    const data = parseJson(row.data);
     if (row.type === 'call.placed') {
       const call: Call = { contactId: row.contact_id ?? '', placedAt: at, billableSeconds: 0 };
       calls.push(call);

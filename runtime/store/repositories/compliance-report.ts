@@ -5,6 +5,7 @@ import { buildComplianceReport, type ComplianceReport, type ReportRun, type Repo
 import { estimateAmdFalsePositiveShare } from '../../dialer/abandonment.ts';
 import type { CarrierProfile } from '../../dialer/virtual-carrier.ts';
 import type { Executor } from '../dialect.ts';
+import { parseJson } from '../json.ts';
 import type { Run } from '../schema.ts';
 import { DomainError } from '../../errors.ts';
 import { sql } from 'kysely';
@@ -63,7 +64,7 @@ export async function loadComplianceReport(db: Executor, runId: string, options:
       nodeId: e.node_id,
       type: e.type,
       time: Number(e.time),
-      data: JSON.parse(e.data) as Record<string, unknown>,
+      data: parseJson(e.data),
     })),
     registryImports: imports.map((r) => ({
       profile: r.profile,
@@ -119,7 +120,7 @@ async function loadVersion(db: Executor, journeyId: string, version: number): Pr
     .where('journey_id', '=', journeyId)
     .where('version', '=', version)
     .executeTakeFirstOrThrow();
-  const { journey, problems } = validateJourney(JSON.parse(row.content));
+  const { journey, problems } = validateJourney(parseJson(row.content));
   if (!journey) throw new Error(`Version ${version} of journey ${journeyId} does not validate: ${problems[0]?.message ?? 'unknown problem'}`);
   const steps: ReportStep[] = [];
   for (const [id, node] of Object.entries(journey.nodes)) {
