@@ -152,7 +152,7 @@ export function queueRoutes(store: Store, now: () => number) {
       const queues = new Map<string, QueueView>();
       const add = (id: string) => queues.get(id) ?? queues.set(id, { id, agents: 0, available: 0 }).get(id)!;
       for (const { draft } of await store.db.selectFrom('journeys').select('draft').execute()) {
-        const nodes = (JSON.parse(draft) as { nodes?: Record<string, { type?: string; config?: { queue?: unknown } }> }).nodes ?? {};
+        const { nodes } = parseJson(draft);
         for (const node of Object.values(nodes)) if (node.type === 'dialer' && typeof node.config?.queue === 'string') add(node.config.queue);
       }
       for (const agent of await store.db.selectFrom('agents').select(['state', 'queues']).where('state', '!=', 'offline').execute()) {

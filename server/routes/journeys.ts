@@ -5,7 +5,10 @@ import { diffJourneys, renderDiff } from '../../schemas/diff.ts';
 import { formatJourney } from '../../schemas/format.ts';
 import { hasErrors } from '../../schemas/problems.ts';
 import { validateJourney } from '../../schemas/validate.ts';
+import type { Selectable } from 'kysely';
 import type { Store } from '../../runtime/store/dialect.ts';
+import type { JourneyTable } from '../../runtime/store/schema.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
 import { publishJourney } from '../../runtime/store/repositories/journeys.ts';
 import { conflictError } from '../../runtime/errors.ts';
@@ -75,7 +78,7 @@ export function journeyRoutes(store: Store, now: () => number) {
   async function draftOf(id: string): Promise<JourneyDraft> {
     const row = await db.selectFrom('journeys').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(`The journey "${id}"`);
-    const journey = JSON.parse(row.draft) as Record<string, unknown>;
+    const journey = parseJson(row.draft);
     return {
       id: row.id,
       name: row.name,
@@ -90,8 +93,8 @@ export function journeyRoutes(store: Store, now: () => number) {
   }
 
   /** The 409 for a save made from a copy someone else has saved over since: who, when, and what theirs changes. */
-  function editConflict(id: string, stored: { draft: string; updated_at: number; draft_author: string | null }, sent: unknown): ApiError {
-    const theirs = JSON.parse(stored.draft) as Record<string, unknown>;
+  function editConflict(id: string, stored: Pick<Selectable<JourneyTable>, 'draft' | 'updated_at' | 'draft_author'>, sent: unknown): ApiError {
+    const theirs = parseJson(stored.draft);
     const diff = diffJourneys(sent, theirs);
     const who = stored.draft_author ?? 'someone';
     const when = new Date(Number(stored.updated_at)).toISOString();
@@ -126,7 +129,7 @@ export function journeyRoutes(store: Store, now: () => number) {
     if (!Number.isInteger(n) || n < 1) throw new ApiError(400, 'bad_request', `"${version}" is not a version: use a number from 1, or "draft"`);
     const row = await db.selectFrom('journey_versions').select('content').where('journey_id', '=', id).where('version', '=', n).executeTakeFirst();
     if (!row) throw notFound(`Version ${n} of the journey "${id}"`);
-    return JSON.parse(row.content);
+    return parseJson(row.content);
   }
 
   return router()
@@ -348,7 +351,7 @@ export function journeyRoutes(store: Store, now: () => number) {
         const { id, version } = c.req.valid('param');
         const row = await db.selectFrom('journey_versions').selectAll().where('journey_id', '=', id).where('version', '=', version).executeTakeFirst();
         if (!row) throw notFound(`Version ${version} of the journey "${id}"`);
-        return c.json({ ...versionView(row), journey: JSON.parse(row.content) as Record<string, unknown>, text: row.content }, 200);
+        return c.json({ ...versionView(row), journey: parseJson(row.content), text: row.content }, 200);
       },
     )
     .openapi(

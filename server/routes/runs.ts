@@ -2,13 +2,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { reportedEventTypes } from '../../schemas/events.ts';
-import type { Journey } from '../../schemas/journey.ts';
 import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
 import { pauseRun, resumeRun, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
 import { conflictError } from '../../runtime/errors.ts';
 import { missingAttributeProblems } from '../../runtime/contacts/list-columns.ts';
 import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 import { recordAudit, type AuditAction, type AuditActor } from '../../runtime/store/repositories/audit.ts';
 import type { Run } from '../../runtime/store/schema.ts';
 import { RunMetricsSchema as Metrics, RunSchema, StartRunSchema as StartRequest } from '../api-schemas.ts';
@@ -102,7 +102,7 @@ export function runRoutes(store: Store, runner: Runner) {
           .where('version', '=', version)
           .executeTakeFirst();
         if (!content) throw notFound(`Version ${version} of the journey "${body.journeyId}"`);
-        const journey = JSON.parse(content.content) as Journey;
+        const journey = parseJson(content.content);
         const start = Object.values(journey.nodes).find((n) => n.type === 'start');
         const audience = start?.type === 'start' ? start.config.audience : undefined;
         const listId = body.listId ?? (audience && 'list' in audience ? audience.list : undefined);

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { decodeLinkToken, type LinkToken } from '../../runtime/nodes/links.ts';
 import { serverSecret, trackingSecretName } from '../../runtime/store/repositories/server-secrets.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 import type { Runner } from '../runner.ts';
 
 /**
@@ -34,12 +35,13 @@ export function trackedLinkRoutes(store: Store, runner: Runner) {
       .where('journey_id', '=', run.journey_id)
       .where('version', '=', run.version)
       .executeTakeFirstOrThrow();
-    const nodes = (JSON.parse(version.content) as { nodes: Record<string, { config?: { links?: Record<string, string> } }> }).nodes;
+    const { nodes } = parseJson(version.content);
     const node = Object.hasOwn(nodes, token.nodeId) ? nodes[token.nodeId] : undefined;
     // The target comes from the published step, never from the link itself: the address cannot be turned into an
     // open redirect by editing the token.
     // Own names only: "constructor" or "__proto__" would otherwise find what every object inherits.
-    const links = node?.config?.links;
+    const config = node?.config;
+    const links = config && 'links' in config ? config.links : undefined;
     const target = links && Object.hasOwn(links, token.link) ? links[token.link] : undefined;
     if (typeof target !== 'string') return gone();
     const contact = await db
@@ -72,9 +74,10 @@ export function openPixelRoutes(store: Store, runner: Runner) {
       .where('journey_id', '=', run.journey_id)
       .where('version', '=', run.version)
       .executeTakeFirstOrThrow();
-    const nodes = (JSON.parse(version.content) as { nodes: Record<string, { type: string; config?: { trackOpens?: boolean } }> }).nodes;
+    const { nodes } = parseJson(version.content);
     const node = Object.hasOwn(nodes, token.nodeId) ? nodes[token.nodeId] : undefined;
-    // Only an email step that tracks opens has a pixel; any other token is not one of ours.
+    // Only an email step that tracks opens has a pixel; any other token is not one of ours. A file that leaves
+    // trackOpens out keeps its default, on.
     if (node?.type !== 'email' || node.config?.trackOpens === false) return c.text('Not found', 404);
     const contact = await db
       .selectFrom('cursors')
