@@ -9,7 +9,7 @@ const previewRows = 5;
 
 export interface CsvPreview {
   header: string[];
-  /** The first rows, with their line in the file (the header is line 1). */
+  /** The first rows, with their line in the file (the header is line 1; a row over several lines, the one it ends on, as the import's problems say). */
   rows: { line: number; cells: string[] }[];
   /** The column guessed for each field, by header name. */
   guessed: Partial<Record<ContactField, string>>;
@@ -53,8 +53,9 @@ export async function readPreview(file: File): Promise<CsvPreview> {
       break;
     } catch (error) {
       firstError ??= error;
-      if (whole && tries === 0) sample = text.slice(0, text.lastIndexOf('\n', text.length - 2) + 1);
-      else sample = sample.slice(0, sample.lastIndexOf('\n', sample.length - 2) + 1);
+      // The whole file was read: its error is the file's own.
+      if (whole) break;
+      sample = sample.slice(0, sample.lastIndexOf('\n', sample.length - 2) + 1);
     }
   }
   if (!records) {
