@@ -1,67 +1,18 @@
 // What one dialer step keeps between rounds (its calls in flight, its policy's learning, its abandonment ledger) and the
 // compact gauges a monitor reads, both in the step's `dialer_state` row.
 import type { Executor } from '../store/dialect.ts';
+import { parseJson } from '../store/json.ts';
 import type { LedgerJson } from './abandonment.ts';
+import type { AnsweredCall, RingingCall, TrackedCall } from './call-phases.ts';
+import type { CallProgress } from './carrier.ts';
 import type { PredictiveJson } from './pacing.ts';
 
-/**
- * A call the dialer still has to act on, by phase: a preview being read, a call placed and not yet known to need an
- * agent (ringing, or answered while the detector listens), a call that will need none, a live answer waiting for an
- * agent. Connected and ended calls are the events' business, not the dialer's. The saved form is this JSON as is.
- */
-export type TrackedCall = PreviewCall | SettlingCall | AnsweringCall | WaitingCall;
+export type { TrackedCall };
 
-interface CallOfContact {
-  contactId: string;
-  visit: number;
-  key: string;
-}
-
-/** A preview the agent held for it is reading; the call is not placed yet. */
-export interface PreviewCall extends CallOfContact {
-  phase: 'preview';
-  agentId: string;
-  /** When a simulated agent finishes reading and places the call; people say so at the agent page. */
-  previewUntil?: number;
-}
-
-/** Placed, and certain to need no agent: it ends unanswered, or the detector will hear a machine. */
-export interface SettlingCall extends CallOfContact {
-  phase: 'ringing';
-  /** The agent held for it (progressive), free again at `settleAt`. */
-  agentId?: string;
-  placedAt: number;
-  /** When it becomes certain the call needs no agent (it ended unanswered, or the detector heard a machine). */
-  settleAt: number;
-  answeredAt?: number;
-}
-
-/** The moments of an answered call the dialer routes to an agent or abandons. */
-interface AnsweredMoments extends CallOfContact {
-  /** The agent held for it (preview, progressive). */
-  agentId?: string;
-  placedAt: number;
-  /** When the dialer can act on the live answer: the detector's 'human' verdict, or the answer without a detector. */
-  liveAt: number;
-  answeredAt: number;
-  greetingStartAt: number;
-  greetingStopAt: number;
-  /** What actually answered, which the simulated agent finds out on the line. */
-  truth: 'human' | 'machine';
-  /** Past this moment a waiting live answer is abandoned. */
-  deadline: number;
-}
-
-/** Placed and (to be) answered live: ringing, or answered while the detector listens, until `liveAt`. */
-export interface AnsweringCall extends AnsweredMoments {
-  phase: 'ringing';
-  settleAt?: undefined;
-}
-
-/** A live answer no agent was free for, waiting for one until its deadline. */
-export interface WaitingCall extends AnsweredMoments {
-  phase: 'waiting';
-}
+/** What the previous version saved for a placed call, before calls were tracked by their carrier's phases. */
+type OldCall =
+  | (Omit<RingingCall, 'phase'> & { phase: 'ringing'; settleAt: number; answeredAt?: number })
+  | (Omit<AnsweredCall, 'phase' | 'queuedAt'> & { phase: 'ringing' | 'waiting'; settleAt?: undefined });
 
 /** Histograms saved as [bin, count] pairs: most bins of a talk-time histogram stay empty. */
 type Sparse = [number, number][];
@@ -79,6 +30,11 @@ interface SavedPolicy {
 
 export interface NodeMemory {
   calls: TrackedCall[];
+  /**
+   * What the carrier reported of a placed call ahead of its moments (the virtual carrier reports a call whole when it
+   * is placed), by call key: heard at each moment, and gone once heard.
+   */
+  progress?: Record<string, CallProgress[]>;
   policy?: PredictiveJson;
   ledger?: LedgerJson;
   /** Finished calls of each person agent already learnt from. */
@@ -89,7 +45,7 @@ export interface NodeMemory {
 
 export async function loadMemories(db: Executor, runId: string): Promise<Map<string, NodeMemory>> {
   const rows = await db.selectFrom('dialer_state').select(['node_id', 'memory']).where('run_id', '=', runId).where('node_id', '!=', '').execute();
-  return new Map(rows.map((r) => [r.node_id, r.memory ? fromSaved(JSON.parse(r.memory) as SavedMemory) : { calls: [] }]));
+  return new Map(rows.map((r) => [r.node_id, r.memory ? fromSaved(parseJson(r.memory) as ReadMemory) : { calls: [] }]));
 }
 
 export async function saveMemory(db: Executor, runId: string, nodeId: string, memory: NodeMemory, gauges: object): Promise<void> {
@@ -103,6 +59,8 @@ export async function saveMemory(db: Executor, runId: string, nodeId: string, me
 }
 
 type SavedMemory = Omit<NodeMemory, 'policy'> & { policy?: SavedPolicy };
+/** A saved memory as read back: calls saved by the previous version are read too, so that its runs resume. */
+type ReadMemory = Omit<SavedMemory, 'calls'> & { calls: (TrackedCall | OldCall)[] };
 
 function toSaved(memory: NodeMemory): SavedMemory {
   const { policy, ...rest } = memory;
@@ -122,8 +80,9 @@ function toSaved(memory: NodeMemory): SavedMemory {
   };
 }
 
-function fromSaved(saved: SavedMemory): NodeMemory {
-  const { policy, ...rest } = saved;
+export function fromSaved(saved: ReadMemory): NodeMemory {
+  const { policy, calls, ...others } = saved;
+  const rest = { ...others, calls: calls.map(readCall) };
   if (!policy) return rest;
   const [need, settled, talk, wrap] = policy.sizes;
   return {
@@ -138,6 +97,29 @@ function fromSaved(saved: SavedMemory): NodeMemory {
       liveSeen: policy.liveSeen,
     },
   };
+}
+
+/**
+ * A saved call in this version's phases. The previous version saved a placed call as 'ringing' with the moment the
+ * dialer would act on it (`settleAt` when it would need no agent, `liveAt` when it would be a live answer), and a live
+ * answer waiting for an agent as 'waiting': those are the phases the dialer is in at those moments.
+ */
+function readCall(call: TrackedCall | OldCall): TrackedCall {
+  if (call.phase === 'waiting') {
+    const { phase: _, ...answered } = call;
+    return { ...answered, phase: 'answered', queuedAt: answered.liveAt };
+  }
+  if (!isOld(call)) return call;
+  if (call.settleAt !== undefined) {
+    const { phase: _, settleAt, ...placed } = call;
+    return { ...placed, phase: 'ended', releaseAt: settleAt };
+  }
+  const { phase: _, settleAt: _none, ...answered } = call;
+  return { ...answered, phase: 'answered' };
+}
+
+function isOld(call: TrackedCall | OldCall): call is OldCall {
+  return call.phase === 'waiting' || (call.phase === 'ringing' && ('settleAt' in call || 'liveAt' in call));
 }
 
 function sparse(values: number[]): Sparse {

@@ -12,17 +12,22 @@ import { profilesOfCountries } from '../compliance/country.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
-import { planOf, type Carrier } from './carrier.ts';
 import {
-  loadMemories,
-  saveMemory,
-  type AnsweringCall,
-  type NodeMemory,
+  actAt,
+  foretell,
+  hear,
+  isQueued,
+  moments,
+  queue,
+  type AnsweredCall,
+  type EndedCall,
+  type PhaseRules,
   type PreviewCall,
-  type SettlingCall,
+  type ProgressingCall,
   type TrackedCall,
-  type WaitingCall,
-} from './dialer-memory.ts';
+} from './call-phases.ts';
+import { planOf, type Carrier, type CallProgress } from './carrier.ts';
+import { loadMemories, saveMemory, type NodeMemory } from './dialer-memory.ts';
 import { legalDeadline, PredictivePolicy, type PacingSnapshot } from './pacing.ts';
 import { AgentPool, defaultAgentProfile } from './simulated-agents.ts';
 import { VirtualCarrier, type CarrierProfile } from './virtual-carrier.ts';
@@ -51,14 +56,16 @@ interface Step {
   ledger: AbandonmentLedger;
   definition: AbandonmentDefinition;
   policy: PredictivePolicy | undefined;
+  rules: PhaseRules;
 }
 
 /** A call moment due, with the call in the phase that moment acts on. */
 type Due = { at: number; step: Step } & (
   | { kind: 'place'; call: PreviewCall }
-  | { kind: 'settle'; call: SettlingCall }
-  | { kind: 'live'; call: AnsweringCall }
-  | { kind: 'connect' | 'drop'; call: WaitingCall }
+  /** The carrier's progress of the call up to this moment makes it a live answer or over for the dialer. */
+  | { kind: 'hear'; call: ProgressingCall }
+  | { kind: 'settle'; call: EndedCall }
+  | { kind: 'live' | 'connect' | 'drop'; call: AnsweredCall }
 );
 
 export class PacedDialer implements DialerEngine {
@@ -117,10 +124,10 @@ export class PacedDialer implements DialerEngine {
       const pool = context.run.simulated ? await loadPool(db, id) : undefined;
       for (const node of nodes) {
         const memory = memories.get(node.id);
-        for (const call of memory?.calls ?? [])
-          consider(call.phase === 'preview' ? call.previewUntil : call.phase === 'ringing' ? (call.settleAt ?? call.liveAt) : call.deadline);
+        const rules = phaseRules(node.config, this.definition(context, node));
+        for (const call of memory?.calls ?? []) consider(dueAt(call, memory?.progress, rules));
         if (node.config.mode === 'agentless' || !node.config.queue) continue;
-        const waiting = memory?.calls.some((c) => c.phase === 'waiting') ?? false;
+        const waiting = memory?.calls.some(isQueued) ?? false;
         if (!waiting && !(await host.hasQueued(id, node.id))) continue;
         // A simulated agent coming free can take a waiting answer or a queued contact; people say so themselves.
         // Only a change since the last round: an agent already free then was there for that round's decision.
@@ -132,10 +139,14 @@ export class PacedDialer implements DialerEngine {
     return next;
   }
 
-  private step(context: RunContext, node: DialerNode, memory: NodeMemory): Step {
+  private definition(context: RunContext, node: DialerNode): AbandonmentDefinition {
     // Without a list of countries the journey's profile decides; with one, the strictest of those countries' profiles.
     const { compliance, countries } = context.journey.settings;
-    const definition = definitionFor(countries ? profilesOfCountries(compliance, countries) : compliance, node.config.maxAbandonRate);
+    return definitionFor(countries ? profilesOfCountries(compliance, countries) : compliance, node.config.maxAbandonRate);
+  }
+
+  private step(context: RunContext, node: DialerNode, memory: NodeMemory): Step {
+    const definition = this.definition(context, node);
     return {
       node,
       config: node.config,
@@ -144,6 +155,7 @@ export class PacedDialer implements DialerEngine {
       definition,
       ledger: new AbandonmentLedger(definition, memory.ledger),
       policy: node.config.mode === 'predictive' ? new PredictivePolicy(definition, memory.policy) : undefined,
+      rules: phaseRules(node.config, definition),
     };
   }
 
@@ -190,6 +202,10 @@ class Round {
 
   /** Acts on every call moment due by `now`, in time order across steps: agents are shared by the steps of a queue. */
   async processDue(now: number): Promise<number> {
+    // Every call hears the progress its carrier reported up to now; acting on it waits for the dialer's moments below.
+    for (const step of this.steps) {
+      for (const call of [...step.memory.calls]) if (call.phase === 'ringing' || call.phase === 'detecting') this.hear(step, call, now);
+    }
     let work = 0;
     for (;;) {
       const due = this.earliest(now);
@@ -200,6 +216,13 @@ class Round {
         case 'place':
           await this.placePreview(step, due.call, at);
           break;
+        case 'hear': {
+          const heard = this.hear(step, due.call, at);
+          if (heard.phase === 'ended') await this.settle(step, heard, at);
+          else if (heard.phase === 'answered') await this.live(step, heard, at);
+          else throw new Error(`Call ${heard.key} was due at ${at} but is still ${heard.phase}`);
+          break;
+        }
         case 'settle':
           await this.settle(step, due.call, at);
           break;
@@ -230,9 +253,13 @@ class Round {
         if (call.phase === 'preview') {
           const at = call.previewUntil ?? this.floor.previewStarted(call.agentId);
           if (at !== undefined) offer({ at, step, call, kind: 'place' });
-        } else if (call.phase === 'ringing') {
-          if (call.settleAt !== undefined) offer({ at: call.settleAt, step, call, kind: 'settle' });
-          else offer({ at: call.liveAt, step, call, kind: 'live' });
+        } else if (call.phase === 'ringing' || call.phase === 'detecting') {
+          const future = foretell(call, step.memory.progress?.[call.key] ?? [], step.rules);
+          if (future.phase === 'answered' || future.phase === 'ended') offer({ at: actAt(future), step, call, kind: 'hear' });
+        } else if (call.phase === 'ended') {
+          offer({ at: call.releaseAt, step, call, kind: 'settle' });
+        } else if (!isQueued(call)) {
+          offer({ at: call.liveAt, step, call, kind: 'live' });
         } else {
           const freeAt = this.floor.nextFreeAt(step.queue);
           const connectAt = freeAt === undefined ? Infinity : Math.max(freeAt, call.liveAt);
@@ -315,6 +342,27 @@ class Round {
     this.place(step, target, at, call.agentId);
   }
 
+  /**
+   * The call with the progress its carrier reported up to `until` heard, in its place among the step's calls; the
+   * progress heard is no longer pending.
+   */
+  private hear(step: Step, call: ProgressingCall, until: number): TrackedCall {
+    const { memory } = step;
+    const pending = memory.progress?.[call.key];
+    if (!pending?.length) return call;
+    let heard: TrackedCall = call;
+    let count = 0;
+    for (const moment of moments(pending, until)) {
+      if (heard.phase !== 'ringing' && heard.phase !== 'detecting') break;
+      heard = hear(heard, moment, step.rules);
+      count += moment.length;
+    }
+    if (!count) return call;
+    setPending(memory, call.key, pending.slice(count));
+    replace(step, call, heard);
+    return heard;
+  }
+
   /** Places one call through the carrier; the moments the dialer needs not act on are written at once. */
   private place(step: Step, target: StepContact, at: number, agentId?: string): void {
     const { config } = step;
@@ -340,6 +388,9 @@ class Round {
       this.timeline(step, target.contactId, target.visit, timeline);
       return;
     }
+    // The call is tracked from its first phase; its carrier's progress moves it on (`hear`).
+    step.memory.calls.push({ ...base, phase: 'ringing' });
+    setPending(step.memory, key, progress);
     if (!('answerMs' in plan) || plan.amd?.verdict === 'machine') {
       // No agent will be needed: the whole call is known now. The agent passed in is never reached on these paths.
       const timeline = progressiveCallTimeline({
@@ -349,13 +400,6 @@ class Round {
         agent: { id: '', talkMs: 0, wrapMs: 0, disposition: '', machineMs: 0 },
       });
       this.timeline(step, target.contactId, target.visit, timeline);
-      const answeredAt = 'answerMs' in plan ? at + plan.answerMs : undefined;
-      step.memory.calls.push({
-        ...base,
-        phase: 'ringing',
-        settleAt: timeline.agentFreeAt ?? timeline.endedAt,
-        ...(answeredAt !== undefined && { answeredAt }),
-      });
       return;
     }
     const events: FollowUp[] = [
@@ -365,20 +409,10 @@ class Round {
     ];
     if (plan.amd) events.push({ type: 'call.amd', at: at + plan.amd.atMs, data: { verdict: plan.amd.verdict, decisionMs: plan.amd.decisionMs } });
     this.round.callEvents(target.contactId, step.node.id, events);
-    const moments = { greetingStartAt: at + plan.greetingStartMs, greetingStopAt: at + plan.greetingStopMs };
-    step.memory.calls.push({
-      ...base,
-      phase: 'ringing',
-      liveAt: (plan.amd ? at + plan.amd.atMs : at + plan.answerMs) + switchMs,
-      answeredAt: at + plan.answerMs,
-      ...moments,
-      truth: plan.outcome,
-      deadline: legalDeadline(step.definition, moments),
-    });
   }
 
   /** A call that needed no agent is over for the dialer: the held agent is free and the policy learns. */
-  private async settle(step: Step, call: SettlingCall, at: number): Promise<void> {
+  private async settle(step: Step, call: EndedCall, at: number): Promise<void> {
     remove(step, call);
     if (call.agentId) await this.floor.unreserve(call.agentId, at);
     if (call.answeredAt !== undefined) step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
@@ -386,18 +420,18 @@ class Round {
   }
 
   /** A live answer: to the held agent, else to the longest-idle free one, else it waits until its legal deadline. */
-  private async live(step: Step, call: AnsweringCall, at: number): Promise<void> {
+  private async live(step: Step, call: AnsweredCall, at: number): Promise<void> {
     const agentId = call.agentId ?? this.floor.free(step.queue, at)[0];
     if (agentId) return this.connect(step, call, agentId, at);
     if (call.deadline <= at) return this.drop(step, call, at);
-    wait(step, call);
+    replace(step, call, queue(call, at));
   }
 
-  private async connect(step: Step, call: AnsweringCall | WaitingCall, agentId: string, at: number): Promise<void> {
+  private async connect(step: Step, call: AnsweredCall, agentId: string, at: number): Promise<void> {
     const ref: AgentCallRef = { runId: this.runId, nodeId: step.node.id, contactId: call.contactId, visit: call.visit, key: call.key };
     if (!call.agentId && !(await this.floor.reserve(agentId, at, ref, 'dialing'))) {
       // The person left between the read and the update; the answer waits for the next agent or its deadline.
-      wait(step, call);
+      replace(step, call, queue(call, at));
       return;
     }
     remove(step, call);
@@ -446,7 +480,7 @@ class Round {
   }
 
   /** No agent in time: the answer is abandoned, hears the profile's information message, and the line is dropped. */
-  private drop(step: Step, call: AnsweringCall | WaitingCall, at: number): void {
+  private drop(step: Step, call: AnsweredCall, at: number): void {
     remove(step, call);
     const message = step.definition.informationMessage.replaceAll('{{ callerId }}', step.config.callerId);
     this.dialer.carrier.playMessage(call.key, message, at + switchMs);
@@ -475,7 +509,8 @@ class Round {
 
   private snapshot(step: Step, now: number): PacingSnapshot {
     const view = this.floor.view(step.queue, now);
-    const ringing = step.memory.calls.filter((c) => c.phase === 'ringing');
+    // Every placed call that is not a live answer waiting for an agent counts as ringing: the policy's outstanding calls.
+    const ringing = step.memory.calls.filter(isRinging);
     return {
       now,
       agentsLoggedIn: view.loggedIn,
@@ -486,7 +521,7 @@ class Round {
       wrappingCount: view.wrappingElapsedMs.length,
       ringingAgesMs: ringing.map((c) => now - c.placedAt),
       ringingCount: ringing.length,
-      waitingLive: step.memory.calls.filter((c) => c.phase === 'waiting').length,
+      waitingLive: step.memory.calls.filter(isQueued).length,
       window: step.ledger.figures(now, this.dialer.falsePositiveShare()),
     };
   }
@@ -501,8 +536,8 @@ class Round {
       ...(step.queue && { queue: step.queue }),
       calls: {
         preview: calls.filter((c) => c.phase === 'preview').length,
-        ringing: calls.filter((c) => c.phase === 'ringing').length,
-        waiting: calls.filter((c) => c.phase === 'waiting').length,
+        ringing: calls.filter(isRinging).length,
+        waiting: calls.filter(isQueued).length,
       },
       ...(view && {
         agents: { free: view.counts.available, busy: view.counts.reserved + view.counts['on-call'] + view.counts['wrap-up'], loggedIn: view.loggedIn },
@@ -528,15 +563,54 @@ function order(call: TrackedCall): string {
   return `${String(call.phase === 'preview' ? 0 : call.placedAt).padStart(15, '0')}:${call.contactId}`;
 }
 
+/** A placed call not waiting for an agent: ringing, detecting, a live answer being routed, or one being released. */
+function isRinging(call: TrackedCall): call is Exclude<TrackedCall, PreviewCall> {
+  return call.phase !== 'preview' && !isQueued(call);
+}
+
+/** The call leaves the dialer's hands, with whatever its carrier had still to report. */
 function remove(step: Step, call: TrackedCall): void {
   const i = step.memory.calls.indexOf(call);
   if (i >= 0) step.memory.calls.splice(i, 1);
+  setPending(step.memory, call.key, []);
 }
 
-/** A live answer no agent took: it waits, in its place among the step's calls. */
-function wait(step: Step, call: AnsweringCall | WaitingCall): void {
+/** The call in its new phase, in its place among the step's calls. */
+function replace(step: Step, call: TrackedCall, next: TrackedCall): void {
   const i = step.memory.calls.indexOf(call);
-  if (i >= 0) step.memory.calls[i] = { ...call, phase: 'waiting' };
+  if (i < 0) throw new Error(`Call ${call.key} is not among the calls of step ${step.node.id}`);
+  step.memory.calls[i] = next;
+}
+
+function setPending(memory: NodeMemory, key: string, progress: CallProgress[]): void {
+  if (progress.length) {
+    memory.progress ??= {};
+    memory.progress[key] = progress;
+  } else if (memory.progress) {
+    delete memory.progress[key];
+    if (!Object.keys(memory.progress).length) delete memory.progress;
+  }
+}
+
+function phaseRules(config: DialerConfig, definition: AbandonmentDefinition): PhaseRules {
+  return { amd: config.amd.enabled, deadline: (greeting) => legalDeadline(definition, greeting) };
+}
+
+/** The next moment the dialer acts on a call by itself (an agent coming free aside), if it knows one. */
+function dueAt(call: TrackedCall, progress: NodeMemory['progress'], rules: PhaseRules): number | undefined {
+  switch (call.phase) {
+    case 'preview':
+      return call.previewUntil;
+    case 'ringing':
+    case 'detecting': {
+      const future = foretell(call, progress?.[call.key] ?? [], rules);
+      return future.phase === 'answered' || future.phase === 'ended' ? actAt(future) : undefined;
+    }
+    case 'answered':
+      return isQueued(call) ? call.deadline : call.liveAt;
+    case 'ended':
+      return call.releaseAt;
+  }
 }
 
 function hasContact(target: StepContact): target is StepContact & { contact: ContactView } {
