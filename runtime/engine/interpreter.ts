@@ -20,6 +20,10 @@ import { dialerHost } from './dialer-host.ts';
 import { prepareLastCheck, type Refusal } from './last-check.ts';
 import { doNotContactOfContacts, scopeOfRun } from '../store/repositories/permissions.ts';
 import { parseJson } from '../store/json.ts';
+import { loadContacts, toContactView } from '../contacts/contact-view.ts';
+
+/** Where the engine's callers found them before contacts/ read them. */
+export { loadContacts, toContactView };
 
 export type Providers = Record<ChannelName, ChannelProvider>;
 
@@ -595,7 +599,7 @@ function withContact(query: SelectQueryBuilder<Database, 'cursors', object>) {
 
 /** A row of `withContact` as `readRows` returns it: the cursor's columns, then the contact's (null when it was deleted). */
 type JoinedRow = [
-  ...[string, string, CursorRow['status'], number | null, number, number, string | null, string],
+  ...[string, string, CursorRow['status'], number | null, number, number, CursorRow['wait_event'], CursorRow['results']],
   ...[
     string | null,
     string | null,
@@ -606,8 +610,8 @@ type JoinedRow = [
     string | null,
     string | null,
     string | null,
-    string | null,
-    string | null,
+    Contact['attributes'] | null,
+    Contact['consent'] | null,
   ],
 ];
 
@@ -690,37 +694,6 @@ function groupBy<T, K extends string>(rows: T[], key: (row: T) => K): Map<K, T[]
     else out.set(key(row), [row]);
   }
   return out;
-}
-
-export async function loadContacts(db: Executor, ids: string[]): Promise<Map<string, ContactView>> {
-  const out = new Map<string, ContactView>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('contacts')
-      .selectAll()
-      .where('id', 'in', unique.slice(i, i + 500))
-      .execute();
-    for (const row of rows) out.set(row.id, toContactView(row));
-  }
-  return out;
-}
-
-/** The contact as steps see it, from the columns of its row that they read. */
-export function toContactView(row: Omit<Contact, 'list_id' | 'created_at'>): ContactView {
-  return {
-    id: row.id,
-    externalId: row.external_id,
-    phone: row.phone,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    timezone: row.timezone,
-    state: row.state,
-    postalCode: row.postal_code,
-    attributes: parseJson(row.attributes),
-    consent: parseJson(row.consent),
-  };
 }
 
 export async function loadCursors(db: Executor, runId: string, contactIds: string[]): Promise<Map<string, CursorState>> {
