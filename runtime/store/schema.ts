@@ -4,8 +4,6 @@ import type { EventType } from '../../schemas/events.ts';
 import type { JourneyFile } from '../../schemas/journey.ts';
 import type { StoredOutcome } from '../contacts/import-jobs.ts';
 import type { Payload, SendResult } from '../channels/provider.ts';
-import type { NodeMemory } from '../dialer/dialer-memory.ts';
-import type { AgentPoolJson } from '../dialer/simulated-agents.ts';
 import type { RunOptions } from '../engine/run-context.ts';
 import type { ReactionData } from '../engine/reactions.ts';
 import type { Results, WaitEvent } from '../nodes/types.ts';
@@ -228,10 +226,11 @@ export interface DialerStateTable {
   /** The gauges a monitor shows, as the dialer wrote them (runtime/dialer/dialer-memory.ts: saveMemory). */
   state: JsonColumn<object>;
   /**
-   * A step's memory, saved with its policy's histograms in a compact form of dialer-memory.ts's own; the agents' row
-   * ('') holds the simulated agent pool.
+   * A step's memory in the saved form that runtime/dialer/dialer-memory.ts keeps to itself (it also reads the forms
+   * earlier versions saved, so no exported type says what a row holds); the agents' row ('') holds the simulated agent
+   * pool (AgentPoolJson), which AgentPool.fromJSON checks as it reads it.
    */
-  memory: ColumnType<JsonText<(Omit<NodeMemory, 'policy'> & { policy?: unknown }) | AgentPoolJson> | null, string | null, string | null>;
+  memory: ColumnType<JsonText<object> | null, string | null, string | null>;
 }
 
 export type AgentRowState = 'offline' | 'available' | 'reserved' | 'on-call' | 'wrap-up';
