@@ -46,6 +46,29 @@ describe('the import rules', () => {
     ]);
   });
 
+  it('lets the dialer import the engine for types only, while its tests may drive the engine', () => {
+    const violations = checkImports([
+      file(
+        'runtime/dialer/agent-desk.ts',
+        [
+          `import type { DialerHost } from '../engine/dialer-engine.ts';`,
+          `import { type RunContext } from '../engine/run-context.ts';`,
+          `import { loadContacts } from '../engine/interpreter.ts';`,
+          `export { startRun } from '../engine/runs.ts';`,
+          `import { AgentPool } from './simulated-agents.ts';`,
+          `import { toContactView } from '../contacts/contact-view.ts';`,
+        ].join('\n'),
+      ),
+      file('runtime/dialer/agent-desk.test.ts', `import { Interpreter } from '../engine/interpreter.ts';\n`),
+      file('runtime/engine/interpreter.ts', `import { PacedDialer } from '../dialer/paced-dialer.ts';\n`),
+    ]);
+    expect(violations.map((v) => `${v.file}:${v.line} ${v.target}`)).toEqual([
+      'runtime/dialer/agent-desk.ts:3 runtime/engine/interpreter.ts',
+      'runtime/dialer/agent-desk.ts:4 runtime/engine/runs.ts',
+    ]);
+    expect(violations[0]!.rule).toMatch(/^runtime\/dialer\/ imports runtime\/engine\/ for types only/);
+  });
+
   it('keeps schemas/ to itself, test files included', () => {
     const violations = checkImports([
       file('schemas/validate.ts', `import { parse } from './parse.ts';\nimport { render } from '../runtime/templates/render.ts';`),

@@ -1,8 +1,7 @@
 // What a person at the agent page does: go available in queues, read a preview and start it, take a connected call with
 // its script, end it with a disposition the journey branches on, finish the wrap-up, go offline.
 import type { Kysely, Transaction } from 'kysely';
-import { loadContacts, loadCursors } from '../engine/interpreter.ts';
-import { loadRunContext } from '../engine/run-context.ts';
+import { loadContacts, loadRunResults } from '../contacts/contact-view.ts';
 import { templateScope, type ContactView } from '../nodes/types.ts';
 import type { Executor } from '../store/dialect.ts';
 import type { AgentRow, AgentRowState, Database } from '../store/schema.ts';
@@ -11,6 +10,7 @@ import { AgentPool } from './simulated-agents.ts';
 import { simulatedDispositions } from './paced-dialer.ts';
 import { DomainError } from '../errors.ts';
 import { parseJson } from '../store/json.ts';
+import { runJourney } from '../store/repositories/journeys.ts';
 
 export interface AgentCall {
   runId: string;
@@ -93,28 +93,26 @@ export async function currentCall(db: Executor, agentId: string): Promise<AgentV
   if (!row.run_id || !row.node_id || !row.contact_id || row.state === 'available' || row.state === 'offline') {
     return { agent, call: null, dispositions: [] };
   }
-  const context = await loadRunContext(db, row.run_id);
+  const journey = await runJourney(db, row.run_id);
   const contact = (await loadContacts(db, [row.contact_id])).get(row.contact_id);
-  const cursor = (await loadCursors(db, row.run_id, [row.contact_id])).get(row.contact_id);
-  if (!context || !contact) return { agent, call: null, dispositions: [] };
-  const node = context.journey.nodes[row.node_id];
+  const results = await loadRunResults(db, row.run_id, row.contact_id);
+  if (!journey || !contact) return { agent, call: null, dispositions: [] };
+  const node = journey.nodes[row.node_id];
   const template = node?.type === 'dialer' ? node.config.script : undefined;
-  const script = template
-    ? renderer.render(template, { ...templateScope(contact, cursor?.results ?? { steps: {}, visits: {} }), agent: { name: row.name } })
-    : '';
+  const script = template ? renderer.render(template, { ...templateScope(contact, results ?? { steps: {}, visits: {} }), agent: { name: row.name } }) : '';
   const phase = row.state === 'reserved' ? (row.call_phase === 'preview' ? 'preview' : 'dialing') : 'talking';
   return {
     agent,
     call: {
       runId: row.run_id,
       nodeId: row.node_id,
-      journeyName: context.journey.name,
+      journeyName: journey.name,
       contact,
       script,
       phase,
       connectedAt: row.connected_at === null ? null : Number(row.connected_at),
     },
-    dispositions: [...simulatedDispositions(context.journey).filter((d) => d !== 'no-decision'), 'answering-machine'],
+    dispositions: [...simulatedDispositions(journey).filter((d) => d !== 'no-decision'), 'answering-machine'],
   };
 }
 
@@ -150,8 +148,8 @@ export async function endCall(db: Kysely<Database>, agentId: string, disposition
     if (Number(updated.numUpdatedRows) === 0) throw new AgentStateError('The call changed while it was being ended; reload and try again.');
     const answeredAt = await answeredTime(tx, row);
     const port = chosen === 'answering-machine' ? 'machine' : 'connected';
-    const context = await loadRunContext(tx, row.run_id);
-    const node = context?.journey.nodes[row.node_id];
+    const journey = await runJourney(tx, row.run_id);
+    const node = journey?.nodes[row.node_id];
     const mode = node?.type === 'dialer' ? node.config.mode : undefined;
     const ended = {
       nodeId: row.node_id,

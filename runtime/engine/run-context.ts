@@ -1,8 +1,8 @@
 // What the interpreter needs to know about a run: its row, its journey version, and per-run services.
-import { validateJourney } from '../../schemas/validate.ts';
 import type { Journey } from '../../schemas/journey.ts';
 import type { Executor } from '../store/dialect.ts';
 import { parseJson } from '../store/json.ts';
+import { publishedJourney } from '../store/repositories/journeys.ts';
 import { serverSecret, trackingSecretName } from '../store/repositories/server-secrets.ts';
 import type { Run } from '../store/schema.ts';
 
@@ -29,17 +29,6 @@ export function timelineOf(context: RunContext): { runId: string; simulated: boo
 export async function loadRunContext(db: Executor, runId: string): Promise<RunContext | undefined> {
   const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) return undefined;
-  const version = await db
-    .selectFrom('journey_versions')
-    .select('content')
-    .where('journey_id', '=', run.journey_id)
-    .where('version', '=', run.version)
-    .executeTakeFirstOrThrow();
-  // Checks added after a version was published must not stop the runs of it.
-  const result = validateJourney(parseJson(version.content), { published: true });
-  if (!result.journey) {
-    throw new Error(`Version ${run.version} of journey ${run.journey_id} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
-  }
-  const journey = result.journey;
+  const journey = await publishedJourney(db, run.journey_id, run.version);
   return { run, journey, options: parseJson(run.options), linkSecret: await serverSecret(db, trackingSecretName) };
 }

@@ -1,9 +1,11 @@
 // Journeys and their published versions: a version is the canonical file, frozen, with its hash, author and message.
 import { createHash } from 'node:crypto';
 import { formatJourney } from '../../../schemas/format.ts';
+import type { Journey } from '../../../schemas/journey.ts';
 import type { Problem } from '../../../schemas/problems.ts';
 import { validateJourney } from '../../../schemas/validate.ts';
 import type { Executor } from '../dialect.ts';
+import { parseJson } from '../json.ts';
 
 export class InvalidJourneyError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -54,4 +56,28 @@ export async function ensureContactList(db: Executor, id: string, name: string, 
     .values({ id, name, created_at: now })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+}
+
+/**
+ * A published version's journey, as its runs play it: checks added after a version was published must not stop the
+ * runs of it. Throws when the version is missing or no longer reads as a journey at all.
+ */
+export async function publishedJourney(db: Executor, journeyId: string, version: number): Promise<Journey> {
+  const row = await db
+    .selectFrom('journey_versions')
+    .select('content')
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirstOrThrow();
+  const result = validateJourney(parseJson(row.content), { published: true });
+  if (!result.journey) {
+    throw new Error(`Version ${version} of journey ${journeyId} does not validate: ${result.problems[0]?.message ?? 'unknown problem'}`);
+  }
+  return result.journey;
+}
+
+/** The journey a run plays, or undefined when there is no such run. */
+export async function runJourney(db: Executor, runId: string): Promise<Journey | undefined> {
+  const run = await db.selectFrom('runs').select(['journey_id', 'version']).where('id', '=', runId).executeTakeFirst();
+  return run ? publishedJourney(db, run.journey_id, run.version) : undefined;
 }
