@@ -80,11 +80,14 @@ describe('uploads cut off mid-body', () => {
           port = Number(new URL(url).port);
           // The printed link's one-time code, exchanged as the editor does, gives the session the test calls with.
           fetch(`${url}/api/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: signIn[1] }) })
-            .then((r) => r.json() as Promise<{ token: string }>)
-            .then((session) => {
-              token = session.token;
+            .then((r) => {
+              // The session is in the cookie the page would keep; a script may send it as a bearer token too.
+              const session = /^journey_session=(js_[^;]+)/.exec(r.headers.getSetCookie().join('\n'));
+              if (!session) throw new Error(`the sign-in gave no session cookie: ${r.status}`);
+              token = session[1]!;
               resolve();
-            }, reject);
+            })
+            .catch(reject);
         }
       });
       child.on('exit', () => reject(new Error(`the server exited on start: ${stderr.join('')}`)));

@@ -195,6 +195,25 @@ export const RunAgentSchema = z.object({ name: z.string(), queue: z.string(), st
 
 export const SessionSchema = z.object({ name: z.string(), role: z.enum(tokenRoles) }).openapi('Session');
 
+/** What a sign-in form sends: a sign-in link's one-time code, or an API token pasted in. */
+export const SignInSchema = z
+  .union([
+    z.object({ code: z.string().min(1).max(500).openapi({ description: "A sign-in link's one-time code (jc_...)" }) }).strict(),
+    z.object({ token: z.string().min(1).max(500).openapi({ description: 'An API token (jt_...)' }) }).strict(),
+  ])
+  .openapi('SignIn');
+
+/** A page signed in: who, and when the session (kept in the cookie, never in the body) expires. */
+export const SignedInSchema = z.object({ name: z.string(), role: z.enum(tokenRoles), expiresAt: iso() }).openapi('SignedIn');
+
+/** Which page's sign-in a browser request means: the agent page's, or (without it) the editor's. */
+export const PageHeaderSchema = z.object({
+  'x-journey-page': z
+    .enum(['editor', 'agent'])
+    .optional()
+    .openapi({ param: { name: 'x-journey-page', in: 'header' }, description: "agent for the agent page's sign-in; the editor's without it" }),
+});
+
 export const TokenSchema = z
   .object({ id: z.string(), name: z.string(), role: z.enum(tokenRoles), createdAt: iso(), lastUsedAt: iso().nullable() })
   .openapi('Token');

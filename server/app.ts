@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { Store } from '../runtime/store/dialect.ts';
-import { requireRole } from './http/auth.ts';
+import { requireRole, sessionCookies } from './http/auth.ts';
 import { errorBody, onError } from './http/errors.ts';
 import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
 import { FailedAuthThrottle, remoteAddress, tooManyFailuresMessage } from './http/throttle.ts';
@@ -57,6 +58,11 @@ const securityHeaders = secureHeaders({
 /** Where a sign-in link's one-time code is exchanged for a session: a wrong code there counts as a failed sign-in. */
 const signInExchangePath = '/api/session/exchange';
 
+/** Whether a request carried anything that claims to sign in: an Authorization header or either page's session cookie. */
+function sentCredential(c: Context): boolean {
+  return c.req.header('authorization') !== undefined || Object.values(sessionCookies).some((name) => getCookie(c, name) !== undefined);
+}
+
 export interface AppDependencies {
   store: Store;
   runner: Runner;
@@ -96,8 +102,8 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
       return c.json(errorBody('too_many_requests', tooManyFailuresMessage(wait)), 429);
     }
     await next();
-    // A wrong token or sign-in code is a guess; a page that is simply not signed in yet sends neither.
-    if (c.res.status === 401 && (c.req.header('authorization') !== undefined || c.req.path === signInExchangePath)) throttle.fail(address);
+    // A wrong token, session cookie or sign-in code is a guess; a page that is simply not signed in yet sends none.
+    if (c.res.status === 401 && (sentCredential(c) || c.req.path === signInExchangePath)) throttle.fail(address);
   };
   app.use('/api/*', (c, next) => (c.req.path === '/api/health' ? next() : signInThrottle(c, next)));
   app.use('/metrics', signInThrottle);
@@ -120,7 +126,19 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API token; the first admin token is printed when the server first starts',
+    description: 'An API token (npx journey token create), for API clients, the command line and scripts',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'EditorSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: sessionCookies.editor,
+    description: "The editor's session, set HttpOnly by POST /api/session/exchange; a request that changes something must come from the server's own pages",
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'AgentSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: sessionCookies.agent,
+    description: "The agent page's session, used when the request carries X-Journey-Page: agent",
   });
   app.doc('/api/openapi.json', {
     openapi: '3.0.3',

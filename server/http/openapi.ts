@@ -41,4 +41,5 @@ export const errors = {
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
-export const security = [{ Bearer: [] }];
+/** Any one of: an API token in the Authorization header, or a page's session cookie. */
+export const security: Record<string, string[]>[] = [{ Bearer: [] }, { EditorSession: [] }, { AgentSession: [] }];

@@ -5,7 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { runMetrics, type RunMetrics, type StepMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import type { RunStatus } from '../../runtime/store/schema.ts';
-import { allows, authenticate, tokenOf } from '../http/auth.ts';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { endedSessions } from '../../runtime/store/repositories/sign-in.ts';
+import { allows, authenticate, authenticateSession, bearerOf, pageOf, sameSiteOrigin, sessionCookies } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { FailedAuthThrottle, tooManyFailuresMessage } from '../http/throttle.ts';
 
@@ -45,6 +47,8 @@ interface Client {
   socket: WebSocket;
   /** The token the socket was opened with: when it is revoked, the socket is closed. */
   tokenId: string;
+  /** The page's session (js_...) when it was opened with one: when that is signed out or expires, the socket is closed. */
+  session: string | undefined;
   /** What this client was last sent per run: its deltas are computed against it. */
   seen: Map<string, RunState>;
   lastSentAt: Map<string, number>;
@@ -87,9 +91,15 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  /** Takes over an HTTP upgrade to /ws once the token is checked; a bad token gets a plain 401 and no socket. */
+  /**
+   * Takes over an HTTP upgrade to /ws once the token is checked; a bad token gets a plain 401 and no socket. The token
+   * is the Authorization header, else `?token=` (clients that cannot set headers), else the session cookie of the page
+   * named by `?page=agent` (the editor's without it). An upgrade from a page of another site is refused whatever it
+   * carries: the browser would send the cookie along (cross-site WebSocket hijacking).
+   */
   async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let tokenId: string;
+    let session: string | undefined;
     const address = request.socket.remoteAddress ?? 'unknown';
     const wait = this.throttle.retryAfter(address);
     if (wait !== undefined) {
@@ -98,25 +108,36 @@ export class LiveHub {
       );
       return;
     }
-    const token = tokenOf(request.headers.authorization, `http://host${request.url ?? '/'}`);
+    const url = new URL(request.url ?? '/', 'http://host');
+    const header = bearerOf(request.headers.authorization);
+    const query = url.searchParams.get('token') ?? undefined;
+    let cookie: string | undefined;
     try {
-      const caller = await authenticate(this.store.db, token, this.now());
+      const origin = request.headers.origin;
+      if (!sameSiteOrigin(origin, request.headers.host)) {
+        throw new ApiError(403, 'forbidden', `A page of another site (${origin}) may not open /ws; only the server's own pages may`);
+      }
+      const page = pageOf(url.searchParams.get('page'), '?page=');
+      cookie = header || query ? undefined : parseCookies(request.headers.cookie ?? '', sessionCookies[page])[sessionCookies[page]];
+      const caller = cookie ? await authenticateSession(this.store.db, cookie, this.now()) : await authenticate(this.store.db, header ?? query, this.now());
       if (!allows(caller.role, 'viewer')) throw new ApiError(403, 'forbidden', 'Watching runs needs the viewer role or above');
       tokenId = caller.id;
+      const used = cookie ?? header ?? query;
+      session = used?.startsWith('js_') ? used : undefined;
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
-      if (status === 401 && token) this.throttle.fail(address);
+      if (status === 401 && (header || query || cookie)) this.throttle.fail(address);
       const message = error instanceof ApiError ? error.message : 'The server could not check the token';
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Error'}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } })}`,
-      );
+      const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Error';
+      const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 400 ? 'bad_request' : 'internal';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code, message } })}`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, tokenId));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, tokenId, session));
   }
 
-  private accept(socket: WebSocket, tokenId: string): void {
-    const client: Client = { socket, tokenId, seen: new Map(), lastSentAt: new Map() };
+  private accept(socket: WebSocket, tokenId: string, session: string | undefined): void {
+    const client: Client = { socket, tokenId, session, seen: new Map(), lastSentAt: new Map() };
     this.clients.add(client);
     socket.on('message', (data, isBinary) => {
       this.receive(client, isBinary ? undefined : data.toString()).catch((error: unknown) =>
@@ -223,16 +244,23 @@ export class LiveHub {
   }
 
   /**
-   * Closes the sockets whose token no longer exists. Read from the store rather than told by the revoking route, so
-   * that a token revoked through another server on the same database closes sockets here too.
+   * Closes the sockets whose token no longer exists, or whose session was signed out or has expired. Read from the
+   * store rather than told by the revoking route, so that a token revoked (or a session ended) through another server
+   * on the same database closes sockets here too.
    */
   private async closeRevoked(): Promise<void> {
     const ids = [...new Set([...this.clients].map((c) => c.tokenId))];
     const alive = new Set((await this.store.db.selectFrom('api_tokens').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+    const sessions = [...new Set([...this.clients].flatMap((c) => (c.session ? [c.session] : [])))];
+    const ended = sessions.length ? await endedSessions(this.store.db, sessions, this.now()) : new Set<string>();
     for (const client of this.clients) {
-      if (alive.has(client.tokenId)) continue;
-      this.send(client, { type: 'error', message: 'The token this connection was opened with has been revoked; sign in again' });
-      client.socket.close(revokedCloseCode, 'The token was revoked');
+      if (!alive.has(client.tokenId)) {
+        this.send(client, { type: 'error', message: 'The token this connection was opened with has been revoked; sign in again' });
+        client.socket.close(revokedCloseCode, 'The token was revoked');
+      } else if (client.session && ended.has(client.session)) {
+        this.send(client, { type: 'error', message: 'The sign-in this connection was opened with has ended (signed out or expired); sign in again' });
+        client.socket.close(revokedCloseCode, 'The sign-in has ended');
+      } else continue;
       this.drop(client);
     }
   }

@@ -1,16 +1,39 @@
 // Who am I, and the admin's token management: tokens are made with a role, shown once, and revoked by id.
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { setCookie } from 'hono/cookie';
 import { recordAudit } from '../../runtime/store/repositories/audit.ts';
-import { createToken, listTokens, revokeToken, tokenRoles } from '../../runtime/store/repositories/tokens.ts';
+import { createToken, findToken, listTokens, revokeToken, tokenRoles, type TokenOwner } from '../../runtime/store/repositories/tokens.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
-import { createSignInCode, exchangeSignInCode } from '../../runtime/store/repositories/sign-in.ts';
-import { SessionSchema, TokenSchema } from '../api-schemas.ts';
-import { requireRole, requireToken } from '../http/auth.ts';
+import { createSession, createSignInCode, endSession, exchangeSignInCode, sessionOwner } from '../../runtime/store/repositories/sign-in.ts';
+import { PageHeaderSchema, SessionSchema, SignedInSchema, SignInSchema, TokenSchema } from '../api-schemas.ts';
+import {
+  clearSessionCookie,
+  credentialOf,
+  requestPage,
+  requireRole,
+  requireToken,
+  sameSiteOrigin,
+  sessionCookieOptions,
+  sessionCookies,
+} from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
 /** Where a sign-in link opens: the agent desktop for an agent's token, the editor for anyone else's. */
 const signInPath = (role: string, code: string) => `${role === 'agent' ? '/agent' : '/'}?code=${encodeURIComponent(code)}`;
+
+/** A wrong sign-in link and a wrong pasted token answer alike, each saying what to do next. */
+const refusedLink =
+  'This sign-in link is not known, was used already or has expired (links work once, for 15 minutes); ask an admin for a new one, or run npx journey signin-link where the server runs';
+const refusedToken = 'This token is not known to the server; it may have been revoked. Paste a current API token, or open a sign-in link';
+
+/** Signing in and out changes the browser's cookies: only the server's own pages may ask (login and logout forgery). */
+function ownPage(c: Context): void {
+  if (!sameSiteOrigin(c.req.header('origin'), c.req.header('host'))) {
+    throw new ApiError(403, 'forbidden', `Only the server's own pages may sign in or out here, not a page of ${c.req.header('origin')}`);
+  }
+}
 
 export function sessionRoutes(store: Store, now: () => number) {
   return router()
@@ -20,7 +43,7 @@ export function sessionRoutes(store: Store, now: () => number) {
         path: '/',
         middleware: [requireToken(store.db, now)],
         security,
-        summary: 'Who this token belongs to',
+        summary: 'Who this token belongs to (for a page: whether it is signed in, and as whom)',
         responses: { 200: json(SessionSchema, 'The token’s name and role'), 401: errors[401] },
       }),
       (c) => c.json({ name: c.get('caller').name, role: c.get('caller').role }, 200),
@@ -29,28 +52,78 @@ export function sessionRoutes(store: Store, now: () => number) {
       createRoute({
         method: 'post',
         path: '/exchange',
-        summary: "A sign-in link's one-time code for a session token (js_...), sent as a bearer token from then on",
-        request: { body: { content: { 'application/json': { schema: z.object({ code: z.string().min(1).max(500) }).strict() } }, required: true } },
-        responses: { 200: json(z.object({ token: z.string(), name: z.string(), role: z.enum(tokenRoles) }), 'Signed in'), 400: errors[400], 401: errors[401] },
+        summary:
+          "Signs a page in: a sign-in link's one-time code, or an API token pasted into the sign-in form, for a session kept in an HttpOnly cookie (journey_session, or journey_agent_session with X-Journey-Page: agent)",
+        request: {
+          headers: PageHeaderSchema,
+          body: { content: { 'application/json': { schema: SignInSchema } }, required: true },
+        },
+        responses: {
+          200: {
+            ...json(SignedInSchema, 'Signed in'),
+            headers: { 'Set-Cookie': { description: 'The session, HttpOnly, SameSite=Strict, Path=/', schema: { type: 'string' } } },
+          },
+          400: errors[400],
+          401: errors[401],
+          403: errors[403],
+        },
       }),
       async (c) => {
+        ownPage(c);
         const at = now();
-        const signedIn = await exchangeSignInCode(store.db, c.req.valid('json').code, at);
-        if (!signedIn) {
-          throw new ApiError(
-            401,
-            'unauthorized',
-            'This sign-in link is not known, was used already or has expired (links work once, for 15 minutes); ask an admin for a new one, or run npx journey signin-link where the server runs',
-          );
+        const body = c.req.valid('json');
+        let signedIn: (TokenOwner & { session: string; expiresAt: number }) | undefined;
+        if ('code' in body) {
+          signedIn = await exchangeSignInCode(store.db, body.code, at);
+          if (!signedIn) throw new ApiError(401, 'unauthorized', refusedLink);
+        } else {
+          // Checked like any token; the page gets a session of its own, so signing out never touches the token.
+          const owner = body.token.startsWith('js_') ? await sessionOwner(store.db, body.token, at) : await findToken(store.db, body.token);
+          if (!owner) throw new ApiError(401, 'unauthorized', refusedToken);
+          signedIn = { ...owner, ...(await createSession(store.db, owner.id, at)) };
         }
+        const page = requestPage(c);
         await recordAudit(store.db, {
           at,
           actor: signedIn,
           action: 'session.signed-in',
           target: signedIn.id,
-          details: { name: signedIn.name, role: signedIn.role },
+          details: { name: signedIn.name, role: signedIn.role, page, with: 'code' in body ? 'sign-in link' : 'token' },
         });
-        return c.json({ token: signedIn.session, name: signedIn.name, role: signedIn.role }, 200);
+        setCookie(c, sessionCookies[page], signedIn.session, sessionCookieOptions(c, Math.floor((signedIn.expiresAt - at) / 1000)));
+        return c.json({ name: signedIn.name, role: signedIn.role, expiresAt: new Date(signedIn.expiresAt).toISOString() }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/sign-out',
+        summary: "Signs the page out: ends its session on every server and removes its cookie (X-Journey-Page: agent for the agent page's)",
+        request: { headers: PageHeaderSchema },
+        responses: {
+          204: {
+            description: 'Signed out (also when the page was not signed in)',
+            headers: { 'Set-Cookie': { description: 'The session cookie, emptied and expired', schema: { type: 'string' } } },
+          },
+          403: errors[403],
+        },
+      }),
+      async (c) => {
+        ownPage(c);
+        const page = requestPage(c);
+        const credential = credentialOf(c);
+        const at = now();
+        const ended = credential?.token.startsWith('js_') ? await endSession(store.db, credential.token, at) : undefined;
+        if (ended)
+          await recordAudit(store.db, {
+            at,
+            actor: ended,
+            action: 'session.signed-out',
+            target: ended.id,
+            details: { name: ended.name, role: ended.role, page },
+          });
+        clearSessionCookie(c, page);
+        return c.body(null, 204);
       },
     );
 }

@@ -44,9 +44,10 @@ describe('journey serve on first start and on restart', () => {
         fetch(`${first.url}/api/session/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
       const signedIn = await exchange();
       expect(signedIn.status).toBe(200);
-      const session = (await signedIn.json()) as { token: string; name: string; role: string };
-      expect(session).toMatchObject({ name: 'admin', role: 'admin', token: expect.stringMatching(/^js_/) });
-      const me = await fetch(`${first.url}/api/session`, { headers: { authorization: `Bearer ${session.token}` } });
+      expect(await signedIn.json()).toMatchObject({ name: 'admin', role: 'admin', expiresAt: expect.any(String) });
+      const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('journey_session=js_'));
+      expect(cookie).toBeDefined();
+      const me = await fetch(`${first.url}/api/session`, { headers: { cookie: cookie!.split(';')[0]! } });
       expect(await me.json()).toMatchObject({ name: 'admin', role: 'admin' });
       const again = await exchange();
       expect(again.status).toBe(401);
@@ -110,7 +111,8 @@ describe.each(testDialects)('sign-in codes and sessions on %s', (dialect) => {
 
     const signedIn = await exchange(made.json.code);
     expect(signedIn).toMatchObject({ status: 200, json: { name: 'Sam', role: 'agent' } });
-    expect((await t.request('GET', '/api/session', { token: signedIn.json.token })).json).toMatchObject({ name: 'Sam', role: 'agent' });
+    const session = { token: null, headers: { cookie: signedIn.headers.getSetCookie()[0]!.split(';')[0]! } };
+    expect((await t.request('GET', '/api/session', session)).json).toMatchObject({ name: 'Sam', role: 'agent' });
     expect((await exchange(made.json.code)).status).toBe(401);
 
     // Expired, altered or made up: 401, and the audit log has the sign-in.
@@ -124,6 +126,6 @@ describe.each(testDialects)('sign-in codes and sessions on %s', (dialect) => {
 
     // Revoking the token ends its sessions.
     expect((await t.request('DELETE', `/api/tokens/${agent.json.id}`)).status).toBe(204);
-    expect((await t.request('GET', '/api/session', { token: signedIn.json.token })).status).toBe(401);
+    expect((await t.request('GET', '/api/session', session)).status).toBe(401);
   });
 });

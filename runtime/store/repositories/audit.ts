@@ -1,5 +1,5 @@
 // The audit log: who published, started, paused, resumed or stopped, changed who may be contacted, made or revoked
-// a token, made a sign-in link or signed in with one, and when. Append-only: this module writes and reads entries and
+// a token, made a sign-in link, signed in with one or signed out, and when. Append-only: this module writes and reads entries and
 // has no way to change or remove one.
 import type { Executor } from '../dialect.ts';
 
@@ -17,6 +17,7 @@ export const auditActions = [
   'token.revoked',
   'token.sign-in-link',
   'session.signed-in',
+  'session.signed-out',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
