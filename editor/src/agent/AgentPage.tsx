@@ -1,7 +1,7 @@
 // The agent desktop at /agent: an agent signs in with their token and takes calls; a manager can watch simulated agents.
 import { useEffect, useState } from 'react';
 import { connectToServer, useServerData } from '../api/server-data.ts';
-import { clearToken, signInWith } from '../api/token.ts';
+import { signInWith, signOut } from '../api/token.ts';
 import { RunAgents } from '../runs/RunAgents.tsx';
 import { runsApi, type RunView } from '../runs/runs-api.ts';
 import { AgentDesk } from './AgentDesk.tsx';
@@ -81,14 +81,24 @@ function WatchAgents() {
 export function AgentPage() {
   const session = useServerData((d) => d.session);
   const offline = useServerData((d) => d.offline);
-  const signOut = () => {
-    clearToken();
-    void connectToServer();
+  const [signOutError, setSignOutError] = useState<string>();
+  // The server ends the session and removes the page's cookie; the page then asks it again who is signed in.
+  const onSignOut = () => {
+    signOut().then(
+      () => {
+        setSignOutError(undefined);
+        void connectToServer();
+      },
+      (e: unknown) => setSignOutError(`Could not sign out: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
   return (
     <main className="page agent-page" id="main">
       {session?.role === 'agent' ? (
-        <AgentDesk onSignOut={signOut} />
+        <>
+          {signOutError && <p className="field-error">{signOutError}</p>}
+          <AgentDesk onSignOut={onSignOut} />
+        </>
       ) : (
         <>
           <h1>Agent desktop</h1>

@@ -1,15 +1,17 @@
-// The typed client sends what the hand-written calls sent: the path, the method, the token and the body.
+// The typed client sends what the hand-written calls sent: the path, the method, the page's sign-in and the body.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { complianceApi } from '../compliance/compliance-api.ts';
 import { runsApi } from '../runs/runs-api.ts';
 import { agentApi } from '../agent/agent-api.ts';
-import { api, ApiError } from './client.ts';
+import { api, ApiError, authHeader } from './client.ts';
+import { signInWith, signOut } from './token.ts';
 
 interface Sent {
   url: string;
   method: string;
   headers: Headers;
   body: string | undefined;
+  credentials: RequestCredentials | undefined;
 }
 
 let sent: Sent[] = [];
@@ -19,21 +21,49 @@ beforeEach(() => {
   sent = [];
   answer = () => Response.json({ runs: [] });
   vi.stubGlobal('window', { location: { pathname: '/runs' } });
-  vi.stubGlobal('localStorage', { getItem: () => 'js_token' });
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    sent.push({ url, method: init.method ?? 'GET', headers: new Headers(init.headers), body: init.body as string | undefined });
+    sent.push({ url, method: init.method ?? 'GET', headers: new Headers(init.headers), body: init.body as string | undefined, credentials: init.credentials });
     return answer();
   });
 });
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the typed API client', () => {
-  it('sends the token, and a path parameter encoded', async () => {
+  it('sends a path parameter encoded, with the session cookie and no token of its own', async () => {
     answer = () => Response.json({ id: 'r 1', status: 'paused' });
     expect(await runsApi.pause('r 1')).toMatchObject({ id: 'r 1', status: 'paused' });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ url: '/api/runs/r%201/pause', method: 'POST' });
-    expect(sent[0]!.headers.get('authorization')).toBe('Bearer js_token');
+    expect(sent[0]).toMatchObject({ url: '/api/runs/r%201/pause', method: 'POST', credentials: 'same-origin' });
+    expect(sent[0]!.headers.get('authorization')).toBeNull();
+    expect(sent[0]!.headers.get('x-journey-page')).toBeNull();
+  });
+
+  it("says on the agent page that the agent page's sign-in is meant, in typed calls and to raw fetches", async () => {
+    vi.stubGlobal('window', { location: { pathname: '/agent' } });
+    answer = () => Response.json({ name: 'Lee', role: 'agent' });
+    await api.session();
+    await agentApi.endCall('sale');
+    expect(sent.map((s) => s.headers.get('x-journey-page'))).toEqual(['agent', 'agent']);
+    expect(authHeader()).toEqual({ 'X-Journey-Page': 'agent' });
+    vi.stubGlobal('window', { location: { pathname: '/lists' } });
+    expect(authHeader()).toEqual({});
+  });
+
+  it('signs in by sending a pasted link’s code or token once, and signs out through the server; it stores nothing', async () => {
+    vi.stubGlobal('window', { location: { pathname: '/agent' } });
+    answer = () => Response.json({ name: 'Lee', role: 'agent', expiresAt: '2026-03-17T02:00:00.000Z' });
+    await signInWith('http://journeys.example/agent?code=jc_abc');
+    await signInWith(' jt_pasted ');
+    answer = () => new Response(null, { status: 204 });
+    await signOut();
+    expect(sent.map((s) => `${s.method} ${s.url} ${s.body ?? ''}`)).toEqual([
+      'POST /api/session/exchange {"code":"jc_abc"}',
+      'POST /api/session/exchange {"token":"jt_pasted"}',
+      'POST /api/session/sign-out ',
+    ]);
+    expect(sent.map((s) => s.headers.get('x-journey-page'))).toEqual(['agent', 'agent', 'agent']);
+    answer = () => Response.json({ error: { code: 'unauthorized', message: 'This token is not known to the server' } }, { status: 401 });
+    await expect(signInWith('jt_wrong')).rejects.toMatchObject({ status: 401, message: 'This token is not known to the server' });
   });
 
   it('leaves out a query with nothing in it, and sends a JSON body', async () => {
@@ -67,7 +97,7 @@ describe('the typed API client', () => {
     expect(error).toMatchObject({ status: 409, code: 'conflict', message: 'Run r1 is stopped; only a running or scheduled run can be paused' });
   });
 
-  it('sends If-Match beside the token when saving a draft, and the journey routes as before', async () => {
+  it('sends If-Match when saving a draft, and the journey routes as before', async () => {
     answer = () => Response.json({ id: 'j/1' });
     await api.saveJourney('j/1', { id: 'j/1' }, '"abc"');
     await api.saveJourney('j/1', { id: 'j/1' });
@@ -84,7 +114,6 @@ describe('the typed API client', () => {
       'POST /api/agent/call/end',
     ]);
     expect(sent[0]!.headers.get('if-match')).toBe('"abc"');
-    expect(sent[0]!.headers.get('authorization')).toBe('Bearer js_token');
     expect(sent[1]!.headers.get('if-match')).toBeNull();
     expect(sent[0]!.body).toBe('{"id":"j/1"}');
     expect(sent[5]!.body).toBe('{"disposition":"sale"}');

@@ -1,10 +1,11 @@
-// Calls to the server's API with the signed-in token; errors become ApiError with the server's plain message.
+// Calls to the server's API as the signed-in page; errors become ApiError with the server's plain message. The page
+// holds no token: its session is an HttpOnly cookie the browser sends with same-origin requests (see token.ts).
 // `apiClient` is typed from the server's routes (hono/client over the app's type): a renamed path, parameter or field
 // fails the build. `request` is the untyped call the modules not yet moved to it still use.
 import { hc, type ClientResponse } from 'hono/client';
 import type { Problem } from '../../../schemas/problems.ts';
 import type { AppRoutes } from '../../../server/app.ts';
-import { getToken } from './token.ts';
+import { routeOf } from '../app/routes.ts';
 import type { ApiErrorBody } from './types.ts';
 
 export class ApiError extends Error {
@@ -21,15 +22,23 @@ export class ApiError extends Error {
   }
 }
 
-/** The headers that sign a request in; a call made with fetch (a file sent as the body) adds them as `request` does. */
+/**
+ * The headers that sign a request in; a call made with fetch (a file sent as the body) adds them as `request` does
+ * (fetch sends the session cookie with same-origin requests by default). The session is the cookie; this says which page's it is:
+ * the agent page keeps a sign-in of its own (`X-Journey-Page: agent`), so a team lead can take calls there as an agent
+ * while signed in to the editor as a manager in another tab.
+ */
 export function authHeader(): Record<string, string> {
-  const token = getToken();
-  return token ? { Authorization: `Bearer ${token}` } : {};
+  return thisPage() === 'agent' ? { 'X-Journey-Page': 'agent' } : {};
 }
+
+/** The page whose sign-in this is: the agent page's, or the editor's (every other page of the app). */
+export const thisPage = (): 'agent' | 'editor' => (routeOf(window.location.pathname) === 'agent' ? 'agent' : 'editor');
 
 export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(`/api${path}`, {
     method,
+    credentials: 'same-origin',
     headers: {
       ...authHeader(),
       ...(body !== undefined && { 'Content-Type': 'application/json' }),
@@ -41,7 +50,7 @@ export async function request<T>(method: string, path: string, body?: unknown, h
 }
 
 /** The API's routes, typed from the server: `apiClient.runs[':id'].pause.$post({ param: { id } })`. Path parameters are sent as given: encode them. */
-export const apiClient = hc<AppRoutes>('/', { headers: authHeader }).api;
+export const apiClient = hc<AppRoutes>('/', { headers: authHeader, init: { credentials: 'same-origin' } }).api;
 
 type Success = 200 | 201 | 202 | 204;
 /** The body of a typed call's successful answers (the error answers' bodies are left out: those are thrown). */

@@ -1,20 +1,26 @@
-// The sign-in token: a session the page gets by exchanging the one-time code of a sign-in link (`?code=`), kept in
-// the browser's local storage. The link's code works once, for minutes, so the address bar and the history never
-// hold anything that signs anyone in; the server accepts the token only in the Authorization header (and on /ws).
-import { routeOf } from '../app/routes.ts';
+// Signing the page in and out. The page never holds a token: the server keeps its session in an HttpOnly,
+// SameSite=Strict cookie that no script on the page can read and no other site's page can send, and the page learns
+// whether it is signed in from GET /api/session. A sign-in link carries a one-time code that works once, for minutes,
+// so the address bar and the history never hold anything that signs anyone in. The agent page's sign-in is kept
+// apart from the editor's (`authHeader` in client.ts says which page a request comes from).
+import { ApiError, apiClient, call, thisPage } from './client.ts';
 
-//
-// The agent page keeps its own: a team lead who takes calls at /agent with an agent token in one tab stays signed in
-// as a manager in the editor's tab.
-const storageKey = () => (routeOf(window.location.pathname) === 'agent' ? 'journey-builder.agent-token' : 'journey-builder.token');
+/** The page a sign-in or sign-out is for, said in so many words (the typed client's headers say it too). */
+const page = () => ({ 'x-journey-page': thisPage() });
 
-/** Exchanges a sign-in link's code for a session and keeps it; throws with the server's words when it is refused. */
-export async function exchangeCode(code: string): Promise<void> {
-  const response = await fetch('/api/session/exchange', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
-  const body = (await response.json().catch(() => undefined)) as { token?: string; error?: { message?: string } } | undefined;
-  if (!response.ok || !body?.token) throw new Error(body?.error?.message ?? `The server refused the sign-in link (${response.status}).`);
-  setToken(body.token);
+/**
+ * Signs the page in with a code or a token; when refused, throws the server's own words (which say whether the link
+ * was used, expired or the token is unknown), not the general "not signed in" other calls say on a 401.
+ */
+async function exchange(json: { code: string } | { token: string }): Promise<void> {
+  const response = await apiClient.session.exchange.$post({ header: page(), json });
+  if (response.ok) return;
+  const body = (await response.json().catch(() => undefined)) as { error?: { message?: string; code?: string } } | undefined;
+  throw new ApiError(response.status, body?.error?.message ?? `The server refused the sign-in (${response.status}).`, [], body?.error?.code);
 }
+
+/** Exchanges a sign-in link's code for the page's session cookie; throws with the server's words when it is refused. */
+export const exchangeCode = (code: string): Promise<void> => exchange({ code });
 
 /**
  * Takes a sign-in link's code from the address bar, removing it (and any old-style `?token=`) at once so that it is
@@ -37,7 +43,10 @@ export async function captureSignInFromUrl(): Promise<string | undefined> {
   }
 }
 
-/** What a person pasted into a sign-in form: a sign-in link (its code is exchanged) or an API token (kept as is). */
+/**
+ * What a person pasted into a sign-in form: a sign-in link or its code, or an API token. Either is sent to the server
+ * once, which answers with the page's session cookie; the page keeps nothing.
+ */
 export async function signInWith(text: string): Promise<void> {
   const trimmed = text.trim();
   if (!trimmed) return;
@@ -48,17 +57,10 @@ export async function signInWith(text: string): Promise<void> {
     // Not an address: a token.
   }
   if (code) await exchangeCode(code);
-  else setToken(trimmed);
+  else await exchange({ token: trimmed });
 }
 
-export function getToken(): string | null {
-  return localStorage.getItem(storageKey());
-}
-
-export function setToken(token: string): void {
-  localStorage.setItem(storageKey(), token);
-}
-
-export function clearToken(): void {
-  localStorage.removeItem(storageKey());
+/** Signs the page out: the server ends its session and removes the cookie. */
+export async function signOut(): Promise<void> {
+  await call(apiClient.session['sign-out'].$post({ header: page() }));
 }

@@ -1,19 +1,21 @@
 // GET /api/runs/:id/compliance-report (docs/api.md, "Compliance report of a run"), as JSON to show and as CSV to save.
 import type { ComplianceReport } from '../../../server/api-types.ts';
-import { request } from '../api/client.ts';
-import { getToken } from '../api/token.ts';
+import { ApiError, apiClient, call } from '../api/client.ts';
 
 export type { ComplianceReport };
 
 const enc = encodeURIComponent;
 
 export const complianceReportApi = {
-  get: (runId: string) => request<ComplianceReport>('GET', `/runs/${enc(runId)}/compliance-report`),
-  /** Saves the CSV through the browser's downloads; the request carries the token, so a plain link would not do. */
+  // The route's type lists both of its bodies; asked for JSON, it answers the report.
+  get: (runId: string) =>
+    call(apiClient.runs[':id']['compliance-report'].$get({ param: { id: enc(runId) }, query: { format: 'json' } })) as Promise<ComplianceReport>,
+  /** Saves the CSV through the browser's downloads: fetched first, so that the request says which page's sign-in it is. */
   async downloadCsv(runId: string): Promise<void> {
-    const token = getToken();
-    const response = await fetch(`/api/runs/${enc(runId)}/compliance-report?format=csv`, { headers: { ...(token && { Authorization: `Bearer ${token}` }) } });
-    if (!response.ok) throw new Error(`The report could not be downloaded (the server answered ${response.status}); sign in again or try once more.`);
+    const response = await apiClient.runs[':id']['compliance-report'].$get({ param: { id: enc(runId) }, query: { format: 'csv' } });
+    if (!response.ok) {
+      throw new ApiError(response.status, `The report could not be downloaded (the server answered ${response.status}); sign in again or try once more.`);
+    }
     const link = document.createElement('a');
     link.href = URL.createObjectURL(await response.blob());
     link.download = `run-${runId}-compliance-report.csv`;

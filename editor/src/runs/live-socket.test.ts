@@ -8,8 +8,8 @@ describe('live socket', () => {
     expect(retryDelayMs(20, () => 1)).toBe(15_000);
   });
 
-  it('connects to /ws on the page’s host with the token, over TLS when the page is', () => {
-    expect(socketUrl({ protocol: 'http:', host: 'localhost:3000' }, 'a b')).toBe('ws://localhost:3000/ws?token=a%20b');
-    expect(socketUrl({ protocol: 'https:', host: 'example.org' }, null)).toBe('wss://example.org/ws');
+  it('connects to /ws on the page’s host, over TLS when the page is, naming the agent page and never a token', () => {
+    expect(socketUrl({ protocol: 'http:', host: 'localhost:3000' }, 'editor')).toBe('ws://localhost:3000/ws');
+    expect(socketUrl({ protocol: 'https:', host: 'example.org' }, 'agent')).toBe('wss://example.org/ws?page=agent');
   });
 });

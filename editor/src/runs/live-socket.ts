@@ -1,6 +1,6 @@
 // One WebSocket to /ws for the watched run: subscribe, fold messages into the live store, reconnect with backoff.
 import type { ServerMessage } from '../../../server/live/hub.ts';
-import { getToken } from '../api/token.ts';
+import { thisPage } from '../api/client.ts';
 import { applyMessage, idle } from './live-state.ts';
 import { liveStore } from './live-store.ts';
 
@@ -13,9 +13,13 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string | null): string {
+/**
+ * The page's own /ws: the browser sends the page's session cookie with the upgrade (the server refuses an upgrade
+ * from another site's page), and `?page=agent` says to use the agent page's sign-in rather than the editor's.
+ */
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, page: 'agent' | 'editor'): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  return `${scheme}://${location.host}/ws${page === 'agent' ? '?page=agent' : ''}`;
 }
 
 function patch(update: Partial<ReturnType<typeof liveStore.getState>>): void {
@@ -35,7 +39,7 @@ export function watchRun(runId: string): () => void {
 
   const connect = () => {
     patch({ connection: 'connecting', retryAt: undefined });
-    const ws = new WebSocket(socketUrl(window.location, getToken()));
+    const ws = new WebSocket(socketUrl(window.location, thisPage()));
     socket = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: 'subscribe', runId }));
     ws.onmessage = (event) => {
