@@ -246,11 +246,31 @@ describeWithBrowser('the agent desktop', bed, { carrier: everyonePicksUp }, () =
     // The code is gone from the address bar as soon as the page has used it.
     expect(agent.url()).toBe(`${bed.server.url}/agent`);
     await agent.getByText('Lee Agent').first().waitFor();
+    // Each page's session is a cookie of its own that no script reads; neither page keeps a token anywhere.
+    const cookies = (await context.cookies()).filter((c) => c.name.startsWith('journey_'));
+    expect(cookies.map((c) => `${c.name} ${c.httpOnly} ${c.sameSite}`).sort()).toEqual(['journey_agent_session true Strict', 'journey_session true Strict']);
+    for (const page of [editor, agent]) {
+      const readable = await page.evaluate(() => JSON.stringify([localStorage, sessionStorage, document.cookie]));
+      expect(readable.match(/j[tsc]_[\w.-]+/g) ?? []).toEqual([]);
+      expect(readable).not.toContain('journey_');
+    }
     // The manager's tab, reloaded, is still the manager's; the agent's, reloaded, still the agent's.
     await editor.reload();
     await editor.getByText('Signed in as admin').waitFor();
     await agent.reload();
     await agent.getByText('Lee Agent').first().waitFor();
+    await agent.locator('[data-agent-state]').waitFor();
+    await agent.screenshot({ path: screenshotPath('agent-signed-in') });
+    // Signing the agent page out ends its session only: the editor's tab stays signed in.
+    await agent.getByRole('button', { name: 'Sign out' }).click();
+    await agent.getByLabel('Agent sign-in link or token').waitFor();
+    expect((await context.cookies()).map((c) => c.name)).toEqual(['journey_session']);
+    await agent.reload();
+    await agent.getByLabel('Agent sign-in link or token').waitFor();
+    await editor.reload();
+    await editor.getByText('Signed in as admin').waitFor();
+    const audit = (await (await bed.server.api('GET', '/audit?action=session.signed-out')).json()) as { entries: { target: string }[] };
+    expect(audit.entries.map((e) => e.target)).toContain(id);
     await context.close();
-  }, 60_000);
+  }, 90_000);
 });
