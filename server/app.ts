@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Store } from '../runtime/store/dialect.ts';
-import { requireRole, sessionCookies } from './http/auth.ts';
+import { requestPage, requireRole, sessionCookies } from './http/auth.ts';
 import { errorBody, onError } from './http/errors.ts';
 import { maxJsonDepth, tooDeep } from './http/json-depth.ts';
 import { FailedAuthThrottle, remoteAddress, tooManyFailuresMessage } from './http/throttle.ts';
@@ -58,9 +58,17 @@ const securityHeaders = secureHeaders({
 /** Where a sign-in link's one-time code is exchanged for a session: a wrong code there counts as a failed sign-in. */
 const signInExchangePath = '/api/session/exchange';
 
-/** Whether a request carried anything that claims to sign in: an Authorization header or either page's session cookie. */
+/**
+ * Whether a request carried anything that claims to sign in: an Authorization header, or the session cookie of the
+ * page it says it comes from (the other page's cookie was not used, so it was not a wrong guess).
+ */
 function sentCredential(c: Context): boolean {
-  return c.req.header('authorization') !== undefined || Object.values(sessionCookies).some((name) => getCookie(c, name) !== undefined);
+  if (c.req.header('authorization') !== undefined) return true;
+  try {
+    return getCookie(c, sessionCookies[requestPage(c)]) !== undefined;
+  } catch {
+    return false; // An X-Journey-Page that names no page: refused with 400 before any cookie was looked at.
+  }
 }
 
 export interface AppDependencies {

@@ -204,9 +204,12 @@ describe('wrong session cookies count as failed sign-ins', () => {
       const viewer = (await createToken(store.db, { name: 'viewer', role: 'viewer', now: testNow })).token;
       const from = (address: string, headers: Record<string, string>) =>
         app.request('/api/session', { headers }, { incoming: { socket: { remoteAddress: address } } });
-      // A page that is not signed in sends no cookie: that is not a guess.
+      // A page that is not signed in sends no cookie, and the other page's cookie is not used: neither is a guess.
       for (let i = 0; i < 5; i++) expect((await from('203.0.113.9', {})).status).toBe(401);
-      for (let i = 0; i < 3; i++) expect((await from('203.0.113.9', { cookie: `journey_agent_session=js_guess.${i}` })).status).toBe(401);
+      for (let i = 0; i < 5; i++) expect((await from('203.0.113.9', { cookie: `journey_agent_session=js_other.${i}` })).status).toBe(401);
+      for (let i = 0; i < 3; i++) {
+        expect((await from('203.0.113.9', { cookie: `journey_agent_session=js_guess.${i}`, 'x-journey-page': 'agent' })).status).toBe(401);
+      }
       const refused = await from('203.0.113.9', { authorization: `Bearer ${viewer}` });
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBeTruthy();
