@@ -2,6 +2,7 @@
 // a token, made a sign-in link, signed in with one or signed out, and when. Append-only: this module writes and reads entries and
 // has no way to change or remove one.
 import type { Executor } from '../dialect.ts';
+import { parseJson } from '../json.ts';
 
 export const auditActions = [
   'journey.published',
@@ -121,6 +122,6 @@ export async function listAudit(db: Executor, filter: AuditFilter = {}): Promise
     target: r.target,
     journeyId: r.journey_id,
     runId: r.run_id,
-    details: JSON.parse(r.details) as Record<string, unknown>,
+    details: parseJson(r.details),
   }));
 }
