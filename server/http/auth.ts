@@ -20,7 +20,7 @@ export type PageKind = 'editor' | 'agent';
 /** The cookie each page's session is kept in. */
 export const sessionCookies: Record<PageKind, string> = { editor: 'journey_session', agent: 'journey_agent_session' };
 
-/** The header a page's requests carry to say which page's sign-in they mean (`agent`; anything else is the editor). */
+/** The header a page's requests carry to say which page's sign-in they mean: `agent`, or `editor` (the same as none). */
 export const pageHeader = 'X-Journey-Page';
 
 /** The page a `X-Journey-Page` header or `?page=` names; another value is refused rather than taken for the editor. */
@@ -58,7 +58,7 @@ function publicUrl(): URL | undefined {
  * JOURNEY_PUBLIC_URL (a proxy in front may pass on its own Host). A page on another site, or a sandboxed one (`null`),
  * is not.
  */
-export function sameSiteOrigin(origin: string | undefined, host: string | undefined): boolean {
+export function isOwnOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
   let from: string;
   try {
@@ -97,7 +97,7 @@ async function apiCaller(db: Executor, c: Context, now: number): Promise<TokenOw
   if (credential?.from !== 'cookie') return authenticate(db, credential?.token, now);
   // A cookie goes with every request the browser makes to this server; one that changes something must come from
   // the server's own pages (SameSite=Strict already keeps other sites' out; this also refuses sibling subdomains).
-  if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !sameSiteOrigin(c.req.header('origin'), c.req.header('host'))) {
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !isOwnOrigin(c.req.header('origin'), c.req.header('host'))) {
     throw new ApiError(403, 'forbidden', `A signed-in page of another site (${c.req.header('origin')}) may not change anything here`);
   }
   try {

@@ -7,7 +7,7 @@ import type { Store } from '../../runtime/store/dialect.ts';
 import type { RunStatus } from '../../runtime/store/schema.ts';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { endedSessions } from '../../runtime/store/repositories/sign-in.ts';
-import { allows, authenticate, authenticateSession, bearerOf, pageOf, sameSiteOrigin, sessionCookies } from '../http/auth.ts';
+import { allows, authenticate, authenticateSession, bearerOf, pageOf, isOwnOrigin, sessionCookies } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { FailedAuthThrottle, tooManyFailuresMessage } from '../http/throttle.ts';
 
@@ -114,7 +114,7 @@ export class LiveHub {
     let cookie: string | undefined;
     try {
       const origin = request.headers.origin;
-      if (!sameSiteOrigin(origin, request.headers.host)) {
+      if (!isOwnOrigin(origin, request.headers.host)) {
         throw new ApiError(403, 'forbidden', `A page of another site (${origin}) may not open /ws; only the server's own pages may`);
       }
       const page = pageOf(url.searchParams.get('page'), '?page=');

@@ -7,16 +7,7 @@ import { createToken, findToken, listTokens, revokeToken, tokenRoles, type Token
 import type { Store } from '../../runtime/store/dialect.ts';
 import { createSession, createSignInCode, endSession, exchangeSignInCode, sessionOwner } from '../../runtime/store/repositories/sign-in.ts';
 import { PageHeaderSchema, SessionSchema, SignedInSchema, SignInSchema, TokenSchema } from '../api-schemas.ts';
-import {
-  clearSessionCookie,
-  credentialOf,
-  requestPage,
-  requireRole,
-  requireToken,
-  sameSiteOrigin,
-  sessionCookieOptions,
-  sessionCookies,
-} from '../http/auth.ts';
+import { clearSessionCookie, credentialOf, requestPage, requireRole, requireToken, isOwnOrigin, sessionCookieOptions, sessionCookies } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
 import { errors, json, router, security } from '../http/openapi.ts';
 
@@ -30,7 +21,7 @@ const refusedToken = 'This token is not known to the server; it may have been re
 
 /** Signing in and out changes the browser's cookies: only the server's own pages may ask (login and logout forgery). */
 function ownPage(c: Context): void {
-  if (!sameSiteOrigin(c.req.header('origin'), c.req.header('host'))) {
+  if (!isOwnOrigin(c.req.header('origin'), c.req.header('host'))) {
     throw new ApiError(403, 'forbidden', `Only the server's own pages may sign in or out here, not a page of ${c.req.header('origin')}`);
   }
 }
