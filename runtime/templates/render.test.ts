@@ -89,8 +89,44 @@ describe('TemplateRenderer', () => {
     const started = performance.now();
     const error = failure(() => renderer.render('{% for a in (1..1000) %}{% for b in (1..1000) %}x{% endfor %}{% endfor %}', scope()));
     expect(error.message).toMatch(/^The template could not be rendered for this contact: .*limit exceeded/);
-    // The render limit (250 ms) or the memory limit stops it, whichever comes first on this machine.
-    expect(performance.now() - started).toBeLessThan(600);
+    // The render limit (250 ms) or the memory limit stops it, whichever comes first on this machine; on a busy host
+    // a render that got little processor time is tried twice (below).
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('renders again when the time limit passed while the process was waiting, not working', () => {
+    // A value that holds the thread without using the processor the first time it is read, as a host that stops
+    // the process or gives its processor to others would: the render limit passes between the two outputs.
+    let reads = 0;
+    const withNickname = scope();
+    Object.defineProperty(withNickname.contact, 'nickname', {
+      enumerable: true,
+      get: () => {
+        if (++reads === 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+        return 'Addie';
+      },
+    });
+    expect(renderer.render('{{ contact.nickname }} or {{ contact.firstName }}', withNickname)).toBe('Addie or Ada');
+    expect(reads).toBe(2);
+  });
+
+  it('does not render again when the time limit passed while the render was working', () => {
+    let reads = 0;
+    const withNickname = scope();
+    Object.defineProperty(withNickname.contact, 'nickname', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        const until = performance.now() + 400;
+        let spin = 0;
+        while (performance.now() < until) spin++;
+        return `Addie ${spin > 0}`;
+      },
+    });
+    const error = failure(() => renderer.render('{{ contact.nickname }} or {{ contact.firstName }}', withNickname));
+    expect(error.message).toMatch(/render limit exceeded/);
+    // On a host so busy that 400 ms of spinning got less than 125 ms of processor, the second attempt is allowed.
+    expect(reads).toBeLessThanOrEqual(2);
   });
 
   it('keeps a bounded cache and still renders evicted templates', () => {
