@@ -15,6 +15,7 @@ import { openStore } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
 import { createToken } from '../runtime/store/repositories/tokens.ts';
 import { followRun, type Follower } from '../server/live/follow.ts';
+import { WebSocket } from 'ws';
 
 const { values } = parseArgs({
   options: {
@@ -139,6 +140,8 @@ function slope(points: { x: number; y: number }[]): number {
 interface Server {
   child: ChildProcess;
   url: string;
+  /** The server's inspector (DevTools protocol) on 127.0.0.1, through which the soak reads its live heap. */
+  inspector: string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output: string[];
 }
@@ -150,7 +153,20 @@ async function startServerProcess(dir: string, file: string): Promise<Server> {
     delete env[name];
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'server/bin/journey.mjs'), 'serve', '--host', '127.0.0.1', '--port', '0', '--database', file, '--editor', join(dir, 'no-editor')],
+    // The inspector, on 127.0.0.1 and a port the system picks, lets the soak collect garbage before it reads the heap.
+    [
+      '--inspect=127.0.0.1:0',
+      join(repoRoot, 'server/bin/journey.mjs'),
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--database',
+      file,
+      '--editor',
+      join(dir, 'no-editor'),
+    ],
     {
       cwd: dir,
       env,
@@ -161,7 +177,7 @@ async function startServerProcess(dir: string, file: string): Promise<Server> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, inspector } = await new Promise<{ url: string; inspector: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The server did not start within 60 s:\n${output.join('')}`)), 60_000);
     let listening = false;
     const seen = (chunk: Buffer) => {
@@ -169,18 +185,57 @@ async function startServerProcess(dir: string, file: string): Promise<Server> {
       // Only the last lines are kept: a server that logs a lot must not make the soak's own memory grow.
       if (output.length > 200) output.splice(0, output.length - 200);
       if (listening) return;
-      const m = /Journey builder on (http:\/\/[^\s]+)/.exec(output.join(''));
-      if (m) {
+      const text = output.join('');
+      const m = /Journey builder on (http:\/\/[^\s]+)/.exec(text);
+      const i = /Debugger listening on (ws:\/\/[^\s]+)/.exec(text);
+      if (m && i) {
         listening = true;
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve({ url: m[1]!, inspector: i[1]! });
       }
     };
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
     void exited.then(({ code, signal }) => reject(new Error(`The server exited (${code ?? signal}) before it listened:\n${output.join('')}`)));
   });
-  return { child, url, exited, output };
+  return { child, url, inspector, exited, output };
+}
+
+/**
+ * The server's live JavaScript heap: a full garbage collection, then the heap in use, through the inspector. Unlike
+ * RSS or a heap gauge read at a random moment, this does not rise and fall with garbage not yet collected or with
+ * memory the allocator keeps, so its trend is the one that shows a leak.
+ */
+async function liveHeapReader(address: string): Promise<{ read: () => Promise<number>; close: () => void }> {
+  const socket = new WebSocket(address);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let next = 0;
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+    const pending = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!pending) return;
+    waiting.delete(message.id!);
+    if (message.error) pending.reject(new Error(`inspector: ${message.error.message}`));
+    else pending.resolve(message.result);
+  });
+  const send = (method: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = ++next;
+      waiting.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method }));
+    });
+  return {
+    read: async () => {
+      await send('HeapProfiler.collectGarbage');
+      const { usedSize } = (await send('Runtime.getHeapUsage')) as { usedSize: number };
+      return usedSize;
+    },
+    close: () => socket.close(),
+  };
 }
 
 /** The server process's resident memory, from /proc where there is one. */
@@ -207,6 +262,7 @@ async function main() {
   const server = await startServerProcess(dir, file);
   serverChild = server.child;
   const pid = server.child.pid!;
+  const liveHeap = await liveHeapReader(server.inspector);
   log(`server ${pid} on ${server.url}; contacts in ${zone}; ${minutes} min, ${clients} API clients, up to ${maxFollowers} WebSocket followers`);
   const headers = { authorization: `Bearer ${token}` };
 
@@ -433,8 +489,19 @@ async function main() {
     const heap = text ? gauge(text, 'nodejs_heap_used_bytes') : undefined;
     if (rss !== undefined) samples.push({ minute: (Date.now() - began) / 60_000, rssMB: rss / 2 ** 20, ...(heap !== undefined && { heapMB: heap / 2 ** 20 }) });
   }
+  /** The live heap after a full collection, once a minute: a collection takes the server some milliseconds. */
+  const heapSamples: { minute: number; liveMB: number }[] = [];
+  async function sampleLiveHeap() {
+    try {
+      heapSamples.push({ minute: (Date.now() - began) / 60_000, liveMB: (await liveHeap.read()) / 2 ** 20 });
+    } catch (error) {
+      log(`could not read the live heap: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   await sample();
+  await sampleLiveHeap();
   const sampler = setInterval(() => void sample(), 5_000);
+  const heapSampler = setInterval(() => void sampleLiveHeap(), 60_000);
   const progress = setInterval(() => {
     const last = samples.at(-1);
     log(
@@ -453,9 +520,12 @@ async function main() {
   } finally {
     stopping = true;
     clearInterval(sampler);
+    clearInterval(heapSampler);
     clearInterval(progress);
   }
   await sample();
+  await sampleLiveHeap();
+  liveHeap.close();
   for (const f of [...followers]) f.close();
   const ended = Date.now();
 
@@ -475,9 +545,15 @@ async function main() {
   const heapSlope = slope(lastHalf.filter((s) => s.heapMB !== undefined).map((s) => ({ x: s.minute, y: s.heapMB! })));
   const firstHalfMax = Math.max(...samples.filter((s) => s.minute < minutes / 2).map((s) => s.rssMB));
   const endRss = samples.at(-1)?.rssMB ?? 0;
-  // Bounded: over the last half, resident memory grows by less than 1 MB a minute (60 MB an hour would show within a
-  // day), or ends no higher than the first half's peak.
-  const memoryBounded = rssSlope < 1 || endRss <= firstHalfMax;
+  const heapLastHalf = heapSamples.filter((s) => s.minute >= minutes / 2);
+  const liveSlope = slope(heapLastHalf.map((s) => ({ x: s.minute, y: s.liveMB })));
+  const liveFirstHalfMax = Math.max(...heapSamples.filter((s) => s.minute < minutes / 2).map((s) => s.liveMB));
+  const liveEnd = heapSamples.at(-1)?.liveMB ?? 0;
+  // Bounded: over the last half, each of the live heap and resident memory grows by less than 1 MB a minute (60 MB an
+  // hour would show within a day), or ends no higher than its first half's peak.
+  const liveBounded = heapSamples.length >= 4 && (liveSlope < 1 || liveEnd <= liveFirstHalfMax);
+  const rssBounded = rssSlope < 1 || endRss <= firstHalfMax;
+  const memoryBounded = liveBounded && rssBounded;
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const seconds = (ended - began) / 1000;
   const perKind = Object.fromEntries(
@@ -516,6 +592,12 @@ async function main() {
       samples: samples.length,
     },
     heapUsedMB: { start: round(samples[0]?.heapMB ?? 0), end: round(samples.at(-1)?.heapMB ?? 0) },
+    liveHeapAfterGcMB: {
+      start: round(heapSamples[0]?.liveMB ?? 0),
+      end: round(liveEnd),
+      firstHalfMax: round(liveFirstHalfMax),
+      perMinute: heapSamples.map((s) => round(s.liveMB)),
+    },
     eventLoopDelayMs: {
       p50: round((gauge(lastMetrics, 'nodejs_eventloop_delay_seconds{quantile="0.5"}') ?? 0) * 1000),
       p99: round((gauge(lastMetrics, 'nodejs_eventloop_delay_seconds{quantile="0.99"}') ?? 0) * 1000),
@@ -524,6 +606,9 @@ async function main() {
     memory: {
       rssSlopeLastHalfMBPerMinute: round(rssSlope, 3),
       heapSlopeLastHalfMBPerMinute: round(heapSlope, 3),
+      liveHeapSlopeLastHalfMBPerMinute: round(liveSlope, 3),
+      liveHeap: liveBounded ? 'bounded' : 'growing',
+      rss: rssBounded ? 'bounded' : 'growing',
       verdict: memoryBounded ? 'bounded' : 'growing',
     },
     serverExit: exit ? (exit.code ?? exit.signal) : 'killed after 30 s',
@@ -534,7 +619,10 @@ async function main() {
       `${result.requests.served} requests (${result.requests.perSecond}/s), ${errorCount} errors, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
     );
     log(
-      `RSS ${result.rssMB.start} -> ${result.rssMB.end} MB (max ${result.rssMB.max}), slope over the last half ${result.memory.rssSlopeLastHalfMBPerMinute} MB/min: ${result.memory.verdict}`,
+      `RSS ${result.rssMB.start} -> ${result.rssMB.end} MB (max ${result.rssMB.max}), slope over the last half ${result.memory.rssSlopeLastHalfMBPerMinute} MB/min: ${result.memory.rss}`,
+    );
+    log(
+      `live heap after GC ${result.liveHeapAfterGcMB.start} -> ${result.liveHeapAfterGcMB.end} MB, slope over the last half ${result.memory.liveHeapSlopeLastHalfMBPerMinute} MB/min: ${result.memory.liveHeap}`,
     );
     log(`event-loop delay p99 ${result.eventLoopDelayMs.p99} ms, max ${result.eventLoopDelayMs.max} ms`);
   }

@@ -46,6 +46,11 @@ export interface InterpreterOptions {
    * simulated run on its own virtual clock. A server drives each simulated run apart so that its clock can race ahead.
    */
   scope?: RunScope;
+  /**
+   * How long the context of a run that is no longer running stays in memory after its last use (wall-clock ms,
+   * default a minute). A server lives through thousands of runs; a finished run's late reports reload it on demand.
+   */
+  idleContextMs?: number;
 }
 
 export type RunScope = { kind: 'all' } | { kind: 'live' } | { kind: 'run'; runId: string };
@@ -68,7 +73,9 @@ export class Interpreter {
   private readonly maxAttempts: number;
   private readonly sendLeaseMs: number;
   private readonly renderer = new TemplateRenderer();
-  private readonly contexts = new Map<string, RunContext>();
+  /** Each run's context with the wall-clock moment (performance.now) it was last asked for. */
+  private readonly contexts = new Map<string, { context: RunContext; usedAt: number }>();
+  private readonly idleContextMs: number;
   readonly dialer?: DialerEngine;
   readonly scope: RunScope;
 
@@ -80,6 +87,7 @@ export class Interpreter {
     this.batchSize = options.batchSize ?? 1000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.sendLeaseMs = options.sendLeaseMs ?? 60_000;
+    this.idleContextMs = options.idleContextMs ?? 60_000;
     if (options.dialer) this.dialer = options.dialer;
   }
 
@@ -104,6 +112,7 @@ export class Interpreter {
     const now = this.clock.now();
     await this.startScheduledRuns(now);
     const runs = await this.runsIn(this.db, ['running']).select('runs.created_at').orderBy('runs.created_at').orderBy('runs.id').execute();
+    this.forgetIdleContexts(new Set(runs.map((r) => r.id)));
     let work = await this.processInbox(now);
     for (const { id } of runs) {
       work += await this.stepContacts(id, now);
@@ -151,13 +160,32 @@ export class Interpreter {
 
   /** `db` is the transaction the caller holds, if any: on SQLite a read outside it would wait for it forever. */
   async context(runId: string, db: Executor = this.db): Promise<RunContext> {
-    let context = this.contexts.get(runId);
-    if (!context) {
-      context = await loadRunContext(db, runId);
-      if (!context) throw new Error(`There is no run ${runId}`);
-      this.contexts.set(runId, context);
+    const usedAt = performance.now();
+    const kept = this.contexts.get(runId);
+    if (kept) {
+      kept.usedAt = usedAt;
+      return kept.context;
     }
+    const context = await loadRunContext(db, runId);
+    if (!context) throw new Error(`There is no run ${runId}`);
+    this.contexts.set(runId, { context, usedAt });
     return context;
+  }
+
+  /** How many run contexts are in memory (what `idleContextMs` keeps bounded). */
+  get contextsKept(): number {
+    return this.contexts.size;
+  }
+
+  /**
+   * Drops the contexts of runs that are not running and were not asked for within `idleContextMs`: without this, a
+   * server's live interpreter kept every run it ever drove, and its memory grew with the runs started.
+   */
+  private forgetIdleContexts(running: Set<string>): void {
+    const before = performance.now() - this.idleContextMs;
+    for (const [runId, kept] of this.contexts) {
+      if (!running.has(runId) && kept.usedAt <= before) this.contexts.delete(runId);
+    }
   }
 
   /** The environment handlers and exits write into, for one run, one batch and one moment. */
