@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { runMetrics, type RunMetrics, type StepMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
+import { parseJson } from '../../runtime/store/json.ts';
 import type { RunStatus } from '../../runtime/store/schema.ts';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { endedSessions } from '../../runtime/store/repositories/sign-in.ts';
@@ -193,7 +194,7 @@ export class LiveHub {
     if (!run) return undefined;
     const dialerRows = await this.store.db.selectFrom('dialer_state').select(['node_id', 'state']).where('run_id', '=', runId).execute();
     const dialer: Record<string, unknown> = {};
-    for (const row of dialerRows) dialer[row.node_id || 'agents'] = JSON.parse(row.state) as unknown;
+    for (const row of dialerRows) dialer[row.node_id || 'agents'] = parseJson(row.state);
     return { status: run.status, metrics: await runMetrics(this.store.db, runId), dialer };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extraColumns, listIdFor, nameFromFile, previewBytes, readPreview } from './csv-preview.ts';
 
-const csvFile = (text: string | Uint8Array, name = 'contacts.csv') => new File([text], name, { type: 'text/csv' });
+const csvFile = (text: string | Uint8Array<ArrayBuffer>, name = 'contacts.csv') => new File([text], name, { type: 'text/csv' });
 
 describe('the upload preview', () => {
   it('reads the header and first rows with their lines, and guesses columns as the import does', async () => {
