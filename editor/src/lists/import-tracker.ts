@@ -76,6 +76,8 @@ export async function startUpload(file: File, options: UploadOptions, rowEstimat
   schedule();
   listsApi.upload(file, options).then(
     async (jobId) => {
+      // The page may have come across the same import while the file was sending and followed it apart.
+      tracker.setState(tracker.getState().filter((t) => t.key === key || t.jobId !== jobId));
       update(key, { sending: false, jobId });
       try {
         update(key, { job: await listsApi.importJob(jobId) });
@@ -106,7 +108,16 @@ export async function startUpload(file: File, options: UploadOptions, rowEstimat
 
 /** Follows an import the page came across (one running since before a reload, say). */
 export function follow(job: ImportJobView): void {
-  if (tracker.getState().some((t) => t.jobId === job.id)) return;
+  const state = tracker.getState();
+  if (state.some((t) => t.jobId === job.id)) return;
+  // An upload of this tab that is still sending has not learnt its import's id: a running import of its list that was
+  // not there when it started is its own, to be shown once rather than as a second card.
+  const own = state.find((t) => t.sending && !t.jobId && t.listId === job.listId && !before.get(t.key)?.has(job.id));
+  if (own) {
+    update(own.key, { jobId: job.id, job });
+    schedule();
+    return;
+  }
   tracker.setState([...tracker.getState(), { key: job.id, listId: job.listId, sending: false, jobId: job.id, job }]);
   schedule();
 }
