@@ -1,25 +1,34 @@
-// The dialer benchmark: every scenario's shifts simulated under progressive, VICIdial-style and our predictive pacing.
+// The dialer benchmark: every scenario's shifts simulated under progressive, VICIdial and our predictive pacing.
 //
 //   npm run bench:dialer -- [--json] [--quick] [--replications N] [--workers N]
 //
 // Scenarios: 10, 50 and 200 agents; 10, 20 and 35 % live answers; mean talk of 90 and 300 s; detector errors of 2 and
 // 5 %; an 8-hour shift each; 20 replications (3 with --quick). Replication r of a scenario dials the same contacts,
-// with the same fates, under all three policies (common random numbers). Shifts run on worker threads, one per core.
+// with the same fates, under every policy (common random numbers). Shifts run on worker threads, one per core.
+// `vicidial` runs the setting tuned for the scenario on other seeds (bench/dialer/vicidial-settings.json, written by
+// `npm run tune:vicidial -- --json`); `vicidial-adapt-average` the first baseline's ADAPT_AVERAGE setting. Every row
+// carries the scenario's fluid bound (bench/dialer/fluid-bound.ts) and its talk time as a share of it.
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { abandonmentDefinitions } from '../runtime/dialer/abandonment.ts';
-import { createPolicy, simulateShift, type PolicyName, type ShiftResult, type ShiftScenario } from '../bench/dialer/shift-simulation.ts';
+import { scenarioBound } from '../bench/dialer/fluid-bound.ts';
+import { benchmarkSeed, readTunedSettings, scenarioGrid, scenarioId } from '../bench/dialer/scenarios.ts';
+import { adaptAverageSettings, createPolicy, simulateShift, type PolicyName, type ShiftResult, type ShiftScenario } from '../bench/dialer/shift-simulation.ts';
+import { defaultVicidialSettings, describeSetting, type VicidialSettings } from '../bench/dialer/vicidial-pacing.ts';
 
-const policies: PolicyName[] = ['progressive', 'vicidial', 'predictive'];
+const policies: PolicyName[] = ['progressive', 'vicidial', 'vicidial-adapt-average', 'predictive'];
 const definition = abandonmentDefinitions.US;
 const cap = definition.capPercent / 100;
 
 interface Task {
   scenario: ShiftScenario;
+  /** The VICIdial setting tuned for the scenario. */
+  vicidial: VicidialSettings;
 }
 
 interface TaskResult {
   scenario: ShiftScenario;
+  vicidial: VicidialSettings;
   results: Record<PolicyName, ShiftResult>;
   ms: number;
 }
@@ -30,8 +39,14 @@ export interface BenchRow {
   talkMeanSeconds: number;
   amdErrorRate: number;
   policy: PolicyName;
+  /** The VICIdial setting run (vicidial rows: tuned per scenario on other seeds). */
+  setting?: string;
   occupancy: number;
   talkMinutesPerAgentHour: number;
+  /** The most talk minutes an agent hour could hold if agents never waited for a call (the fluid bound). */
+  boundTalkMinutesPerAgentHour: number;
+  /** Talk minutes per agent hour as a share of the bound. */
+  shareOfBound: number;
   /** Mean over replications of each shift's abandoned share of live answers (US definition). */
   abandonRate: number;
   /** Mean over replications of each shift's worst 30-minute window. */
@@ -55,8 +70,8 @@ export interface BenchRow {
 function runTask(task: Task): TaskResult {
   const started = performance.now();
   const results = {} as Record<PolicyName, ShiftResult>;
-  for (const name of policies) results[name] = simulateShift(task.scenario, createPolicy(name, definition), definition);
-  return { scenario: task.scenario, results, ms: performance.now() - started };
+  for (const name of policies) results[name] = simulateShift(task.scenario, createPolicy(name, definition, task.vicidial), definition);
+  return { scenario: task.scenario, vicidial: task.vicidial, results, ms: performance.now() - started };
 }
 
 if (!isMainThread) {
@@ -74,18 +89,13 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const replications = Number(option('--replications') ?? (process.argv.includes('--quick') ? 3 : 20));
   const workers = Math.max(1, Number(option('--workers') ?? Math.min(2, availableParallelism())));
+  const tuned = new Map(readTunedSettings().scenarios.map((t) => [scenarioId(t), t.setting]));
   const tasks: Task[] = [];
-  for (const agents of [10, 50, 200]) {
-    for (const liveRate of [0.1, 0.2, 0.35]) {
-      for (const talkMeanSeconds of [90, 300]) {
-        for (const amdErrorRate of [0.02, 0.05]) {
-          for (let replication = 0; replication < replications; replication++) {
-            tasks.push({
-              scenario: { agents, liveRate, talkMeanSeconds, amdErrorRate, shiftHours: 8, ringSeconds: 25, seed: 20261125, replication, ratePerMinute: 0.012 },
-            });
-          }
-        }
-      }
+  for (const key of scenarioGrid()) {
+    const vicidial = tuned.get(scenarioId(key));
+    if (!vicidial) throw new Error(`No tuned VICIdial setting for scenario ${scenarioId(key)}: run npm run tune:vicidial -- --json`);
+    for (let replication = 0; replication < replications; replication++) {
+      tasks.push({ scenario: { ...key, shiftHours: 8, ringSeconds: 25, seed: benchmarkSeed, replication, ratePerMinute: 0.012 }, vicidial });
     }
   }
   // The biggest shifts first, dealt round-robin, so that the workers finish together.
@@ -116,11 +126,14 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(renderTable(rows));
+  process.stdout.write(`\n${renderSummary(rows)}`);
+  const overCap = (policy: PolicyName) => rows.filter((r) => r.policy === policy).reduce((n, r) => n + Math.round(r.capBreachShare * r.replications), 0);
   const ours = rows.filter((r) => r.policy === 'predictive');
   const worst = Math.max(...ours.map((r) => r.maxAbandonRate));
   process.stdout.write(
-    `\n${tasks.length} scenario replications × 3 policies in ${seconds.toFixed(0)} s on ${workers} worker(s). ` +
-      `Predictive: highest shift abandonment ${pct(worst)}, shifts over the cap ${ours.reduce((n, r) => n + r.capBreachShare * r.replications, 0)}.\n`,
+    `\n${tasks.length} scenario replications × ${policies.length} policies in ${seconds.toFixed(0)} s on ${workers} worker(s). ` +
+      `Predictive: highest shift abandonment ${pct(worst)}, shifts over the cap ${overCap('predictive')}. ` +
+      `VICIdial tuned: shifts over the cap ${overCap('vicidial')}; ADAPT_AVERAGE: ${overCap('vicidial-adapt-average')}.\n`,
   );
 }
 
@@ -143,19 +156,37 @@ function aggregate(done: TaskResult[]): BenchRow[] {
     const mean = (policy: PolicyName, f: (r: ShiftResult) => number) => group.reduce((sum, g) => sum + f(g.results[policy]), 0) / group.length;
     const progressiveTalk = mean('progressive', (r) => r.talkMinutesPerAgentHour);
     const agentHours = agents * shiftHours;
+    const bound = scenarioBound(group[0]!.scenario);
     for (const policy of policies) {
+      // The bound is physical: a shift above it means the bound or the simulation is wrong.
+      for (const g of group) {
+        if (g.results[policy].talkMinutesPerAgentHour > bound) {
+          throw new Error(
+            `${policy} shift ${g.scenario.replication} of ${key} talked ${g.results[policy].talkMinutesPerAgentHour} min/agent h, over the bound ${bound}`,
+          );
+        }
+      }
       const talk = mean(policy, (r) => r.talkMinutesPerAgentHour);
+      const setting =
+        policy === 'vicidial'
+          ? describeSetting(group[0]!.vicidial)
+          : policy === 'vicidial-adapt-average'
+            ? describeSetting({ ...defaultVicidialSettings, ...adaptAverageSettings, droppedPercentage: definition.capPercent })
+            : undefined;
       rows.push({
         agents,
         liveRate,
         talkMeanSeconds,
         amdErrorRate,
         policy,
+        ...(setting ? { setting } : {}),
         occupancy: round(
           mean(policy, (r) => r.occupancy),
           4,
         ),
         talkMinutesPerAgentHour: round(talk, 2),
+        boundTalkMinutesPerAgentHour: round(bound, 2),
+        shareOfBound: round(talk / bound, 4),
         abandonRate: round(
           mean(policy, (r) => r.abandonRate),
           5,
@@ -212,7 +243,21 @@ function pct(x: number): string {
 
 /** A Markdown table, as docs/dialer.md shows it. */
 function renderTable(rows: BenchRow[]): string {
-  const header = ['agents', 'live', 'talk s', 'AMD err', 'policy', 'occupancy', 'talk min/agent h', 'gain', 'abandon', 'worst 30 min', 'max shift', 'over cap'];
+  const header = [
+    'agents',
+    'live',
+    'talk s',
+    'AMD err',
+    'policy',
+    'occupancy',
+    'talk min/agent h',
+    'of bound',
+    'gain',
+    'abandon',
+    'worst 30 min',
+    'max shift',
+    'over cap',
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' ---').join(' |')} |`];
   for (const r of rows) {
     lines.push(
@@ -224,11 +269,50 @@ function renderTable(rows: BenchRow[]): string {
         r.policy,
         pct(r.occupancy).replace('.00', ''),
         r.talkMinutesPerAgentHour.toFixed(1),
+        pct(r.shareOfBound).replace(/(\.\d)\d/, '$1'),
         `${r.gainOverProgressive.toFixed(2)}×`,
         pct(r.abandonRate),
         pct(r.worstWindowAbandonRate),
         pct(r.maxAbandonRate),
         pct(r.capBreachShare).replace('.00', ''),
+      ].join(' | ')} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per scenario, as docs/performance.md shows it: the bound, each policy's talk time, VICIdial's setting. */
+function renderSummary(rows: BenchRow[]): string {
+  const header = [
+    'agents',
+    'live',
+    'talk s',
+    'AMD err',
+    'bound',
+    'progressive',
+    'VICIdial tuned (abandon, max shift)',
+    'VICIdial setting',
+    'ours (abandon, max shift)',
+    'ours ÷ VICIdial',
+    'ours, of bound',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' ---').join(' |')} |`];
+  const one = (r: BenchRow) => `${r.talkMinutesPerAgentHour.toFixed(1)} (${pct(r.abandonRate)}, ${pct(r.maxAbandonRate)})`;
+  for (let i = 0; i < rows.length; i += policies.length) {
+    const [progressive, vicidial, , ours] = rows.slice(i, i + policies.length) as [BenchRow, BenchRow, BenchRow, BenchRow];
+    lines.push(
+      `| ${[
+        ours.agents,
+        `${ours.liveRate * 100} %`,
+        ours.talkMeanSeconds,
+        `${ours.amdErrorRate * 100} %`,
+        ours.boundTalkMinutesPerAgentHour.toFixed(1),
+        progressive.talkMinutesPerAgentHour.toFixed(1),
+        one(vicidial),
+        vicidial.setting,
+        one(ours),
+        `${(ours.talkMinutesPerAgentHour / vicidial.talkMinutesPerAgentHour).toFixed(2)}×`,
+        pct(ours.shareOfBound).replace(/(\.\d)\d/, '$1'),
       ].join(' | ')} |`,
     );
   }

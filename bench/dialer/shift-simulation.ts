@@ -4,7 +4,7 @@ import { AbandonmentLedger, classifyCall, type AbandonmentDefinition, type CallR
 import { PredictivePolicy, ProgressivePolicy, type PacingPolicy, type PacingSnapshot } from '../../runtime/dialer/pacing.ts';
 import { planAgentCall, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
 import { planCallFrom, type CallPlan, type CarrierProfile } from '../../runtime/dialer/virtual-carrier.ts';
-import { VicidialPolicy } from './vicidial-pacing.ts';
+import { VicidialPolicy, type VicidialSettings } from './vicidial-pacing.ts';
 
 export interface ShiftScenario {
   agents: number;
@@ -21,7 +21,8 @@ export interface ShiftScenario {
   ratePerMinute: number;
 }
 
-export type PolicyName = 'progressive' | 'vicidial' | 'predictive';
+/** `vicidial` is VICIdial at the setting tuned per scenario; `vicidial-adapt-average` the first baseline's setting. */
+export type PolicyName = 'progressive' | 'vicidial' | 'vicidial-adapt-average' | 'predictive';
 
 export interface ShiftResult {
   placed: number;
@@ -32,6 +33,8 @@ export interface ShiftResult {
   /** People the detector took for machines and hung up on; not counted by US rules, counted (estimated) by UK ones. */
   humansHungUpByAmd: number;
   abandonRate: number;
+  /** The shift's rate as the abandonment ledger counts it at the end, by whatever definition the ledger applies. */
+  ledgerAbandonRate: number;
   worstWindowAbandonRate: number;
   occupancy: number;
   talkMinutesPerAgentHour: number;
@@ -75,9 +78,17 @@ export function scenarioAgents(talkMeanSeconds: number): AgentProfile {
   };
 }
 
-export function createPolicy(name: PolicyName, definition: AbandonmentDefinition): PacingPolicy {
+/** VICIdial as the first baseline ran it: ADAPT_AVERAGE, the drop limit at the cap, maximum level 3, a 2 s drop timer. */
+export const adaptAverageSettings: Partial<VicidialSettings> = { method: 'ADAPT_AVERAGE', maximumLevel: 3, dropCallSeconds: 2, amd: true };
+
+/**
+ * A policy by name; `vicidial` takes the setting tuned for the scenario (`bench/dialer/vicidial-settings.json`), or,
+ * without one, ADAPT_HARD_LIMIT at 2.25 % and level 1.7 at most.
+ */
+export function createPolicy(name: PolicyName, definition: AbandonmentDefinition, vicidial?: Partial<VicidialSettings>): PacingPolicy {
   if (name === 'progressive') return new ProgressivePolicy(definition);
-  if (name === 'vicidial') return new VicidialPolicy({ droppedPercentage: definition.capPercent });
+  if (name === 'vicidial') return new VicidialPolicy(vicidial ?? { method: 'ADAPT_HARD_LIMIT', droppedPercentage: 2.25, maximumLevel: 1.7 });
+  if (name === 'vicidial-adapt-average') return new VicidialPolicy({ ...adaptAverageSettings, droppedPercentage: definition.capPercent });
   return new PredictivePolicy(definition);
 }
 
@@ -185,6 +196,8 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
   const agentProfile = scenarioAgents(scenario.talkMeanSeconds);
   const shiftMs = scenario.shiftHours * 3_600_000;
   const n = scenario.agents;
+  // A VICIdial campaign may run without answering-machine detection: every answer then goes to an agent.
+  const amdEnabled = policy instanceof VicidialPolicy ? policy.settings.amd : true;
   const ledger = new AbandonmentLedger(definition);
   const queue = new EventQueue();
   // Calls under way by index; a finished call's entry is cleared so that a long shift does not keep them all.
@@ -317,7 +330,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     const index = placedCount++;
     const plan = planCallFrom(constant(seededRandom(scenario.seed, scenario.replication, index, 'carrier')), {
       ringSeconds: scenario.ringSeconds,
-      amdEnabled: true,
+      amdEnabled,
       profile: carrier,
     });
     const call: SimCall = { index, placedAt: at, plan, slot: ringing.length, reserved: -1, waiting: false, done: false, liveAt: 0 };
@@ -329,6 +342,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       phase[call.reserved] = 1;
     }
     if ('endMs' in plan) queue.push(at + plan.endMs, Kind.Settle, index);
+    else if (!plan.amd) queue.push(at + plan.answerMs + switchMs, Kind.Live, index);
     else {
       const verdictAt = at + plan.amd!.atMs;
       if (plan.amd!.verdict === 'machine') queue.push(verdictAt, Kind.Settle, index);
@@ -455,6 +469,8 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     noAnswers: totals.noAnswers,
     humansHungUpByAmd: totals.hungUp,
     abandonRate: totals.live ? totals.abandoned / totals.live : 0,
+    // An hour past the shift's end covers every call answered in it; the legal windows are a day or longer.
+    ledgerAbandonRate: ledger.figures(shiftMs + 3_600_000).rate,
     // Windows inside the shift only: the last calls answered after it ended are too few to make a rate.
     worstWindowAbandonRate: worstWindow(liveByMinute.subarray(0, shiftMs / 60_000), abandonedByMinute.subarray(0, shiftMs / 60_000), windowMs / 60_000),
     occupancy: busyMs / agentMs,
