@@ -1,7 +1,7 @@
 // Calls to the server's API as the signed-in page; errors become ApiError with the server's plain message. The page
 // holds no token: its session is an HttpOnly cookie the browser sends with same-origin requests (see token.ts).
 // `apiClient` is typed from the server's routes (hono/client over the app's type): a renamed path, parameter or field
-// fails the build. `request` is the untyped call the modules not yet moved to it still use.
+// fails the build. The one call made with fetch itself is the CSV upload (lists-api.ts), which sends a file as the body.
 import { hc, type ClientResponse } from 'hono/client';
 import type { Problem } from '../../../schemas/problems.ts';
 import type { AppRoutes } from '../../../server/app.ts';
@@ -23,7 +23,7 @@ export class ApiError extends Error {
 }
 
 /**
- * The headers that sign a request in; a call made with fetch (a file sent as the body) adds them as `request` does
+ * The headers that sign a request in; a call made with fetch (a file sent as the body) adds them as `apiClient` does
  * (fetch sends the session cookie with same-origin requests by default). The session is the cookie; this says which page's it is:
  * the agent page keeps a sign-in of its own (`X-Journey-Page: agent`), so a team lead can take calls there as an agent
  * while signed in to the editor as a manager in another tab.
@@ -34,20 +34,6 @@ export function authHeader(): Record<string, string> {
 
 /** The page whose sign-in this is: the agent page's, or the editor's (every other page of the app). */
 export const thisPage = (): 'agent' | 'editor' => (routeOf(window.location.pathname) === 'agent' ? 'agent' : 'editor');
-
-export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(`/api${path}`, {
-    method,
-    credentials: 'same-origin',
-    headers: {
-      ...authHeader(),
-      ...(body !== undefined && { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return read<T>(response);
-}
 
 /** The API's routes, typed from the server: `apiClient.runs[':id'].pause.$post({ param: { id } })`. Path parameters are sent as given: encode them. */
 export const apiClient = hc<AppRoutes>('/', { headers: authHeader, init: { credentials: 'same-origin' } }).api;
