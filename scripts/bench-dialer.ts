@@ -32,8 +32,13 @@ export interface BenchRow {
   policy: PolicyName;
   occupancy: number;
   talkMinutesPerAgentHour: number;
-  /** Mean over replications of each shift's abandoned share of live answers (US definition). */
+  /**
+   * Mean over replications of each shift's abandoned share of live answers (US definition), people the detector took
+   * for machines and hung up on included: the carrier knows who answered.
+   */
   abandonRate: number;
+  /** The part of `abandonRate` from the detector's hang-ups on people. */
+  detectorAbandonRate: number;
   /** Mean over replications of each shift's worst 30-minute window. */
   worstWindowAbandonRate: number;
   /** Share of replications whose shift broke the 3 % cap. */
@@ -42,7 +47,7 @@ export interface BenchRow {
   maxAbandonRate: number;
   /** Talk minutes per agent hour over progressive's, same scenario. */
   gainOverProgressive: number;
-  /** People hung up on by the detector, per live answer: not counted by US rules, a cost all the same. */
+  /** People hung up on by the detector, per live answer (the same as `detectorAbandonRate`, kept for older readers). */
   amdHangUpRate: number;
   dialRatio: number;
   timeToConnectSeconds: number;
@@ -158,6 +163,10 @@ function aggregate(done: TaskResult[]): BenchRow[] {
         talkMinutesPerAgentHour: round(talk, 2),
         abandonRate: round(
           mean(policy, (r) => r.abandonRate),
+          5,
+        ),
+        detectorAbandonRate: round(
+          mean(policy, (r) => r.detectorAbandonRate),
           5,
         ),
         worstWindowAbandonRate: round(
