@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { abandonedCallCapPercent } from '../../schemas/compliance-profiles.ts';
 import {
   AbandonmentLedger,
   abandonmentDefinitions,
@@ -187,6 +188,14 @@ describe('estimateAmdFalsePositiveShare', () => {
     // Machine verdicts: 0.2 × 0.05 = 0.01 people and 0.8 × 0.9 = 0.72 machines, so 0.01 / 0.73.
     expect(estimateAmdFalsePositiveShare({ humanAccuracy: 0.95, machineAccuracy: 0.9, humanShareOfAnswers: 0.2 })).toBeCloseTo(0.01 / 0.73, 12);
     expect(estimateAmdFalsePositiveShare({ humanAccuracy: 1, machineAccuracy: 1, humanShareOfAnswers: 0.5 })).toBe(0);
+  });
+});
+
+describe('the validator's caps', () => {
+  it('are the caps of the runtime's definitions, profile by profile', () => {
+    for (const [profile, definition] of Object.entries(abandonmentDefinitions)) {
+      expect([profile, abandonedCallCapPercent[profile as keyof typeof abandonedCallCapPercent]]).toEqual([profile, definition.capPercent]);
+    }
   });
 });
 
