@@ -191,8 +191,8 @@ describe('estimateAmdFalsePositiveShare', () => {
   });
 });
 
-describe('the validator's caps', () => {
-  it('are the caps of the runtime's definitions, profile by profile', () => {
+describe('the validator’s caps', () => {
+  it('are the caps of the runtime’s definitions, profile by profile', () => {
     for (const [profile, definition] of Object.entries(abandonmentDefinitions)) {
       expect([profile, abandonedCallCapPercent[profile as keyof typeof abandonedCallCapPercent]]).toEqual([profile, definition.capPercent]);
     }
