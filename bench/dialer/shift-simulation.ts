@@ -8,7 +8,7 @@ import {
   type CallRecord,
 } from '../../runtime/dialer/abandonment.ts';
 import { PredictivePolicy, ProgressivePolicy, type PacingPolicy, type PacingSnapshot } from '../../runtime/dialer/pacing.ts';
-import { planAgentCall, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
+import { planAgentCall, suspectedMachineMs, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
 import { planCallFrom, type CallPlan, type CarrierProfile } from '../../runtime/dialer/virtual-carrier.ts';
 import { VicidialPolicy } from './vicidial-pacing.ts';
 
@@ -308,7 +308,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     const abandoned = record(call, at) ?? false;
     const isPerson = plan.outcome === 'human';
     const agentPlan = agentPlanOf(call);
-    const talk = isPerson ? agentPlan.talkMs : agentPlan.machineMs;
+    const talk = isPerson ? agentPlan.talkMs : call.suspected ? suspectedMachineMs(agentPlan) : agentPlan.machineMs;
     const wrap = isPerson ? agentPlan.wrapMs : 0;
     phase[agent] = 2;
     busySince[agent] = at;
