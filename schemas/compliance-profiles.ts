@@ -11,6 +11,12 @@ export type ComplianceProfileId = keyof typeof complianceProfiles;
 export const complianceProfileIds = Object.keys(complianceProfiles) as [ComplianceProfileId, ...ComplianceProfileId[]];
 
 /**
+ * Each profile's cap on abandoned calls, in percent of live answers, for the validator's warnings; the runtime's
+ * definitions (runtime/dialer/abandonment.ts) hold the same figures with their sources, and a test keeps them equal.
+ */
+export const abandonedCallCapPercent: Record<ComplianceProfileId, number> = { US: 3, UK: 3, AU: 3, NZ: 3, CA: 5 };
+
+/**
  * The countries a journey can limit its calls and texts to: those with a profile, as libphonenumber names them (GB
  * for the United Kingdom). A number's country picks its rules; these are the countries whose rules are written here.
  */
@@ -24,3 +30,6 @@ export const callableCountries = {
 
 export type CallableCountry = keyof typeof callableCountries;
 export const callableCountryIds = Object.keys(callableCountries) as [CallableCountry, ...CallableCountry[]];
+
+/** The profile whose rules a callable country's numbers follow. */
+export const profileOfCountry: Record<CallableCountry, ComplianceProfileId> = { US: 'US', CA: 'CA', GB: 'UK', AU: 'AU', NZ: 'NZ' };

@@ -407,7 +407,15 @@ const configs: Record<Exclude<NodeKind, 'start'>, fc.Arbitrary<Doc>> = {
         queue: fc.constantFrom('sales', 'collections'),
         script: template(),
         message: template(),
-        amd: fc.record({ enabled: fc.boolean(), onMachine: fc.constantFrom('hangup', 'leave-message') }, { requiredKeys: [] }),
+        amd: fc.record(
+          {
+            enabled: fc.boolean(),
+            onMachine: fc.constantFrom('hangup', 'leave-message'),
+            toFreeAgent: fc.boolean(),
+            peopleMissedPercent: fc.integer({ min: 0, max: 500 }).map((n) => n / 10),
+          },
+          { requiredKeys: [] },
+        ),
         ringSeconds: fc.integer({ min: 15, max: 120 }),
         maxAbandonRate: fc.integer({ min: 1, max: 30 }).map((n) => n / 10),
         callerId: fc.constantFrom(callerId, '+447700900123'),
@@ -417,6 +425,9 @@ const configs: Record<Exclude<NodeKind, 'start'>, fc.Arbitrary<Doc>> = {
     .map((c) => {
       if (c.mode !== 'agentless' && !c.queue) c.queue = 'sales';
       if ((c.mode === 'agentless' || c.amd?.onMachine === 'leave-message') && !c.message) c.message = 'Hello, this is a reminder.';
+      // A detector whose mistakes alone reach the step's limit gets a warning: random journeys stay under it.
+      const limit = c.maxAbandonRate ?? 3;
+      if ((c.amd?.peopleMissedPercent ?? 2) >= limit) c.amd = { ...c.amd, peopleMissedPercent: limit / 2 };
       return c;
     }),
   sms: fc

@@ -774,6 +774,54 @@ describe('validateJourney', () => {
     });
   });
 
+  describe('a detector whose mistakes alone reach the abandoned-call limit', () => {
+    /** The minimal journey calling instead of texting, with the dialer step's settings changed. */
+    const calling = (config: Record<string, unknown>, settings: Record<string, unknown> = {}) =>
+      journeyWith((j) => {
+        Object.assign(j.settings, settings);
+        j.nodes.gate.config.channel = 'voice';
+        j.nodes.reminder = {
+          type: 'dialer',
+          position: at,
+          config: { mode: 'predictive', queue: 'sales', callerId, ...config },
+          next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
+        };
+      });
+    const warningsOf = (doc: Doc) => validateJourney(doc).problems.filter((p) => p.path === '/nodes/reminder/config/amd/peopleMissedPercent');
+
+    it('warns a predictive step whose detector misses 3 % of people under US rules, and says what to change', () => {
+      const result = validateJourney(calling({ amd: { enabled: true, onMachine: 'hangup', toFreeAgent: false, peopleMissedPercent: 3 } }));
+      expect(result.journey).toBeDefined();
+      expect(result.problems).toEqual([
+        {
+          severity: 'warning',
+          nodeId: 'reminder',
+          path: '/nodes/reminder/config/amd/peopleMissedPercent',
+          message:
+            "The Phone call step 'reminder' uses a detector that takes 3 % of people for machines, and each one it hangs up on is an abandoned call: that alone reaches the 3 % limit on abandoned calls of US's rules, before any call waits for an agent. To stay under it, use a detector that takes fewer people for machines, let a free agent hear suspected machines, dial progressively, so that an agent is always free to hear them, or turn machine detection off",
+        },
+      ]);
+    });
+
+    it('holds the step to its own lower limit and to the lowest cap of the countries called', () => {
+      // Canada allows 5 %: a 4 % detector is under it, but not under a step limit of 2.5 % or a journey calling the US.
+      const amd = { enabled: true, onMachine: 'hangup', toFreeAgent: true, peopleMissedPercent: 4 };
+      expect(warningsOf(calling({ amd }, { compliance: 'CA' }))).toEqual([]);
+      expect(warningsOf(calling({ amd, maxAbandonRate: 2.5 }, { compliance: 'CA' }))[0]?.message).toMatch(/reaches the 2\.5 % limit .* of CA's rules/);
+      expect(warningsOf(calling({ amd }, { compliance: 'CA', countries: ['CA', 'US'] }))[0]?.message).toMatch(/reaches the 3 % limit .* of US's rules/);
+    });
+
+    it('says nothing with the default 2 % detector, with detection off, or when a held agent hears every suspected machine', () => {
+      expect(warningsOf(calling({}))).toEqual([]);
+      expect(warningsOf(calling({ amd: { enabled: false, onMachine: 'hangup', toFreeAgent: false, peopleMissedPercent: 10 } }))).toEqual([]);
+      expect(warningsOf(calling({ mode: 'progressive', amd: { enabled: true, onMachine: 'hangup', toFreeAgent: true, peopleMissedPercent: 10 } }))).toEqual([]);
+      // Progressive, but hanging up on every machine verdict: the held agent never hears them.
+      expect(
+        warningsOf(calling({ mode: 'progressive', amd: { enabled: true, onMachine: 'hangup', toFreeAgent: false, peopleMissedPercent: 10 } })),
+      ).toHaveLength(1);
+    });
+  });
+
   it('reads deeply nested text without running out of stack, whether or not it is JSON', () => {
     const deep = '['.repeat(20_000);
     for (const text of [
@@ -1003,7 +1051,13 @@ describe('a valid journey', () => {
     // The type narrows on `type`: these are the dialer's own settings, not `unknown`.
     const ring: number = call.config.ringSeconds;
     expect(ring).toBe(20);
-    expect(call.config).toEqual({ mode: 'progressive', queue: 'renewals', amd: { enabled: true, onMachine: 'hangup' }, ringSeconds: 20, callerId });
+    expect(call.config).toEqual({
+      mode: 'progressive',
+      queue: 'renewals',
+      amd: { enabled: true, onMachine: 'hangup', toFreeAgent: true, peopleMissedPercent: 2 },
+      ringSeconds: 20,
+      callerId,
+    });
     expect(call.next).toEqual({ connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' });
     expect(call.id).toBe('call');
 

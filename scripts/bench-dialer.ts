@@ -47,8 +47,13 @@ export interface BenchRow {
   boundTalkMinutesPerAgentHour: number;
   /** Talk minutes per agent hour as a share of the bound. */
   shareOfBound: number;
-  /** Mean over replications of each shift's abandoned share of live answers (US definition). */
+  /**
+   * Mean over replications of each shift's abandoned share of live answers (US definition), people the detector took
+   * for machines and hung up on included: the carrier knows who answered.
+   */
   abandonRate: number;
+  /** The part of `abandonRate` from the detector's hang-ups on people. */
+  detectorAbandonRate: number;
   /** Mean over replications of each shift's worst 30-minute window. */
   worstWindowAbandonRate: number;
   /** Share of replications whose shift broke the 3 % cap. */
@@ -57,7 +62,7 @@ export interface BenchRow {
   maxAbandonRate: number;
   /** Talk minutes per agent hour over progressive's, same scenario. */
   gainOverProgressive: number;
-  /** People hung up on by the detector, per live answer: not counted by US rules, a cost all the same. */
+  /** People hung up on by the detector, per live answer (the same as `detectorAbandonRate`, kept for older readers). */
   amdHangUpRate: number;
   dialRatio: number;
   timeToConnectSeconds: number;
@@ -189,6 +194,10 @@ function aggregate(done: TaskResult[]): BenchRow[] {
         shareOfBound: round(talk / bound, 4),
         abandonRate: round(
           mean(policy, (r) => r.abandonRate),
+          5,
+        ),
+        detectorAbandonRate: round(
+          mean(policy, (r) => r.detectorAbandonRate),
           5,
         ),
         worstWindowAbandonRate: round(

@@ -1,6 +1,6 @@
 // Picks, for each benchmark scenario, the VICIdial setting a compliance-minded admin would run: the one with the most
-// talk time whose tuning shifts all stayed under the cap, as the abandonment ledger counts (US definition, whatever
-// the ledger includes). Tuning runs on seeds the benchmark does not use.
+// talk time whose tuning shifts all stayed under the cap, counted as the benchmark counts them (US definition, people
+// the detector hung up on included: the simulation knows who answered). Tuning runs on seeds the benchmark does not use.
 //
 //   npm run tune:vicidial -- [--json] [--quick] [--replications N] [--seed N] [--workers N]
 //
@@ -53,7 +53,8 @@ function trial(job: Job, over: Partial<VicidialSettings>): Trial {
     const scenario = { ...job.key, shiftHours, ringSeconds: 25, seed: job.seed, replication, ratePerMinute: 0.012 };
     const shift = simulateShift(scenario, createPolicy('vicidial', definition, setting), definition);
     talk += shift.talkMinutesPerAgentHour / job.replications;
-    maxAbandon = Math.max(maxAbandon, shift.ledgerAbandonRate);
+    // What happened, as the benchmark judges it: the simulation knows which machine verdicts were people.
+    maxAbandon = Math.max(maxAbandon, shift.abandonRate);
   }
   return { setting, talk, maxAbandon, feasible: maxAbandon <= cap };
 }

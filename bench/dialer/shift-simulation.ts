@@ -1,8 +1,14 @@
 // One agent shift of a dialer simulated event by event on a virtual clock: what the dialer benchmark runs per policy.
 import { seededRandom } from '../../runtime/random.ts';
-import { AbandonmentLedger, classifyCall, type AbandonmentDefinition, type CallRecord } from '../../runtime/dialer/abandonment.ts';
+import {
+  AbandonmentLedger,
+  classifyCall,
+  estimateAmdFalsePositiveShare,
+  type AbandonmentDefinition,
+  type CallRecord,
+} from '../../runtime/dialer/abandonment.ts';
 import { PredictivePolicy, ProgressivePolicy, type PacingPolicy, type PacingSnapshot } from '../../runtime/dialer/pacing.ts';
-import { planAgentCall, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
+import { planAgentCall, suspectedMachineMs, type AgentCallPlan, type AgentProfile } from '../../runtime/dialer/simulated-agents.ts';
 import { planCallFrom, type CallPlan, type CarrierProfile } from '../../runtime/dialer/virtual-carrier.ts';
 import { VicidialPolicy, type VicidialSettings } from './vicidial-pacing.ts';
 
@@ -19,6 +25,12 @@ export interface ShiftScenario {
   replication: number;
   /** Cost of a billable minute, for the call-cost figure. */
   ratePerMinute: number;
+  /**
+   * What a machine verdict does: `free-agent` (the default, the dialer step's) gives it to an agent when one is free
+   * (held for the call or idle), who marks a machine or talks to the person the detector got wrong, and hangs up when
+   * none is; `hangup` always hangs up.
+   */
+  suspectedMachines?: 'free-agent' | 'hangup';
 }
 
 /** `vicidial` is VICIdial at the setting tuned per scenario; `vicidial-adapt-average` the first baseline's setting. */
@@ -30,11 +42,14 @@ export interface ShiftResult {
   abandoned: number;
   machines: number;
   noAnswers: number;
-  /** People the detector took for machines and hung up on; not counted by US rules, counted (estimated) by UK ones. */
+  /** People the detector took for machines and hung up on: abandoned live answers, in `abandoned` and `liveAnswers`. */
   humansHungUpByAmd: number;
+  /** Machine verdicts given to a free agent instead of hung up on. */
+  suspectedToAgent: number;
+  /** Abandoned over live answers, the detector's hang-ups on people included. */
   abandonRate: number;
-  /** The shift's rate as the abandonment ledger counts it at the end, by whatever definition the ledger applies. */
-  ledgerAbandonRate: number;
+  /** The part of `abandonRate` from the detector's hang-ups on people. */
+  detectorAbandonRate: number;
   worstWindowAbandonRate: number;
   occupancy: number;
   talkMinutesPerAgentHour: number;
@@ -108,6 +123,8 @@ interface SimCall {
   slot: number;
   /** The agent held for it (progressive), else -1. */
   reserved: number;
+  /** The detector called it a machine, and the dialer would rather give it to a free agent than hang up. */
+  suspected: boolean;
   waiting: boolean;
   done: boolean;
   liveAt: number;
@@ -199,6 +216,13 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
   // A VICIdial campaign may run without answering-machine detection: every answer then goes to an agent.
   const amdEnabled = policy instanceof VicidialPolicy ? policy.settings.amd : true;
   const ledger = new AbandonmentLedger(definition);
+  // What the dialer knows of its detector's mistakes: the estimate from its accuracy, never the calls themselves.
+  const falsePositiveShare = estimateAmdFalsePositiveShare({
+    ...carrier.amd,
+    humanShareOfAnswers: carrier.outcomes.human / (carrier.outcomes.human + carrier.outcomes.machine),
+  });
+  // VICIdial's detector hangs up on (or leaves the message for) every machine verdict: it has no such handling.
+  const toFreeAgent = !(policy instanceof VicidialPolicy) && (scenario.suspectedMachines ?? 'free-agent') === 'free-agent';
   const queue = new EventQueue();
   // Calls under way by index; a finished call's entry is cleared so that a long shift does not keep them all.
   const calls: (SimCall | undefined)[] = [];
@@ -224,7 +248,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
   const liveByMinute = new Uint32Array(minutes);
   const abandonedByMinute = new Uint32Array(minutes);
 
-  const totals = { placed: 0, live: 0, abandoned: 0, machines: 0, noAnswers: 0, hungUp: 0, conversations: 0 };
+  const totals = { placed: 0, live: 0, abandoned: 0, detectorAbandoned: 0, machines: 0, noAnswers: 0, hungUp: 0, suspectedToAgent: 0, conversations: 0 };
   let busyMs = 0;
   let talkMs = 0;
   let handleMs = 0;
@@ -268,9 +292,14 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     callRecord.amdVerdict = plan.amd?.verdict;
     callRecord.connectedAt = connectedAt;
     callRecord.agentMarkedMachine = connectedAt !== undefined && plan.outcome === 'machine';
-    const verdict = classifyCall(callRecord, definition);
+    // The pacing's ledger holds what a dialer knows: machine verdicts hung up on, not who answered them.
+    callRecord.answeredBy = undefined;
     const answeredAt = call.placedAt + plan.answerMs;
-    ledger.record(answeredAt, verdict);
+    ledger.record(answeredAt, classifyCall(callRecord, definition));
+    // The benchmark's figures count what happened: the carrier knows who answered.
+    callRecord.answeredBy = plan.outcome;
+    const verdict = classifyCall(callRecord, definition);
+    if (verdict.detectorAbandoned) totals.detectorAbandoned++;
     if (verdict.live) {
       totals.live++;
       liveByMinute[Math.min(minutes - 1, Math.floor(answeredAt / 60_000))]!++;
@@ -291,7 +320,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     const abandoned = record(call, at) ?? false;
     const isPerson = plan.outcome === 'human';
     const agentPlan = agentPlanOf(call);
-    const talk = isPerson ? agentPlan.talkMs : agentPlan.machineMs;
+    const talk = isPerson ? agentPlan.talkMs : call.suspected ? suspectedMachineMs(agentPlan) : agentPlan.machineMs;
     const wrap = isPerson ? agentPlan.wrapMs : 0;
     phase[agent] = 2;
     busySince[agent] = at;
@@ -333,7 +362,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       amdEnabled,
       profile: carrier,
     });
-    const call: SimCall = { index, placedAt: at, plan, slot: ringing.length, reserved: -1, waiting: false, done: false, liveAt: 0 };
+    const call: SimCall = { index, placedAt: at, plan, slot: ringing.length, reserved: -1, suspected: false, waiting: false, done: false, liveAt: 0 };
     calls.push(call);
     ringing.push(index);
     totals.placed++;
@@ -345,14 +374,15 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     else if (!plan.amd) queue.push(at + plan.answerMs + switchMs, Kind.Live, index);
     else {
       const verdictAt = at + plan.amd!.atMs;
-      if (plan.amd!.verdict === 'machine') queue.push(verdictAt, Kind.Settle, index);
+      call.suspected = toFreeAgent && plan.amd!.verdict === 'machine';
+      if (plan.amd!.verdict === 'machine' && !call.suspected) queue.push(verdictAt, Kind.Settle, index);
       else queue.push(verdictAt + switchMs, Kind.Live, index);
     }
   };
 
   const settle = (id: number, at: number) => {
     const call = calls[id]!;
-    removeRinging(id);
+    if (call.slot >= 0) removeRinging(id);
     finish(call);
     const plan = call.plan;
     if (plan.outcome === 'no-answer') totals.noAnswers++;
@@ -363,7 +393,14 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       record(call, undefined);
       billableMs += at + 50 - (call.placedAt + plan.answerMs);
     }
-    policy.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false });
+    const machineVerdict = plan.outcome === 'human' || plan.outcome === 'machine';
+    policy.observe({
+      placedAt: call.placedAt,
+      settledAt: at,
+      abandoned: false,
+      humanAnswered: false,
+      ...(machineVerdict && definition.countsAmdFalsePositives && { suspectedPerson: falsePositiveShare }),
+    });
     if (call.reserved >= 0) agentFree(call.reserved, at);
   };
 
@@ -372,12 +409,19 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     removeRinging(id);
     call.liveAt = at;
     if (call.reserved >= 0) {
+      if (call.suspected) totals.suspectedToAgent++;
       connect(id, call.reserved, at);
       return;
     }
     const agent = takeFree();
     if (agent >= 0) {
+      if (call.suspected) totals.suspectedToAgent++;
       connect(id, agent, at);
+      return;
+    }
+    if (call.suspected) {
+      // No agent free for a suspected machine: the dialer hangs up as the verdict says, and counts the risk.
+      settle(id, at - switchMs);
       return;
     }
     const plan = call.plan as Extract<CallPlan, { outcome: 'human' | 'machine' }>;
@@ -428,7 +472,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       ringingAgesMs: ringingAges,
       ringingCount: ringing.length,
       waitingLive: waitingCount,
-      window: ledger.figures(at),
+      window: ledger.figures(at, falsePositiveShare),
     };
     let count = policy.decide(snapshot);
     if (policy.reservesAgents) count = Math.min(count, freeCount());
@@ -468,9 +512,9 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
     machines: totals.machines,
     noAnswers: totals.noAnswers,
     humansHungUpByAmd: totals.hungUp,
+    suspectedToAgent: totals.suspectedToAgent,
     abandonRate: totals.live ? totals.abandoned / totals.live : 0,
-    // An hour past the shift's end covers every call answered in it; the legal windows are a day or longer.
-    ledgerAbandonRate: ledger.figures(shiftMs + 3_600_000).rate,
+    detectorAbandonRate: totals.live ? totals.detectorAbandoned / totals.live : 0,
     // Windows inside the shift only: the last calls answered after it ended are too few to make a rate.
     worstWindowAbandonRate: worstWindow(liveByMinute.subarray(0, shiftMs / 60_000), abandonedByMinute.subarray(0, shiftMs / 60_000), windowMs / 60_000),
     occupancy: busyMs / agentMs,

@@ -230,7 +230,15 @@ function journey() {
       call: {
         type: 'dialer',
         position: { x: 200, y: 0 },
-        config: { mode: 'predictive', queue: 'team', script: 'Hello {{ contact.firstName }}', callerId: '+12025550199', ringSeconds: 20 },
+        // Every machine verdict hung up on, so that the detector's hang-ups on people are there to count.
+        config: {
+          mode: 'predictive',
+          queue: 'team',
+          script: 'Hello {{ contact.firstName }}',
+          callerId: '+12025550199',
+          ringSeconds: 20,
+          amd: { enabled: true, onMachine: 'hangup', toFreeAgent: false },
+        },
         next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
       },
       done: { type: 'end', position: { x: 400, y: 0 }, config: { outcome: 'done' } },

@@ -11,7 +11,11 @@ export interface AbandonmentDefinition {
   capPercent: number;
   /** The window the cap is measured over, per campaign. */
   windowMs: number;
-  /** Whether people the answering-machine detector hung up on count too, through a reasoned estimate. */
+  /**
+   * Whether people the answering-machine detector took for machines (hung up on, or played the machine's message)
+   * count as live answers abandoned: counted call by call where who answered is known (a simulation), else through a
+   * reasoned estimate from the detector's accuracy.
+   */
   countsAmdFalsePositives: boolean;
   /** What an abandoned call hears before we hang up; `{{ callerId }}` is the number to call back. */
   informationMessage: string;
@@ -27,10 +31,12 @@ const us: AbandonmentDefinition = {
   limitMs: 2000,
   capPercent: 3,
   windowMs: 30 * day,
-  countsAmdFalsePositives: false,
+  // A person answers and is not connected to a representative within 2 s of the completed greeting: a detector that
+  // took them for a machine and hung up (or played a message) never connected them, so the call is abandoned.
+  countsAmdFalsePositives: true,
   informationMessage: 'Sorry we missed you. This call was from the number {{ callerId }}; call it back to reach us or to ask not to be called again.',
   source:
-    '16 CFR 310.4(b)(4) (FTC Telemarketing Sales Rule) and 47 CFR 64.1200(a)(7) (FCC): 3 % of calls answered by a person, per campaign, per 30 days; 2 seconds after the completed greeting',
+    '16 CFR 310.2 and 310.4(b)(1)(iv) with 310.4(b)(4) (FTC Telemarketing Sales Rule) and 47 CFR 64.1200(a)(7) (FCC): a call answered by a person and not connected to a sales representative within 2 seconds of the completed greeting is abandoned, people the answering-machine detector hung up on included; 3 % of calls answered by a person, per campaign, per 30 days',
 };
 
 const uk: AbandonmentDefinition = {
@@ -123,20 +129,36 @@ export interface CallRecord {
   endedAt?: number;
   /** The agent it reached marked it an answering machine: it was never a live answer. */
   agentMarkedMachine?: boolean;
+  /**
+   * What really answered, where it is known (a simulated carrier knows; a live one does not). A person the detector took
+   * for a machine is then counted as an abandoned live answer, not estimated.
+   */
+  answeredBy?: 'human' | 'machine';
 }
 
 export interface CallVerdict {
   /** Answered by what the dialer had to treat as a person. */
   live: boolean;
   abandoned: boolean;
-  /** Answered and taken for a machine by the detector: some of these were people. */
+  /**
+   * Answered, taken for a machine by the detector and not given to an agent, with who answered unknown: some of these
+   * were people, which the estimate stands for.
+   */
   machineVerdict: boolean;
+  /** A person the detector took for a machine and hung up on (or played the message to), known to be one. */
+  detectorAbandoned?: boolean;
 }
 
 /** Whether one call was a live answer and whether it was abandoned, under a definition. */
-export function classifyCall(call: CallRecord, definition: Pick<AbandonmentDefinition, 'clockFrom' | 'limitMs'>): CallVerdict {
+export function classifyCall(call: CallRecord, definition: Pick<AbandonmentDefinition, 'clockFrom' | 'limitMs' | 'countsAmdFalsePositives'>): CallVerdict {
   if (call.answeredAt === undefined) return { live: false, abandoned: false, machineVerdict: false };
-  if (call.amdVerdict === 'machine') return { live: false, abandoned: false, machineVerdict: true };
+  // A machine verdict the dialer gave to a free agent is judged like any answer that reached one, below.
+  if (call.amdVerdict === 'machine' && call.connectedAt === undefined) {
+    if (call.answeredBy === undefined) return { live: false, abandoned: false, machineVerdict: true };
+    if (call.answeredBy === 'human' && definition.countsAmdFalsePositives)
+      return { live: true, abandoned: true, machineVerdict: false, detectorAbandoned: true };
+    return { live: false, abandoned: false, machineVerdict: false };
+  }
   if (call.agentMarkedMachine) return { live: false, abandoned: false, machineVerdict: false };
   const clockStart = definition.clockFrom === 'greeting-start' ? (call.greetingStartAt ?? call.answeredAt) : call.greetingStopAt;
   if (call.connectedAt === undefined) return { live: true, abandoned: true, machineVerdict: false };

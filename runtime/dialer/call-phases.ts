@@ -22,6 +22,8 @@ interface PlacedCall extends CallOfContact {
   /** The agent held for it (preview, progressive). */
   agentId?: string;
   placedAt: number;
+  /** How long the step's recorded message lasts, for a suspected machine no agent hears and that gets it. */
+  messageMs?: number;
 }
 
 /** Placed, not answered yet. */
@@ -52,6 +54,11 @@ export interface AnsweredCall extends AnsweredMoments {
   deadline: number;
   /** Since when it waits for an agent, none being free at `liveAt`. */
   queuedAt?: number;
+  /**
+   * The detector called it a machine, and the step lets a free agent hear it first: it goes to an agent free at
+   * `liveAt`, or is hung up on (or left the step's message) then; it never waits.
+   */
+  suspected?: true;
 }
 
 /**
@@ -77,6 +84,8 @@ export type ProgressingCall = RingingCall | DetectingCall;
 export interface PhaseRules {
   /** Whether the answering-machine detector listens to answers. */
   amd: boolean;
+  /** Whether a machine verdict goes to an agent free at that moment rather than being hung up on at once. */
+  suspectedToAgent?: boolean;
   /** The moment a live answer with this greeting is abandoned if no agent took it. */
   deadline(greeting: { greetingStartAt: number; greetingStopAt: number }): number;
 }
@@ -122,6 +131,7 @@ function transition(call: ProgressingCall, event: CallProgress, moment: readonly
       if (call.phase !== 'detecting') throw new Error(`Call ${call.key}: a detector's verdict while ${call.phase}`);
       const { phase: _detecting, ...answered } = call;
       if (event.verdict === 'human') return live(answered, event.at, rules);
+      if (rules.suspectedToAgent) return { ...live(answered, event.at, rules), suspected: true };
       const { greetingStartAt: _start, greetingStopAt: _stop, truth: _truth, ...rest } = answered;
       return { ...rest, phase: 'ended', releaseAt: event.at + switchMs };
     }

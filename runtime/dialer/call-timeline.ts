@@ -10,7 +10,7 @@ type DialerConfig = z.output<typeof dialer.config>;
 export type CallPort = 'connected' | 'machine' | 'no-answer' | 'abandoned' | 'failed';
 
 export interface TimelineConfig {
-  amd: DialerConfig['amd'];
+  amd: Pick<DialerConfig['amd'], 'enabled' | 'onMachine'>;
   /** Length of the recorded message (see `messageDurationMs`); needed when one is played or left. */
   messageMs?: number;
 }
@@ -115,12 +115,37 @@ function answeredCall(placedAt: number, plan: Extract<CallPlan, { outcome: 'huma
   if (plan.amd) {
     events.push({ type: 'call.amd', at: placedAt + plan.amd.atMs, data: { verdict: plan.amd.verdict, decisionMs: plan.amd.decisionMs } });
   }
-  return {
+  return withFinish({
+    placedAt,
+    answeredAt,
     truth: plan.outcome,
     verdict: plan.amd?.verdict ?? 'human',
     verdictAt: plan.amd ? placedAt + plan.amd.atMs : answeredAt,
     greetingStopAt,
     events,
+  });
+}
+
+/**
+ * A suspected machine no agent was free to hear, at the moment the dialer acts on it: hung up on, or left the step's
+ * message, as a machine verdict is. The events up to the verdict were written when the call was placed; these follow.
+ */
+export function suspectedMachineTimeline(input: {
+  placedAt: number;
+  answeredAt: number;
+  greetingStopAt: number;
+  verdictAt: number;
+  truth: 'human' | 'machine';
+  config: TimelineConfig;
+}): CallTimeline {
+  const { config, ...rest } = input;
+  return machineVerdict(withFinish({ ...rest, verdict: 'machine', events: [] }), config, 'abandoned');
+}
+
+function withFinish(call: Omit<AnsweredCall, 'finish'> & { placedAt: number; answeredAt: number }): AnsweredCall {
+  const { placedAt, answeredAt, greetingStopAt, events } = call;
+  return {
+    ...call,
     finish(endedAt, port, disposition, agentId) {
       const followUps = [...events];
       // The greeting runs on its own clock: it may end at the very moment the dialer acts, or after we hung up.

@@ -142,8 +142,44 @@ describe.each(testDialects)('the runtime dialer on %s', (dialect) => {
       await simulateJourney({ document: journey(mode), contactsCsv: contacts(500), seed: 4, store, options: { agents: { team: 5 } } });
       talk[mode] = (await dialerMetrics(store.db, 'simulation-4', 'call', { costPerMinute: 0 })).talkMinutesPerAgentHour;
     }
-    // Five agents and some 90 live answers leave little room; the gain grows with the team (see docs/dialer.md).
-    expect(talk.predictive!).toBeGreaterThan(talk.progressive! * 1.05);
+    // Five agents and some 90 live answers leave little room; the gain grows with the team (see docs/dialer.md). The
+    // default carrier's detector takes 5 % of people for machines, which the US rules count as abandoned: the policy
+    // must leave agents free to hear suspected machines, and gains little here over progressive (about 2 %).
+    expect(talk.predictive!).toBeGreaterThan(talk.progressive!);
+  }, 240_000);
+
+  it('gives a suspected machine to the agent held for it, who talks to the person the detector got wrong', async () => {
+    const run = async (toFreeAgent: boolean, seed: number) => {
+      const store = await fresh();
+      const document = journey('progressive');
+      document.nodes.call.config = {
+        ...document.nodes.call.config,
+        amd: { enabled: true, onMachine: 'hangup', toFreeAgent },
+      } as typeof document.nodes.call.config;
+      await simulateJourney({ document, contactsCsv: contacts(300), seed, store, options: { agents: { team: 3 } } });
+      const events = await callEvents(store, `simulation-${seed}`);
+      const machineVerdicts = new Set(events.filter((e) => e.type === 'call.amd' && e.data.verdict === 'machine').map((e) => e.contact_id));
+      const heard = events.filter((e) => e.type === 'call.connectedToAgent' && machineVerdicts.has(e.contact_id));
+      const talkedTo = events.filter((e) => e.type === 'call.ended' && machineVerdicts.has(e.contact_id) && e.data.port === 'connected');
+      const hungUpOnPeople = events.filter((e) => e.type === 'call.abandoned' && e.data.reason === 'amd-false-positive');
+      const metrics = await dialerMetrics(store.db, `simulation-${seed}`, 'call', { costPerMinute: 0 });
+      return { machineVerdicts: machineVerdicts.size, heard: heard.length, talkedTo: talkedTo.length, hungUpOnPeople: hungUpOnPeople.length, metrics };
+    };
+    // The same contacts and fates both times (same seed): only the handling of machine verdicts differs.
+    const toAgent = await run(true, 21);
+    const hangUp = await run(false, 21);
+    expect(toAgent.machineVerdicts).toBeGreaterThan(0);
+    expect(toAgent.machineVerdicts).toBe(hangUp.machineVerdicts);
+    // Progressive holds an agent for every call: every suspected machine is heard, and nobody is hung up on by it.
+    expect(toAgent.heard).toBe(toAgent.machineVerdicts);
+    expect(toAgent.hungUpOnPeople).toBe(0);
+    expect(toAgent.metrics.abandoned.amdHangUps).toBe(0);
+    // Hanging up instead: the people among them are abandoned calls, counted in the US figure.
+    expect(hangUp.heard).toBe(0);
+    expect(hangUp.hungUpOnPeople).toBeGreaterThan(0);
+    expect(toAgent.talkedTo).toBe(hangUp.hungUpOnPeople);
+    expect(hangUp.metrics.abandoned.amdHangUps).toBe(hangUp.hungUpOnPeople);
+    expect(hangUp.metrics.abandoned.us).toBeGreaterThanOrEqual(hangUp.hungUpOnPeople);
   }, 240_000);
 
   it('previews each contact with an agent held, then places the call that agent takes', async () => {

@@ -11,7 +11,15 @@ import type { Executor } from '../store/dialect.ts';
 import { profilesOfCountries } from '../compliance/country.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
-import { agentlessCallTimeline, endedEvent, messageDurationMs, progressiveCallTimeline, switchMs, type CallTimeline } from './call-timeline.ts';
+import {
+  agentlessCallTimeline,
+  endedEvent,
+  messageDurationMs,
+  progressiveCallTimeline,
+  suspectedMachineTimeline,
+  switchMs,
+  type CallTimeline,
+} from './call-timeline.ts';
 import {
   actAt,
   foretell,
@@ -29,7 +37,7 @@ import {
 import { planOf, type Carrier, type CallProgress } from './carrier.ts';
 import { loadMemories, saveMemory, type NodeMemory } from './dialer-memory.ts';
 import { legalDeadline, PredictivePolicy, type PacingSnapshot } from './pacing.ts';
-import { AgentPool, defaultAgentProfile } from './simulated-agents.ts';
+import { AgentPool, defaultAgentProfile, suspectedMachineMs } from './simulated-agents.ts';
 import { VirtualCarrier, type CarrierProfile } from './virtual-carrier.ts';
 
 type DialerConfig = z.output<typeof dialerDefinition.config>;
@@ -389,9 +397,10 @@ class Round {
       return;
     }
     // The call is tracked from its first phase; its carrier's progress moves it on (`hear`).
-    step.memory.calls.push({ ...base, phase: 'ringing' });
+    // A suspected machine no agent hears gets the step's message, whose length is known now, with the contact.
+    step.memory.calls.push({ ...base, phase: 'ringing', ...(messageMs !== undefined && step.rules.suspectedToAgent && { messageMs }) });
     setPending(step.memory, key, progress);
-    if (!('answerMs' in plan) || plan.amd?.verdict === 'machine') {
+    if (!('answerMs' in plan) || (plan.amd?.verdict === 'machine' && !step.rules.suspectedToAgent)) {
       // No agent will be needed: the whole call is known now. The agent passed in is never reached on these paths.
       const timeline = progressiveCallTimeline({
         placedAt: at,
@@ -416,13 +425,41 @@ class Round {
     remove(step, call);
     if (call.agentId) await this.floor.unreserve(call.agentId, at);
     if (call.answeredAt !== undefined) step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
-    step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false });
+    step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false, ...this.suspectedPerson(step, call.answeredAt) });
+  }
+
+  /**
+   * What the policy is told of a machine verdict hung up on: the estimated chance it was a person, which the law counts
+   * as an abandoned live answer. The dialer never knows which ones were, even in a simulation.
+   */
+  private suspectedPerson(step: Step, answeredAt: number | undefined): { suspectedPerson?: number } {
+    return answeredAt !== undefined && step.definition.countsAmdFalsePositives ? { suspectedPerson: this.dialer.falsePositiveShare() } : {};
+  }
+
+  /** A suspected machine with no agent free: hung up on, or left the step's message, as the step's verdict says. */
+  private hangUpSuspected(step: Step, call: AnsweredCall, at: number): void {
+    remove(step, call);
+    const { messageMs } = call;
+    const timeline = suspectedMachineTimeline({
+      placedAt: call.placedAt,
+      answeredAt: call.answeredAt,
+      greetingStopAt: call.greetingStopAt,
+      verdictAt: at - switchMs,
+      truth: call.truth,
+      config: { amd: step.config.amd, ...(messageMs !== undefined && { messageMs }) },
+    });
+    if (step.config.amd.onMachine === 'leave-message' && step.config.message) this.dialer.carrier.playMessage(call.key, step.config.message, at);
+    else this.dialer.carrier.cancel(call.key, at);
+    this.timeline(step, call.contactId, call.visit, timeline);
+    step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
+    step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false, ...this.suspectedPerson(step, call.answeredAt) });
   }
 
   /** A live answer: to the held agent, else to the longest-idle free one, else it waits until its legal deadline. */
   private async live(step: Step, call: AnsweredCall, at: number): Promise<void> {
     const agentId = call.agentId ?? this.floor.free(step.queue, at)[0];
     if (agentId) return this.connect(step, call, agentId, at);
+    if (call.suspected) return this.hangUpSuspected(step, call, at);
     if (call.deadline <= at) return this.drop(step, call, at);
     replace(step, call, queue(call, at));
   }
@@ -431,6 +468,7 @@ class Round {
     const ref: AgentCallRef = { runId: this.runId, nodeId: step.node.id, contactId: call.contactId, visit: call.visit, key: call.key };
     if (!call.agentId && !(await this.floor.reserve(agentId, at, ref, 'dialing'))) {
       // The person left between the read and the update; the answer waits for the next agent or its deadline.
+      if (call.suspected) return this.hangUpSuspected(step, call, at);
       replace(step, call, queue(call, at));
       return;
     }
@@ -465,7 +503,7 @@ class Round {
       return;
     }
     const person = call.truth === 'human';
-    const talkMs = person ? plan.talkMs : plan.machineMs;
+    const talkMs = person ? plan.talkMs : call.suspected ? suspectedMachineMs(plan) : plan.machineMs;
     const wrapMs = person ? plan.wrapMs : 0;
     const endedAt = at + talkMs;
     this.floor.book(agentId, at, endedAt, endedAt + wrapMs);
@@ -548,6 +586,13 @@ class Round {
         liveAnswers: figures.liveAnswers,
         abandoned: figures.abandoned,
         windowHours: step.definition.windowMs / 3_600_000,
+        // People among the machine verdicts hung up on are not known call by call: the rate counts them by the
+        // estimate from the detector's accuracy, in both the abandoned calls and the live answers.
+        detector: {
+          basis: 'estimate',
+          share: round4(this.dialer.falsePositiveShare()),
+          estimatedPeople: Math.round(figures.estimatedAmdFalsePositives * 100) / 100,
+        },
       },
       at: now,
     };
@@ -593,7 +638,12 @@ function setPending(memory: NodeMemory, key: string, progress: CallProgress[]): 
 }
 
 function phaseRules(config: DialerConfig, definition: AbandonmentDefinition): PhaseRules {
-  return { amd: config.amd.enabled, deadline: (greeting) => legalDeadline(definition, greeting) };
+  return {
+    amd: config.amd.enabled,
+    // Agentless steps play their message to every answer; the others may let a free agent hear a suspected machine.
+    suspectedToAgent: config.mode !== 'agentless' && config.amd.toFreeAgent,
+    deadline: (greeting) => legalDeadline(definition, greeting),
+  };
 }
 
 /** The next moment the dialer acts on a call by itself (an agent coming free aside), if it knows one. */

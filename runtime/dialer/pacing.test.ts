@@ -119,4 +119,32 @@ describe('PredictivePolicy', () => {
     const copy = new PredictivePolicy(US, JSON.parse(JSON.stringify(burnt.toJSON())));
     expect(copy.decide(snapshot({ now: 800_000, freeAgents: 5 }))).toBe(burnt.decide(snapshot({ now: 800_000, freeAgents: 5 })));
   });
+
+  it('slows down when the detector’s estimated false positives push the inclusive rate up', () => {
+    const clean = new PredictivePolicy(US);
+    const fooled = new PredictivePolicy(US);
+    // The same campaign, with no call dropped for want of an agent; each also hangs up on 1,000 machine verdicts. For
+    // `fooled`, 3 % of those are people by the estimate: 30 abandoned live answers the law counts, none the agents saw.
+    teach(clean, 0.2);
+    teach(fooled, 0.2);
+    for (let i = 0; i < 1000; i++) {
+      clean.observe({ placedAt: 0, settledAt: 5000, abandoned: false, humanAnswered: false, suspectedPerson: 0 });
+      fooled.observe({ placedAt: 0, settledAt: 5000, abandoned: false, humanAnswered: false, suspectedPerson: 0.03 });
+    }
+    // The windows as the ledger gives them with the estimate: 400 live answers, 0 and 30 estimated people.
+    const cleanWindow = { liveAnswers: 400, abandoned: 0, estimatedAmdFalsePositives: 0, rate: 0 };
+    const fooledWindow = { liveAnswers: 400, abandoned: 0, estimatedAmdFalsePositives: 30, rate: 30 / 430 };
+    for (let t = 0; t <= 600_000; t += 10_000) {
+      clean.decide(snapshot({ now: t, freeAgents: 5, window: cleanWindow }));
+      fooled.decide(snapshot({ now: t, freeAgents: 5, window: { ...fooledWindow, estimatedAmdFalsePositives: 0, rate: 0 } }));
+    }
+    // Steered by the recent rate alone (the window told nothing), the fooled policy has raised its margin.
+    const at = (window: PacingSnapshot['window']) =>
+      snapshot({ now: 700_000, freeAgents: 5, ringingAgesMs: new Array(10).fill(2000), ringingCount: 10, window });
+    expect(fooled.decide(at(cleanWindow))).toBeLessThan(clean.decide(at(cleanWindow)));
+    // And a window whose rate is over the limit only through the estimate sends it back to one call per free agent
+    // (5 free, 10 ringing: none).
+    expect(withinBudget(fooledWindow, 0.027)).toBe(false);
+    expect(clean.decide(at(fooledWindow))).toBe(0);
+  });
 });

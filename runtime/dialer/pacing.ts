@@ -38,6 +38,12 @@ export interface CallObservation {
   abandoned: boolean;
   /** A conversation with a person (VICIdial's human-answered statuses, drops included). */
   humanAnswered: boolean;
+  /**
+   * For a call the detector took for a machine and the dialer hung up on (or left its message on): the estimated
+   * chance it was a person, whom the law counts as an abandoned live answer. The dialer never knows which ones were,
+   * so the policy steers by this estimate (see `estimateAmdFalsePositiveShare`).
+   */
+  suspectedPerson?: number;
 }
 
 export interface PacingPolicy {
@@ -222,6 +228,13 @@ export class PredictivePolicy implements PacingPolicy {
       this.recent += ((call.abandoned ? 1 : 0) - this.recent) / Math.min(this.liveSeen, this.settings.memory);
     } else if (call.settledAt !== undefined) {
       this.settled[bin(call.settledAt - call.placedAt, secondBins)]!++;
+      // A machine verdict hung up on is, by the estimate, that share of an abandoned live answer: the recent rate the
+      // controller steers by includes the detector's mistakes as the law counts them.
+      const person = call.suspectedPerson ?? 0;
+      if (person > 0) {
+        this.liveSeen += person;
+        this.recent += (person * (1 - this.recent)) / Math.max(1, Math.min(this.liveSeen, this.settings.memory));
+      }
     }
     this.dirty = true;
   }

@@ -70,6 +70,15 @@ export function planAgentCall(profile: AgentProfile, draw: (name: string) => () 
   };
 }
 
+/**
+ * Time an agent spends on a call the detector called a machine, should it be one: the agent knows it is suspected and
+ * listens only for whether a person is there (a machine's message does not pause for an answer), so a third of what a
+ * machine passed as a person costs, 3 to 7 s with the default profile.
+ */
+export function suspectedMachineMs(plan: Pick<AgentCallPlan, 'machineMs'>): number {
+  return Math.round(plan.machineMs / 3);
+}
+
 const profileJson = z.object({
   talkMeanSeconds: z.number().positive(),
   talkCv: z.number().nonnegative(),

@@ -35,11 +35,11 @@ export interface DialerMetrics {
   abandoned: {
     /** Under the US definition (2 s after the greeting's end). */
     us: number;
-    /** Under the UK definition (2 s from the greeting's start), before the estimate of detector mistakes. */
+    /** Under the UK definition (2 s from the greeting's start); both count the people the detector hung up on. */
     uk: number;
     /** Live answers the dialer dropped for want of an agent. */
     dropped: number;
-    /** People the detector took for machines and hung up on (seen by the simulated carrier; estimated under UK rules). */
+    /** People the detector took for machines and hung up on (seen by the simulated carrier), in both counts above. */
     amdHangUps: number;
   };
   /** The abandoned share of live answers over the profile's legal window ending at `at`. */
@@ -124,12 +124,16 @@ function callsOf(rows: { contact_id: string | null; node_id: string | null; type
         break;
       case 'call.abandoned':
         call.dropReason = String(data.reason ?? 'no-agent');
+        // The simulated carrier knows who answered: it marks each person the detector took for a machine.
+        if (call.dropReason === 'amd-false-positive') call.answeredBy = 'human';
         break;
       case 'call.ended':
         call.endedAt = at;
         call.port = String(data.port ?? '');
         call.billableSeconds = Number(data.billableSeconds ?? 0);
         call.agentMarkedMachine = call.connectedAt !== undefined && call.port === 'machine';
+        // A machine verdict not marked as a person's mistake was a machine (simulated runs, whose carrier knows).
+        if (call.amdVerdict === 'machine' && call.connectedAt === undefined) call.answeredBy ??= 'machine';
         if (data.disposition === 'busy') call.port = 'busy';
         break;
       case 'call.dispositioned':

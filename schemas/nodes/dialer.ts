@@ -69,9 +69,27 @@ export const dialer = defineNode({
               widget: 'select',
               optionLabels: { hangup: 'Hang up', 'leave-message': 'Leave the recorded message after the beep' },
             }),
+          toFreeAgent: z.boolean({ error: 'must be true or false' }).default(true).meta({
+            title: 'Let a free agent hear suspected machines',
+            description:
+              'When the detector says machine and an agent is free, the agent hears the call first and marks the machine, or talks if the detector was wrong. A person the detector hangs up on counts as an abandoned call. With no agent free, the call is handled as above.',
+            widget: 'boolean',
+          }),
+          peopleMissedPercent: z
+            .number({ error: 'must be a percentage' })
+            .min(0, { error: 'must be at least 0 %' })
+            .max(50, { error: 'must be at most 50 %' })
+            .default(2)
+            .meta({
+              title: 'People the detector takes for machines',
+              unit: '%',
+              description:
+                'Your detector’s error on people, from its vendor or your own measurement. Each person it takes for a machine and hangs up on counts as an abandoned call.',
+              widget: 'percent',
+            }),
         })
         .strict()
-        .default({ enabled: true, onMachine: 'hangup' })
+        .default({ enabled: true, onMachine: 'hangup', toFreeAgent: true, peopleMissedPercent: 2 })
         .meta({ title: 'Answering machines', widget: 'group' }),
       ringSeconds: z
         .number({ error: 'must be a number of seconds' })

@@ -1,5 +1,6 @@
 // The rules of a journey's shape, in the order their problems are reported, each with the severity it gives.
 import { danglingExits } from './dangling-exits.ts';
+import { detectorOverCap } from './detector-over-cap.ts';
 import type { GraphRule } from './graph.ts';
 import { loopsWithoutWait } from './loops-without-wait.ts';
 import { missingHelpContact } from './missing-help-contact.ts';
@@ -34,4 +35,7 @@ export const graphRules: readonly RuleEntry[] = [
 ];
 
 /** The rules checked after what templates read. */
-export const settingsRules: readonly RuleEntry[] = [{ rule: missingHelpContact, severity: 'warning' }];
+export const settingsRules: readonly RuleEntry[] = [
+  { rule: missingHelpContact, severity: 'warning' },
+  { rule: detectorOverCap, severity: 'warning' },
+];

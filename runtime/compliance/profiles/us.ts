@@ -26,9 +26,9 @@ export const us: ComplianceProfile = {
     window: { hours: 30 * 24, per: 'campaign' },
     connectWithinSeconds: 2,
     measuredFrom: 'greeting-end',
-    countsAmdFalsePositives: false,
+    countsAmdFalsePositives: true,
     source:
-      '47 CFR 64.1200(a)(7)(i) and 16 CFR 310.4(b)(4)(i): at most 3 % of calls answered by a person, per calling campaign over a 30-day period; a call is abandoned when it is not connected to a live agent within two seconds of the end of the person’s greeting.',
+      '47 CFR 64.1200(a)(7)(i), 16 CFR 310.2 and 310.4(b)(1)(iv), (b)(4)(i): at most 3 % of calls answered by a person, per calling campaign over a 30-day period; a call is abandoned when the person is not connected to a live agent within two seconds of the end of their greeting, so a person the answering-machine detector hung up on (or played a message to) is an abandoned call.',
   },
   ring: { minSeconds: 15, source: '47 CFR 64.1200(a)(6) and 16 CFR 310.4(b)(4)(ii): let the phone ring for at least 15 seconds or four rings.' },
   informationMessage: {
