@@ -2,7 +2,7 @@
 // reached by a redirect), the allow-list, the reply cap, what is kept, and each step's concurrency and rate.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpWebhook } from './http-webhook.ts';
 import type { SendRequest, WebhookPayload } from './provider.ts';
 import { AddressPolicy } from './webhook-addresses.ts';
@@ -203,6 +203,23 @@ describe('the live webhook channel', () => {
       expect(d).toMatchObject({ until: expect.any(Number), reason: expect.stringMatching(/limits \(10 at once, 20 a second\) hold this call back/) });
     const gaps = server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(35);
+  });
+
+  it('keeps the spacing after the process was held up, instead of sending the calls that were due at once', async () => {
+    const server = await fake((_req, res) => json(res, 200, {}));
+    const webhook = new HttpWebhook({ allow: ['127.0.0.1'], maxQueueMs: 5000 });
+    const pending = Array.from({ length: 6 }, () => send(webhook, { url: `${server.url}/h`, concurrency: 10, ratePerSecond: 10 }));
+    // Once the first call has arrived, the event loop is held for 400 ms, as a long batch or a pause of the process
+    // would: the timers of the calls due in the meantime all fire late, together.
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1), { timeout: 2000, interval: 2 });
+    const until = Date.now() + 400;
+    while (Date.now() < until);
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.status === 'accepted')).toBe(true);
+    const gaps = server.requests.slice(1).map((r, i) => r.at - server.requests[i]!.at);
+    expect(gaps).toHaveLength(5);
+    // 10 a second: 100 ms apart, less the jitter of delivery on one machine.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(70);
   });
 
   it('keeps each step to its concurrency, and a slow server makes it defer rather than hold the batch', async () => {

@@ -33,8 +33,12 @@ const credentialHeaders = new Set(['authorization', 'cookie', 'proxy-authorizati
 class RefusedAddress extends Error {}
 
 /** A step's limiter: requests start no closer together than 1/rate, and at most `concurrency` are open at once. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 class StepLimiter {
   private nextStart = 0;
+  /** When the last request of this step actually started. */
+  private lastStart = Number.NEGATIVE_INFINITY;
   private open = 0;
   /** Admitted and not started yet. */
   private queued = 0;
@@ -55,15 +59,25 @@ class StepLimiter {
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
+    const spacing = 1000 / this.ratePerSecond;
     const at = Math.max(Date.now(), this.nextStart);
-    this.nextStart = at + 1000 / this.ratePerSecond;
+    this.nextStart = at + spacing;
     this.queued++;
     try {
-      if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
-      while (this.open >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (at > Date.now()) await sleep(at - Date.now());
+      for (;;) {
+        while (this.open >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+        // The spacing holds between actual starts: timers that fire late (a busy event loop, a pause of the process)
+        // would otherwise start their requests together, a burst the CRM's own rate limit would refuse.
+        const wait = this.lastStart + spacing - Date.now();
+        if (wait <= 0 && this.open < this.concurrency) break;
+        if (wait > 0) await sleep(wait);
+      }
     } finally {
       this.queued--;
     }
+    this.lastStart = Date.now();
+    this.nextStart = Math.max(this.nextStart, this.lastStart + spacing);
     this.open++;
     const started = Date.now();
     try {
