@@ -43,11 +43,6 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
         <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
           {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
         </dd>
-        {f.detectorEstimatedPeople !== undefined && f.detectorEstimatedPeople > 0 && (
-          <dd data-gauge="abandon-detector" className="dialer-detector">
-            incl. {aboutPeople(f.detectorEstimatedPeople)} people taken for answering machines (estimate)
-          </dd>
-        )}
         <dd className="dialer-meter">
           <meter
             min={0}
@@ -59,6 +54,11 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
             aria-label="Abandoned calls against the limit"
           />
         </dd>
+        {f.detectorEstimatedPeople !== undefined && f.detectorEstimatedPeople > 0 && (
+          <dd data-gauge="abandon-detector" className="dialer-detector">
+            incl. {aboutPeople(f.detectorEstimatedPeople)} people taken for answering machines (estimate)
+          </dd>
+        )}
       </div>
     </dl>
   );
