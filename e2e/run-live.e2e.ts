@@ -76,6 +76,33 @@ describeWithBrowser('watching runs live', bed, { loadExamples: true }, () => {
     // The dialer steps show their gauges; the abandoned-call share is the one worked out from the step's exits.
     const dialer = page.locator('[data-dialer="collections-call"]');
     await expect(dialer.locator('[data-gauge="abandon"]').textContent()).resolves.toMatch(/^(\d+\.\d %|no answers yet) · limit \d+(\.\d+)? %/);
+    // Its hint says what abandoned means by the rules, the detector's hang-ups on people included.
+    const hint = await dialer.locator('div', { has: page.locator('[data-gauge="abandon"]') }).getAttribute('title');
+    expect(hint).toContain('a person answered and did not reach an agent within 2 seconds');
+    expect(hint).toContain('answering-machine detector took for a machine');
+    expect(errorsOf(page)).toEqual([]);
+
+    // A live run's gauge carries the detector's estimate (a simulated one knows who answered, so it has none to give):
+    // the same page, its monitor's messages given the estimate a live dialer reports, shows it beside the rate.
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        const data = JSON.parse(String(message));
+        const gauge = data.dialer?.['collections-call'];
+        if (gauge?.abandon) gauge.abandon.detector = { basis: 'estimate', share: 0.05, estimatedPeople: 1.44 };
+        ws.send(JSON.stringify(data));
+      });
+    });
+    await page.reload();
+    const estimate = page.locator('[data-dialer="collections-call"] [data-gauge="abandon-detector"]');
+    await estimate.waitFor();
+    expect(await estimate.textContent()).toBe('incl. about 1.4 people taken for answering machines (estimate)');
+    const withEstimate = await page
+      .locator('[data-dialer="collections-call"] div', { has: page.locator('[data-gauge="abandon-detector"]') })
+      .getAttribute('title');
+    expect(withEstimate).toContain('of whom about 1.4 by the detector’s estimate');
+    await page.locator('[data-dialer="collections-call"]').screenshot({ path: screenshotPath('run-live-dialer-gauge') });
+    await page.screenshot({ path: screenshotPath('run-live-dialer-estimate') });
     expect(errorsOf(page)).toEqual([]);
     await page.close();
   }, 180_000);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishJourney } from '../runtime/store/repositories/journeys.ts';
 import { testDialects } from '../runtime/store/test-stores.ts';
 import { maxJsonBytes } from './app.ts';
-import { sampleJourney, testApp, type TestApp } from './test-app.ts';
+import { sampleJourney, testApp, testNow, type TestApp } from './test-app.ts';
 
 describe.each(testDialects)('the app on %s', (dialect) => {
   let t: TestApp;
@@ -62,6 +63,61 @@ describe.each(testDialects)('the app on %s', (dialect) => {
     expect(res.text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(res.text).toMatch(/^nodejs_eventloop_delay_seconds\{quantile="0.99"\} [\d.e-]+$/m);
     expect(res.text).toMatch(/^nodejs_eventloop_delay_max_seconds [\d.e-]+$/m);
+  });
+
+  it('exports the abandon ratio the live gauges show, detector estimate included, beside the ratio by ports', async () => {
+    const run = (id: string, status: 'running' | 'paused' | 'completed') => ({
+      id,
+      journey_id: 'dial',
+      version: 1,
+      list_id: 'people',
+      status,
+      simulated: 0,
+      seed: 1,
+      options: '{}',
+      created_at: testNow,
+      start_at: testNow,
+      ended_at: null,
+      stop_reason: null,
+    });
+    await publishJourney(t.store.db, sampleJourney('dial'), { author: 'test', message: 'first', now: testNow });
+    await t.store.db.insertInto('contact_lists').values({ id: 'people', name: 'People', created_at: testNow }).execute();
+    await t.store.db
+      .insertInto('runs')
+      .values([run('m-running', 'running'), run('m-paused', 'paused'), run('m-completed', 'completed')])
+      .execute();
+    // The gauges as runtime/dialer/paced-dialer.ts saves them: live answers and abandoned calls known call by call,
+    // and the estimated people among the machine verdicts hung up on.
+    const gauge = (liveAnswers: number, abandoned: number, estimatedPeople: number) =>
+      JSON.stringify({
+        mode: 'predictive',
+        abandon: { rate: 0, cap: 0.03, liveAnswers, abandoned, windowHours: 24, detector: { basis: 'estimate', share: 0.1, estimatedPeople } },
+      });
+    await t.store.db
+      .insertInto('dialer_state')
+      .values([
+        { run_id: 'm-running', node_id: 'call', state: gauge(90, 1, 2), memory: null },
+        { run_id: 'm-paused', node_id: 'call', state: gauge(96, 2, 0), memory: null },
+        // A finished run's gauge is no longer live, and the agents' row holds no abandonment.
+        { run_id: 'm-completed', node_id: 'call', state: gauge(10, 10, 10), memory: null },
+        { run_id: 'm-running', node_id: '', state: JSON.stringify({ agents: 3 }), memory: null },
+      ])
+      .execute();
+    await t.store.db
+      .insertInto('counters')
+      .values([
+        { run_id: 'm-running', node_id: 'call', metric: 'port:connected', count: 99 },
+        { run_id: 'm-running', node_id: 'call', metric: 'port:abandoned', count: 1 },
+      ])
+      .execute();
+    const text = (await t.request('GET', '/metrics', { token: 'viewer' })).text;
+    const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    // (1 + 2 + 2 + 0) abandoned over (90 + 2 + 96 + 0) live answers: the detector's people in both.
+    expect(value('journey_calls_abandon_ratio')).toBeCloseTo(5 / 188, 10);
+    expect(value('journey_calls_abandon_detector_estimated_people')).toBe(2);
+    expect(value('journey_calls_abandoned_port_ratio')).toBeCloseTo(1 / 100, 10);
+    expect(text).toMatch(/^# HELP journey_calls_abandon_ratio .*answering-machine detector.*estimate/m);
+    expect(text).toMatch(/^# HELP journey_calls_abandoned_port_ratio .*not in it/m);
   });
 
   it('says the editor is not built when there is none', async () => {

@@ -1,18 +1,13 @@
 // The dialer step's live gauges: calls under way, agents busy and free, abandoned calls against the limit.
 import { memo } from 'react';
 import type { FileNode } from '../model/document.ts';
-import { dialerFigures } from './dialer-gauges.ts';
+import { abandonHint, aboutPeople, dialerFigures } from './dialer-gauges.ts';
 import { useDialerState, useStepMetrics } from './live-store.ts';
 
 const whole = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString());
 
 /** The dialer's names for calls under way, in words a manager reads. */
 const callWords: Record<string, string> = { ringing: 'ringing', waiting: 'answered, waiting for an agent', preview: 'shown to an agent first' };
-
-function period(hours: number | undefined): string {
-  if (hours === undefined) return '';
-  return hours % 24 === 0 ? ` over ${hours / 24} day${hours === 24 ? '' : 's'}` : ` over ${hours} hours`;
-}
 
 function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
   const { gauges, runAgents } = useDialerState(id);
@@ -43,9 +38,7 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
           </dd>
         </div>
       )}
-      <div
-        title={`Calls a person answered that no agent was free to take in time, as a share of the ${whole(f.liveAnswers)} calls a person answered${period(f.windowHours)}`}
-      >
+      <div title={abandonHint(f)}>
         <dt>Abandoned</dt>
         <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
           {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
@@ -61,6 +54,11 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
             aria-label="Abandoned calls against the limit"
           />
         </dd>
+        {f.detectorEstimatedPeople !== undefined && f.detectorEstimatedPeople > 0 && (
+          <dd data-gauge="abandon-detector" className="dialer-detector">
+            incl. {aboutPeople(f.detectorEstimatedPeople)} people taken for answering machines (estimate)
+          </dd>
+        )}
       </div>
     </dl>
   );

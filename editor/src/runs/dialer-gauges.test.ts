@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialerFigures, legalCapPercent } from './dialer-gauges.ts';
+import { abandonHint, dialerFigures, legalCapPercent } from './dialer-gauges.ts';
 
 const step = (ports: Record<string, number>) => ({ entered: 0, waiting: 0, ports, outcomes: {} });
 
@@ -46,5 +46,54 @@ describe('dialer figures', () => {
     });
     expect(f.abandonPercent).toBeUndefined();
     expect(f.capPercent).toBe(2.5);
+  });
+});
+
+describe('the abandoned gauge’s hint', () => {
+  it('says what abandoned means, detector included, and gives the estimated part the live gauge carries', () => {
+    const f = dialerFigures({
+      gauges: {
+        abandon: {
+          rate: 0.0262,
+          cap: 0.03,
+          liveAnswers: 90,
+          abandoned: 1,
+          windowHours: 24,
+          detector: { basis: 'estimate', share: 0.05, estimatedPeople: 1.44 },
+        },
+      },
+      runAgents: undefined,
+      step: undefined,
+    });
+    expect(f.detectorEstimatedPeople).toBe(1.44);
+    const hint = abandonHint(f);
+    expect(hint).toContain('a person answered and did not reach an agent within 2 seconds');
+    expect(hint).toContain('people the answering-machine detector took for a machine');
+    expect(hint).toContain('estimated from the detector’s accuracy');
+    // The estimate is in both the people who answered and the abandoned calls, as in the rate.
+    expect(hint).toContain('Of about 91.4 people who answered in the last day, about 2.4 were abandoned, of whom about 1.4 by the detector’s estimate.');
+  });
+
+  it('gives no estimated number when the dialer carries none, and counts the people who answered', () => {
+    const f = dialerFigures({
+      gauges: { abandon: { rate: 0.02, cap: 0.03, liveAnswers: 50, abandoned: 1, windowHours: 720 } },
+      runAgents: undefined,
+      step: undefined,
+    });
+    expect(f.detectorEstimatedPeople).toBeUndefined();
+    const hint = abandonHint(f);
+    expect(hint).toContain('within 2 seconds');
+    expect(hint).toContain('took for a machine');
+    expect(hint).not.toContain('of whom');
+    expect(hint).toContain('Share of the 50 people who answered in the last 30 days.');
+  });
+
+  it('ignores a detector figure that is not an estimate', () => {
+    const f = dialerFigures({
+      gauges: { abandon: { rate: 0, liveAnswers: 3, abandoned: 0, detector: { basis: 'recorded', estimatedPeople: 2 } } },
+      runAgents: undefined,
+      step: undefined,
+    });
+    expect(f.detectorEstimatedPeople).toBeUndefined();
   });
 });

@@ -7,10 +7,20 @@ export interface DialerFigures {
   callsInFlight?: number;
   agentsBusy?: number;
   agentsFree?: number;
-  /** Abandoned calls as a share of calls answered by a person, in percent; undefined before any answer. */
+  /**
+   * Abandoned calls as a share of calls answered by a person, in percent, people the detector took for a machine
+   * included (by estimate while the run is live); undefined before any answer.
+   */
   abandonPercent?: number;
+  /** Abandoned calls known call by call: people who reached no agent in time. */
   abandoned?: number;
+  /** Calls known to have been answered by a person. */
   liveAnswers?: number;
+  /**
+   * The estimated number of people among the calls the answering-machine detector took for a machine and hung up on
+   * (or played the message to), counted as abandoned and as answered by a person; only when the dialer gives it.
+   */
+  detectorEstimatedPeople?: number;
   /** The highest share allowed, in percent. */
   capPercent: number;
   /** How far back the rate is measured, in hours, when the dialer says. */
@@ -36,7 +46,7 @@ function numbers(value: unknown): Record<string, number> | undefined {
 
 /**
  * `gauges` is what the dialer reports under the step's id (`calls`, `agents: { free, busy }`, `abandon: { rate, cap,
- * liveAnswers, abandoned, windowHours }`); `runAgents` what it reports for the run (`queues: { [queue]: counts by
+ * liveAnswers, abandoned, windowHours, detector: { basis, share, estimatedPeople } }`); `runAgents` what it reports for the run (`queues: { [queue]: counts by
  * state }`), used when the step's own agent figures are missing. The step's exits give the abandoned share otherwise.
  */
 export function dialerFigures(input: {
@@ -72,5 +82,33 @@ export function dialerFigures(input: {
   if (rate !== undefined && liveAnswers > 0) figures.abandonPercent = rate;
   const windowHours = num(abandon?.windowHours);
   if (windowHours !== undefined) figures.windowHours = windowHours;
+  const detector = bag(abandon?.detector);
+  const estimatedPeople = detector?.basis === 'estimate' ? num(detector.estimatedPeople) : undefined;
+  if (estimatedPeople !== undefined) figures.detectorEstimatedPeople = estimatedPeople;
   return figures;
+}
+
+const people = (n: number) => `${n.toLocaleString()} ${n === 1 ? 'person' : 'people'}`;
+
+/** An estimated count of people, to one decimal: the estimate is a share of the machine verdicts, rarely whole. */
+export const aboutPeople = (n: number): string => `about ${(Math.round(n * 10) / 10).toLocaleString()}`;
+
+function period(hours: number | undefined): string {
+  if (hours === undefined) return '';
+  return hours % 24 === 0 ? ` in the last ${hours === 24 ? 'day' : `${hours / 24} days`}` : ` in the last ${hours} hours`;
+}
+
+/** What the abandoned figure means, in words a manager reads: the gauge's hint. */
+export function abandonHint(f: DialerFigures): string {
+  const definition = [
+    'Abandoned: a person answered and did not reach an agent within 2 seconds.',
+    'This includes people the answering-machine detector took for a machine and hung up on; while the run is live nobody knows which calls those were, so they are estimated from the detector’s accuracy.',
+  ];
+  const estimated = f.detectorEstimatedPeople ?? 0;
+  if (estimated <= 0) return [...definition, `Share of the ${people(f.liveAnswers ?? 0)} who answered${period(f.windowHours)}.`].join(' ');
+  const answered = (f.liveAnswers ?? 0) + estimated;
+  return [
+    ...definition,
+    `Of ${aboutPeople(answered)} people who answered${period(f.windowHours)}, ${aboutPeople((f.abandoned ?? 0) + estimated)} were abandoned, of whom ${aboutPeople(estimated)} by the detector’s estimate.`,
+  ].join(' ');
 }
