@@ -333,7 +333,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       totals.conversations++;
     } else totals.machines++;
     policy.observeAgent(talk, wrap);
-    policy.observe({ placedAt: call.placedAt, liveAt: call.liveAt, connectedAt: at, abandoned, humanAnswered: isPerson });
+    policy.observe({ placedAt: call.placedAt, liveAt: call.liveAt, connectedAt: at, abandoned, humanAnswered: isPerson, suspected: call.suspected });
     finish(call);
     queue.push(at + talk + wrap, Kind.AgentFree, agent);
   };

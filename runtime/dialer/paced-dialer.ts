@@ -495,6 +495,7 @@ class Round {
       connectedAt: at,
       abandoned: verdict.abandoned,
       humanAnswered: call.truth === 'human',
+      ...(call.suspected && { suspected: true }),
     });
     if (!plan) {
       // A person takes it from here: the agent page ends the call with a disposition.

@@ -135,6 +135,11 @@ describe('PredictivePolicy', () => {
     const cleanWindow = { liveAnswers: 400, abandoned: 0, estimatedAmdFalsePositives: 0, rate: 0 };
     const fooledWindow = { liveAnswers: 400, abandoned: 0, estimatedAmdFalsePositives: 30, rate: 30 / 430 };
     for (let t = 0; t <= 600_000; t += 10_000) {
+      // The controller moves with new evidence: between its steps a few more calls are answered (a fifth by people).
+      for (const policy of [clean, fooled]) {
+        for (let i = 0; i < 4; i++) policy.observe({ placedAt: t, liveAt: t + 10_000, connectedAt: t + 10_000, abandoned: false, humanAnswered: true });
+        for (let i = 0; i < 16; i++) policy.observe({ placedAt: t, settledAt: t + 20_000, abandoned: false, humanAnswered: false });
+      }
       clean.decide(snapshot({ now: t, freeAgents: 5, window: cleanWindow }));
       fooled.decide(snapshot({ now: t, freeAgents: 5, window: { ...fooledWindow, estimatedAmdFalsePositives: 0, rate: 0 } }));
     }
