@@ -244,35 +244,40 @@ function toContact(
     const value = i === undefined ? undefined : cells[i];
     return value ? value : null;
   };
+  /** Phone numbers and emails the row gives that cannot be used, reported once it is known whether the row is kept. */
+  const unusable: { column: string | undefined; why: string; kept: string }[] = [];
   let phone = cell('phone');
   if (phone) {
     const parsed = parsePhoneNumberFromString(phone, options.defaultRegion);
     if (parsed?.isValid()) {
       phone = parsed.number;
     } else {
-      problem({
-        line,
+      unusable.push({
         column: header[fieldIndex.phone!],
-        severity: 'warning',
-        message: `"${phone}" is not a valid phone number${options.defaultRegion ? ` for ${options.defaultRegion}` : '; write it with its country code, e.g. +14155550100'}; the contact is kept without a phone`,
+        why: `"${phone}" is not a valid phone number${options.defaultRegion ? ` for ${options.defaultRegion}` : '; write it with its country code, e.g. +14155550100'}`,
+        kept: 'the contact is kept without a phone',
       });
       phone = null;
     }
   }
   let email = cell('email')?.toLowerCase() ?? null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    problem({
-      line,
-      column: header[fieldIndex.email!],
-      severity: 'warning',
-      message: `"${email}" is not a valid email address; the contact is kept without an email`,
-    });
+    unusable.push({ column: header[fieldIndex.email!], why: `"${email}" is not a valid email address`, kept: 'the contact is kept without an email' });
     email = null;
   }
   if (!phone && !email) {
-    problem({ line, severity: 'error', message: 'The row has no valid phone number or email address; it was skipped' });
+    // One problem for a skipped row, saying why its phone or email did not count, rather than a warning that the
+    // contact "is kept" followed by the error that it was not.
+    const reasons = unusable.map((u) => u.why).join('; ');
+    problem({
+      line,
+      ...(unusable.length === 1 && { column: unusable[0]!.column }),
+      severity: 'error',
+      message: `The row has no valid phone number or email address${reasons ? ` (${reasons})` : ''}; it was skipped`,
+    });
     return undefined;
   }
+  for (const u of unusable) problem({ line, column: u.column, severity: 'warning', message: `${u.why}; ${u.kept}` });
   let timezone = cell('timezone');
   if (timezone && !isValidTimezone(timezone)) {
     problem({
