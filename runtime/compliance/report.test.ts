@@ -455,4 +455,41 @@ describe.each(testDialects)('the compliance report of a live run on %s', (dialec
     expect(rehearsal.campaign.runs.map((r) => r.id)).toEqual(['rehearsal']);
     expect(rehearsal.periods[0]).toMatchObject({ runs: ['rehearsal'], callsPlaced: 1, abandoned: 1, detectorBasis: 'recorded' });
   });
+
+  it('reports on a version published before a check that it would now fail, as its runs still play it', async () => {
+    const store = await freshStore(dialect);
+    stores.push(store);
+    // Published when a call step could be reached without a gate of its channel; publishing refuses that today, so the
+    // version's content is put back as an older server would have left it.
+    const old = journey();
+    old.nodes.start.next = { out: 'call' };
+    const { gate: _gate, ...nodes } = old.nodes;
+    await publishJourney(store.db, journey(), { author: 'test', message: 'first', now: t0 - day });
+    await store.db
+      .updateTable('journey_versions')
+      .set({ content: JSON.stringify({ ...old, nodes }) })
+      .where('journey_id', '=', 'dial')
+      .where('version', '=', 1)
+      .execute();
+    await store.db
+      .insertInto('runs')
+      .values({
+        id: 'old-run',
+        journey_id: 'dial',
+        version: 1,
+        list_id: 'people',
+        status: 'completed',
+        simulated: 0,
+        seed: 1,
+        options: '{}',
+        created_at: t0,
+        start_at: t0,
+        ended_at: t0 + day,
+        stop_reason: null,
+      })
+      .execute();
+    const report = await loadComplianceReport(store.db, 'old-run', { now: t0 + 2 * day, liveCarrier: defaultCarrierProfile });
+    expect(report.campaign.runs.map((r) => r.id)).toEqual(['old-run']);
+    expect(report.summary).toMatchObject({ callsPlaced: 0, liveAnswers: 0 });
+  });
 });

@@ -1,10 +1,10 @@
 // Loads what a run's compliance report is made of: the campaign's runs and call events, the register imports and the
 // permission changes the run caused; `buildComplianceReport` does the counting.
-import { validateJourney } from '../../../schemas/validate.ts';
 import { buildComplianceReport, type ComplianceReport, type ReportRun, type ReportStep } from '../../compliance/report.ts';
 import { estimateAmdFalsePositiveShare } from '../../dialer/abandonment.ts';
 import type { CarrierProfile } from '../../dialer/virtual-carrier.ts';
 import type { Executor } from '../dialect.ts';
+import { publishedJourney } from './journeys.ts';
 import { parseJson } from '../json.ts';
 import type { Run } from '../schema.ts';
 import { DomainError } from '../../errors.ts';
@@ -114,14 +114,8 @@ function reportRun(run: Run): ReportRun {
 }
 
 async function loadVersion(db: Executor, journeyId: string, version: number): Promise<{ name: string; compliance: string; steps: ReportStep[] }> {
-  const row = await db
-    .selectFrom('journey_versions')
-    .select('content')
-    .where('journey_id', '=', journeyId)
-    .where('version', '=', version)
-    .executeTakeFirstOrThrow();
-  const { journey, problems } = validateJourney(parseJson(row.content));
-  if (!journey) throw new Error(`Version ${version} of journey ${journeyId} does not validate: ${problems[0]?.message ?? 'unknown problem'}`);
+  // As its runs play it: a check added after the version was published must not stop the report on its runs.
+  const journey = await publishedJourney(db, journeyId, version);
   const steps: ReportStep[] = [];
   for (const [id, node] of Object.entries(journey.nodes)) {
     if (node.type === 'dialer') steps.push({ id, mode: node.config.mode, ...(node.label && { label: node.label }) });
