@@ -1,4 +1,5 @@
 // The Do not contact tab: the internal list per channel, with who is on it and why; operators add and remove entries.
+import { errorText, useConfirmedAction } from '../app/confirmed-action.ts';
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useServerData } from '../api/server-data.ts';
 import {
@@ -30,10 +31,6 @@ const valueWords: Record<Channel, { title: string; column: string; placeholder: 
   },
   email: { title: 'Email address', column: 'Email address', placeholder: 'name@example.com', help: 'The address exactly as the contact gave it.' },
 };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function formatAdded(iso: string): string {
   const date = new Date(iso);
@@ -190,25 +187,10 @@ function ListHistory({ channel, version }: { channel: Channel; version: unknown 
 }
 
 function EntryRow({ entry, canEdit, onRemoved }: { entry: DoNotContactView; canEdit: boolean; onRemoved: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const removeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await complianceApi.remove(entry.channel, entry.value);
-      onRemoved();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
+  const removal = useConfirmedAction(async () => {
+    await complianceApi.remove(entry.channel, entry.value);
+    onRemoved();
+  });
   return (
     <tr data-dnc-entry={entry.value}>
       <td className="dnc-value">{entry.value}</td>
@@ -218,33 +200,26 @@ function EntryRow({ entry, canEdit, onRemoved }: { entry: DoNotContactView; canE
       <td className="dnc-actions">
         {!canEdit ? (
           <span className="hint">Removing needs the operator role</span>
-        ) : confirming ? (
+        ) : removal.confirming ? (
           <div className="dnc-confirm" role="group" aria-label={`Remove ${entry.value}?`}>
             <span>
               Remove {entry.value}? {entry.channel === 'email' ? 'Emails' : entry.channel === 'sms' ? 'Texts' : 'Calls'} to it will be allowed again.
             </span>
-            <button ref={confirmRef} type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+            <button ref={removal.confirmRef} type="button" className="danger" disabled={removal.busy} onClick={() => void removal.run()}>
               Yes, remove
             </button>
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() => {
-                setConfirming(false);
-                requestAnimationFrame(() => removeRef.current?.focus());
-              }}
-            >
+            <button type="button" disabled={removal.busy} onClick={removal.cancel}>
               Keep
             </button>
           </div>
         ) : (
-          <button ref={removeRef} type="button" className="small" aria-label={`Remove ${entry.value}`} onClick={() => setConfirming(true)}>
+          <button ref={removal.openRef} type="button" className="small" aria-label={`Remove ${entry.value}`} onClick={removal.ask}>
             Remove…
           </button>
         )}
-        {error && (
+        {removal.error && (
           <span role="alert" className="field-error">
-            {error}
+            {removal.error}
           </span>
         )}
       </td>

@@ -1,6 +1,7 @@
 // "Try a contact" in a compliance gate's settings: asks the server whether a number may be reached at a moment, and why not.
 import { DateTime } from 'luxon';
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { errorText } from '../app/confirmed-action.ts';
 import type { FileNode, JourneyFile } from '../model/document.ts';
 import { complianceApi, type Channel, type ComplianceCheckResult } from './compliance-api.ts';
 import './compliance.css';
@@ -33,10 +34,6 @@ interface Answer {
 function inZone(iso: string, zone: string): string {
   const t = DateTime.fromISO(iso).setZone(zone);
   return t.isValid ? `${t.toFormat('cccc d LLLL yyyy, HH:mm')} (${t.toFormat('ZZZZ')})` : iso;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function GatePreview({ node, doc }: { node: FileNode; doc: JourneyFile }) {

@@ -1,5 +1,6 @@
 // The Contact lists tab: every list with its size and an upload form at /lists; one list at /lists/<id> with its
 // imports (progress while they run, then their problems), its contacts to browse and search, and deleting it.
+import { errorText, useConfirmedAction } from '../app/confirmed-action.ts';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { refreshLists, useServerData } from '../api/server-data.ts';
 import { navigateTo, usePathname } from '../app/routes.ts';
@@ -13,10 +14,6 @@ const pageSize = 50;
 
 /** What the next page shows once, such as what was just deleted. */
 let flash: string | undefined;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -363,61 +360,37 @@ function ContactsBrowser({ list, version }: { list: ContactListView; version: st
 }
 
 function DeleteList({ list, running }: { list: ContactListView; running: boolean }) {
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const openRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const deleted = await listsApi.remove(list.id);
-      flash = `The list “${deleted.name}” and its ${deleted.contacts.toLocaleString()} ${deleted.contacts === 1 ? 'contact were' : 'contacts were'} deleted.`;
-      await refreshLists();
-      navigateTo('/lists');
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-      setConfirming(false);
-      requestAnimationFrame(() => openRef.current?.focus());
-    }
-  };
+  const removal = useConfirmedAction(async () => {
+    const deleted = await listsApi.remove(list.id);
+    flash = `The list “${deleted.name}” and its ${deleted.contacts.toLocaleString()} ${deleted.contacts === 1 ? 'contact were' : 'contacts were'} deleted.`;
+    await refreshLists();
+    navigateTo('/lists');
+  });
   return (
     <section aria-labelledby="delete-title" className="list-delete">
       <h2 id="delete-title">Delete this list</h2>
       <p className="help">Deletes the list and its contacts for good. A list a run has used is kept, because the run’s history and report need it.</p>
-      {confirming ? (
+      {removal.confirming ? (
         <div className="delete-confirm" role="group" aria-label={`Delete ${list.name}?`}>
           <span>
             Delete “{list.name}” and its {list.contacts.toLocaleString()} {list.contacts === 1 ? 'contact' : 'contacts'}? This cannot be undone.
           </span>
-          <button ref={confirmRef} type="button" className="danger" disabled={busy} onClick={() => void remove()}>
-            {busy ? 'Deleting…' : 'Yes, delete the list'}
+          <button ref={removal.confirmRef} type="button" className="danger" disabled={removal.busy} onClick={() => void removal.run()}>
+            {removal.busy ? 'Deleting…' : 'Yes, delete the list'}
           </button>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => {
-              setConfirming(false);
-              requestAnimationFrame(() => openRef.current?.focus());
-            }}
-          >
+          <button type="button" disabled={removal.busy} onClick={removal.cancel}>
             Keep it
           </button>
         </div>
       ) : (
-        <button ref={openRef} type="button" className="danger" disabled={running} onClick={() => setConfirming(true)}>
+        <button ref={removal.openRef} type="button" className="danger" disabled={running} onClick={removal.ask}>
           Delete list…
         </button>
       )}
       {running && <p className="hint">A file is being imported into this list; it can be deleted once the import ends.</p>}
-      {error && (
+      {removal.error && (
         <p role="alert" className="field-error">
-          {error}
+          {removal.error}
         </p>
       )}
     </section>
