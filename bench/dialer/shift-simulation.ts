@@ -413,7 +413,7 @@ export function simulateShift(scenario: ShiftScenario, policy: PacingPolicy, def
       connect(id, call.reserved, at);
       return;
     }
-    const agent = takeFree();
+    const agent = call.suspected && policy.suspectedMayTakeAgent?.(freeCount()) === false ? -1 : takeFree();
     if (agent >= 0) {
       if (call.suspected) totals.suspectedToAgent++;
       connect(id, agent, at);

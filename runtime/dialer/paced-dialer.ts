@@ -457,7 +457,10 @@ class Round {
 
   /** A live answer: to the held agent, else to the longest-idle free one, else it waits until its legal deadline. */
   private async live(step: Step, call: AnsweredCall, at: number): Promise<void> {
-    const agentId = call.agentId ?? this.floor.free(step.queue, at)[0];
+    const free = call.agentId ? [] : this.floor.free(step.queue, at);
+    // A machine verdict is heard by a free agent only while the pacing can spare one (see `suspectedMayTakeAgent`).
+    const spared = !call.suspected || step.policy?.suspectedMayTakeAgent?.(free.length) !== false;
+    const agentId = call.agentId ?? (spared ? free[0] : undefined);
     if (agentId) return this.connect(step, call, agentId, at);
     if (call.suspected) return this.hangUpSuspected(step, call, at);
     if (call.deadline <= at) return this.drop(step, call, at);

@@ -84,6 +84,21 @@ describe('PredictivePolicy', () => {
     expect(ringing).toBeLessThan(idle);
   });
 
+  it('lets a machine verdict take a free agent only while more are free than the live answers expected within seconds', () => {
+    const policy = new PredictivePolicy(US);
+    teach(policy, 0.2);
+    // Ten calls 7 s old, each live at 10 s with probability 0.2: two live answers expected within the 5 s an agent
+    // would spend on a machine, so two free agents are kept for them and a third may hear the machine.
+    policy.decide(snapshot({ freeAgents: 3, ringingAgesMs: new Array(10).fill(7000), ringingCount: 10 }));
+    expect(policy.suspectedMayTakeAgent(2)).toBe(false);
+    expect(policy.suspectedMayTakeAgent(3)).toBe(true);
+    // The rule survives the step's memory being saved between rounds.
+    expect(new PredictivePolicy(US, JSON.parse(JSON.stringify(policy.toJSON()))).suspectedMayTakeAgent(2)).toBe(false);
+    // Calls 1 s old go live only after the next 5 s: nobody to keep an agent for.
+    policy.decide(snapshot({ now: 1, freeAgents: 1, ringingAgesMs: new Array(10).fill(1000), ringingCount: 10 }));
+    expect(policy.suspectedMayTakeAgent(1)).toBe(true);
+  });
+
   it('falls back to one call per free agent when the window’s rate nears the cap', () => {
     const policy = new PredictivePolicy(US);
     teach(policy, 0.2);
