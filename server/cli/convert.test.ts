@@ -128,6 +128,36 @@ describe('journey convert --from pinpoint on the fixtures', () => {
   });
 });
 
+describe('journey convert on edge cases', () => {
+  it('ends every contact at a Holdout of 100 % and leaves out what only follows it', async () => {
+    const file = join(dir, 'holdout-all.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Name: 'Hold_all',
+        StartActivity: 'first',
+        Activities: {
+          first: { Wait: { NextActivity: 'all', WaitTime: { WaitFor: 'PT1H' } } },
+          all: { Holdout: { Percentage: 100, NextActivity: 'after' } },
+          after: { Wait: { WaitTime: { WaitFor: 'PT1H' } } },
+        },
+      }),
+    );
+    const out = join(dir, 'holdout-all.journey.json');
+    const result = await journey(['--from', 'pinpoint', file, '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as ConversionReport;
+    expect(report.activities.map((a) => [a.activity, a.status, a.became])).toEqual([
+      ['after', 'skipped', []],
+      ['all', 'converted', ['all-held-out']],
+      ['first', 'converted', ['first']],
+    ]);
+    const loaded = loadJourney(readFileSync(out, 'utf8'));
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.journey!.nodes.first!.next).toEqual({ out: 'all-held-out' });
+  });
+});
+
 describe('journey convert refuses bad input, names the activity and writes nothing', () => {
   const templates = join(fixtures, 'welcome-series', 'templates');
   const base = () => JSON.parse(readFileSync(join(fixtures, 'welcome-series', 'journey.json'), 'utf8'));

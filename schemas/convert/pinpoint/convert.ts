@@ -288,6 +288,11 @@ class Conversion {
       return entry;
     }
     const stepId = this.stepIds.get(activity)!;
+    if (kind === 'Holdout' && (act.Holdout?.Percentage ?? 0) >= 100) {
+      const heldOut = this.endFor(activity, 'held-out', 'Held out');
+      this.entries.set(activity, heldOut);
+      return heldOut;
+    }
     const entry = kind === 'SMS' || kind === 'EMAIL' || kind === 'ContactCenter' ? this.fresh(`${stepId}-gate`) : stepId;
     this.entries.set(activity, entry);
     return entry;
@@ -589,7 +594,6 @@ class Conversion {
         const heldOut = this.endFor(id, 'held-out', 'Held out');
         entry.became.push(heldOut);
         if (percent >= 100) {
-          this.entries.set(id, heldOut);
           entry.notes.push('It holds out 100 %: contacts end here');
           return;
         }
@@ -1023,6 +1027,9 @@ export function targetsOf(activity: PinpointActivity, kind: ActivityKind): { pat
       ];
     case 'RandomSplit':
       return (activity.RandomSplit!.Branches ?? []).map((b, i) => ({ path: ['Branches', i, 'NextActivity'], target: b.NextActivity }));
+    case 'Holdout':
+      // Holding everyone out, it leads nowhere: what follows it is left out.
+      return (activity.Holdout!.Percentage ?? 0) >= 100 ? [] : [{ path: ['NextActivity'], target: activity.Holdout!.NextActivity }];
     default:
       return [{ path: ['NextActivity'], target: (activity[kind] as { NextActivity?: string }).NextActivity }];
   }
