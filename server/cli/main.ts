@@ -1,5 +1,6 @@
 // The `journey` command: dispatches to one module per subcommand and turns every failure into a plain message.
 import { complianceCommand, complianceHelp } from './commands/compliance.ts';
+import { convertCommand, convertHelp } from './commands/convert.ts';
 import { diffCommand, diffHelp } from './commands/diff.ts';
 import { fmtCommand, fmtHelp } from './commands/fmt.ts';
 import { importCommand, importHelp } from './commands/import.ts';
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   validate: { run: validateCommand, help: validateHelp },
   fmt: { run: fmtCommand, help: fmtHelp },
   diff: { run: diffCommand, help: diffHelp },
+  convert: { run: convertCommand, help: convertHelp },
   simulate: { run: simulateCommand, help: simulateHelp },
   compliance: { run: complianceCommand, help: complianceHelp },
   import: { run: importCommand, help: importHelp },

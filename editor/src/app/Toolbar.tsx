@@ -7,6 +7,8 @@ import { exportFile, hasUnsavedChanges, importFile, newJourney, saveDraft } from
 import { ConflictDialog } from '../files/ConflictDialog.tsx';
 import { HistoryDialog } from '../files/HistoryDialog.tsx';
 import { OpenDialog } from '../files/OpenDialog.tsx';
+import { PinpointReportDialog } from '../files/PinpointReportDialog.tsx';
+import type { PinpointImport } from '../files/pinpoint-import.ts';
 import { PublishDialog } from '../files/PublishDialog.tsx';
 import { errorCount, problemsOf } from '../model/problems.ts';
 import { useEditor, useEditorStore, type EditorState, type EditorStore } from '../store/editor-store.ts';
@@ -37,6 +39,7 @@ export function Toolbar() {
   const store = useEditorStore();
   const view = useCanvasView();
   const [dialog, setDialog] = useState<'open' | 'publish' | 'history'>();
+  const [pinpoint, setPinpoint] = useState<PinpointImport>();
   const fileInput = useRef<HTMLInputElement>(null);
   const errors = useEditor((s) => errorCount(problemsOf(s.doc)));
   const signedIn = useServerData((d) => d.session !== undefined);
@@ -66,7 +69,7 @@ export function Toolbar() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = '';
-            if (file) void importFile(store, view, file);
+            if (file) void importFile(store, view, file).then(setPinpoint);
           }}
         />
         <button type="button" onClick={() => exportFile(store)} title="Download the journey file, formatted as journey fmt writes it">
@@ -109,6 +112,7 @@ export function Toolbar() {
       {dialog === 'open' && <OpenDialog onClose={() => setDialog(undefined)} />}
       {dialog === 'publish' && <PublishDialog onClose={() => setDialog(undefined)} />}
       {dialog === 'history' && <HistoryDialog onClose={() => setDialog(undefined)} />}
+      {pinpoint && <PinpointReportDialog converted={pinpoint} onClose={() => setPinpoint(undefined)} />}
       <ConflictDialog />
     </div>
   );

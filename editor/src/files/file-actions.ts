@@ -1,12 +1,13 @@
 // Opening, saving, publishing, importing and exporting journeys; each leaves a plain message in the status line.
 import { diffJourneys } from '../../../schemas/diff.ts';
 import { formatJourney } from '../../../schemas/format.ts';
-import { loadJourney } from '../../../schemas/parse.ts';
+import { loadJourney, parseJsonText } from '../../../schemas/parse.ts';
 import { hasErrors } from '../../../schemas/problems.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fitView, type CanvasView } from '../canvas/view.ts';
 import { asJourneyFile, emptyJourney, type JourneyFile } from '../model/document.ts';
 import { problemsOf } from '../model/problems.ts';
+import { convertPinpointFile, isPinpointJourney, type PinpointImport } from './pinpoint-import.ts';
 import type { EditConflict, JourneyDraft } from '../../../server/api-types.ts';
 import type { EditorState, EditorStore } from '../store/editor-store.ts';
 
@@ -37,19 +38,45 @@ export async function openJourney(store: EditorStore, view: CanvasView, id: stri
   }
 }
 
-/** Reads a journey file from disk; a file with problems still opens, so that they can be fixed on the canvas. */
-export async function importFile(store: EditorStore, view: CanvasView, file: File): Promise<void> {
+/**
+ * Reads a journey file from disk; a file with problems still opens, so that they can be fixed on the canvas. A Pinpoint
+ * journey is converted instead and returned, for its report to be shown before it opens (`openPinpointImport`).
+ */
+export async function importFile(store: EditorStore, view: CanvasView, file: File): Promise<PinpointImport | undefined> {
   const text = await file.text();
+  const parsed = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if ('value' in parsed && isPinpointJourney(parsed.value)) {
+    const converted = await convertPinpointFile(file.name, parsed.value);
+    if ('problems' in converted) {
+      const more = converted.problems.length > 1 ? ` (and ${converted.problems.length - 1} more)` : '';
+      store.notify(`“${file.name}” is a Pinpoint journey that could not be converted: ${converted.problems[0]}${more}`, 'error');
+      return undefined;
+    }
+    return converted;
+  }
   const result = loadJourney(text);
   const doc = result.value === undefined ? undefined : asJourneyFile(result.value);
   if (!doc) {
     store.notify(`“${file.name}” could not be opened. ${result.problems[0]?.message ?? 'It is not a journey file.'}`, 'error');
-    return;
+    return undefined;
   }
   store.load(doc, { latestVersion: null });
   const errors = result.problems.filter((p) => p.severity === 'error').length;
   store.notify(
     `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`,
+  );
+  afterLoad(view);
+  return undefined;
+}
+
+/** Opens a converted Pinpoint journey once its report was read. */
+export function openPinpointImport(store: EditorStore, view: CanvasView, converted: PinpointImport): void {
+  store.load(converted.doc, { latestVersion: null });
+  const needs = converted.report.needsPerson.length;
+  store.notify(
+    `Converted the Pinpoint journey “${converted.report.source.name}” from “${converted.fileName}”${
+      needs ? `; ${needs} ${needs === 1 ? 'thing needs' : 'things need'} a person (see the report)` : ''
+    }. Save it to keep it on the server.`,
   );
   afterLoad(view);
 }
