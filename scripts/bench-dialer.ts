@@ -1,6 +1,7 @@
 // The dialer benchmark: every scenario's shifts simulated under progressive, VICIdial and our predictive pacing.
 //
 //   npm run bench:dialer -- [--json] [--quick] [--replications N] [--workers N] [--seed N]
+//   npm run bench:dialer -- --tables-from RUN.json    (the tables of a run saved with --json, without running it again)
 //
 // Scenarios: 10, 50 and 200 agents; 10, 20 and 35 % live answers; mean talk of 90 and 300 s; detector errors of 2 and
 // 5 %; an 8-hour shift each; 20 replications (3 with --quick). Replication r of a scenario dials the same contacts,
@@ -8,6 +9,7 @@
 // `vicidial` runs the setting tuned for the scenario on other seeds (bench/dialer/vicidial-settings.json, written by
 // `npm run tune:vicidial -- --json`); `vicidial-adapt-average` the first baseline's ADAPT_AVERAGE setting. Every row
 // carries the scenario's fluid bound (bench/dialer/fluid-bound.ts) and its talk time as a share of it.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { abandonmentDefinitions } from '../runtime/dialer/abandonment.ts';
@@ -91,6 +93,12 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const saved = option('--tables-from');
+  if (saved) {
+    const rows = JSON.parse(readFileSync(saved, 'utf8')) as BenchRow[];
+    process.stdout.write(`${renderTable(rows)}\n${renderSummary(rows)}\n${overCapLine(rows)}\n`);
+    return;
+  }
   const json = process.argv.includes('--json');
   const replications = Number(option('--replications') ?? (process.argv.includes('--quick') ? 3 : 20));
   const workers = Math.max(1, Number(option('--workers') ?? Math.min(2, availableParallelism())));
@@ -134,13 +142,17 @@ async function main(): Promise<void> {
   }
   process.stdout.write(renderTable(rows));
   process.stdout.write(`\n${renderSummary(rows)}`);
-  const overCap = (policy: PolicyName) => rows.filter((r) => r.policy === policy).reduce((n, r) => n + Math.round(r.capBreachShare * r.replications), 0);
-  const ours = rows.filter((r) => r.policy === 'predictive');
-  const worst = Math.max(...ours.map((r) => r.maxAbandonRate));
   process.stdout.write(
-    `\n${tasks.length} scenario replications × ${policies.length} policies in ${seconds.toFixed(0)} s on ${workers} worker(s). ` +
-      `Predictive: highest shift abandonment ${pct(worst)}, shifts over the cap ${overCap('predictive')}. ` +
-      `VICIdial tuned: shifts over the cap ${overCap('vicidial')}; ADAPT_AVERAGE: ${overCap('vicidial-adapt-average')}.\n`,
+    `\n${tasks.length} scenario replications × ${policies.length} policies in ${seconds.toFixed(0)} s on ${workers} worker(s). ${overCapLine(rows)}\n`,
+  );
+}
+
+function overCapLine(rows: BenchRow[]): string {
+  const overCap = (policy: PolicyName) => rows.filter((r) => r.policy === policy).reduce((n, r) => n + Math.round(r.capBreachShare * r.replications), 0);
+  const worst = Math.max(...rows.filter((r) => r.policy === 'predictive').map((r) => r.maxAbandonRate));
+  return (
+    `Predictive: highest shift abandonment ${pct(worst)}, shifts over the cap ${overCap('predictive')}. ` +
+    `VICIdial tuned: shifts over the cap ${overCap('vicidial')}; ADAPT_AVERAGE: ${overCap('vicidial-adapt-average')}.`
   );
 }
 
