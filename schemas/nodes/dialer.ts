@@ -72,7 +72,7 @@ export const dialer = defineNode({
           toFreeAgent: z.boolean({ error: 'must be true or false' }).default(true).meta({
             title: 'Let a free agent hear suspected machines',
             description:
-              'When the detector says machine and an agent is free, the agent hears the call first and marks the machine, or talks if the detector was wrong. A person the detector hangs up on counts as an abandoned call. With no agent free, the call is handled as above.',
+              'When the detector says machine and an agent is free, the agent hears the call first and marks the machine, or talks if the detector was wrong. A person the detector hangs up on counts as an abandoned call. With no agent free (in predictive mode: none the next few seconds of answers do not need), the call is handled as above.',
             widget: 'boolean',
           }),
           peopleMissedPercent: z
