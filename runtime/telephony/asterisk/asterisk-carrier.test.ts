@@ -55,7 +55,9 @@ function expectWellFormed(moments: AsteriskCallProgress[]): void {
 
 describe('the Asterisk carrier', () => {
   it('originates into the dialplan with the call key as the channel id, and reports a person the detector heard', async () => {
-    const { asterisk, phone, of, ended } = await setUp({ fates: { '+15550001': { answer: 'person', ringMs: 20, hangUpAfterMs: 20 } } });
+    const { asterisk, phone, of, ended } = await setUp({
+      fates: { '+15550001': { answer: 'person', ringMs: 20, amd: { status: 'HUMAN', cause: 'HUMAN-25-20', ms: 60 }, hangUpAfterMs: 20 } },
+    });
     await phone.place(call('run-1:c1:call:1', '+15550001'));
     await until(() => ended('run-1:c1:call:1'), 'the call to end');
 
@@ -79,11 +81,12 @@ describe('the Asterisk carrier', () => {
     expect(kinds(moments)).toEqual(['ringing', 'answered', 'greeting', 'amd', 'ended']);
     expectWellFormed(moments);
     const answered = moments[1]!;
-    expect(moments[2]).toMatchObject({ type: 'greeting', at: answered.at });
-    expect(moments[3]).toMatchObject({ type: 'amd', verdict: 'human', status: 'HUMAN', cause: 'HUMAN-800-800' });
+    expect(moments[3]).toMatchObject({ type: 'amd', verdict: 'human', status: 'HUMAN', cause: 'HUMAN-25-20' });
     const amd = moments[3] as Extract<AsteriskCallProgress, { type: 'amd' }>;
     expect(amd.decisionMs).toBe(amd.at - answered.at);
-    expect(amd.decisionMs).toBeGreaterThanOrEqual(20);
+    expect(amd.decisionMs).toBeGreaterThanOrEqual(60);
+    // The greeting ended when the silence the detector waited for began.
+    expect(moments[2]).toEqual({ key: 'run-1:c1:call:1', type: 'greeting', at: answered.at, endsAt: amd.at - 25 });
     expect(moments[4]).toMatchObject({ type: 'ended', exit: 'hung-up', cause: 16, causeText: 'Normal Clearing' });
     expect(phone.callsInProgress).toBe(0);
   });

@@ -37,6 +37,20 @@ describe('CallMoments', () => {
     expect(moments.keys()).toEqual([]);
   });
 
+  it("ends a person's greeting where the silence the detector waited for began, and without detection at the answer", () => {
+    moments.follow('person');
+    moments.answered('person', 1000);
+    moments.inApplication('person', 3000, ['HUMAN', 'HUMAN-800-800']);
+    moments.follow('unheard');
+    moments.answered('unheard', 1000);
+    moments.inApplication('unheard', 1010, ['NOAMD']);
+    vi.advanceTimersByTime(100);
+    expect(sent.filter((m) => m.type === 'greeting')).toEqual([
+      { key: 'person', type: 'greeting', at: 1000, endsAt: 2200 },
+      { key: 'unheard', type: 'greeting', at: 1000, endsAt: 1000 },
+    ]);
+  });
+
   it('drops a fact that comes after a later moment went out, and infers the answer of a call in the application', () => {
     moments.inApplication('k', 3000, ['NOAMD']);
     vi.advanceTimersByTime(100);

@@ -16,7 +16,12 @@ export type CallExit = 'busy' | 'no-answer' | 'invalid' | 'refused' | 'hung-up';
 export type AsteriskCallProgress =
   | { key: string; type: 'ringing'; at: number }
   | { key: string; type: 'answered'; at: number }
-  /** From the answer to the moment the call reached the application: after `AMD()` decided, or at once without it. */
+  /**
+   * From the answer to the end of the callee's greeting as far as Asterisk can tell: for a person, the decision less
+   * the silence `AMD()` waited after the greeting (`AMDCAUSE` = `HUMAN-<silence>-<afterGreetingSilence>`); for a
+   * machine or an unsure verdict, the decision; without detection, the answer itself, since no one listened. Never
+   * later than the greeting really ended, so a legal clock started from it (the US 2 s) is not started late.
+   */
   | { key: string; type: 'greeting'; at: number; endsAt: number }
   /** `NOTSURE` counts as a person: a live answer must never be hung up on as a machine. */
   | { key: string; type: 'amd'; at: number; verdict: 'human' | 'machine'; decisionMs: number; status: Exclude<AmdStatus, 'HANGUP'>; cause: string }
@@ -48,6 +53,13 @@ export function exitOf(cause: number, answered: boolean): CallExit {
     default:
       return 'refused';
   }
+}
+
+/** When the greeting ended, from the answer, the moment the call reached the application and the verdict. */
+function greetingEnd(answeredAt: number, decidedAt: number, status: AmdStatus | undefined, cause: string): number {
+  if (status === undefined) return answeredAt;
+  const silence = status === 'HUMAN' ? /^HUMAN-(\d+)-\d+$/.exec(cause) : null;
+  return silence ? Math.max(answeredAt, decidedAt - Number(silence[1])) : decidedAt;
 }
 
 interface Facts {
@@ -166,7 +178,7 @@ export class CallMoments {
     if (facts.stasis && answeredAt !== undefined) {
       const [first = '', cause = ''] = facts.stasis.args;
       const status = amdStatuses.find((s) => s === first);
-      if (status !== 'HANGUP') send({ key, type: 'greeting', at: answeredAt, endsAt: facts.stasis.at });
+      if (status !== 'HANGUP') send({ key, type: 'greeting', at: answeredAt, endsAt: greetingEnd(answeredAt, facts.stasis.at, status, cause) });
       if (status && status !== 'HANGUP') {
         send({
           key,
