@@ -185,6 +185,12 @@ export class AriClient {
     return parse(playbackSchema, answer.body, `POST /ari/channels/${channelId}/play`);
   }
 
+  /** A playback in progress, or undefined once it has finished (Asterisk forgets it then: 404). */
+  async playback(playbackId: string): Promise<Playback | undefined> {
+    const answer = await this.call('GET', `/playbacks/${encodeURIComponent(playbackId)}`, {}, undefined, [200, 404]);
+    return answer.status === 404 ? undefined : parse(playbackSchema, answer.body, `GET /ari/playbacks/${playbackId}`);
+  }
+
   /** Subscribes the application to an event source (`endpoint:PJSIP/trunk`): every channel of the trunk, from its creation. */
   async subscribe(app: string, eventSource: string): Promise<void> {
     await this.call('POST', `/applications/${encodeURIComponent(app)}/subscription`, { eventSource }, undefined, [200]);

@@ -127,6 +127,7 @@ const operations: Operation[] = [
       { name: 'playbackId', in: 'query', type: 'string' },
     ],
   },
+  { method: 'GET', path: '/playbacks/{playbackId}', nickname: 'get', parameters: [{ name: 'playbackId', in: 'path', required: true, type: 'string' }] },
   {
     method: 'GET',
     path: '/channels/{channelId}/variable',
@@ -249,6 +250,8 @@ export class AriImitation {
   private held: { socket: WebSocket; text: string }[] | undefined;
   private readonly settings: Required<Omit<AriImitationOptions, 'fates'>> & { fates: Record<string, Fate> };
   private sequence = 0;
+  /** Playbacks until they finish, when Asterisk forgets them. */
+  private readonly playbacks = new Map<string, Record<string, unknown>>();
   private downUntil = 0;
 
   private constructor(options: AriImitationOptions) {
@@ -426,6 +429,11 @@ export class AriImitation {
         const value = channel.variables.get(args.variable!);
         if (value === undefined) throw new Refusal(404, 'Provided variable was not found');
         return { status: 200, body: { value } };
+      }
+      case 'GET /playbacks/{playbackId}': {
+        const playback = this.playbacks.get(args.playbackId!);
+        if (!playback) throw new Refusal(404, 'Playback not found');
+        return { status: 200, body: playback };
       }
       case 'POST /bridges':
         return { status: 200, body: this.createBridge(args) };
@@ -657,9 +665,16 @@ export class AriImitation {
       language: 'en',
       state: 'queued',
     };
+    this.playbacks.set(playback.id, playback);
     channel.timers.push(
-      setTimeout(() => this.emitPlayback('PlaybackStarted', channel, { ...playback, state: 'playing' }), this.settings.stepMs),
-      setTimeout(() => this.emitPlayback('PlaybackFinished', channel, { ...playback, state: 'done' }), this.settings.stepMs + this.settings.playMs),
+      setTimeout(() => {
+        playback.state = 'playing';
+        this.emitPlayback('PlaybackStarted', channel, { ...playback });
+      }, this.settings.stepMs),
+      setTimeout(() => {
+        this.playbacks.delete(playback.id);
+        this.emitPlayback('PlaybackFinished', channel, { ...playback, state: 'done' });
+      }, this.settings.stepMs + this.settings.playMs),
     );
     return playback;
   }

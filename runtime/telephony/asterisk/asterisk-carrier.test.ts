@@ -172,6 +172,19 @@ describe('the Asterisk carrier', () => {
     expect(problems.join('\n')).toContain("ARI's event socket");
   });
 
+  it('hangs up after a message that finished while the event socket was down', async () => {
+    const { asterisk, phone, of, ended } = await setUp({ fates: { '+15550025': { answer: 'person' } }, playMs: 100 });
+    await phone.place(call('message', '+15550025', false));
+    await until(() => of('message').some((m) => m.type === 'greeting'), 'the call to reach the application');
+    await phone.playMessage('message', 'journey/machine-message');
+    asterisk.dropSockets(250);
+    await until(() => ended('message'), 'the call to end');
+    const channelId = resourceId('call', 'message');
+    expect(asterisk.seen('GET', `/ari/playbacks/${resourceId('message', 'message')}`)).toMatchObject([{ status: 404 }]);
+    expect(asterisk.seen('DELETE', `/ari/channels/${channelId}`)).toMatchObject([{ status: 204, query: { reason: 'normal' } }]);
+    expect(of('message').at(-1)).toMatchObject({ type: 'ended', exit: 'hung-up' });
+  });
+
   it('records repeated and shuffled events once each, in order', async () => {
     const { asterisk, phone, of, ended } = await setUp(
       { fates: { '+15550030': { answer: 'person', ringMs: 10, hangUpAfterMs: 10 }, '+15550031': { fail: 'no-answer' } } },

@@ -293,6 +293,13 @@ export class AsteriskCarrier {
       if (call.agentId && !heard?.connected) {
         const bridge = await this.client.bridge(resourceId('bridge', key));
         if (bridge?.channels.includes(resourceId('agent', key))) this.moments.connected(key, at, call.agentId);
+      } else if (call.agentId && !channels.has(resourceId('agent', key))) {
+        // The agent hung up unheard: the customer's side goes too, as it would have.
+        await this.client.hangup(channel.id, 'normal');
+      }
+      if (call.message && !(await this.client.playback(resourceId('message', key)))) {
+        // The message finished unheard: hang up, as on PlaybackFinished.
+        await this.client.hangup(channel.id, 'normal');
       }
     }
   }
