@@ -109,11 +109,11 @@ export class AriEventStream {
         resolve?.();
       } catch (error) {
         this.options.onProblem(`Catching up after connecting to ARI's events failed: ${(error as Error).message}`);
-        if (reject) {
-          this.closed = true;
-          socket.terminate();
-          reject(error as Error);
-        }
+        // A first connection that cannot subscribe fails the start; a later one is dropped and made again, so the
+        // catch-up is tried again rather than skipped.
+        if (!again) this.closed = true;
+        socket.terminate();
+        reject?.(error as Error);
       }
     });
     socket.on('unexpected-response', (_request, response) => {

@@ -172,6 +172,17 @@ describe('the Asterisk carrier', () => {
     expect(problems.join('\n')).toContain("ARI's event socket");
   });
 
+  it('connects again when catching up fails, and catches up then', async () => {
+    const { asterisk, phone, of, ended, problems } = await setUp({ fates: { '+15550024': { fail: 'busy', ringMs: 60 } } });
+    await phone.place(call('unseen', '+15550024'));
+    asterisk.failNext({ method: 'GET', path: '/ari/channels', status: 503, times: 4 });
+    asterisk.dropSockets(100);
+    await until(() => ended('unseen'), 'the call to end');
+    expect(asterisk.seen('GET', '/ari/channels').map((r) => r.status)).toEqual([503, 503, 503, 503, 200]);
+    expect(problems.join('\n')).toContain("Catching up after connecting to ARI's events failed: Asterisk answered 503 to GET /ari/channels");
+    expect(of('unseen')).toMatchObject([{ type: 'ended', exit: 'no-answer', cause: null }]);
+  });
+
   it('hangs up after a message that finished while the event socket was down', async () => {
     const { asterisk, phone, of, ended } = await setUp({ fates: { '+15550025': { answer: 'person' } }, playMs: 100 });
     await phone.place(call('message', '+15550025', false));

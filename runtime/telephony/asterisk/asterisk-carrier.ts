@@ -139,6 +139,7 @@ export class AsteriskCarrier {
       call.placed = true;
     } catch (error) {
       this.calls.delete(key);
+      this.named.delete(channelId);
       this.moments.forget(key);
       throw error;
     }
@@ -176,18 +177,24 @@ export class AsteriskCarrier {
     if (call.agentId) return;
     call.agentId = agentId;
     const bridgeId = resourceId('bridge', key);
-    await this.client.createBridge(bridgeId);
-    await this.client.addToBridge(bridgeId, [resourceId('call', key)]);
-    await this.client.originate(
-      {
-        channelId: resourceId('agent', key),
-        endpoint: `PJSIP/agent-${agentId}`,
-        app: this.options.settings.app,
-        appArgs: 'agent',
-        timeoutSeconds: this.options.agentRingSeconds ?? 15,
-      },
-      (id) => this.named.has(id),
-    );
+    try {
+      await this.client.createBridge(bridgeId);
+      await this.client.addToBridge(bridgeId, [resourceId('call', key)]);
+      await this.client.originate(
+        {
+          channelId: resourceId('agent', key),
+          endpoint: `PJSIP/agent-${agentId}`,
+          app: this.options.settings.app,
+          appArgs: 'agent',
+          timeoutSeconds: this.options.agentRingSeconds ?? 15,
+        },
+        (id) => this.named.has(id),
+      );
+    } catch (error) {
+      // Not rung: the call may be bridged again, to this agent or another.
+      call.agentId = undefined;
+      throw error;
+    }
   }
 
   private hear(event: AriEvent): void {
