@@ -162,7 +162,13 @@ export class AsteriskCarrier {
     if (!call) throw new Error(`Call ${key} is not in progress: no message can be played on it`);
     if (!/^[A-Za-z0-9_\-/]+$/.test(sound)) throw new Error(`Sound ${JSON.stringify(sound)} is not a sound's name (letters, digits, -, _ and /)`);
     call.message = true;
-    await this.client.play(resourceId('call', key), `sound:${sound}`, resourceId('message', key));
+    try {
+      await this.client.play(resourceId('call', key), `sound:${sound}`, resourceId('message', key));
+    } catch (error) {
+      // Not playing: no hang-up is owed to it.
+      call.message = false;
+      throw error;
+    }
   }
 
   /**
