@@ -306,6 +306,13 @@ export class AriImitation {
     this.failures.push({ times: 1, after: false, ...failure });
   }
 
+  /** The callee presses a key on an answered call (`ChannelDtmfReceived`, sent when the key is released). */
+  press(channelId: string, digit: string): void {
+    const channel = this.channels.get(channelId);
+    if (channel?.state !== 'Up') throw new Error(`Channel ${channelId} is not an answered call`);
+    this.emit('ChannelDtmfReceived', channel, { digit, duration_ms: 120 });
+  }
+
   /** Keeps the events from now on instead of sending them, until `releaseEvents`. */
   holdEvents(): void {
     this.held ??= [];

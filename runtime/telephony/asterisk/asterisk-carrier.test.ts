@@ -276,13 +276,19 @@ describe('the Asterisk carrier', () => {
     expect(kinds(of(key))).toEqual(['ringing', 'answered', 'greeting', 'amd', 'connected', 'ended']);
   });
 
-  it('plays the abandonment message on an answered call and hangs up when it has played', async () => {
-    const { asterisk, phone, of, ended } = await setUp({ fates: { '+15550060': { answer: 'person' } }, playMs: 40 });
+  it('plays the abandonment message on an answered call, hears a key pressed meanwhile, and hangs up when it has played', async () => {
+    const digits: [string, string][] = [];
+    const { asterisk, phone, of, ended } = await setUp(
+      { fates: { '+15550060': { answer: 'person' } }, playMs: 40 },
+      { onDigit: (k, d) => digits.push([k, d]) },
+    );
     const key = 'run-1:c6:call:1';
     await phone.place(call(key, '+15550060', false));
     await until(() => of(key).some((m) => m.type === 'greeting'), 'the call to reach the application');
     await phone.playMessage(key, 'journey/abandoned');
+    asterisk.press(resourceId('call', key), '9');
     await until(() => ended(key), 'the call to end');
+    expect(digits).toEqual([[key, '9']]);
 
     const channelId = resourceId('call', key);
     const [play] = asterisk.seen('POST', `/ari/channels/${channelId}/play`);
