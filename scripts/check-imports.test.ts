@@ -69,6 +69,18 @@ describe('the import rules', () => {
     expect(violations[0]!.rule).toMatch(/^runtime\/dialer\/ imports runtime\/engine\/ for types only/);
   });
 
+  it("keeps the imitation of Asterisk's REST interface to tests", () => {
+    const violations = checkImports([
+      file('runtime/telephony/asterisk/asterisk-carrier.test.ts', `import { AriImitation } from './ari-imitation.ts';\n`),
+      file('runtime/telephony/asterisk/asterisk-carrier.ts', `import { AriImitation } from './ari-imitation.ts';\n`),
+      file('server/serve.ts', `import { AriImitation } from '../runtime/telephony/asterisk/ari-imitation.ts';\n`),
+    ]);
+    expect(violations.map((v) => `${v.file}: ${v.rule}`)).toEqual([
+      'runtime/telephony/asterisk/asterisk-carrier.ts: runtime/telephony/asterisk/ari-imitation.ts is for tests only (*.test.ts)',
+      'server/serve.ts: runtime/telephony/asterisk/ari-imitation.ts is for tests only (*.test.ts)',
+    ]);
+  });
+
   it('keeps schemas/ to itself, test files included', () => {
     const violations = checkImports([
       file('schemas/validate.ts', `import { parse } from './parse.ts';\nimport { render } from '../runtime/templates/render.ts';`),

@@ -76,9 +76,13 @@ export function ruleBroken(from: Part, to: Part, typeOnly: boolean): string | un
 /**
  * The rule an import breaks between two folders inside a top-level one, or undefined. The dialer sees the engine only
  * through its door (`runtime/engine/dialer-engine.ts`), for types; its tests drive whole runs through the interpreter.
+ * The imitation of Asterisk's REST interface stands in for a telephone network in tests, never in the product.
  */
 export function innerRuleBroken(fromPath: string, toPath: string, typeOnly: boolean): string | undefined {
   const test = /\.test\.tsx?$/.test(fromPath);
+  if (toPath === 'runtime/telephony/asterisk/ari-imitation.ts' && !test && !typeOnly) {
+    return 'runtime/telephony/asterisk/ari-imitation.ts is for tests only (*.test.ts)';
+  }
   if (fromPath.startsWith('runtime/dialer/') && !test && toPath.startsWith('runtime/engine/') && !typeOnly) {
     return 'runtime/dialer/ imports runtime/engine/ for types only (the door of dialer-engine.ts; its tests may drive the engine)';
   }
