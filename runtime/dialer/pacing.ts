@@ -306,6 +306,10 @@ export class PredictivePolicy implements PacingPolicy {
     const progressive = Math.max(0, s.freeAgents - s.ringingCount - s.waitingLive);
     const { settings } = this;
     this.steer(s);
+    // Agents are kept back from machine verdicts only while dialing ahead and under the target: hanging up on more of
+    // them adds the detector's mistakes to the rate, which with a poor detector and a large team (where few agents are
+    // ever free beyond the next seconds' answers) would alone exceed the cap.
+    this.expectedSoon = 0;
     if (this.liveSeen < settings.minLiveAnswers || !withinBudget(s.window, settings.fallbackAt)) return progressive;
     // The tables move slowly once a few hundred calls are known; rebuilding them every few seconds is plenty.
     if (this.dirty && (s.now - this.lastRebuild >= 5000 || !this.horizons.length)) {
@@ -319,9 +323,11 @@ export class PredictivePolicy implements PacingPolicy {
     const ages = this.ringingByAge;
     ages.fill(0);
     for (let i = 0; i < s.ringingCount; i++) ages[bin(s.ringingAgesMs[i]!, secondBins)]!++;
-    let soon = s.waitingLive;
-    for (let a = 0; a < secondBins; a++) if (ages[a]) soon += ages[a]! * this.needWithin(a * 1000, settings.suspectedAgentMs);
-    this.expectedSoon = soon;
+    if (this.recent < settings.target && s.window.rate < settings.target) {
+      let soon = s.waitingLive;
+      for (let a = 0; a < secondBins; a++) if (ages[a]) soon += ages[a]! * this.needWithin(a * 1000, settings.suspectedAgentMs);
+      this.expectedSoon = soon;
+    }
     // With few abandoned calls left before the limit, a burst of answers must be unlikely however the controller steers.
     const z = Math.max(this.z, settings.burstGuard / Math.sqrt(Math.max(0.25, budgetLeft(s.window, settings.fallbackAt))));
     let best = Infinity;
