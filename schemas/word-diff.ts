@@ -1,0 +1,132 @@
+// A word diff of two long texts, for reviewers: the changed words marked, the unchanged ones around them elided.
+
+/** One stretch of text: kept as it was, or taken out of the old text, or put into the new one. */
+export interface WordPart {
+  kind: 'same' | 'removed' | 'added';
+  text: string;
+}
+
+/** Words, runs of spaces and single punctuation marks: `links.callback` differs from `links.call back` in one word. */
+const tokenPattern = /\s+|[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
+
+/** Beyond this many cells the middle is shown as one replacement rather than matched word by word. */
+const maxTableCells = 4_000_000;
+
+export function tokenize(text: string): string[] {
+  return text.match(tokenPattern) ?? [];
+}
+
+/** The two texts as stretches in order; adjacent stretches of one kind are merged. */
+export function wordDiff(before: string, after: string): WordPart[] {
+  const a = tokenize(before);
+  const b = tokenize(after);
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  const parts: WordPart[] = [];
+  const push = (kind: WordPart['kind'], text: string) => {
+    if (!text) return;
+    const last = parts.at(-1);
+    if (last?.kind === kind) last.text += text;
+    else parts.push({ kind, text });
+  };
+  push('same', a.slice(0, start).join(''));
+  for (const part of middle(a.slice(start, endA), b.slice(start, endB))) push(part.kind, part.text);
+  push('same', a.slice(endA).join(''));
+  return orderRemovedFirst(parts);
+}
+
+/** The longest common subsequence of the two middles, walked back into stretches. */
+function middle(a: string[], b: string[]): WordPart[] {
+  if ((a.length + 1) * (b.length + 1) > maxTableCells) {
+    return [
+      { kind: 'removed', text: a.join('') },
+      { kind: 'added', text: b.join('') },
+    ];
+  }
+  const width = b.length + 1;
+  const table = new Uint32Array((a.length + 1) * width);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i * width + j] = a[i] === b[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+    }
+  }
+  const parts: WordPart[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      parts.push({ kind: 'same', text: a[i++]! });
+      j++;
+    } else if (j < b.length && (i === a.length || table[i * width + j + 1]! >= table[(i + 1) * width + j]!)) {
+      parts.push({ kind: 'added', text: b[j++]! });
+    } else {
+      parts.push({ kind: 'removed', text: a[i++]! });
+    }
+  }
+  return parts;
+}
+
+/** Between two unchanged stretches, the removed words read before the added ones. */
+function orderRemovedFirst(parts: WordPart[]): WordPart[] {
+  const out: WordPart[] = [];
+  for (let k = 0; k < parts.length; ) {
+    if (parts[k]!.kind === 'same') {
+      out.push(parts[k++]!);
+      continue;
+    }
+    let removed = '';
+    let added = '';
+    while (k < parts.length && parts[k]!.kind !== 'same') {
+      if (parts[k]!.kind === 'removed') removed += parts[k]!.text;
+      else added += parts[k]!.text;
+      k++;
+    }
+    if (removed) out.push({ kind: 'removed', text: removed });
+    if (added) out.push({ kind: 'added', text: added });
+  }
+  return out;
+}
+
+/**
+ * The diff as one line: `[-removed-]` and `{+added+}` as git's word diff marks them, and each unchanged stretch cut to
+ * the `context` words nearest a change, the rest shown as `…`.
+ */
+export function renderWordDiff(parts: WordPart[], context = 4): string {
+  return parts
+    .map((part, k) => {
+      if (part.kind === 'removed') return `[-${part.text}-]`;
+      if (part.kind === 'added') return `{+${part.text}+}`;
+      const tokens = tokenize(part.text);
+      const afterChange = k > 0;
+      const beforeChange = k < parts.length - 1;
+      const keepHead = afterChange ? wordSpan(tokens, context, 'head') : 0;
+      const keepTail = beforeChange ? wordSpan(tokens, context, 'tail') : 0;
+      const elided = tokens.slice(keepHead, tokens.length - keepTail);
+      if (elided.filter(isWord).length < minElided) return part.text;
+      return `${tokens.slice(0, keepHead).join('')}…${tokens.slice(tokens.length - keepTail).join('')}`;
+    })
+    .join('');
+}
+
+/** Fewer unchanged words than this between the kept ones are shown: a `…` in their place would save nothing. */
+const minElided = 3;
+
+function isWord(token: string): boolean {
+  return /[\p{L}\p{N}_]/u.test(token);
+}
+
+/** How many tokens from one end hold `words` words (spaces and marks ride along). */
+function wordSpan(tokens: string[], words: number, end: 'head' | 'tail'): number {
+  let seen = 0;
+  for (let n = 0; n < tokens.length; n++) {
+    const token = tokens[end === 'head' ? n : tokens.length - 1 - n]!;
+    if (isWord(token) && ++seen > words) return n;
+  }
+  return tokens.length;
+}
