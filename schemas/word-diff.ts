@@ -93,24 +93,23 @@ function orderRemovedFirst(parts: WordPart[]): WordPart[] {
   return out;
 }
 
-/**
- * The diff as one line: `[-removed-]` and `{+added+}` as git's word diff marks them, and each unchanged stretch cut to
- * the `context` words nearest a change, the rest shown as `…`.
- */
+/** The unchanged stretches cut to the `context` words nearest a change, the rest of each shown as `…`. */
+export function elideUnchanged(parts: WordPart[], context = 4): WordPart[] {
+  return parts.map((part, k) => {
+    if (part.kind !== 'same') return part;
+    const tokens = tokenize(part.text);
+    const keepHead = k > 0 ? wordSpan(tokens, context, 'head') : 0;
+    const keepTail = k < parts.length - 1 ? wordSpan(tokens, context, 'tail') : 0;
+    const elided = tokens.slice(keepHead, tokens.length - keepTail);
+    if (elided.filter(isWord).length < minElided) return part;
+    return { kind: 'same', text: `${tokens.slice(0, keepHead).join('')}…${tokens.slice(tokens.length - keepTail).join('')}` };
+  });
+}
+
+/** The diff as one line, `[-removed-]` and `{+added+}` as git's word diff marks them, far unchanged words elided. */
 export function renderWordDiff(parts: WordPart[], context = 4): string {
-  return parts
-    .map((part, k) => {
-      if (part.kind === 'removed') return `[-${part.text}-]`;
-      if (part.kind === 'added') return `{+${part.text}+}`;
-      const tokens = tokenize(part.text);
-      const afterChange = k > 0;
-      const beforeChange = k < parts.length - 1;
-      const keepHead = afterChange ? wordSpan(tokens, context, 'head') : 0;
-      const keepTail = beforeChange ? wordSpan(tokens, context, 'tail') : 0;
-      const elided = tokens.slice(keepHead, tokens.length - keepTail);
-      if (elided.filter(isWord).length < minElided) return part.text;
-      return `${tokens.slice(0, keepHead).join('')}…${tokens.slice(tokens.length - keepTail).join('')}`;
-    })
+  return elideUnchanged(parts, context)
+    .map((part) => (part.kind === 'removed' ? `[-${part.text}-]` : part.kind === 'added' ? `{+${part.text}+}` : part.text))
     .join('');
 }
 
