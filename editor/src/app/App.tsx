@@ -79,7 +79,8 @@ function DesignPage() {
       <Toolbar />
       <div className="workspace">
         <Palette />
-        <main className="centre" id="main">
+        {/* A step dragged from the palette goes onto the canvas under the welcome: the welcome steps aside. */}
+        <main className="centre" id="main" onDragEnter={() => welcome && setDrawing(true)}>
           {diffing && <div className="diff-banner">Comparing versions: the canvas is read-only. Use “Back to editing” to continue.</div>}
           <Canvas />
           {welcome ? <Welcome onNew={() => setDrawing(true)} /> : <ProblemsPanel />}
