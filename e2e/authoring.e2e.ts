@@ -1,9 +1,12 @@
 // A manager's ordinary work, as they would do it: the first screen, a journey at its own address, edits that save
 // themselves, a question before unsaved work is left, and restoring a version from History.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { step } from './canvas-driver.ts';
-import { describeWithBrowser, errorsOf, eventually, openEditor, screenshotPath, TestBed } from './harness.ts';
+import { describeWithBrowser, errorsOf, eventually, openEditor, openTab, root, screenshotPath, TestBed } from './harness.ts';
 
 const bed = new TestBed();
 const saveState = (page: Page) => page.locator('.status .status-right');
@@ -46,10 +49,12 @@ describeWithBrowser('authoring as a manager', bed, { loadExamples: true }, () =>
       expect.stringMatching(/^Subscription renewal/),
       expect.stringMatching(/^US telemarketing/),
     ]);
-    // Nothing on the first screen reads as a failure: no problems panel, no error, no claim that anything was saved.
-    expect(await page.locator('.problems').count()).toBe(0);
+    // Nothing on the first screen reads as a failure: no problem listed, no error, no claim that anything was saved.
+    expect(await page.locator('.problems').textContent()).toBe('Problems: Add a Start step to begin.');
+    expect(await page.locator('.problem-error').count()).toBe(0);
     expect(await page.locator('.status-error').count()).toBe(0);
     expect(await saveState(page).textContent()).toBe('Nothing to save yet');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: screenshotPath('first-screen-1440x900') });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: screenshotPath('first-screen-1024x700') });
@@ -165,6 +170,7 @@ describeWithBrowser('authoring as a manager', bed, { loadExamples: true }, () =>
     await eventually(() => new URL(page.url()).pathname).toBe(`/journeys/${id}/versions/1`);
     await page.reload();
     await eventually(() => page.locator('aside.diff-panel h2').textContent()).toBe('Version 1');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: screenshotPath('restore-version-1440x900') });
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.screenshot({ path: screenshotPath('restore-version-1024x700') });
@@ -177,4 +183,46 @@ describeWithBrowser('authoring as a manager', bed, { loadExamples: true }, () =>
     await eventually(() => saveState(page).textContent()).toMatch(/^All changes saved · Published version 2/);
     expect(errorsOf(page)).toEqual([]);
   }, 120_000);
+
+  it('says when an imported file would replace a journey the server already has', async () => {
+    const page = await openEditor(bed.browser, bed.server);
+    const file = join(tmpdir(), 'my-copy.journey.json');
+    writeFileSync(file, readFileSync(join(root, 'examples', 'missed-payment.journey.json'), 'utf8'));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import file…' }).click()]);
+    await chooser.setFiles(file);
+    await eventually(() => notice(page).textContent()).toBe(
+      'Imported “my-copy.journey.json”. The server already has a journey with the id “missed-payment”: “Missed payment reminder”. ' +
+        "Saving this file replaces that journey's draft; to keep both, change the Journey id first.",
+    );
+    expect(errorsOf(page)).toEqual([]);
+  }, 60_000);
+
+  it('starts a run of any journey from the Runs page, and a finished run shows no agent at work', async () => {
+    const page = await openEditor(bed.browser, bed.server);
+    await openTab(page, 'Runs');
+    await page.getByRole('combobox', { name: 'Journey', exact: true }).selectOption({ label: 'Appointment reminder' });
+    await page.getByRole('heading', { name: 'Runs of “Appointment reminder”' }).waitFor();
+    await page.getByRole('combobox', { name: 'Journey', exact: true }).selectOption({ label: 'Missed payment reminder' });
+    await page.getByRole('heading', { name: 'Runs of “Missed payment reminder”' }).waitFor();
+    await page.getByRole('button', { name: 'Start the run' }).click();
+    await eventually(() => new URL(page.url()).pathname).toMatch(/^\/runs\/./);
+    await page.locator('.run-status', { hasText: 'Finished' }).first().waitFor({ timeout: 120_000 });
+    await eventually(() => page.locator('[data-dialer="collections-call"] [data-gauge="agents"]').textContent()).toBe('none working: the run is over');
+    expect(errorsOf(page)).toEqual([]);
+  }, 180_000);
+
+  it('offers an agent the queues there are, so that none has to be typed', async () => {
+    const made = (await (await bed.server.api('POST', '/tokens', JSON.stringify({ name: 'Robin Agent', role: 'agent' }))).json()) as { token: string };
+    const page = await bed.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${bed.server.url}/agent`);
+    await page.getByLabel('Agent sign-in link or token').fill(made.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const picker = page.getByRole('group', { name: 'Take calls from these queues' });
+    await eventually(() => picker.getByRole('checkbox').count()).toBe(3);
+    await picker.getByRole('checkbox', { name: 'collections' }).check();
+    await page.getByRole('button', { name: 'Go available' }).click();
+    await page.locator('[data-agent-state="available"]').waitFor();
+    await eventually(() => page.locator('.agent-panel').textContent()).toContain('Calls come from “collections”');
+    await page.close();
+  }, 60_000);
 });

@@ -72,9 +72,14 @@ function middle(a: string[], b: string[]): WordPart[] {
   return parts;
 }
 
-/** Between two unchanged stretches, the removed words read before the added ones. */
+/**
+ * Between two unchanged stretches, the removed words read before the added ones. A mere space or mark kept between
+ * two changes joins them, so that a rewritten phrase reads as old phrase then new, not word against word.
+ */
 function orderRemovedFirst(parts: WordPart[]): WordPart[] {
   const out: WordPart[] = [];
+  const joins = (k: number) =>
+    parts[k]?.kind === 'same' && !/[\p{L}\p{N}_]/u.test(parts[k]!.text) && parts[k - 1]?.kind !== 'same' && parts[k + 1] !== undefined && parts[k + 1]!.kind !== 'same';
   for (let k = 0; k < parts.length; ) {
     if (parts[k]!.kind === 'same') {
       out.push(parts[k++]!);
@@ -82,9 +87,9 @@ function orderRemovedFirst(parts: WordPart[]): WordPart[] {
     }
     let removed = '';
     let added = '';
-    while (k < parts.length && parts[k]!.kind !== 'same') {
-      if (parts[k]!.kind === 'removed') removed += parts[k]!.text;
-      else added += parts[k]!.text;
+    while (k < parts.length && (parts[k]!.kind !== 'same' || joins(k))) {
+      if (parts[k]!.kind !== 'added') removed += parts[k]!.text;
+      if (parts[k]!.kind !== 'removed') added += parts[k]!.text;
       k++;
     }
     if (removed) out.push({ kind: 'removed', text: removed });

@@ -83,7 +83,8 @@ function DesignPage() {
         <main className="centre" id="main" onDragEnter={() => welcome && setDrawing(true)}>
           {diffing && <div className="diff-banner">Comparing versions: the canvas is read-only. Use “Back to editing” to continue.</div>}
           <Canvas />
-          {welcome ? <Welcome onNew={() => setDrawing(true)} /> : <ProblemsPanel />}
+          {welcome && <Welcome onNew={() => setDrawing(true)} />}
+          <ProblemsPanel />
         </main>
         {diffing ? <DiffPanel /> : <Inspector />}
       </div>

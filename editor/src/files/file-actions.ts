@@ -51,10 +51,17 @@ export async function importFile(store: EditorStore, view: CanvasView, file: Fil
   }
   store.load(doc, { latestVersion: null });
   const errors = result.problems.filter((p) => p.severity === 'error').length;
-  store.notify(
-    `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`,
-  );
+  const imported = `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}.`;
+  store.notify(`${imported} Save it to keep it on the server.`);
   afterLoad(view);
+  // The file's id may be a journey the server already has: saving would replace that journey's draft, so say so now.
+  const existing = await api.getJourney(doc.id).catch(() => undefined);
+  if (existing && store.getState().doc === doc) {
+    store.notify(
+      `${imported} The server already has a journey with the id “${doc.id}”: “${existing.name}”. Saving this file replaces that journey's draft; to keep both, change the Journey id first.`,
+      'error',
+    );
+  }
 }
 
 /** The canonical file, byte for byte what `journey fmt` writes. */
