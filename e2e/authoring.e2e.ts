@@ -50,7 +50,9 @@ describeWithBrowser('authoring as a manager', bed, { loadExamples: true }, () =>
       expect.stringMatching(/^US telemarketing/),
     ]);
     // Nothing on the first screen reads as a failure: no problem listed, no error, no claim that anything was saved.
-    expect(await page.locator('.problems').textContent()).toBe('Problems: Add a Start step to begin.');
+    expect(await page.locator('.problems').textContent()).toBe(
+      'Problems: nothing to check yet.Add a Start step to begin: drag it from the left onto the canvas, or select it there and press Enter.',
+    );
     expect(await page.locator('.problem-error').count()).toBe(0);
     expect(await page.locator('.status-error').count()).toBe(0);
     expect(await saveState(page).textContent()).toBe('Nothing to save yet');

@@ -29,9 +29,14 @@ export function ProblemsPanel() {
       <h2>
         <button type="button" className="problems-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
           <span className={`dot ${errors ? 'dot-error' : warnings ? 'dot-warning' : stepCount ? 'dot-ok' : ''}`} aria-hidden="true" />
-          Problems: <span className="problems-summary">{stepCount === 0 ? 'Add a Start step to begin.' : summary}</span>
+          Problems: <span className="problems-summary">{stepCount === 0 ? 'nothing to check yet.' : summary}</span>
         </button>
       </h2>
+      {open && stepCount === 0 && (
+        <ul className="problem-list">
+          <li className="problem problem-hint">Add a Start step to begin: drag it from the left onto the canvas, or select it there and press Enter.</li>
+        </ul>
+      )}
       {open && listed.length > 0 && (
         <ul className="problem-list">
           {listed.map((problem, i) => (
