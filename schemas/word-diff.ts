@@ -79,7 +79,11 @@ function middle(a: string[], b: string[]): WordPart[] {
 function orderRemovedFirst(parts: WordPart[]): WordPart[] {
   const out: WordPart[] = [];
   const joins = (k: number) =>
-    parts[k]?.kind === 'same' && !/[\p{L}\p{N}_]/u.test(parts[k]!.text) && parts[k - 1]?.kind !== 'same' && parts[k + 1] !== undefined && parts[k + 1]!.kind !== 'same';
+    parts[k]?.kind === 'same' &&
+    !/[\p{L}\p{N}_]/u.test(parts[k]!.text) &&
+    parts[k - 1]?.kind !== 'same' &&
+    parts[k + 1] !== undefined &&
+    parts[k + 1]!.kind !== 'same';
   for (let k = 0; k < parts.length; ) {
     if (parts[k]!.kind === 'same') {
       out.push(parts[k++]!);
