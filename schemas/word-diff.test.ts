@@ -17,6 +17,12 @@ describe('wordDiff', () => {
     ]);
   });
 
+  it('reads a rewritten phrase as the old words then the new, not word against word', () => {
+    expect(renderWordDiff(wordDiff('Hi Ann, we have not received it', 'Hi Ann, please call us about it'))).toBe(
+      'Hi Ann, [-we have not received-]{+please call us about+} it',
+    );
+  });
+
   it('gives back each text whole from its stretches', () => {
     const before = 'Hi {{ contact.firstName }}, your payment of {{ attributes.amount }} is late. Call {{ links.callback }}.';
     const after = 'Hello {{ contact.firstName }}, your payment is late. Please call {{ links.call back }} today.';
