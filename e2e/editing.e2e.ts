@@ -215,7 +215,9 @@ describeWithBrowser('editing a journey in the editor', bed, {}, () => {
     await eventually(() => step(page, 'start').locator('.step').getAttribute('class')).not.toMatch(/diff-/);
     const panel = page.locator('aside.diff-panel');
     await eventually(() => panel.textContent()).toContain('Message: Hi {{ contact.firstName }}, we have not received');
-    await eventually(() => panel.textContent()).toContain('Hi {{ contact.firstName }}, please call us about your payment: {{ links.callback }}');
+    // The long message shows its changed words in place: what went, then what came.
+    await eventually(() => panel.locator('.word-diff del').allTextContents()).toContain('we have not received');
+    await eventually(() => panel.locator('.word-diff ins').allTextContents()).toContain('please call us about');
     await eventually(() => panel.locator('section', { hasText: 'Removed' }).textContent()).toContain('Not reached by phone, texted');
     await page.screenshot({ path: screenshotPath('version-diff') });
     // The comparison is read-only; going back to editing shows the draft again.

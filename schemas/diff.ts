@@ -1,5 +1,6 @@
 // The semantic diff of two journey files, for code review: what a reviewer needs to know, not which lines moved.
 import { definitionOf, isNodeKind } from './catalogue.ts';
+import { renderWordDiff, wordDiff } from './word-diff.ts';
 
 export interface FieldChange {
   /** Dotted path inside the node (`config.amd.enabled`, `label`) or the document (`settings.timezone`). */
@@ -77,12 +78,12 @@ export function isEmptyDiff(diff: JourneyDiff): boolean {
 export function renderDiff(diff: JourneyDiff): string {
   if (isEmptyDiff(diff)) return 'No differences.\n';
   const lines: string[] = [];
-  for (const c of diff.document) lines.push(`~ journey ${c.field}: ${show(c.old)} → ${show(c.new)}`);
+  for (const c of diff.document) lines.push(`~ journey ${c.field}: ${showChange(c)}`);
   for (const n of diff.added) lines.push(`+ added ${describe(n)}${n.summary ? `: ${n.summary}` : ''}`);
   for (const n of diff.removed) lines.push(`- removed ${describe(n)}`);
   for (const n of diff.changed) {
     lines.push(`~ changed ${describe(n)}`);
-    for (const f of n.fields) lines.push(`    ${f.field}: ${show(f.old)} → ${show(f.new)}`);
+    for (const f of n.fields) lines.push(`    ${f.field}: ${showChange(f)}`);
   }
   for (const r of diff.rewired) {
     const from = r.old === null ? '(nothing)' : `'${r.old}'`;
@@ -125,10 +126,29 @@ function collectChanges(a: unknown, b: unknown, path: string, out: FieldChange[]
   out.push({ field: path, old: a === undefined ? null : a, new: b === undefined ? null : b });
 }
 
+/** Values longer than this are not printed whole: a long text is shown as a word diff, anything else cut short. */
+const maxShown = 120;
+
+/**
+ * Old and new side by side while both fit on a line. When either is long, cutting both short could hide the very
+ * words that changed (an SMS edited near its end), so the change is shown as a word diff around those words.
+ */
+function showChange(change: FieldChange): string {
+  const { old: before, new: after } = change;
+  if (before === null || after === null || (JSON.stringify(before).length <= maxShown && JSON.stringify(after).length <= maxShown)) {
+    return `${show(before)} → ${show(after)}`;
+  }
+  if (typeof before === 'string' && typeof after === 'string') {
+    const parts = wordDiff(before, after).map((part) => ({ ...part, text: JSON.stringify(part.text).slice(1, -1) }));
+    return `"${renderWordDiff(parts)}"`;
+  }
+  return renderWordDiff(wordDiff(JSON.stringify(before), JSON.stringify(after)));
+}
+
 function show(value: unknown): string {
   if (value === null || value === undefined) return '(none)';
   const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return text.length > maxShown ? `${text.slice(0, maxShown - 3)}...` : text;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

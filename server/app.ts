@@ -23,6 +23,7 @@ import { contactListRoutes } from './routes/contact-lists.ts';
 import { importRoutes } from './routes/imports.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { runRoutes } from './routes/runs.ts';
+import { schemaRoutes } from './routes/schemas.ts';
 import { openPixelRoutes, trackedLinkRoutes } from './routes/tracked-links.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import type { Runner } from './runner.ts';
@@ -163,6 +164,7 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
   app.route('/t', trackedLinkRoutes(store, runner));
   app.route('/o', openPixelRoutes(store, runner));
   app.route('/hooks/twilio', twilioRoutes(store, runner));
+  app.route('/schemas', schemaRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `There is no ${c.req.method} ${c.req.path}; the routes are listed at /api/openapi.json`), 404));
 
   if (editorDir && existsSync(join(editorDir, 'index.html'))) {

@@ -140,6 +140,20 @@ describe('journey diff', () => {
     expect(diff.moved).toEqual(['gate']);
   });
 
+  it('shows the changed words of a long text instead of cutting both values short', async () => {
+    const body =
+      'Hi {{ contact.firstName }}, this is Acme Bank about your account ending {{ attributes.accountLast4 }}. A payment of ' +
+      '{{ attributes.amountDue }} was due on {{ attributes.dueDate }}. Call us back at {{ links.callback }} or reply STOP to opt out.';
+    const edited = body.replace('{{ links.callback }}', '{{ links.call back }}');
+    const withBody = (text: string) =>
+      formatJourney({ ...journey, nodes: { ...journey.nodes, reminder: { ...journey.nodes.reminder, config: { body: text } } } });
+    const t = memoryIo({ 'old.json': withBody(body), 'new.json': withBody(edited) });
+    expect(await main(['diff', 'old.json', 'new.json'], t.io)).toBe(0);
+    expect(t.stdout()).toBe(
+      ["~ changed SMS step 'reminder'", '    config.body: "… us back at {{ links.[-callback-]{+call back+} }} or reply STOP to opt out."', ''].join('\n'),
+    );
+  });
+
   it('says so when nothing differs', async () => {
     const t = memoryIo({ 'a.json': canonical, 'b.json': canonical });
     await main(['diff', 'a.json', 'b.json'], t.io);

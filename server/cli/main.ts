@@ -4,6 +4,7 @@ import { convertCommand, convertHelp } from './commands/convert.ts';
 import { diffCommand, diffHelp } from './commands/diff.ts';
 import { fmtCommand, fmtHelp } from './commands/fmt.ts';
 import { importCommand, importHelp } from './commands/import.ts';
+import { initCommand, initHelp } from './commands/init.ts';
 import { pullCommand, pullHelp } from './commands/pull.ts';
 import { pushCommand, pushHelp } from './commands/push.ts';
 import { simulateCommand, simulateHelp } from './commands/simulate.ts';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   fmt: { run: fmtCommand, help: fmtHelp },
   diff: { run: diffCommand, help: diffHelp },
   convert: { run: convertCommand, help: convertHelp },
+  init: { run: initCommand, help: initHelp },
   simulate: { run: simulateCommand, help: simulateHelp },
   compliance: { run: complianceCommand, help: complianceHelp },
   import: { run: importCommand, help: importHelp },

@@ -18,6 +18,28 @@ describe.each(testDialects)('agent desktop on %s', (dialect) => {
     expect((await t.request('POST', '/api/agent/available', { token: null, json: { queues: ['sales'] } })).status).toBe(401);
   });
 
+  it('offers an agent the names of the queues the journeys name, so that none has to be typed', async () => {
+    const journey = {
+      schemaVersion: 1,
+      id: 'queued',
+      name: 'Queued',
+      settings: { timezone: 'America/New_York', compliance: 'US' },
+      nodes: {
+        start: { type: 'start', position: { x: 0, y: 0 }, config: { audience: { list: 'people' } }, next: { out: 'gate' } },
+        gate: { type: 'compliance-gate', position: { x: 200, y: 0 }, config: { channel: 'voice' }, next: { allowed: 'call', blocked: 'done' } },
+        call: { type: 'dialer', position: { x: 400, y: 0 }, config: { queue: 'renewals-team', callerId: '+14155550100' }, next: {} },
+        done: { type: 'end', position: { x: 600, y: 0 }, config: { outcome: 'completed' } },
+      },
+    };
+    const made = await t.request('POST', '/api/journeys', { json: journey });
+    expect(made.status, made.text).toBe(201);
+    const offered = await t.request('GET', '/api/agent/queues', { token: 'agent' });
+    expect(offered.status).toBe(200);
+    expect(offered.json.queues).toContain('renewals-team');
+    expect(offered.json.queues.every((q: unknown) => typeof q === 'string')).toBe(true);
+    expect((await t.request('GET', '/api/agent/queues', { token: 'viewer' })).status).toBe(403);
+  });
+
   it('shows a new agent as offline, then available in the chosen queues, and back offline', async () => {
     const first = await t.request('GET', '/api/agent/me', { token: 'agent' });
     expect(first).toMatchObject({ status: 200, json: { agent: { name: 'agent-token', state: 'offline', queues: [] }, call: null } });

@@ -64,6 +64,18 @@ export function agentRoutes(store: Store, runner: Runner) {
     )
     .openapi(
       createRoute({
+        method: 'get',
+        path: '/queues',
+        middleware: [agent],
+        security,
+        summary: 'The queues an agent can take calls from',
+        description: 'Their names only, so that an agent picks one instead of typing it; who is in each is for managers (GET /api/queues).',
+        responses: { 200: json(z.object({ queues: z.array(z.string()) }), 'The names of the queues'), 401: errors[401], 403: errors[403] },
+      }),
+      async (c) => c.json({ queues: (await queueViews(store)).map((q) => q.id) }, 200),
+    )
+    .openapi(
+      createRoute({
         method: 'post',
         path: '/available',
         middleware: [agent],
@@ -148,23 +160,26 @@ export function queueRoutes(store: Store, now: () => number) {
       summary: 'Agent queues and who is in them',
       responses: { 200: json(z.object({ queues: z.array(QueueSchema) }), 'The queues'), 401: errors[401], 403: errors[403] },
     }),
-    async (c) => {
-      const queues = new Map<string, QueueView>();
-      const add = (id: string) => queues.get(id) ?? queues.set(id, { id, agents: 0, available: 0 }).get(id)!;
-      for (const { draft } of await store.db.selectFrom('journeys').select('draft').execute()) {
-        const { nodes } = parseJson(draft);
-        for (const node of Object.values(nodes)) if (node.type === 'dialer' && typeof node.config?.queue === 'string') add(node.config.queue);
-      }
-      for (const agent of await store.db.selectFrom('agents').select(['state', 'queues']).where('state', '!=', 'offline').execute()) {
-        for (const id of parseJson(agent.queues)) {
-          const queue = add(id);
-          queue.agents++;
-          if (agent.state === 'available') queue.available++;
-        }
-      }
-      return c.json({ queues: [...queues.values()].sort((a, b) => a.id.localeCompare(b.id)) }, 200);
-    },
+    async (c) => c.json({ queues: await queueViews(store) }, 200),
   );
+}
+
+/** The queues the journeys' call steps name and those agents are in, with who is in each, by name. */
+async function queueViews(store: Store): Promise<QueueView[]> {
+  const queues = new Map<string, QueueView>();
+  const add = (id: string) => queues.get(id) ?? queues.set(id, { id, agents: 0, available: 0 }).get(id)!;
+  for (const { draft } of await store.db.selectFrom('journeys').select('draft').execute()) {
+    const { nodes } = parseJson(draft);
+    for (const node of Object.values(nodes)) if (node.type === 'dialer' && typeof node.config?.queue === 'string') add(node.config.queue);
+  }
+  for (const agent of await store.db.selectFrom('agents').select(['state', 'queues']).where('state', '!=', 'offline').execute()) {
+    for (const id of parseJson(agent.queues)) {
+      const queue = add(id);
+      queue.agents++;
+      if (agent.state === 'available') queue.available++;
+    }
+  }
+  return [...queues.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** The simulated agents of a run, for a manager watching them work. */

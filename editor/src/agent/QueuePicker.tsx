@@ -1,5 +1,6 @@
-// Choosing the queues to take calls from: the agent's known queues as tick boxes, and any other by name.
-import { useState, type FormEvent } from 'react';
+// Choosing the queues to take calls from: the queues there are as tick boxes, and any other by name.
+import { useEffect, useState, type FormEvent } from 'react';
+import { agentApi } from './agent-api.ts';
 
 const rememberedKey = 'journey-builder.agent-queues';
 
@@ -14,7 +15,13 @@ function remembered(): string[] {
 }
 
 export function QueuePicker({ known, onGo }: { known: string[]; onGo: (queues: string[]) => Promise<boolean> }) {
-  const [options, setOptions] = useState(() => [...new Set([...known, ...remembered()])]);
+  const [added, setAdded] = useState<string[]>([]);
+  const [existing, setExisting] = useState<string[]>([]);
+  useEffect(() => {
+    // Without the list an agent can still type a name; a typo then shows as a queue nobody else is in.
+    agentApi.queues().then(setExisting, () => setExisting([]));
+  }, []);
+  const options = [...new Set([...known, ...remembered(), ...existing, ...added])];
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(remembered().length ? remembered() : known));
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string>();
@@ -23,7 +30,7 @@ export function QueuePicker({ known, onGo }: { known: string[]; onGo: (queues: s
   const add = () => {
     const name = typed.trim();
     if (!name) return;
-    setOptions((o) => (o.includes(name) ? o : [...o, name]));
+    setAdded((o) => (o.includes(name) ? o : [...o, name]));
     setChosen((c) => new Set(c).add(name));
     setTyped('');
   };

@@ -11,6 +11,8 @@ const agent = apiClient.agent;
 
 export const agentApi = {
   me: () => call(agent.me.$get()),
+  /** The names of the queues there are, to offer instead of a name to type. */
+  queues: () => call(agent.queues.$get()).then((r) => r.queues),
   available: (queues: string[]) => call(agent.available.$post({ json: { queues } })),
   offline: () => call(agent.offline.$post()),
   endCall: (disposition: string, notes?: string) => call(agent.call.end.$post({ json: { disposition, ...(notes && { notes }) } })),

@@ -3,9 +3,13 @@ import { definitionOf, isNodeKind } from '../../../schemas/catalogue.ts';
 import type { FieldChange, NodeRef } from '../../../schemas/diff.ts';
 import { fieldName } from '../../../schemas/issue-messages.ts';
 import { settings } from '../../../schemas/journey.ts';
+import { describeDuration } from '../../../schemas/nodes/wait.ts';
+import { elideUnchanged, wordDiff } from '../../../schemas/word-diff.ts';
 import { portLabel } from '../canvas/describe.ts';
 import type { JourneyFile } from '../model/document.ts';
 import { useEditor, useEditorStore, type DiffView } from '../store/editor-store.ts';
+import { restoreVersion } from './file-actions.ts';
+import type { VersionRef } from './journey-address.ts';
 
 const topLevel: Record<string, string> = { label: 'Name on the canvas', type: 'Kind of step', name: 'Name', id: 'Journey id', description: 'Description' };
 
@@ -29,10 +33,39 @@ function stepName(doc: JourneyFile, id: string | null): string {
   return node?.label ?? id;
 }
 
+const maxShown = 140;
+
+/** An ISO 8601 duration as the file keeps it (`PT48H`, `P1DT2H`); a manager reads "48 hours". */
+const isoDuration = /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+
 function show(value: unknown): string {
   if (value === null || value === undefined) return '(not set)';
+  if (typeof value === 'string' && isoDuration.test(value)) return describeDuration(value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 140 ? `${text.slice(0, 137)}…` : text;
+  return text.length > maxShown ? `${text.slice(0, maxShown - 3)}…` : text;
+}
+
+/** Old and new side by side; a long text as its changed words in place, since both cut short could look the same. */
+function Change({ change }: { change: FieldChange }) {
+  const { old: before, new: after } = change;
+  if (typeof before === 'string' && typeof after === 'string' && (before.length > maxShown || after.length > maxShown)) {
+    return (
+      <span className="word-diff">
+        {elideUnchanged(wordDiff(before, after)).map((part, i) =>
+          part.kind === 'removed' ? <del key={i}>{part.text}</del> : part.kind === 'added' ? <ins key={i}>{part.text}</ins> : <span key={i}>{part.text}</span>,
+        )}
+      </span>
+    );
+  }
+  return (
+    <>
+      <del>{show(before)}</del> → <ins>{show(after)}</ins>
+    </>
+  );
+}
+
+function versionName(v: VersionRef): string {
+  return v === 'draft' ? 'the draft' : `version ${v}`;
 }
 
 function name(n: NodeRef): string {
@@ -44,7 +77,7 @@ function Fields({ fields, type }: { fields: FieldChange[]; type?: string }) {
     <ul className="diff-fields">
       {fields.map((f) => (
         <li key={f.field}>
-          <span title={f.field}>{fieldTitle(type, f.field)}</span>: <del>{show(f.old)}</del> → <ins>{show(f.new)}</ins>
+          <span title={f.field}>{fieldTitle(type, f.field)}</span>: <Change change={f} />
         </li>
       ))}
     </ul>
@@ -59,9 +92,9 @@ export function DiffPanel() {
     <aside className="inspector diff-panel" aria-label="Differences">
       <header className="inspector-head">
         <div>
-          <h2>Differences</h2>
+          <h2>{view.restorable === undefined ? 'Differences' : `Version ${view.restorable}`}</h2>
           <div className="step-kind">
-            From {view.fromLabel} to {view.toLabel}
+            {view.restorable === undefined ? `From ${versionName(view.from)} to ${versionName(view.to)}` : `As published; below, how it differs from the draft`}
           </div>
         </div>
       </header>
@@ -69,9 +102,16 @@ export function DiffPanel() {
         <span className="swatch diff-added" /> added <span className="swatch diff-removed" /> removed <span className="swatch diff-changed" /> changed
       </p>
       <DiffDetails view={view} />
-      <button type="button" className="primary" onClick={() => store.showDiff(undefined)}>
-        Back to editing
-      </button>
+      <div className="row-buttons">
+        {view.restorable !== undefined && (
+          <button type="button" className="primary" onClick={() => restoreVersion(store)}>
+            Restore version {view.restorable} as the draft
+          </button>
+        )}
+        <button type="button" className={view.restorable === undefined ? 'primary' : ''} onClick={() => store.showDiff(undefined)}>
+          Back to editing
+        </button>
+      </div>
     </aside>
   );
 }

@@ -1,11 +1,11 @@
-// Version history: who published what and why; pick two versions (or the draft) to compare on the canvas.
+// Version history: who published what and why; view one to restore it, or pick two (or the draft) to compare.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Version } from '../api/types.ts';
 import { Modal } from '../app/Modal.tsx';
 import { useCanvasView } from '../canvas/view.ts';
 import { useEditorStore } from '../store/editor-store.ts';
-import { compareVersions } from './file-actions.ts';
+import { compareVersions, showVersion } from './file-actions.ts';
 
 type Choice = number | 'draft';
 const parseChoice = (v: string): Choice => (v === 'draft' ? 'draft' : Number(v));
@@ -45,6 +45,9 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
                 <th scope="col">What changed</th>
                 <th scope="col">By</th>
                 <th scope="col">When</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -54,6 +57,18 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
                   <td>{v.message}</td>
                   <td>{v.author}</td>
                   <td>{new Date(v.publishedAt).toLocaleString()}</td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`View version ${v.version} and restore it`}
+                      onClick={() => {
+                        onClose();
+                        void showVersion(store, view, v.version);
+                      }}
+                    >
+                      View and restore…
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>

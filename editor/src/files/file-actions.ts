@@ -10,6 +10,7 @@ import { problemsOf } from '../model/problems.ts';
 import { convertPinpointFile, isPinpointJourney, type PinpointImport } from './pinpoint-import.ts';
 import type { EditConflict, JourneyDraft } from '../../../server/api-types.ts';
 import type { EditorState, EditorStore } from '../store/editor-store.ts';
+import type { VersionRef } from './journey-address.ts';
 
 export function hasUnsavedChanges(state: EditorState): boolean {
   return state.server.savedDoc !== state.doc && (state.server.savedDoc !== undefined || Object.keys(state.doc.nodes).length > 0);
@@ -25,7 +26,7 @@ export function newJourney(store: EditorStore): void {
   store.notify('New journey: drag a Start step onto the canvas to begin.');
 }
 
-export async function openJourney(store: EditorStore, view: CanvasView, id: string): Promise<void> {
+export async function openJourney(store: EditorStore, view: CanvasView, id: string): Promise<boolean> {
   try {
     const draft = await api.getJourney(id);
     const doc = asJourneyFile(draft.journey);
@@ -33,8 +34,10 @@ export async function openJourney(store: EditorStore, view: CanvasView, id: stri
     store.load(doc, { savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
     store.notify(`Opened “${draft.name}”${draft.latestVersion ? `, last published as version ${draft.latestVersion}` : ', not published yet'}.`);
     afterLoad(view);
+    return true;
   } catch (error) {
     store.notify(messageOf(error), 'error');
+    return false;
   }
 }
 
@@ -62,10 +65,17 @@ export async function importFile(store: EditorStore, view: CanvasView, file: Fil
   }
   store.load(doc, { latestVersion: null });
   const errors = result.problems.filter((p) => p.severity === 'error').length;
-  store.notify(
-    `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}. Save it to keep it on the server.`,
-  );
+  const imported = `Imported “${file.name}”${errors ? ` with ${errors} ${errors === 1 ? 'error' : 'errors'} to fix (see Problems)` : ''}.`;
+  store.notify(`${imported} Save it to keep it on the server.`);
   afterLoad(view);
+  // The file's id may be a journey the server already has: saving would replace that journey's draft, so say so now.
+  const existing = await api.getJourney(doc.id).catch(() => undefined);
+  if (existing && store.getState().doc === doc) {
+    store.notify(
+      `${imported} The server already has a journey with the id “${doc.id}”: “${existing.name}”. Saving this file replaces that journey's draft; to keep both, change the Journey id first.`,
+      'error',
+    );
+  }
   return undefined;
 }
 
@@ -103,12 +113,13 @@ export function exportFile(store: EditorStore): void {
  * saved since this one was opened is refused, and the conflict dialog shows whose it is; `overwrite` is the ETag of
  * their draft when the person chose to replace it with theirs.
  */
-export async function saveDraft(store: EditorStore, overwrite?: string): Promise<boolean> {
+export async function saveDraft(store: EditorStore, overwrite?: string, options: { auto?: boolean } = {}): Promise<boolean> {
   const { doc, server } = store.getState();
   if (hasErrors(problemsOf(doc))) {
     store.notify('The draft has errors, and the server keeps only drafts without errors. Fix the errors listed under Problems, then save.', 'error');
     return false;
   }
+  store.setSaving(true);
   try {
     let draft: JourneyDraft;
     if (server.savedId === doc.id) {
@@ -130,11 +141,16 @@ export async function saveDraft(store: EditorStore, overwrite?: string): Promise
     }
     store.setServer({ savedId: draft.id, savedDoc: doc, latestVersion: draft.latestVersion, etag: draft.etag });
     store.setConflict(undefined);
-    store.notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
+    // A save made on its own while editing says so in the footer only; a message would cover the one being read.
+    if (!options.auto) {
+      store.notify(`Draft saved${draft.problems.length ? `, with ${draft.problems.length} ${draft.problems.length === 1 ? 'warning' : 'warnings'}` : ''}.`);
+    }
     return true;
   } catch (error) {
-    store.notify(messageOf(error), 'error');
+    store.notify(options.auto ? `The draft could not be saved automatically. ${messageOf(error)}` : messageOf(error), 'error');
     return false;
+  } finally {
+    store.setSaving(false);
   }
 }
 
@@ -197,18 +213,39 @@ export async function publish(store: EditorStore, message: string): Promise<bool
 }
 
 /** Shows two versions on the canvas; `'draft'` stands for the journey as it is in the editor now. */
-export async function compareVersions(store: EditorStore, view: CanvasView, from: number | 'draft', to: number | 'draft'): Promise<void> {
+export async function compareVersions(store: EditorStore, view: CanvasView, from: VersionRef, to: VersionRef): Promise<boolean> {
   const { doc } = store.getState();
   try {
-    const read = async (v: number | 'draft') => (v === 'draft' ? doc : asJourneyFile((await api.version(doc.id, v)).journey));
+    const read = async (v: VersionRef) => (v === 'draft' ? doc : asJourneyFile((await api.version(doc.id, v)).journey));
     const [before, after] = await Promise.all([read(from), read(to)]);
     if (!before || !after) throw new Error('A version could not be read.');
-    const name = (v: number | 'draft') => (v === 'draft' ? 'the draft' : `version ${v}`);
-    store.showDiff({ fromLabel: name(from), toLabel: name(to), before, after, diff: diffJourneys(before, after) });
+    store.showDiff({ from, to, before, after, diff: diffJourneys(before, after) });
     afterLoad(view);
+    return true;
   } catch (error) {
     store.notify(messageOf(error), 'error');
+    return false;
   }
+}
+
+/** Shows a published version on the canvas, against the draft: what restoring it would change. */
+export async function showVersion(store: EditorStore, view: CanvasView, version: number): Promise<boolean> {
+  if (!(await compareVersions(store, view, 'draft', version))) return false;
+  const shown = store.getState().diffView;
+  if (shown) store.showDiff({ ...shown, restorable: version });
+  return true;
+}
+
+/**
+ * Makes the version shown the draft again. It is one edit, so Undo takes it back; the draft then saves as any edit does.
+ * The version itself stays as it was published: publishing the restored draft makes a new version.
+ */
+export function restoreVersion(store: EditorStore): void {
+  const shown = store.getState().diffView;
+  if (shown?.restorable === undefined) return;
+  store.edit(shown.after, { selection: { nodes: [], edges: [] } });
+  store.showDiff(undefined);
+  store.notify(`Restored version ${shown.restorable} as the draft. Undo takes it back; publish it to make it the version that runs.`);
 }
 
 function messageOf(error: unknown): string {

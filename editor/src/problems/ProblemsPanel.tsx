@@ -16,8 +16,10 @@ export function ProblemsPanel() {
   const problems = useEditor((s) => problemsOf(s.doc));
   const stepCount = useEditor((s) => Object.keys(s.doc.nodes).length);
   const [open, setOpen] = useState(true);
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
+  // An empty journey lacks a Start step, which is where one begins, not a failure to show in red.
+  const listed = stepCount === 0 ? [] : problems;
+  const errors = listed.filter((p) => p.severity === 'error').length;
+  const warnings = listed.length - errors;
   const summary =
     problems.length === 0
       ? 'No problems: the journey can be published.'
@@ -26,13 +28,18 @@ export function ProblemsPanel() {
     <section className="problems" aria-label="Problems">
       <h2>
         <button type="button" className="problems-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-          <span className={`dot ${errors ? 'dot-error' : warnings ? 'dot-warning' : 'dot-ok'}`} aria-hidden="true" />
-          Problems: <span className="problems-summary">{stepCount === 0 ? 'Add a Start step to begin.' : summary}</span>
+          <span className={`dot ${errors ? 'dot-error' : warnings ? 'dot-warning' : stepCount ? 'dot-ok' : ''}`} aria-hidden="true" />
+          Problems: <span className="problems-summary">{stepCount === 0 ? 'nothing to check yet.' : summary}</span>
         </button>
       </h2>
-      {open && problems.length > 0 && (
+      {open && stepCount === 0 && (
         <ul className="problem-list">
-          {problems.map((problem, i) => (
+          <li className="problem problem-hint">Add a Start step to begin: drag it from the left onto the canvas, or select it there and press Enter.</li>
+        </ul>
+      )}
+      {open && listed.length > 0 && (
+        <ul className="problem-list">
+          {listed.map((problem, i) => (
             <li key={`${problem.path}:${i}`}>
               <button type="button" className={`problem problem-${problem.severity}`} onClick={() => goTo(store, problem)}>
                 <span className="problem-severity">{problem.severity === 'error' ? 'Error' : 'Warning'}</span>

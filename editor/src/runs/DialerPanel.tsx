@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { FileNode } from '../model/document.ts';
 import { abandonHint, aboutPeople, dialerFigures } from './dialer-gauges.ts';
-import { useDialerState, useStepMetrics } from './live-store.ts';
+import { useDialerState, useLive, useStepMetrics } from './live-store.ts';
 
 const whole = (n: number | undefined) => (n === undefined ? '—' : n.toLocaleString());
 
@@ -12,11 +12,13 @@ const callWords: Record<string, string> = { ringing: 'ringing', waiting: 'answer
 function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
   const { gauges, runAgents } = useDialerState(id);
   const step = useStepMetrics(id);
+  // The last gauges of a run are from before its end: an agent still in wrap-up then is nobody's business now.
+  const over = useLive((s) => s.status === 'completed' || s.status === 'stopped');
   const queue = typeof node.config.queue === 'string' ? node.config.queue : undefined;
   const cap = typeof node.config.maxAbandonRate === 'number' ? node.config.maxAbandonRate : undefined;
   const f = dialerFigures({ gauges, runAgents, step, ...(queue !== undefined && { queue }), ...(cap !== undefined && { maxAbandonRate: cap }) });
   const rate = f.abandonPercent;
-  const over = rate !== undefined && rate > f.capPercent;
+  const overCap = rate !== undefined && rate > f.capPercent;
   const agentless = node.config.mode === 'agentless';
   const callDetail = Object.entries(f.calls ?? {})
     .filter(([, n]) => n > 0)
@@ -27,21 +29,19 @@ function DialerPanelView({ id, node }: { id: string; node: FileNode }) {
       <div>
         <dt>Calls under way</dt>
         <dd data-gauge="calls" title={callDetail || undefined}>
-          {f.callsInFlight === undefined ? '—' : callDetail || 'none'}
+          {over ? 'none: the run is over' : f.callsInFlight === undefined ? '—' : callDetail || 'none'}
         </dd>
       </div>
       {!agentless && (
         <div>
           <dt>Agents</dt>
-          <dd data-gauge="agents">
-            {whole(f.agentsBusy)} busy · {whole(f.agentsFree)} free
-          </dd>
+          <dd data-gauge="agents">{over ? 'none working: the run is over' : `${whole(f.agentsBusy)} busy · ${whole(f.agentsFree)} free`}</dd>
         </div>
       )}
       <div title={abandonHint(f)}>
         <dt>Abandoned</dt>
-        <dd data-gauge="abandon" className={over ? 'is-over' : undefined}>
-          {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{over ? ' (over!)' : ''}
+        <dd data-gauge="abandon" className={overCap ? 'is-over' : undefined}>
+          {rate === undefined ? 'no answers yet' : `${rate.toFixed(1)} %`} · limit {f.capPercent} %{overCap ? ' (over!)' : ''}
         </dd>
         <dd className="dialer-meter">
           <meter

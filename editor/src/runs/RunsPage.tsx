@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useServerData } from '../api/server-data.ts';
+import type { JourneySummary } from '../api/types.ts';
 import { asJourneyFile, type JourneyFile } from '../model/document.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { ComplianceReport } from './ComplianceReport.tsx';
@@ -107,10 +108,50 @@ function WatchedRun({ run, onChanged }: { run: RunView; onChanged: (run: RunView
   );
 }
 
+/** The journeys on the server, to start or watch runs of any of them, not only of the one open on the Design page. */
+function JourneyPicker({ value, onChange }: { value: string | undefined; onChange: (id: string | undefined) => void }) {
+  const [journeys, setJourneys] = useState<JourneySummary[]>();
+  useEffect(() => {
+    api.listJourneys().then(setJourneys, () => setJourneys([]));
+  }, []);
+  return (
+    <label className="field">
+      Journey
+      <select value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">All journeys (recent runs)</option>
+        {journeys?.map((j) => (
+          <option key={j.id} value={j.id}>
+            {j.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The journey whose runs are shown: the one picked here, else the one open on the Design page. */
+function useRunJourney(): { journeyId: string | undefined; name: string; doc: JourneyFile | undefined; pick: (id: string | undefined) => void } {
+  const openId = useEditor((s) => s.server.savedId);
+  const openDoc = useEditor((s) => s.doc);
+  const [picked, setPicked] = useState<{ id: string | undefined }>();
+  const [pickedDoc, setPickedDoc] = useState<{ id: string; doc: JourneyFile }>();
+  const journeyId = picked ? picked.id : openId;
+  useEffect(() => {
+    if (!journeyId || journeyId === openId) return;
+    api.getJourney(journeyId).then(
+      (draft) => {
+        const doc = asJourneyFile(draft.journey);
+        if (doc) setPickedDoc({ id: journeyId, doc });
+      },
+      () => undefined,
+    );
+  }, [journeyId, openId]);
+  const doc = journeyId === openId ? openDoc : pickedDoc && pickedDoc.id === journeyId ? pickedDoc.doc : undefined;
+  return { journeyId, name: doc?.name ?? '', doc, pick: (id) => setPicked({ id }) };
+}
+
 export function RunsPage() {
-  const journeyId = useEditor((s) => s.server.savedId);
-  const name = useEditor((s) => s.doc.name);
-  const doc = useEditor((s) => s.doc);
+  const { journeyId, name, doc, pick } = useRunJourney();
   const session = useServerData((d) => d.session);
   const [runs, setRuns] = useState<RunView[]>([]);
   const [selected, setSelected] = useState<RunView>();
@@ -147,10 +188,9 @@ export function RunsPage() {
       <aside className="runs-side" aria-label="Runs">
         <h1>Runs{journeyId ? ` of “${name}”` : ''}</h1>
         {!session && <p>Sign in to start and watch runs.</p>}
-        {session && !journeyId && (
-          <p className="hint">Open a journey saved on the server (Design, then Open) to start a run of it. All recent runs are listed below.</p>
-        )}
-        {journeyId && canRun && (
+        {session && <JourneyPicker value={journeyId} onChange={pick} />}
+        {session && !journeyId && <p className="hint">Choose a journey to start a run of it. All recent runs are listed below.</p>}
+        {journeyId && doc && canRun && (
           <StartRunForm
             key={journeyId}
             journeyId={journeyId}

@@ -2,6 +2,7 @@
 // page has its own, made by <EditorStoreProvider>; components reach it with useEditorStore() and useEditor().
 import { createContext, createElement, useContext, useState, type ReactNode } from 'react';
 import type { JourneyDiff } from '../../../schemas/diff.ts';
+import type { VersionRef } from '../files/journey-address.ts';
 import { emptyJourney, type FileNode, type JourneyFile } from '../model/document.ts';
 import { createStore, useStoreSlice, type Store } from './create-store.ts';
 import * as history from './history.ts';
@@ -14,11 +15,13 @@ export interface Selection {
 
 /** Two versions shown on the canvas at once: the later one drawn, the removed steps of the earlier one drawn faded. */
 export interface DiffView {
-  fromLabel: string;
-  toLabel: string;
+  from: VersionRef;
+  to: VersionRef;
   before: JourneyFile;
   after: JourneyFile;
   diff: JourneyDiff;
+  /** The published version shown (`after`), which the panel offers to restore as the draft. */
+  restorable?: number;
 }
 
 /** Where the journey lives on the server, and what was last saved there. */
@@ -58,6 +61,8 @@ export interface EditorState {
   conflict?: SaveConflict;
   /** A short message for the status line ("Saved", "Published version 3"). */
   notice?: { text: string; tone: 'info' | 'error' };
+  /** A save of the draft is on its way to the server. */
+  saving?: boolean;
 }
 
 export interface EditOptions {
@@ -86,6 +91,7 @@ export interface EditorStore extends Store<EditorState> {
   setConflict(conflict: SaveConflict | undefined): void;
   showDiff(diffView: DiffView | undefined): void;
   notify(text: string, tone?: 'info' | 'error'): void;
+  setSaving(saving: boolean): void;
 }
 
 export function initialEditorState(): EditorState {
@@ -109,8 +115,8 @@ export function createEditorStore(initial: EditorState = initialEditorState(), n
         doc,
         history: history.record(state.history, state.doc, { ...(options.coalesce !== undefined && { coalesce: options.coalesce }), now: now() }),
         diffView: undefined,
-        // An error message about the journey is out of date once the journey changes.
-        notice: state.notice?.tone === 'error' ? undefined : state.notice,
+        // A message is about the journey as it was ("Opened…", "drag a Start step", an error): out of date once it changes.
+        notice: undefined,
         ...(options.selection && { selection: options.selection }),
       });
     },
@@ -171,6 +177,9 @@ export function createEditorStore(initial: EditorState = initialEditorState(), n
     },
     notify(text, tone = 'info') {
       set({ notice: { text, tone } });
+    },
+    setSaving(saving) {
+      if (get().saving !== saving) set({ saving });
     },
   };
 }

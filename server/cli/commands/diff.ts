@@ -6,6 +6,7 @@ import { readText, UsageError, type Io } from '../io.ts';
 
 export const diffHelp = `journey diff OLD NEW [--json]
   Shows steps added, removed and changed (with old and new values), connections rewired, and steps only moved.
+  A long text that changed is shown as a word diff: [-removed words-]{+added words+}, with … for unchanged words.
   Exits 0 whether or not the files differ.`;
 
 export async function diffCommand(args: string[], io: Io): Promise<number> {
