@@ -14,6 +14,7 @@ import { loadExamples } from './examples.ts';
 import { applyHttpTimeouts, type HttpTimeouts } from './http-timeouts.ts';
 import { throttleFromEnvironment } from './http/throttle.ts';
 import { LiveHub } from './live/hub.ts';
+import { packageRoot } from './package-root.ts';
 import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
@@ -63,8 +64,6 @@ export interface RunningServer {
   hub: LiveHub;
   close(): Promise<void>;
 }
-
-const packageRoot = join(import.meta.dirname, '..');
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);

@@ -1,6 +1,5 @@
 // `journey serve` and `journey start`: the server with the runtime and the editor, until Ctrl+C.
 import { parseArgs } from 'node:util';
-import { startServer } from '../../serve.ts';
 import { UsageError, type Io } from '../io.ts';
 
 export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [--examples] [--editor DIR]
@@ -28,6 +27,7 @@ export async function serveCommand(args: string[], io: Io, defaults: { examples?
   if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  const { startServer } = await import('../../serve.ts');
   const server = await startServer({
     ...(port !== undefined && { port }),
     ...(values.host && { host: values.host }),
