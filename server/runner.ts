@@ -11,6 +11,7 @@ import { defaultCarrierProfile, type CarrierProfile } from '../runtime/dialer/vi
 import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
 import { trackingBaseUrl } from '../runtime/nodes/links.ts';
 import type { Store } from '../runtime/store/dialect.ts';
+import { runClaims, type RunClaims } from '../runtime/store/run-claims.ts';
 
 /** How long a live loop with nothing due sleeps at most, so that work written by another process is seen. */
 const idlePollMs = 1000;
@@ -34,7 +35,15 @@ export interface RunnerOptions {
   twilio?: TwilioSettings;
   /** How live runs' webhooks are made; the internal addresses they may call default to JOURNEY_WEBHOOK_ALLOW. */
   webhook?: HttpWebhookOptions;
+  /**
+   * Whether this process plays runs (the default). An API server that leaves them to worker processes
+   * (`journey serve --no-runtime`) says false: a run started, a reaction or a wake-up is then only its rows in the
+   * store, which a worker's loop finds within a second.
+   */
+  plays?: boolean;
   onError?: (error: unknown, where: string) => void;
+  /** Where to say which simulated runs this process takes up; a worker's log, since it has no API to ask. */
+  log?: (line: string) => void;
 }
 
 export class Runner {
@@ -42,12 +51,18 @@ export class Runner {
   private readonly clock: Clock;
   private readonly live: Interpreter;
   private readonly simulations = new Map<string, Promise<void>>();
+  /** Simulated runs being claimed and set up, so that two calls at once do not both start playing one. */
+  private readonly starting = new Set<string>();
+  private readonly plays: boolean;
+  /** Which simulated runs this process plays, where several processes share the database. */
+  private readonly claims: RunClaims;
   /** The virtual clock of each simulated run that is playing. */
   private readonly clocks = new Map<string, VirtualClock>();
   private stopping = false;
   private wakeLive: (() => void) | undefined;
   private liveLoop: Promise<void> | undefined;
   private readonly onError: (error: unknown, where: string) => void;
+  private readonly log: (line: string) => void;
   private readonly carrier: CarrierProfile | undefined;
   private readonly smtp: SmtpEmail | undefined;
   private readonly twilio: TwilioSms | undefined;
@@ -60,12 +75,15 @@ export class Runner {
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
+    this.plays = options.plays ?? true;
+    this.claims = runClaims(options.store);
     this.clock = options.clock ?? new RealClock();
     this.carrier = options.carrier;
     this.smtp = options.smtp ? new SmtpEmail(options.smtp) : undefined;
     this.twilioSettings = options.twilio && { statusCallbackUrl: `${trackingBaseUrl()}/hooks/twilio/status`, ...options.twilio };
     this.twilio = this.twilioSettings ? new TwilioSms(this.twilioSettings) : undefined;
     this.webhook = new HttpWebhook(options.webhook);
+    this.log = options.log ?? (() => {});
     this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
   }
@@ -107,9 +125,18 @@ export class Runner {
     return this.carrier ?? defaultCarrierProfile;
   }
 
-  /** Starts the live loop and resumes every simulated run left unfinished by a previous process. */
+  /**
+   * Starts the live loop and takes up the simulated runs no process plays: those left unfinished by a previous process
+   * and, from then on, those started by an API server without the runtime. Nothing, when this process does not play.
+   */
   async start(): Promise<void> {
+    if (!this.plays) return;
     this.liveLoop = this.runLive();
+    await this.adoptSimulations();
+  }
+
+  /** Plays every unfinished simulated run that no other process plays (on SQLite, every one not playing here yet). */
+  private async adoptSimulations(): Promise<void> {
     const unfinished = await this.store.db.selectFrom('runs').select('id').where('simulated', '=', 1).where('status', 'in', ['scheduled', 'running']).execute();
     for (const { id } of unfinished) await this.simulate(id);
   }
@@ -120,8 +147,13 @@ export class Runner {
   }
 
   private async runLive(): Promise<void> {
+    let adoptedAt = performance.now();
     while (!this.stopping) {
       try {
+        if (performance.now() - adoptedAt >= idlePollMs) {
+          adoptedAt = performance.now();
+          await this.adoptSimulations();
+        }
         const work = await this.live.tick();
         this.stats.liveRounds++;
         if (work > 0) {
@@ -150,17 +182,32 @@ export class Runner {
    * Resolves when the run is under way; `finished(runId)` resolves when it has ended.
    */
   async simulate(runId: string): Promise<void> {
-    if (this.simulations.has(runId)) return;
-    const run = await this.store.db.selectFrom('runs').select('seed').where('id', '=', runId).executeTakeFirstOrThrow();
-    // A run resumed after a restart, or woken by an event, goes on from where its clock stood.
-    const clock = new VirtualClock(await this.timeOf(runId));
-    const interpreter = this.interpreter(clock, { kind: 'run', runId }, Number(run.seed));
-    this.clocks.set(runId, clock);
-    const done = this.playSimulation(runId, interpreter, clock).finally(() => {
-      this.simulations.delete(runId);
-      this.clocks.delete(runId);
-    });
-    this.simulations.set(runId, done);
+    if (!this.plays || this.stopping || this.simulations.has(runId) || this.starting.has(runId)) return;
+    this.starting.add(runId);
+    try {
+      // Another process on the same PostgreSQL database may play it already; then it goes on there.
+      if (!(await this.claims.claim(runId))) return;
+      try {
+        const run = await this.store.db.selectFrom('runs').select('seed').where('id', '=', runId).executeTakeFirstOrThrow();
+        // A run resumed after a restart, taken over from a process that stopped, or woken by an event goes on from
+        // where its clock stood.
+        const clock = new VirtualClock(await this.timeOf(runId));
+        const interpreter = this.interpreter(clock, { kind: 'run', runId }, Number(run.seed));
+        this.clocks.set(runId, clock);
+        this.log(`Playing the simulated run ${runId} from ${new Date(clock.now()).toISOString()}`);
+        const done = this.playSimulation(runId, interpreter, clock).finally(async () => {
+          this.simulations.delete(runId);
+          this.clocks.delete(runId);
+          await this.claims.release(runId).catch((error) => this.onError(error, `simulated run ${runId}`));
+        });
+        this.simulations.set(runId, done);
+      } catch (error) {
+        await this.claims.release(runId);
+        throw error;
+      }
+    } finally {
+      this.starting.delete(runId);
+    }
   }
 
   private async playSimulation(runId: string, interpreter: Interpreter, clock: VirtualClock): Promise<void> {
@@ -231,6 +278,7 @@ export class Runner {
     this.wake();
     await this.liveLoop;
     await Promise.all(this.simulations.values());
+    await this.claims.close();
     this.smtp?.close();
   }
 }

@@ -1,14 +1,12 @@
 // Two servers on one PostgreSQL database, as a deployment behind a load balancer runs them: a canvas connected to one
 // follows a run that the other plays.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { startRun } from '../runtime/engine/runs.ts';
 import type { RunMetrics } from '../runtime/metrics.ts';
-import { postgresUrl } from '../runtime/store/test-stores.ts';
+import { postgresUrl, withDatabase } from '../runtime/store/test-stores.ts';
 import { followRun } from './live/follow.ts';
 import { startServer } from './serve.ts';
 
@@ -52,25 +50,9 @@ function csv(): string {
   return lines.join('\n');
 }
 
-/** A database of its own: each server uses the default schema of the database it is given. */
-async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
-  const name = `two_servers_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  try {
-    const url = new URL(postgresUrl!);
-    url.pathname = `/${name}`;
-    return await use(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
 describe.runIf(postgresUrl)('two servers on one PostgreSQL database', () => {
   it('show a canvas on one server the run the other plays, up to its final metrics', async () => {
-    await withDatabase(async (url) => {
+    await withDatabase('two_servers', async (url) => {
       const dir = mkdtempSync(join(tmpdir(), 'two-servers-'));
       const watched = await startServer({ port: 0, databaseUrl: url, quiet: true, editorDir: join(dir, 'no-editor') });
       const playing = await startServer({ port: 0, databaseUrl: url, quiet: true, editorDir: join(dir, 'no-editor') });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { openStore, type Store } from '../runtime/store/dialect.ts';
+import { openStore, requirePostgres, type Store } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
 import { serverSecret, trackingSecretName } from '../runtime/store/repositories/server-secrets.ts';
 import { recordAudit } from '../runtime/store/repositories/audit.ts';
@@ -14,6 +14,7 @@ import { loadExamples } from './examples.ts';
 import { applyHttpTimeouts, type HttpTimeouts } from './http-timeouts.ts';
 import { throttleFromEnvironment } from './http/throttle.ts';
 import { LiveHub } from './live/hub.ts';
+import { packageRoot } from './package-root.ts';
 import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
@@ -41,8 +42,18 @@ export interface ServeOptions {
    * or a Messaging Service SID), with TWILIO_API_URL for another Twilio-compatible service; none, simulated.
    */
   twilio?: TwilioSettings;
+  /**
+   * Whether this process plays runs (the default). False for an API server beside worker processes (`journey worker`)
+   * on the same PostgreSQL database: it serves the API, live monitoring and the editor, and the workers play.
+   */
+  runtime?: boolean;
   /** Idle and header timeouts of connections; no request has a limit as a whole, so a long upload still sending goes on. */
   httpTimeouts?: HttpTimeouts;
+}
+
+/** The SMTP relay from the environment: SMTP_URL, with EMAIL_FROM as the default sender. */
+export function smtpFromEnvironment(env: NodeJS.ProcessEnv = process.env): SmtpSettings | undefined {
+  return env.SMTP_URL ? { url: env.SMTP_URL, ...(env.EMAIL_FROM && { from: env.EMAIL_FROM }) } : undefined;
 }
 
 /** Twilio's settings from the environment, when the three that are needed are all there. */
@@ -64,20 +75,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const packageRoot = join(import.meta.dirname, '..');
-
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   // Read first: a wrong setting stops the server before it touches the database.
   const throttle = throttleFromEnvironment();
-  const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
+  const runtime = options.runtime ?? true;
+  if (!runtime) requirePostgres(databaseUrl, '--no-runtime');
+  const store = openStore(databaseUrl);
   await migrate(store);
   // Made on first start, so that tracked links signed by any process on this store are checked by every other.
   await serverSecret(store.db, trackingSecretName);
-  const smtp =
-    options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
+  const smtp = options.smtp ?? smtpFromEnvironment();
   const twilio = options.twilio ?? twilioFromEnvironment();
-  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
+  const runner = new Runner({ store, plays: runtime, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
   if (options.loadExamples) {
     const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);
@@ -124,7 +135,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const another = `npx journey signin-link${options.databaseUrl || process.env.DATABASE_URL ? ' --database <the same database>' : ''}${address.port === 3000 ? '' : ` --url ${url}`}`;
   if (signInUrl) log(`First start: sign in as admin with this link (it works once, within 15 minutes):\n  ${signInUrl}\nFor another link later: ${another}`);
   else log(`Sign in with a sign-in link: ${another} prints one for the admin token (or send an API token as Authorization: Bearer).`);
-  log(`Live runs: ${runner.describeLiveChannels()}. Simulated runs send nothing.`);
+  if (runtime) log(`Live runs: ${runner.describeLiveChannels()}. Simulated runs send nothing.`);
+  else log('No runtime in this process: runs are played by the worker processes (journey worker) on this database.');
   if (!existsSync(join(editorDir, 'index.html'))) log(`The editor is not built (${editorDir}); run npm run build.`);
 
   return {

@@ -50,12 +50,26 @@ export interface Store {
 
 export const defaultDatabaseFile = './data/journeys.db';
 
+/** Whether a store's URL names PostgreSQL; anything else is a SQLite file. */
+export const isPostgresUrl = (url: string | undefined): boolean => /^postgres(ql)?:\/\//.test(url ?? '');
+
+/**
+ * Refuses SQLite for what needs several processes on one database: workers share runs through PostgreSQL's row and
+ * advisory locks, and SQLite lets one process write at a time, so there the one server process plays the runs itself.
+ */
+export function requirePostgres(url: string | undefined, what: string): asserts url is string {
+  if (isPostgresUrl(url)) return;
+  throw new Error(
+    `${what} needs PostgreSQL (--database postgres://... or DATABASE_URL), not the SQLite file ${url ?? defaultDatabaseFile}: on SQLite one process plays the runs, so run journey serve alone.`,
+  );
+}
+
 /**
  * Opens the store named by a URL: `postgres://...` for PostgreSQL, `sqlite:PATH`, a file path or `:memory:` for
  * SQLite. Without one, DATABASE_URL, else the embedded file ./data/journeys.db.
  */
 export function openStore(url: string = process.env.DATABASE_URL ?? defaultDatabaseFile, options: { pgSchema?: string } = {}): Store {
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPostgresUrl(url)) {
     // BIGINT columns hold times in milliseconds; they fit a JS number, so read them as numbers, not strings.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({

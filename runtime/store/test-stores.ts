@@ -33,3 +33,23 @@ export async function freshStore(dialect: 'sqlite' | 'postgres', file = ':memory
     },
   };
 }
+
+/**
+ * A PostgreSQL database of its own for `use`, dropped afterwards: for tests that start servers or worker processes,
+ * which use the default schema of the database they are given.
+ */
+export async function withDatabase<T>(prefix: string, use: (url: string) => Promise<T>): Promise<T> {
+  if (!postgresUrl) throw new Error('withDatabase needs DATABASE_URL to point at PostgreSQL');
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  try {
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    return await use(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}

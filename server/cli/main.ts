@@ -12,6 +12,7 @@ import { serveCommand, serveHelp, startCommand, startHelp } from './commands/ser
 import { signinLinkCommand, signinLinkHelp } from './commands/signin-link.ts';
 import { tokenCommand, tokenHelp } from './commands/token.ts';
 import { validateCommand, validateHelp } from './commands/validate.ts';
+import { workerCommand, workerHelp } from './commands/worker.ts';
 import { processIo, UsageError, type Io } from './io.ts';
 
 interface Command {
@@ -34,6 +35,7 @@ const commands: Record<string, Command> = {
   'signin-link': { run: signinLinkCommand, help: signinLinkHelp },
   serve: { run: serveCommand, help: serveHelp },
   start: { run: startCommand, help: startHelp },
+  worker: { run: workerCommand, help: workerHelp },
 };
 
 export function usage(): string {

@@ -1,11 +1,7 @@
 // `journey compliance report RUN`: a run's compliance report read from the store, as JSON or CSV, the figures the
 // API's GET /api/runs/:id/compliance-report gives.
 import { parseArgs } from 'node:util';
-import { complianceReportCsv, type ComplianceReport } from '../../../runtime/compliance/report.ts';
-import { defaultCarrierProfile } from '../../../runtime/dialer/virtual-carrier.ts';
-import { openStore } from '../../../runtime/store/dialect.ts';
-import { migrate } from '../../../runtime/store/migrate.ts';
-import { loadComplianceReport, ReportNotFound } from '../../../runtime/store/repositories/compliance-report.ts';
+import type { ComplianceReport } from '../../../runtime/compliance/report.ts';
 import { UsageError, type Io } from '../io.ts';
 
 export const complianceReportHelp = `journey compliance report RUN [--format json|csv] [--out FILE] [--database URL]
@@ -16,6 +12,11 @@ export const complianceReportHelp = `journey compliance report RUN [--format jso
   ./data/journeys.db. Exits 1 when there is no such run.`;
 
 export async function complianceReportCommand(args: string[], io: Io): Promise<number> {
+  const { complianceReportCsv } = await import('../../../runtime/compliance/report.ts');
+  const { defaultCarrierProfile } = await import('../../../runtime/dialer/virtual-carrier.ts');
+  const { openStore } = await import('../../../runtime/store/dialect.ts');
+  const { migrate } = await import('../../../runtime/store/migrate.ts');
+  const { loadComplianceReport, ReportNotFound } = await import('../../../runtime/store/repositories/compliance-report.ts');
   const { values, positionals } = parseArgs({
     args,
     options: { format: { type: 'string', default: 'json' }, out: { type: 'string' }, database: { type: 'string' } },

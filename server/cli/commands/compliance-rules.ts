@@ -2,8 +2,6 @@
 // them; a plain table for people, JSON for tools. docs/compliance.md's tables come from the same rows.
 import { parseArgs } from 'node:util';
 import { complianceProfileIds, type ComplianceProfileId } from '../../../schemas/compliance-profiles.ts';
-import { regionOverrides } from '../../../runtime/compliance/profiles/index.ts';
-import { formatRulesText, rulesTable } from '../../../runtime/compliance/rules-table.ts';
 import { UsageError, type Io } from '../io.ts';
 
 export const complianceRulesHelp = `journey compliance rules [--profile P] [--state S] [--json]
@@ -12,7 +10,9 @@ export const complianceRulesHelp = `journey compliance rules [--profile P] [--st
   the statute, the day it was checked and a confidence. --state (with --profile, US by default) shows that state
   with its profile's national row, since both apply. --json prints the rows for tools.`;
 
-export function complianceRulesCommand(args: string[], io: Io): number {
+export async function complianceRulesCommand(args: string[], io: Io): Promise<number> {
+  const { regionOverrides } = await import('../../../runtime/compliance/profiles/index.ts');
+  const { formatRulesText, rulesTable } = await import('../../../runtime/compliance/rules-table.ts');
   const { values } = parseArgs({ args, options: { profile: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean' } } });
   const profile = values.profile?.toUpperCase() ?? (values.state ? 'US' : undefined);
   if (profile !== undefined && !(complianceProfileIds as readonly string[]).includes(profile)) {

@@ -1,7 +1,7 @@
 // `journey compliance check`: may a number be reached on a channel at a moment, under which rules, and if not, when.
 import { parseArgs } from 'node:util';
+import type { ComplianceCheckResult } from '../../../runtime/compliance/check.ts';
 import { complianceProfileIds, type ComplianceProfileId } from '../../../schemas/compliance-profiles.ts';
-import { checkCompliance, ComplianceInputError, type ComplianceCheckResult } from '../../../runtime/compliance/check.ts';
 import { UsageError, type Io } from '../io.ts';
 import { complianceReportCommand, complianceReportHelp } from './compliance-report.ts';
 import { complianceRulesCommand, complianceRulesHelp } from './compliance-rules.ts';
@@ -46,6 +46,7 @@ export async function complianceCommand(args: string[], io: Io): Promise<number>
   if (!channels.includes(channel)) throw new UsageError(`--channel must be voice, sms or email, not "${values.channel}"`);
   if (!values.at) throw new UsageError('--at is needed: the moment to check, such as 2026-03-08T09:30:00-05:00');
   if (!values.phone && channel !== 'email') throw new UsageError('--phone is needed: the number to check, such as +14155550100');
+  const { checkCompliance, ComplianceInputError } = await import('../../../runtime/compliance/check.ts');
   let result: ComplianceCheckResult;
   try {
     result = checkCompliance({

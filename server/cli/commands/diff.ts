@@ -1,7 +1,5 @@
 // `journey diff OLD NEW`: what changed between two versions of a journey, in the terms of the journey.
 import { parseArgs } from 'node:util';
-import { diffJourneys, renderDiff } from '../../../schemas/diff.ts';
-import { parseJsonText } from '../../../schemas/parse.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 
 export const diffHelp = `journey diff OLD NEW [--json]
@@ -10,6 +8,8 @@ export const diffHelp = `journey diff OLD NEW [--json]
   Exits 0 whether or not the files differ.`;
 
 export async function diffCommand(args: string[], io: Io): Promise<number> {
+  const { diffJourneys, renderDiff } = await import('../../../schemas/diff.ts');
+  const { parseJsonText } = await import('../../../schemas/parse.ts');
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length !== 2) throw new UsageError('journey diff needs two files: journey diff OLD NEW');
 

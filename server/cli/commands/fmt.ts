@@ -1,7 +1,5 @@
 // `journey fmt FILE... [--check]`: rewrites journey files in their canonical form, or lists those that are not.
 import { parseArgs } from 'node:util';
-import { formatJourney } from '../../../schemas/format.ts';
-import { parseJsonText } from '../../../schemas/parse.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 
 export const fmtHelp = `journey fmt FILE... [--check]
@@ -9,6 +7,8 @@ export const fmtHelp = `journey fmt FILE... [--check]
   --check  changes nothing; lists the files that are not canonical and exits 1 if there are any.`;
 
 export async function fmtCommand(args: string[], io: Io): Promise<number> {
+  const { formatJourney } = await import('../../../schemas/format.ts');
+  const { parseJsonText } = await import('../../../schemas/parse.ts');
   const { values, positionals } = parseArgs({ args, options: { check: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('journey fmt needs at least one file, e.g. journey fmt examples/*.journey.json');
 

@@ -2,12 +2,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { getCountries, type CountryCode } from 'libphonenumber-js';
+import type { ContactField, ImportReport } from '../../../runtime/contacts/import-csv.ts';
+import type { CountryCode } from 'libphonenumber-js';
 import { encodingChoices, encodingNames } from '../../../runtime/contacts/decode-csv.ts';
-import { ImportError, importContactsCsv, type ContactField, type ImportReport } from '../../../runtime/contacts/import-csv.ts';
-import { openStore } from '../../../runtime/store/dialect.ts';
-import { migrate } from '../../../runtime/store/migrate.ts';
-import { ensureContactList } from '../../../runtime/store/repositories/journeys.ts';
 import { UsageError, type Io } from '../io.ts';
 
 export const importHelp = `journey import CSV --list NAME [--region US] [--column field=Header ...] [--encoding E] [--database URL]
@@ -20,8 +17,6 @@ export const importHelp = `journey import CSV --list NAME [--region US] [--colum
   --database defaults to DATABASE_URL, else ./data/journeys.db. Exits 1 when the file cannot be used.`;
 
 const fields: ContactField[] = ['externalId', 'firstName', 'lastName', 'phone', 'email', 'timezone', 'state', 'postalCode'];
-const countries = new Set<string>(getCountries());
-
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -39,7 +34,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(values.list))
     throw new UsageError(`--list must be lower-case letters, digits and dashes, e.g. overdue-accounts, not "${values.list}"`);
   const region = values.region?.toUpperCase();
-  if (region !== undefined && !countries.has(region))
+  if (region !== undefined && !(await import('libphonenumber-js')).getCountries().includes(region as CountryCode))
     throw new UsageError(`--region must be a two-letter country code such as US, GB, AU or NZ, not "${values.region}"`);
   const encoding = values.encoding === undefined ? undefined : encodingNames[values.encoding.toLowerCase()];
   if (values.encoding !== undefined && !encoding) throw new UsageError(`--encoding must be one of ${encodingChoices}, not "${values.encoding}"`);
@@ -58,6 +53,10 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
 
+  const { ImportError, importContactsCsv } = await import('../../../runtime/contacts/import-csv.ts');
+  const { openStore } = await import('../../../runtime/store/dialect.ts');
+  const { migrate } = await import('../../../runtime/store/migrate.ts');
+  const { ensureContactList } = await import('../../../runtime/store/repositories/journeys.ts');
   const store = openStore(values.database);
   try {
     await migrate(store);

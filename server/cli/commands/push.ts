@@ -1,6 +1,5 @@
 // `journey push FILE`: saves a journey file from a git checkout as the server's draft, and publishes it if asked.
 import { parseArgs } from 'node:util';
-import { parseJsonText } from '../../../schemas/parse.ts';
 import type { Problem } from '../../../schemas/problems.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 import { call, failure, remoteOf } from '../remote.ts';
@@ -23,6 +22,7 @@ export async function pushCommand(args: string[], io: Io): Promise<number> {
   const remote = remoteOf(values, 'journey push');
   const file = positionals[0]!;
 
+  const { parseJsonText } = await import('../../../schemas/parse.ts');
   const read = await readText(io, file);
   const parsed = 'error' in read ? { problem: { message: read.error } } : parseJsonText(read.text);
   if ('problem' in parsed) {

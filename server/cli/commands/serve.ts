@@ -1,12 +1,13 @@
 // `journey serve` and `journey start`: the server with the runtime and the editor, until Ctrl+C.
 import { parseArgs } from 'node:util';
-import { startServer } from '../../serve.ts';
 import { UsageError, type Io } from '../io.ts';
 
-export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [--examples] [--editor DIR]
+export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [--examples] [--editor DIR] [--no-runtime]
   Starts the server, the runtime and the editor in one process. --port defaults to PORT, else 3000;
   --database to DATABASE_URL, else the embedded SQLite file ./data/journeys.db (postgres://... for PostgreSQL).
-  --examples loads the example journeys and contact lists into an empty store. On first start it prints an
+  --examples loads the example journeys and contact lists into an empty store. --no-runtime serves the API, live
+  monitoring and the editor only, leaving the runs to journey worker processes on the same PostgreSQL database (see
+  docs/deploy.md). On first start it prints an
   admin sign-in link. Live runs send email through SMTP_URL (with EMAIL_FROM as the default sender) when it is set,
   and texts through Twilio when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a number or a Messaging
   Service SID, MG...) are set; TWILIO_API_URL points them at another Twilio-compatible service. Tracked links and
@@ -22,18 +23,27 @@ export const startHelp = `journey start
 export async function serveCommand(args: string[], io: Io, defaults: { examples?: boolean } = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, database: { type: 'string' }, examples: { type: 'boolean' }, editor: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      database: { type: 'string' },
+      examples: { type: 'boolean' },
+      editor: { type: 'string' },
+      'no-runtime': { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be a port number, not "${values.port}"`);
+  const { startServer } = await import('../../serve.ts');
   const server = await startServer({
     ...(port !== undefined && { port }),
     ...(values.host && { host: values.host }),
     ...(values.database && { databaseUrl: values.database }),
     ...(values.editor && { editorDir: values.editor }),
     loadExamples: values.examples ?? defaults.examples ?? false,
+    runtime: !values['no-runtime'],
   });
   io.out('Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {

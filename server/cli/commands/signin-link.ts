@@ -1,10 +1,7 @@
 // `journey signin-link`: a new sign-in link for a token, made straight in the store, for the admin whose first link
 // expired or was used, or for a person an admin signs in.
 import { parseArgs } from 'node:util';
-import { openStore } from '../../../runtime/store/dialect.ts';
-import { migrate } from '../../../runtime/store/migrate.ts';
-import { recordAudit } from '../../../runtime/store/repositories/audit.ts';
-import { createSignInCode, signInCodeTtlMs } from '../../../runtime/store/repositories/sign-in.ts';
+import { signInCodeTtlMs } from '../../../runtime/store/repositories/sign-in.ts';
 import { UsageError, type Io } from '../io.ts';
 import { cliActor } from './token.ts';
 
@@ -23,6 +20,10 @@ export async function signinLinkCommand(args: string[], io: Io): Promise<number>
   if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}"`);
   const base = (values.url ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(base)) throw new UsageError(`--url must be the server's address such as http://localhost:3000, not "${values.url}"`);
+  const { openStore } = await import('../../../runtime/store/dialect.ts');
+  const { migrate } = await import('../../../runtime/store/migrate.ts');
+  const { recordAudit } = await import('../../../runtime/store/repositories/audit.ts');
+  const { createSignInCode } = await import('../../../runtime/store/repositories/sign-in.ts');
   const store = openStore(values.database);
   try {
     await migrate(store);

@@ -1,7 +1,5 @@
 // `journey simulate FILE --contacts CSV`: plays a journey over a contact list on a virtual clock and reports per step.
 import { parseArgs } from 'node:util';
-import { loadJourney } from '../../../schemas/parse.ts';
-import { MissingAttributesError, renderSimulation, simulateJourney } from '../../../runtime/simulation.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 import { formatProblem } from './validate.ts';
 
@@ -11,6 +9,8 @@ export const simulateHelp = `journey simulate FILE --contacts CSV [--seed N] [--
   The same seed gives the same output. --start defaults to 2026-01-05T09:00 in the journey's time zone.`;
 
 export async function simulateCommand(args: string[], io: Io): Promise<number> {
+  const { loadJourney } = await import('../../../schemas/parse.ts');
+  const { MissingAttributesError, renderSimulation, simulateJourney } = await import('../../../runtime/simulation.ts');
   const { values, positionals } = parseArgs({
     args,
     options: {

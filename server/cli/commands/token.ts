@@ -1,9 +1,7 @@
 // `journey token create`: a token made straight in the store, which is how an admin who lost theirs gets back in.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { openStore } from '../../../runtime/store/dialect.ts';
-import { migrate } from '../../../runtime/store/migrate.ts';
-import { recordAudit, type AuditActor } from '../../../runtime/store/repositories/audit.ts';
+import type { AuditActor } from '../../../runtime/store/repositories/audit.ts';
 import { createToken, tokenRoles } from '../../../runtime/store/repositories/tokens.ts';
 import type { TokenRole } from '../../../runtime/store/schema.ts';
 import { UsageError, type Io } from '../io.ts';
@@ -27,6 +25,9 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
   if (name.length > 100) throw new UsageError('--name is at most 100 characters');
   if (!(tokenRoles as readonly string[]).includes(values.role ?? ''))
     throw new UsageError(`--role must be one of ${tokenRoles.join(', ')}${values.role ? `, not "${values.role}"` : ''}`);
+  const { openStore } = await import('../../../runtime/store/dialect.ts');
+  const { migrate } = await import('../../../runtime/store/migrate.ts');
+  const { recordAudit } = await import('../../../runtime/store/repositories/audit.ts');
   const store = openStore(values.database);
   try {
     await migrate(store);

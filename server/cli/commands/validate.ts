@@ -1,6 +1,5 @@
 // `journey validate FILE...`: the problems of each journey file, for people, pre-commit hooks and CI.
 import { parseArgs } from 'node:util';
-import { loadJourney } from '../../../schemas/parse.ts';
 import type { Problem } from '../../../schemas/problems.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 
@@ -9,6 +8,7 @@ export const validateHelp = `journey validate FILE... [--json]
   Exits 1 when any file has an error; warnings are printed but do not fail.`;
 
 export async function validateCommand(args: string[], io: Io): Promise<number> {
+  const { loadJourney } = await import('../../../schemas/parse.ts');
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('journey validate needs at least one file, e.g. journey validate examples/*.journey.json');
 
