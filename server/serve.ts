@@ -18,6 +18,8 @@ import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import type { TwilioSettings } from '../runtime/channels/twilio-sms.ts';
+import type { CarrierLineOptions } from '../runtime/dialer/carrier-line.ts';
+import { carrierFromEnvironment, type CarrierChoice } from './carrier-settings.ts';
 
 export type { CarrierProfile };
 
@@ -41,6 +43,10 @@ export interface ServeOptions {
    * or a Messaging Service SID), with TWILIO_API_URL for another Twilio-compatible service; none, simulated.
    */
   twilio?: TwilioSettings;
+  /** The carrier of live calls. Default: from the environment (`carrierFromEnvironment`), checked before anything starts. */
+  liveCarrier?: CarrierChoice;
+  /** How requests to a real carrier are retried (tests shorten the backoff). */
+  carrierLine?: CarrierLineOptions;
   /** Idle and header timeouts of connections; no request has a limit as a whole, so a long upload still sending goes on. */
   httpTimeouts?: HttpTimeouts;
 }
@@ -70,6 +76,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   // Read first: a wrong setting stops the server before it touches the database.
   const throttle = throttleFromEnvironment();
+  const liveCarrier = options.liveCarrier ?? carrierFromEnvironment();
+  if (liveCarrier.kind === 'asterisk') {
+    throw new Error(
+      `ASTERISK_ARI_URL (${liveCarrier.settings.ariUrl}) is set, but this version has no Asterisk client: unset the ASTERISK_ settings, or use Twilio`,
+    );
+  }
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL ?? undefined);
   await migrate(store);
   // Made on first start, so that tracked links signed by any process on this store are checked by every other.
@@ -77,7 +89,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const smtp =
     options.smtp ?? (process.env.SMTP_URL ? { url: process.env.SMTP_URL, ...(process.env.EMAIL_FROM && { from: process.env.EMAIL_FROM }) } : undefined);
   const twilio = options.twilio ?? twilioFromEnvironment();
-  const runner = new Runner({ store, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
+  const runner = new Runner({
+    store,
+    ...(options.carrier && { carrier: options.carrier }),
+    ...(smtp && { smtp }),
+    ...(twilio && { twilio }),
+    ...(liveCarrier.kind === 'twilio' && { voice: liveCarrier.settings }),
+    ...(options.carrierLine && { carrierLine: options.carrierLine }),
+  });
   if (options.loadExamples) {
     const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);

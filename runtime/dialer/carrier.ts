@@ -21,6 +21,8 @@ export interface CallRequest {
   message?: string;
   /** Whether answering-machine detection listens to the answer. */
   amd: boolean;
+  /** The detector waits for a machine's beep (a message is left after it) rather than answering as soon as it can. */
+  amdWaitsForBeep?: boolean;
   placedAt: number;
 }
 

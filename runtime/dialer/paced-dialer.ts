@@ -378,10 +378,27 @@ class Round {
       const progress = reported.get(call.key);
       if (!progress) continue;
       const pending = step.memory.progress?.[call.key] ?? [];
-      const answered = call.phase === 'detecting' || pending.some((p) => p.type === 'answered') || progress.some((p) => p.type === 'answered');
-      // An answered call that is hung up before the dialer acted on it is not a phase the dialer follows: it goes on to
-      // its verdict and its agent or message, which the carrier refuses on a finished call.
-      const heard = progress.filter((p) => !(answered && p.type === 'ended') && !(p.type === 'amd' && !step.rules.amd));
+      let answered = call.phase === 'detecting' || pending.some((p) => p.type === 'answered');
+      const heard: CallProgress[] = [];
+      // Reports about the same call come in any order, across rounds too: an answer is heard once, rings only before
+      // it, and a verdict only after one (the detector's report proves the answer, heard with it when its own is late).
+      // An answered call hung up before the dialer acted on it is not a phase the dialer follows: it goes on to its
+      // verdict and its agent or message, which the carrier refuses on a finished call.
+      for (const p of progress) {
+        if (p.type === 'greeting') {
+          if (heard.at(-1)?.type === 'answered') heard.push(p);
+        } else if (p.type === 'answered') {
+          if (!answered) heard.push(p);
+          answered = true;
+        } else if (p.type === 'amd') {
+          if (!step.rules.amd) continue;
+          if (!answered) heard.push({ type: 'answered', at: p.at, by: p.verdict }, { type: 'greeting', at: p.at, endsAt: p.at });
+          answered = true;
+          heard.push(p);
+        } else if (!answered) {
+          heard.push(p);
+        }
+      }
       setPending(step.memory, call.key, [...pending, ...heard]);
       const events = heard.flatMap(progressEvent);
       if (events.length) this.round.callEvents(call.contactId, step.node.id, events);
@@ -466,6 +483,7 @@ class Round {
       ringSeconds: config.ringSeconds,
       minRingSeconds: this.minRingSeconds(),
       amd: config.amd.enabled,
+      ...(config.amd.enabled && config.amd.onMachine === 'leave-message' && { amdWaitsForBeep: true }),
       placedAt: at,
       ...(message !== undefined && { message }),
     };
