@@ -28,7 +28,10 @@ describe('the carrier of live calls', () => {
 
   it.each([
     [{ TWILIO_ACCOUNT_SID: account.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: 'secret' }, /TWILIO_ACCOUNT_SID is set but TWILIO_CALLER_ID is not/],
-    [{ TWILIO_ACCOUNT_SID: account.TWILIO_ACCOUNT_SID, TWILIO_CALLER_ID: '+12025550100', JOURNEY_PUBLIC_URL: 'https://x.example' }, /but TWILIO_AUTH_TOKEN is not/],
+    [
+      { TWILIO_ACCOUNT_SID: account.TWILIO_ACCOUNT_SID, TWILIO_CALLER_ID: '+12025550100', JOURNEY_PUBLIC_URL: 'https://x.example' },
+      /but TWILIO_AUTH_TOKEN is not/,
+    ],
     [{ TWILIO_CALLER_ID: '+12025550100' }, /but TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not/],
     [{ ...account, TWILIO_CALLER_ID: '+12025550100', JOURNEY_PUBLIC_URL: '' }, /need JOURNEY_PUBLIC_URL/],
     [{ ...account, TWILIO_CALLER_ID: '2025550100' }, /TWILIO_CALLER_ID must be a number in E\.164 form/],
