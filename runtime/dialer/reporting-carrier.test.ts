@@ -9,7 +9,8 @@ import type { Store } from '../store/dialect.ts';
 import { carrierCallsUnderWay, recordCallProgress, type ReportedMoment } from '../store/repositories/carrier-calls.ts';
 import { ensureContactList, publishJourney } from '../store/repositories/journeys.ts';
 import { freshStore, testDialects } from '../store/test-stores.ts';
-import type { CarrierAnswer, CarrierSend, ReportingCarrier } from './carrier.ts';
+import { endCall, finishWrapUp, goAvailable, goOffline } from './agent-desk.ts';
+import type { CallProgress, CallRequest, CarrierAnswer, CarrierSend, ForeknowingCarrier, ReportingCarrier } from './carrier.ts';
 import { PacedDialer } from './paced-dialer.ts';
 
 const t0 = Date.parse('2026-01-05T15:00:00Z');
@@ -39,7 +40,33 @@ class ScriptedCarrier implements ReportingCarrier {
   }
 }
 
-function journey(mode: 'agentless' | 'progressive') {
+/** What happens to a call, as offsets from its placing: the same script for both kinds of carrier. */
+function scripted(fate: 'human' | 'machine' | 'busy' | 'invalid', placedAt: number): CallProgress[] {
+  if (fate === 'busy') return [{ type: 'ended', at: placedAt + 2000, reason: 'busy' }];
+  if (fate === 'invalid') return [{ type: 'ended', at: placedAt + 1000, reason: 'invalid' }];
+  const verdictAt = placedAt + (fate === 'human' ? 4000 : 5000);
+  return [
+    { type: 'ringing', at: placedAt + 1000 },
+    { type: 'answered', at: placedAt + 3000, by: fate },
+    { type: 'greeting', at: placedAt + 3000, endsAt: verdictAt },
+    { type: 'amd', at: verdictAt, verdict: fate, decisionMs: verdictAt - placedAt - 3000 },
+  ];
+}
+
+/** The virtual carrier's way with the same script: the whole progress at once. */
+class ForeknowingScript implements ForeknowingCarrier {
+  readonly reports = 'at-once';
+  readonly amdFalsePositiveShare = 0.02;
+  constructor(private readonly fates: Map<string, 'human' | 'machine' | 'busy' | 'invalid'>) {}
+  place(request: CallRequest): CallProgress[] {
+    return scripted(this.fates.get(request.to!)!, request.placedAt);
+  }
+  cancel(): void {}
+  playMessage(): void {}
+  bridge(): void {}
+}
+
+function journey(mode: 'agentless' | 'progressive' | 'predictive') {
   return {
     schemaVersion: 1,
     id: `reported-${mode}`,
@@ -53,10 +80,10 @@ function journey(mode: 'agentless' | 'progressive') {
         position: { x: 200, y: 0 },
         config: {
           mode,
-          ...(mode === 'progressive' ? { queue: 'team' } : { message: 'Your payment is due, {{ contact.firstName }}.' }),
+          ...(mode !== 'agentless' ? { queue: 'team' } : { message: 'Your payment is due, {{ contact.firstName }}.' }),
           callerId: '+12025550199',
           ringSeconds: 20,
-          amd: { enabled: mode === 'progressive', onMachine: 'hangup' },
+          amd: { enabled: mode !== 'agentless', onMachine: 'hangup', toFreeAgent: false },
         },
         next: { connected: 'done', machine: 'done', 'no-answer': 'done', abandoned: 'done', failed: 'done' },
       },
@@ -65,7 +92,7 @@ function journey(mode: 'agentless' | 'progressive') {
   };
 }
 
-async function liveRun(store: Store, mode: 'agentless' | 'progressive', carrier: ScriptedCarrier, people: number) {
+async function liveRun(store: Store, mode: 'agentless' | 'progressive' | 'predictive', carrier: ScriptedCarrier | ForeknowingScript, people: number) {
   const doc = journey(mode);
   const clock = new VirtualClock(t0);
   const published = await publishJourney(store.db, doc, { author: 't', message: 't', now: t0 });
@@ -187,5 +214,60 @@ describe.each(testDialects)('a carrier whose progress comes later, on %s', (dial
     expect([request.status, request.attempts]).toEqual(['done', 2]);
     const call = await db.selectFrom('carrier_calls').selectAll().where('call_key', '=', a).executeTakeFirstOrThrow();
     expect(call.provider_call_id).toMatch(/^CA\d+$/);
+  });
+
+  it('gives the same outcomes and abandonment figure as the virtual carrier’s way with the same script', { timeout: 120_000 }, async () => {
+    const play = async (kind: 'reported' | 'at-once') => {
+      const store = await freshStore(dialect);
+      try {
+        const contacts = ['human', 'human', 'machine', 'busy', 'invalid'] as const;
+        const fates = new Map(contacts.map((fate, i) => [`+1202555${String(3000 + i)}`, fate]));
+        const reporting = new ScriptedCarrier();
+        const carrier = kind === 'reported' ? reporting : new ForeknowingScript(fates);
+        const { run, clock, settle } = await liveRun(store, 'predictive', carrier, contacts.length);
+        const db = store.db;
+        await goAvailable(db, { id: 'ann', name: 'Ann' }, ['team'], t0 - 60_000);
+        await goAvailable(db, { id: 'bob', name: 'Bob' }, ['team'], t0 - 30_000);
+        const reported = new Set<string>();
+        for (let at = t0; at <= t0 + 60_000; at += 100) {
+          clock.advanceTo(at);
+          await settle();
+          // The provider's reports of each new call, all of its moments at their own times, as its callbacks will say.
+          for (const sent of reporting.sent) {
+            if (sent.command.kind !== 'place' || reported.has(sent.key)) continue;
+            reported.add(sent.key);
+            for (const moment of scripted(fates.get(sent.command.call.to!)!, sent.command.call.placedAt)) {
+              if (moment.type !== 'greeting')
+                await recordCallProgress(db, sent.key, moment.type === 'amd' ? { ...moment, greetingEndsAt: moment.at } : moment, at);
+            }
+          }
+          if (at === t0 + 100) await goOffline(db, 'bob', at);
+          if (at === t0 + 20_000) {
+            await endCall(db, 'ann', 'paid', at);
+            await finishWrapUp(db, 'ann', at);
+          }
+        }
+        const outcomes = await db
+          .selectFrom('events')
+          .select(['contact_id', 'data'])
+          .where('run_id', '=', run.id)
+          .where('type', '=', 'call.ended')
+          .orderBy('contact_id')
+          .execute();
+        const gauges = await db.selectFrom('dialer_state').select('state').where('run_id', '=', run.id).where('node_id', '=', 'call').executeTakeFirstOrThrow();
+        return {
+          outcomes: outcomes.map((o) => JSON.parse(o.data).disposition as string),
+          abandon: JSON.parse(gauges.state).abandon as { rate: number; liveAnswers: number; abandoned: number },
+        };
+      } finally {
+        await store.close();
+      }
+    };
+    const reported = await play('reported');
+    const atOnce = await play('at-once');
+    expect(reported.outcomes).toHaveLength(5);
+    expect(reported.abandon).toMatchObject({ liveAnswers: 2, abandoned: 1 });
+    expect(reported.abandon.rate).toBe(atOnce.abandon.rate);
+    expect(reported.outcomes.sort()).toEqual(atOnce.outcomes.sort());
   });
 });
