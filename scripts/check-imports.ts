@@ -86,6 +86,17 @@ export function innerRuleBroken(fromPath: string, toPath: string, typeOnly: bool
   if (fromPath.startsWith('runtime/dialer/') && !test && toPath.startsWith('runtime/engine/') && !typeOnly) {
     return 'runtime/dialer/ imports runtime/engine/ for types only (the door of dialer-engine.ts; its tests may drive the engine)';
   }
+  // The dialer knows carriers by the `Carrier` interface only: which one a deployment uses is the server's choice.
+  if (fromPath.startsWith('runtime/dialer/') && !test && toPath.startsWith('runtime/telephony/')) {
+    return 'runtime/dialer/ never imports runtime/telephony/ (carriers are handed to the dialer through carrier.ts)';
+  }
+  // Telephony (runtime/telephony/ and its subfolders) speaks to the dialer through carrier.ts and never to the engine.
+  if (fromPath.startsWith('runtime/telephony/') && toPath.startsWith('runtime/engine/')) {
+    return 'runtime/telephony/ never imports runtime/engine/ (it meets the dialer at runtime/dialer/carrier.ts)';
+  }
+  if (fromPath.startsWith('runtime/telephony/') && !test && toPath.startsWith('runtime/dialer/') && !typeOnly) {
+    return 'runtime/telephony/ imports runtime/dialer/ for types only (the Carrier interface of carrier.ts)';
+  }
   return undefined;
 }
 

@@ -6,7 +6,9 @@ import { SimulatedEmail, SimulatedSms, SimulatedWebhook } from '../runtime/chann
 import { SmtpEmail, type SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import { TwilioSms, type TwilioSettings } from '../runtime/channels/twilio-sms.ts';
 import { RealClock, VirtualClock, type Clock } from '../runtime/clock.ts';
+import type { CarrierLineOptions } from '../runtime/dialer/carrier-line.ts';
 import { PacedDialer } from '../runtime/dialer/paced-dialer.ts';
+import { TwilioVoice, type TwilioVoiceSettings } from '../runtime/telephony/twilio-voice.ts';
 import { defaultCarrierProfile, type CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import { Interpreter, type RunScope } from '../runtime/engine/interpreter.ts';
 import { trackingBaseUrl } from '../runtime/nodes/links.ts';
@@ -41,6 +43,10 @@ export interface RunnerOptions {
    * store, which a worker's loop finds within a second.
    */
   plays?: boolean;
+  /** The Twilio account live runs call through; without one, live runs' calls are simulated. */
+  voice?: TwilioVoiceSettings;
+  /** How the requests to a real carrier are retried (tests shorten the backoff). */
+  carrierLine?: CarrierLineOptions;
   onError?: (error: unknown, where: string) => void;
   /** Where to say which simulated runs this process takes up; a worker's log, since it has no API to ask. */
   log?: (line: string) => void;
@@ -70,6 +76,10 @@ export class Runner {
   private readonly webhook: HttpWebhook;
   /** The Twilio account live runs text through, if any; its hooks check Twilio's signature with its auth token. */
   readonly twilioSettings: TwilioSettings | undefined;
+  /** The carrier live runs' calls go through when it is Twilio; simulated runs never use it. */
+  readonly voice: TwilioVoice | undefined;
+  readonly voiceSettings: TwilioVoiceSettings | undefined;
+  private readonly carrierLine: CarrierLineOptions | undefined;
   /** Contact-steps are what the server's /metrics reports; this counts the rounds of work done, per kind of loop. */
   readonly stats = { liveRounds: 0, simulatedRounds: 0 };
 
@@ -84,6 +94,9 @@ export class Runner {
     this.twilio = this.twilioSettings ? new TwilioSms(this.twilioSettings) : undefined;
     this.webhook = new HttpWebhook(options.webhook);
     this.log = options.log ?? (() => {});
+    this.voiceSettings = options.voice;
+    this.voice = options.voice ? new TwilioVoice(options.voice) : undefined;
+    this.carrierLine = options.carrierLine;
     this.onError = options.onError ?? ((error, where) => console.error(`${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     this.live = this.interpreter(this.clock, { kind: 'live' }, 1);
   }
@@ -94,7 +107,9 @@ export class Runner {
       this.smtp ? 'email through the SMTP relay' : 'email simulated (set SMTP_URL and EMAIL_FROM to send it)',
       this.twilio ? 'texts through Twilio' : 'texts simulated (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM to send them)',
       'webhooks to their addresses (internal ones refused unless JOURNEY_WEBHOOK_ALLOW lists them)',
-      'calls simulated (no telephony provider is built in yet)',
+      this.voice
+        ? `calls through Twilio Programmable Voice from ${this.voiceSettings!.callerId}, at most ${this.voice.maxConcurrentCalls} at once`
+        : 'calls simulated (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_CALLER_ID and JOURNEY_PUBLIC_URL to call through Twilio)',
     ].join('; ');
   }
 
@@ -102,8 +117,8 @@ export class Runner {
     const db = this.store.db;
     const live = scope.kind === 'live';
     // A live run reaches real addresses where a provider exists: webhooks always, email when an SMTP relay is set,
-    // texts when a Twilio account is. Calls stay simulated until a telephony provider is built in. A simulated run
-    // never leaves the machine.
+    // texts when a Twilio account is, calls when Twilio's voice is set up. A simulated run never leaves the machine:
+    // its calls always go through the virtual carrier.
     const email: ChannelProvider = live && this.smtp ? this.smtp : new SimulatedEmail(db, seed);
     const sms: ChannelProvider = live && this.twilio ? this.twilio : new SimulatedSms(db, seed);
     const webhook: ChannelProvider = live ? this.webhook : new SimulatedWebhook(db);
@@ -112,7 +127,9 @@ export class Runner {
       clock,
       scope,
       providers: { sms, email, webhook, voice: new SimulatedWebhook(db) },
-      dialer: new PacedDialer(this.carrier ? { carrier: this.carrier } : {}),
+      dialer: new PacedDialer(
+        live && this.voice ? { carrier: this.voice, ...(this.carrierLine && { line: this.carrierLine }) } : this.carrier ? { carrier: this.carrier } : {},
+      ),
     });
   }
 
@@ -139,6 +156,11 @@ export class Runner {
   private async adoptSimulations(): Promise<void> {
     const unfinished = await this.store.db.selectFrom('runs').select('id').where('simulated', '=', 1).where('status', 'in', ['scheduled', 'running']).execute();
     for (const { id } of unfinished) await this.simulate(id);
+  }
+
+  /** The auth token Twilio signs its callbacks with: the voice account's, else the texts'. */
+  twilioAuthToken(): string | undefined {
+    return this.voiceSettings?.authToken ?? this.twilioSettings?.authToken;
   }
 
   /** Tells the live loop that something changed (a run started, an event arrived) so it does not wait out its sleep. */

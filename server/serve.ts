@@ -19,6 +19,8 @@ import { Runner } from './runner.ts';
 import type { CarrierProfile } from '../runtime/dialer/virtual-carrier.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
 import type { TwilioSettings } from '../runtime/channels/twilio-sms.ts';
+import type { CarrierLineOptions } from '../runtime/dialer/carrier-line.ts';
+import { carrierFromEnvironment, playableCarrier, type CarrierChoice } from './carrier-settings.ts';
 
 export type { CarrierProfile };
 
@@ -47,6 +49,10 @@ export interface ServeOptions {
    * on the same PostgreSQL database: it serves the API, live monitoring and the editor, and the workers play.
    */
   runtime?: boolean;
+  /** The carrier of live calls. Default: from the environment (`carrierFromEnvironment`), checked before anything starts. */
+  liveCarrier?: CarrierChoice;
+  /** How requests to a real carrier are retried (tests shorten the backoff). */
+  carrierLine?: CarrierLineOptions;
   /** Idle and header timeouts of connections; no request has a limit as a whole, so a long upload still sending goes on. */
   httpTimeouts?: HttpTimeouts;
 }
@@ -79,6 +85,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   // Read first: a wrong setting stops the server before it touches the database.
   const throttle = throttleFromEnvironment();
+  const liveCarrier = playableCarrier(options.liveCarrier ?? carrierFromEnvironment());
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL ?? undefined;
   const runtime = options.runtime ?? true;
   if (!runtime) requirePostgres(databaseUrl, '--no-runtime');
@@ -88,7 +95,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   await serverSecret(store.db, trackingSecretName);
   const smtp = options.smtp ?? smtpFromEnvironment();
   const twilio = options.twilio ?? twilioFromEnvironment();
-  const runner = new Runner({ store, plays: runtime, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
+  const runner = new Runner({
+    store,
+    plays: runtime,
+    ...(options.carrier && { carrier: options.carrier }),
+    ...(smtp && { smtp }),
+    ...(twilio && { twilio }),
+    ...(liveCarrier.kind === 'twilio' && { voice: liveCarrier.settings }),
+    ...(options.carrierLine && { carrierLine: options.carrierLine }),
+  });
   if (options.loadExamples) {
     const loaded = await loadExamples(store, join(packageRoot, 'examples'), runner.now());
     if (loaded.length) log(`Loaded the examples: ${loaded.join(', ')}`);

@@ -5,6 +5,7 @@
 import { openStore, requirePostgres, type Store } from '../runtime/store/dialect.ts';
 import { migrate } from '../runtime/store/migrate.ts';
 import { serverSecret, trackingSecretName } from '../runtime/store/repositories/server-secrets.ts';
+import { carrierFromEnvironment, playableCarrier, type CarrierChoice } from './carrier-settings.ts';
 import { Runner } from './runner.ts';
 import { smtpFromEnvironment, twilioFromEnvironment, type CarrierProfile } from './serve.ts';
 import type { SmtpSettings } from '../runtime/channels/smtp-email.ts';
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   smtp?: SmtpSettings;
   /** As `journey serve`: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM by default. */
   twilio?: TwilioSettings;
+  /** As `journey serve`: the carrier of live calls, from the environment by default, checked before anything starts. */
+  liveCarrier?: CarrierChoice;
 }
 
 export interface RunningWorker {
@@ -29,6 +32,8 @@ export interface RunningWorker {
 
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
+  // Workers place the live runs' calls, so they read the carrier as `journey serve` does, and refuse the same settings.
+  const liveCarrier = playableCarrier(options.liveCarrier ?? carrierFromEnvironment());
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   requirePostgres(databaseUrl, 'a worker process');
   const store = openStore(databaseUrl);
@@ -42,7 +47,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   }
   const smtp = options.smtp ?? smtpFromEnvironment();
   const twilio = options.twilio ?? twilioFromEnvironment();
-  const runner = new Runner({ store, log, ...(options.carrier && { carrier: options.carrier }), ...(smtp && { smtp }), ...(twilio && { twilio }) });
+  const runner = new Runner({
+    store,
+    log,
+    ...(options.carrier && { carrier: options.carrier }),
+    ...(smtp && { smtp }),
+    ...(twilio && { twilio }),
+    ...(liveCarrier.kind === 'twilio' && { voice: liveCarrier.settings }),
+  });
   await runner.start();
   log(`Journey worker ${process.pid} playing runs on ${store.location}`);
   log(`Live runs: ${runner.describeLiveChannels()}. Simulated runs send nothing.`);

@@ -129,7 +129,9 @@ function transition(call: ProgressingCall, event: CallProgress, moment: readonly
     }
     case 'amd': {
       if (call.phase !== 'detecting') throw new Error(`Call ${call.key}: a detector's verdict while ${call.phase}`);
-      const { phase: _detecting, ...answered } = call;
+      const { phase: _detecting, ...heard } = call;
+      // A real carrier learns where the greeting ended only from the detector.
+      const answered = event.greetingEndsAt === undefined ? heard : { ...heard, greetingStopAt: Math.max(heard.greetingStartAt, event.greetingEndsAt) };
       if (event.verdict === 'human') return live(answered, event.at, rules);
       if (rules.suspectedToAgent) return { ...live(answered, event.at, rules), suspected: true };
       const { greetingStartAt: _start, greetingStopAt: _stop, truth: _truth, ...rest } = answered;

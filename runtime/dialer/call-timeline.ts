@@ -35,7 +35,7 @@ export interface CallTimeline {
 /** Time for the dialer to act on what it learnt: bridge the agent, drop the line or start the recording. */
 export const switchMs = 200;
 /** Time for our hang-up to take the line down. */
-const teardownMs = 50;
+export const teardownMs = 50;
 const wordsPerMinute = 150;
 
 /** How long reading `text` aloud takes at a recorded message's pace; Liquid output tags count as one word. */

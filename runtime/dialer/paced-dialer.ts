@@ -1,5 +1,5 @@
 // The runtime's dialer, for simulated and live runs alike: paces each dialer step by its mode, places calls through a
-// `Carrier` (the virtual carrier until a telephony provider is plugged in), routes live answers to agents (simulated
+// `Carrier` (the virtual carrier, or a real one whose progress comes later), routes live answers to agents (simulated
 // ones in simulated runs, people at the agent page in live runs) and records every call's moments as events. It sees
 // the engine through the door of `dialer-engine.ts` only.
 import type { z } from 'zod';
@@ -9,6 +9,17 @@ import type { ContactView, DialerEngine, DialerHost, DialerRound, DialGate, Foll
 import { seededRandom, visitKey } from '../random.ts';
 import type { Executor } from '../store/dialect.ts';
 import { profilesOfCountries } from '../compliance/country.ts';
+import { profiles } from '../compliance/profiles/index.ts';
+import {
+  carrierCallsUnderWay,
+  carrierCommandOf,
+  nextCarrierRequestAt,
+  queueCarrierCommand,
+  recordCallProgress,
+  recordCarrierCall,
+  reportedEnd,
+  takeCallProgress,
+} from '../store/repositories/carrier-calls.ts';
 import { AbandonmentLedger, classifyCall, definitionFor, type AbandonmentDefinition } from './abandonment.ts';
 import { PeopleFloor, SimulatedFloor, type AgentCallRef, type AgentFloor } from './agent-floor.ts';
 import {
@@ -18,6 +29,7 @@ import {
   progressiveCallTimeline,
   suspectedMachineTimeline,
   switchMs,
+  teardownMs,
   type CallTimeline,
 } from './call-timeline.ts';
 import {
@@ -34,7 +46,8 @@ import {
   type ProgressingCall,
   type TrackedCall,
 } from './call-phases.ts';
-import { planOf, type Carrier, type CallProgress } from './carrier.ts';
+import { planOf, type Carrier, type CallProgress, type CallRequest, type CarrierCommand } from './carrier.ts';
+import { sendCarrierRequests, type CarrierLineOptions } from './carrier-line.ts';
 import { loadMemories, saveMemory, type NodeMemory } from './dialer-memory.ts';
 import { legalDeadline, PredictivePolicy, type PacingSnapshot } from './pacing.ts';
 import { AgentPool, defaultAgentProfile, suspectedMachineMs } from './simulated-agents.ts';
@@ -53,6 +66,8 @@ export interface PacedDialerOptions {
   defaultAgentsPerQueue?: number;
   /** Calls an agentless step may have under way at once when a run names none. */
   defaultAgentlessLines?: number;
+  /** How a reporting carrier's requests are retried (tests shorten the backoff). */
+  line?: CarrierLineOptions;
 }
 
 /** One dialer step during one round: its config, what it remembers, and its pacing. */
@@ -80,12 +95,20 @@ export class PacedDialer implements DialerEngine {
   readonly carrier: Carrier;
   private readonly agentsPerQueue: number;
   private readonly agentlessLines: number;
+  private readonly line: CarrierLineOptions;
 
   constructor(options: PacedDialerOptions = {}) {
     const carrier = options.carrier ?? new VirtualCarrier();
     this.carrier = 'outcomes' in carrier ? new VirtualCarrier(carrier) : carrier;
     this.agentsPerQueue = options.defaultAgentsPerQueue ?? 10;
     this.agentlessLines = options.defaultAgentlessLines ?? 30;
+    this.line = options.line ?? {};
+  }
+
+  /** Sends a reporting carrier the requests the rounds recorded, once their transactions committed. */
+  async deliver(host: DialerHost, now: number): Promise<number> {
+    if (this.carrier.reports !== 'later') return 0;
+    return sendCarrierRequests(host.db, this.carrier, now, this.line);
   }
 
   async pace(host: DialerHost, runId: string, now: number): Promise<number> {
@@ -124,6 +147,8 @@ export class PacedDialer implements DialerEngine {
     const consider = (at: number | undefined) => {
       if (at !== undefined && (next === undefined || at < next)) next = at;
     };
+    // A reporting carrier's progress wakes the runner when it comes; its requests waiting for a retry do not.
+    if (this.carrier.reports === 'later') consider(await nextCarrierRequestAt(db, this.carrier.name));
     for (const id of await host.runningRuns()) {
       const context = await host.context(id);
       const nodes = dialerNodes(context.journey);
@@ -210,6 +235,7 @@ class Round {
 
   /** Acts on every call moment due by `now`, in time order across steps: agents are shared by the steps of a queue. */
   async processDue(now: number): Promise<number> {
+    if (this.dialer.carrier.reports === 'later') await this.takeReported();
     // Every call hears the progress its carrier reported up to now; acting on it waits for the dialer's moments below.
     for (const step of this.steps) {
       for (const call of [...step.memory.calls]) if (call.phase === 'ringing' || call.phase === 'detecting') this.hear(step, call, now);
@@ -244,7 +270,7 @@ class Round {
           break;
         }
         case 'drop':
-          this.drop(step, due.call, at);
+          await this.drop(step, due.call, at);
           break;
       }
     }
@@ -286,6 +312,7 @@ class Round {
     if (config.mode === 'agentless') want = this.dialer.lines(this.context) - (await this.round.callsUnderWay(step.node.id));
     else if (config.mode === 'predictive') want = step.policy ? step.policy.decide(this.snapshot(step, now)) : 0;
     else want = this.floor.free(step.queue, now).length;
+    want = Math.min(want, await this.carrierRoom());
     if (want <= 0) return 0;
     const waiting = await this.round.claimQueued(step.node.id, want);
     if (!waiting.length) return 0;
@@ -314,13 +341,83 @@ class Round {
           });
           continue;
         }
-        this.place(step, target, now, agentId);
+        await this.place(step, target, now, agentId);
         continue;
       }
       this.round.startCall(target);
-      this.place(step, target, now);
+      await this.place(step, target, now);
     }
     return work;
+  }
+
+  /** Calls the carrier takes on top of those under way, under its declared limit (every run's calls count). */
+  private async carrierRoom(): Promise<number> {
+    const carrier = this.dialer.carrier;
+    if (carrier.maxConcurrentCalls === undefined) return Infinity;
+    const underWay =
+      carrier.reports === 'later'
+        ? await carrierCallsUnderWay(this.round.db, carrier.name)
+        : this.steps.reduce((n, step) => n + step.memory.calls.filter((c) => c.phase !== 'preview').length, 0);
+    return Math.max(0, carrier.maxConcurrentCalls - underWay);
+  }
+
+  /**
+   * A reporting carrier's progress of the calls the steps track, recorded since the last round: kept in the steps'
+   * memories from now on, and the moments before a call's end recorded as its events (the end is recorded with the
+   * contact's move, when the dialer settles it).
+   */
+  private async takeReported(): Promise<void> {
+    const tracked = this.steps.flatMap((step) =>
+      step.memory.calls.flatMap((call) => (call.phase === 'ringing' || call.phase === 'detecting' ? [{ step, call }] : [])),
+    );
+    const reported = await takeCallProgress(
+      this.round.db,
+      tracked.map((t) => t.call.key),
+    );
+    for (const { step, call } of tracked) {
+      const progress = reported.get(call.key);
+      if (!progress) continue;
+      const pending = step.memory.progress?.[call.key] ?? [];
+      let answered = call.phase === 'detecting' || pending.some((p) => p.type === 'answered');
+      const heard: CallProgress[] = [];
+      // Reports about the same call come in any order, across rounds too: an answer is heard once, rings only before
+      // it, and a verdict only after one (the detector's report proves the answer, heard with it when its own is late).
+      // An answered call hung up before the dialer acted on it is not a phase the dialer follows: it goes on to its
+      // verdict and its agent or message, which the carrier refuses on a finished call.
+      for (const p of progress) {
+        if (p.type === 'greeting') {
+          if (heard.at(-1)?.type === 'answered') heard.push(p);
+        } else if (p.type === 'answered') {
+          if (!answered) heard.push(p);
+          answered = true;
+        } else if (p.type === 'amd') {
+          if (!step.rules.amd) continue;
+          if (!answered) heard.push({ type: 'answered', at: p.at, by: p.verdict }, { type: 'greeting', at: p.at, endsAt: p.at });
+          answered = true;
+          heard.push(p);
+        } else if (!answered) {
+          heard.push(p);
+        }
+      }
+      setPending(step.memory, call.key, [...pending, ...heard]);
+      const events = heard.flatMap(progressEvent);
+      if (events.length) this.round.callEvents(call.contactId, step.node.id, events);
+    }
+  }
+
+  /** Tells the carrier what to do with a call: at once to a foreknowing one, recorded to be sent for a reporting one. */
+  private async tell(key: string, command: Exclude<CarrierCommand, { kind: 'place' | 'fetch' }>, at: number): Promise<void> {
+    const carrier = this.dialer.carrier;
+    if (carrier.reports === 'later') return queueCarrierCommand(this.round.db, key, command, at);
+    if (command.kind === 'cancel') carrier.cancel(key, at);
+    else if (command.kind === 'message') carrier.playMessage(key, command.message, at);
+    else carrier.bridge(key, command.agentId, at);
+  }
+
+  /** The step's message as it was rendered for the contact when the call was placed through a reporting carrier. */
+  private async renderedMessage(step: Step, key: string): Promise<string> {
+    const placed = await carrierCommandOf(this.round.db, key, 'place');
+    return placed?.call.message ?? step.config.message ?? '';
   }
 
   /**
@@ -347,7 +444,7 @@ class Round {
       await this.floor.unreserve(call.agentId, at);
       return;
     }
-    this.place(step, target, at, call.agentId);
+    await this.place(step, target, at, call.agentId);
   }
 
   /**
@@ -372,25 +469,45 @@ class Round {
   }
 
   /** Places one call through the carrier; the moments the dialer needs not act on are written at once. */
-  private place(step: Step, target: StepContact, at: number, agentId?: string): void {
+  private async place(step: Step, target: StepContact, at: number, agentId?: string): Promise<void> {
     const { config } = step;
     const { key } = target;
     const to = target.contact?.phone ?? null;
-    const progress = this.dialer.carrier.place({
+    const message = config.message && hasContact(target) ? this.round.render(config.message, target) : undefined;
+    const messageMs = message !== undefined ? messageDurationMs(message) : undefined;
+    const request: CallRequest = {
       key,
       seed: this.context.run.seed,
       to,
       callerId: config.callerId,
       ringSeconds: config.ringSeconds,
+      minRingSeconds: this.minRingSeconds(),
       amd: config.amd.enabled,
+      ...(config.amd.enabled && config.amd.onMachine === 'leave-message' && { amdWaitsForBeep: true }),
       placedAt: at,
-    });
-    const plan = planOf(at, progress);
-    const messageMs = config.message && hasContact(target) ? messageDurationMs(this.round.render(config.message, target)) : undefined;
-    const timelineConfig = { amd: config.amd, ...(messageMs !== undefined && { messageMs }) };
+      ...(message !== undefined && { message }),
+    };
     this.round.record(target, 'call.placed', { to, callerId: config.callerId, mode: config.mode, ...(agentId && { agentId }), key }, at);
     this.round.sent(target, step.node.id, { channel: 'voice', to, callerId: config.callerId, mode: config.mode, ringSeconds: config.ringSeconds }, at);
     const base = { contactId: target.contactId, visit: target.visit, key, placedAt: at, ...(agentId && { agentId }) };
+    const carrier = this.dialer.carrier;
+    if (carrier.reports === 'later') {
+      // Recorded before the provider hears of it, in this round's transaction: sent once it commits, never twice.
+      const ref = { key, runId: this.runId, nodeId: step.node.id, contactId: target.contactId, carrier: carrier.name };
+      if (to === null) {
+        // No number to call: over at once as an invalid number, as the virtual carrier says, without asking anyone.
+        await recordCarrierCall(this.round.db, ref, undefined, at);
+        await recordCallProgress(this.round.db, key, { type: 'ended', at, reason: 'invalid' }, at);
+      } else {
+        await recordCarrierCall(this.round.db, ref, { kind: 'place', call: request }, at);
+      }
+      // Every mode's calls are tracked from their first phase: the progress comes later and moves them on (`hear`).
+      step.memory.calls.push({ ...base, phase: 'ringing', ...(messageMs !== undefined && { messageMs }) });
+      return;
+    }
+    const progress = carrier.place(request);
+    const plan = planOf(at, progress);
+    const timelineConfig = { amd: config.amd, ...(messageMs !== undefined && { messageMs }) };
     if (config.mode === 'agentless') {
       const timeline = agentlessCallTimeline({ placedAt: at, plan, config: timelineConfig });
       this.timeline(step, target.contactId, target.visit, timeline);
@@ -423,9 +540,69 @@ class Round {
   /** A call that needed no agent is over for the dialer: the held agent is free and the policy learns. */
   private async settle(step: Step, call: EndedCall, at: number): Promise<void> {
     remove(step, call);
+    if (this.dialer.carrier.reports === 'later') await this.settleReported(step, call, at);
     if (call.agentId) await this.floor.unreserve(call.agentId, at);
     if (call.answeredAt !== undefined) step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
     step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false, ...this.suspectedPerson(step, call.answeredAt) });
+  }
+
+  /**
+   * The end of a reporting carrier's call that needed no agent, recorded now with the contact's move: unanswered (as
+   * the carrier reported it), or a machine verdict the dialer hangs up on or leaves the step's message for.
+   */
+  private async settleReported(step: Step, call: EndedCall, at: number): Promise<void> {
+    const { config } = step;
+    const result = { mode: config.mode };
+    if (call.answeredAt === undefined) {
+      const end = await reportedEnd(this.round.db, call.key);
+      const reason = end?.reason ?? 'no-answer';
+      const port = reason === 'invalid' || reason === 'failed' ? 'failed' : 'no-answer';
+      const disposition = reason === 'invalid' ? 'invalid-number' : reason === 'failed' ? 'carrier-refused' : reason;
+      const event = endedEvent(call.placedAt, at, port, disposition, 0);
+      if (end?.code) event.data.code = end.code;
+      this.round.callEvents(call.contactId, step.node.id, [event], {
+        port,
+        visit: call.visit,
+        result: { ...result, disposition, ...(end?.code && { code: end.code }) },
+      });
+      return;
+    }
+    const leave = config.amd.onMachine === 'leave-message' && config.message !== undefined;
+    let endedAt = at + teardownMs;
+    if (leave) {
+      const message = await this.renderedMessage(step, call.key);
+      await this.tell(call.key, { kind: 'message', message }, at);
+      endedAt = at + messageDurationMs(message);
+    } else {
+      await this.tell(call.key, { kind: 'cancel' }, at);
+    }
+    const disposition = leave ? 'message-left' : 'machine-hangup';
+    const event = endedEvent(call.placedAt, endedAt, 'machine', disposition, Math.ceil((endedAt - call.answeredAt) / 1000));
+    this.round.callEvents(call.contactId, step.node.id, [event], { port: 'machine', visit: call.visit, result: { ...result, disposition } });
+  }
+
+  /** An agentless step's live answer through a reporting carrier hears the step's message, and the call is over. */
+  private async playToLive(step: Step, call: AnsweredCall, at: number): Promise<void> {
+    remove(step, call);
+    const message = await this.renderedMessage(step, call.key);
+    await this.tell(call.key, { kind: 'message', message }, at);
+    const endedAt = at + messageDurationMs(message);
+    const events: FollowUp[] = [];
+    if (call.greetingStopAt < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
+    events.push(endedEvent(call.placedAt, endedAt, 'connected', 'message-played', Math.ceil((endedAt - call.answeredAt) / 1000)));
+    this.round.callEvents(call.contactId, step.node.id, events, {
+      port: 'connected',
+      visit: call.visit,
+      result: { disposition: 'message-played', mode: step.config.mode },
+    });
+    step.ledger.record(call.answeredAt, { live: true, abandoned: false, machineVerdict: false });
+  }
+
+  /** The shortest ring the journey's countries allow, which a real carrier never goes under. */
+  private minRingSeconds(): number {
+    const { compliance, countries } = this.context.journey.settings;
+    const ids = countries ? profilesOfCountries(compliance, countries) : [compliance];
+    return Math.max(...ids.map((id) => profiles[id].ring.minSeconds));
   }
 
   /**
@@ -437,7 +614,7 @@ class Round {
   }
 
   /** A suspected machine with no agent free: hung up on, or left the step's message, as the step's verdict says. */
-  private hangUpSuspected(step: Step, call: AnsweredCall, at: number): void {
+  private async hangUpSuspected(step: Step, call: AnsweredCall, at: number): Promise<void> {
     remove(step, call);
     const { messageMs } = call;
     const timeline = suspectedMachineTimeline({
@@ -448,8 +625,12 @@ class Round {
       truth: call.truth,
       config: { amd: step.config.amd, ...(messageMs !== undefined && { messageMs }) },
     });
-    if (step.config.amd.onMachine === 'leave-message' && step.config.message) this.dialer.carrier.playMessage(call.key, step.config.message, at);
-    else this.dialer.carrier.cancel(call.key, at);
+    if (step.config.amd.onMachine === 'leave-message' && step.config.message) {
+      const message = this.dialer.carrier.reports === 'later' ? await this.renderedMessage(step, call.key) : step.config.message;
+      await this.tell(call.key, { kind: 'message', message }, at);
+    } else {
+      await this.tell(call.key, { kind: 'cancel' }, at);
+    }
     this.timeline(step, call.contactId, call.visit, timeline);
     step.ledger.record(call.answeredAt, { live: false, abandoned: false, machineVerdict: true });
     step.policy?.observe({ placedAt: call.placedAt, settledAt: at, abandoned: false, humanAnswered: false, ...this.suspectedPerson(step, call.answeredAt) });
@@ -457,6 +638,7 @@ class Round {
 
   /** A live answer: to the held agent, else to the longest-idle free one, else it waits until its legal deadline. */
   private async live(step: Step, call: AnsweredCall, at: number): Promise<void> {
+    if (step.config.mode === 'agentless') return this.playToLive(step, call, at);
     const free = call.agentId ? [] : this.floor.free(step.queue, at);
     // A machine verdict is heard by a free agent only while the pacing can spare one (see `suspectedMayTakeAgent`).
     const spared = !call.suspected || step.policy?.suspectedMayTakeAgent?.(free.length) !== false;
@@ -477,7 +659,7 @@ class Round {
     }
     remove(step, call);
     const plan = await this.floor.connect(agentId, at, ref, this.context.run.seed);
-    this.dialer.carrier.bridge(call.key, agentId, at);
+    await this.tell(call.key, { kind: 'bridge', agentId }, at);
     const events: FollowUp[] = [{ type: 'call.connectedToAgent', at, data: { agentId } }];
     const simulatedMachine = plan !== undefined && call.truth === 'machine';
     const verdict = classifyCall(
@@ -522,10 +704,10 @@ class Round {
   }
 
   /** No agent in time: the answer is abandoned, hears the profile's information message, and the line is dropped. */
-  private drop(step: Step, call: AnsweredCall, at: number): void {
+  private async drop(step: Step, call: AnsweredCall, at: number): Promise<void> {
     remove(step, call);
     const message = step.definition.informationMessage.replaceAll('{{ callerId }}', step.config.callerId);
-    this.dialer.carrier.playMessage(call.key, message, at + switchMs);
+    await this.tell(call.key, { kind: 'message', message }, at + switchMs);
     const endedAt = at + switchMs + messageDurationMs(message);
     const events: FollowUp[] = [{ type: 'call.abandoned', at, data: { reason: 'no-agent', message } }];
     if (call.greetingStopAt < endedAt) events.push({ type: 'call.customerGreetingStop', at: call.greetingStopAt, data: {} });
@@ -601,6 +783,15 @@ class Round {
       at: now,
     };
   }
+}
+
+/** A reported moment as the call's event; the end is recorded with the contact's move instead. */
+function progressEvent(p: CallProgress): FollowUp[] {
+  if (p.type === 'ringing') return [{ type: 'call.ringing', at: p.at, data: {} }];
+  if (p.type === 'answered') return [{ type: 'call.answered', at: p.at, data: {} }];
+  if (p.type === 'greeting') return [{ type: 'call.customerGreetingStart', at: p.at, data: {} }];
+  if (p.type === 'amd') return [{ type: 'call.amd', at: p.at, data: { verdict: p.verdict, decisionMs: p.decisionMs } }];
+  return [];
 }
 
 function round4(x: number): number {

@@ -1,6 +1,6 @@
 // The simulated telephone network: decides, from a call's idempotency key alone, everything that will happen to it.
 import { lognormal, seededRandom, visitKey } from '../random.ts';
-import type { Carrier, CallProgress, CallRequest } from './carrier.ts';
+import type { ForeknowingCarrier, CallProgress, CallRequest } from './carrier.ts';
 import { estimateAmdFalsePositiveShare } from './abandonment.ts';
 import { pickWeighted, wholeMs } from './sampling.ts';
 
@@ -170,7 +170,8 @@ function outcomeWeights(shares: CarrierProfile['outcomes']): readonly (readonly 
  * the call's progress. Cancelling, playing a message and bridging change nothing it has to tell: the call timeline
  * works out their consequences from the plan.
  */
-export class VirtualCarrier implements Carrier {
+export class VirtualCarrier implements ForeknowingCarrier {
+  readonly reports = 'at-once';
   readonly amdFalsePositiveShare: number;
 
   constructor(readonly profile: CarrierProfile = defaultCarrierProfile) {

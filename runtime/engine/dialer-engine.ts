@@ -79,6 +79,11 @@ export interface DialerHost {
 export interface DialerEngine {
   /** Places the calls the run's dialer steps may place now; returns how many things it did. */
   pace(host: DialerHost, runId: string, now: number): Promise<number>;
+  /**
+   * Sends what the rounds asked of a carrier whose progress comes later, once their transactions committed; once a
+   * round of the interpreter, whatever runs are running.
+   */
+  deliver?(host: DialerHost, now: number): Promise<number>;
   /** The next moment a dialer will have something to do without any new event (an agent coming free). */
   nextDueAt(host: DialerHost): Promise<number | undefined>;
 }

@@ -118,6 +118,7 @@ export class Interpreter {
       work += await this.stepContacts(id, now);
       if (this.dialer) work += await this.dialer.pace(dialerHost(this), id, now);
     }
+    if (this.dialer?.deliver) work += await this.dialer.deliver(dialerHost(this), Math.max(now, this.clock.now()));
     // Sending reads the clock again: the round's `now` is as old as the stepping and pacing before it (seconds on a busy
     // machine), and the send lease is counted from it. Taken from an old `now`, a lease would run out early, even
     // before the claim, so another worker would send the same messages while this one still does; and expired leases

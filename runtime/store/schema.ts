@@ -340,6 +340,52 @@ export interface ApiTokenTable {
   last_used_at: number | null;
 }
 
+/** A call placed through a real carrier, by its key: recorded before the provider is asked to place it. */
+export interface CarrierCallTable {
+  call_key: string;
+  run_id: string;
+  node_id: string;
+  contact_id: string;
+  /** Which carrier placed it (`twilio`). */
+  carrier: string;
+  /** The provider's id of the call (Twilio's CallSid), once it took the request. */
+  provider_call_id: string | null;
+  created_at: number;
+  /** 1 once it was answered: hanging it up is then `completed`, not `canceled`. */
+  answered: number;
+  /** When the provider reported it over; null while it counts against the carrier's concurrency limit. */
+  ended_at: number | null;
+  /** The carrier's own figures: billed duration, and price with its currency once it is known. */
+  duration_seconds: number | null;
+  price: string | null;
+  price_unit: string | null;
+}
+
+export type CarrierRequestStatus = 'pending' | 'done' | 'failed';
+
+/** What the dialer asked of the carrier about a call (place, cancel, play, bridge, fetch), at most one of each kind. */
+export interface CarrierRequestTable {
+  call_key: string;
+  kind: string;
+  payload: string;
+  status: CarrierRequestStatus;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  done_at: number | null;
+  error: string | null;
+}
+
+/** A moment of a call's progress the provider reported, once per kind of moment; `heard` once the dialer took it. */
+export interface CallProgressTable {
+  call_key: string;
+  type: string;
+  at: number;
+  data: string;
+  recorded_at: number;
+  heard: number;
+}
+
 /** Secrets the server made for itself (hex), by name. */
 export interface ServerSecretTable {
   name: string;
@@ -369,6 +415,9 @@ export interface Database {
   abandoned_calls: AbandonedCallTable;
   api_tokens: ApiTokenTable;
   server_secrets: ServerSecretTable;
+  carrier_calls: CarrierCallTable;
+  carrier_requests: CarrierRequestTable;
+  call_progress: CallProgressTable;
 }
 
 export type Contact = Selectable<ContactTable>;

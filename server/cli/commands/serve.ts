@@ -10,8 +10,13 @@ export const serveHelp = `journey serve [--port N] [--host H] [--database URL] [
   docs/deploy.md). On first start it prints an
   admin sign-in link. Live runs send email through SMTP_URL (with EMAIL_FROM as the default sender) when it is set,
   and texts through Twilio when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (a number or a Messaging
-  Service SID, MG...) are set; TWILIO_API_URL points them at another Twilio-compatible service. Tracked links and
-  Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound) are addressed under JOURNEY_PUBLIC_URL.
+  Service SID, MG...) are set; TWILIO_API_URL points them at another Twilio-compatible service. Live calls go
+  through Twilio Programmable Voice when TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_CALLER_ID and
+  JOURNEY_PUBLIC_URL are set (TWILIO_MAX_CALLS caps the calls under way, default 100); otherwise they are simulated,
+  as a simulated run's always are. A carrier half set up (TWILIO_CALLER_ID without the account, ASTERISK_ARI_URL
+  without ASTERISK_ARI_USER, ASTERISK_ARI_PASSWORD and ASTERISK_TRUNK) stops the server with the missing setting
+  named (docs/telephony.md). Tracked links and Twilio's callbacks (/hooks/twilio/status, /hooks/twilio/inbound,
+  /hooks/twilio/voice/...) are addressed under JOURNEY_PUBLIC_URL.
   Webhooks may not call internal addresses (loopback, private, link-local) unless JOURNEY_WEBHOOK_ALLOW lists them
   (CIDR ranges, comma-separated). A CSV row with a cell over JOURNEY_CSV_MAX_FIELD_BYTES (64 KiB) or over
   JOURNEY_CSV_MAX_ROW_BYTES (1 MiB) in all is skipped and reported. An address that sends more than
