@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { carrierFromEnvironment } from './carrier-settings.ts';
+import { carrierFromEnvironment, playableCarrier } from './carrier-settings.ts';
 import { main } from './cli/main.ts';
 import { memoryIo } from './cli/test-io.ts';
 
@@ -24,6 +24,11 @@ describe('the carrier of live calls', () => {
       },
     });
     expect(carrierFromEnvironment(asterisk)).toMatchObject({ kind: 'asterisk', settings: { trunk: 'PJSIP/trunk' } });
+  });
+
+  it('stops a process that would play live runs on an Asterisk set up in full, which the dialer cannot call through yet', () => {
+    expect(() => playableCarrier(carrierFromEnvironment(asterisk))).toThrow(/cannot yet place the dialer's calls through Asterisk/);
+    expect(playableCarrier(carrierFromEnvironment({}))).toEqual({ kind: 'simulated' });
   });
 
   it.each([
