@@ -323,7 +323,7 @@ export class PredictivePolicy implements PacingPolicy {
     const ages = this.ringingByAge;
     ages.fill(0);
     for (let i = 0; i < s.ringingCount; i++) ages[bin(s.ringingAgesMs[i]!, secondBins)]!++;
-    if (this.recent < settings.target && s.window.rate < settings.target) {
+    if (s.window.rate < settings.target) {
       let soon = s.waitingLive;
       for (let a = 0; a < secondBins; a++) if (ages[a]) soon += ages[a]! * this.needWithin(a * 1000, settings.suspectedAgentMs);
       this.expectedSoon = soon;
