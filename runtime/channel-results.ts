@@ -224,7 +224,10 @@ export async function channelResults(db: Executor, runId: string): Promise<RunCh
   const stepTally = (nodeId: string | null) => {
     if (!nodeId || !nodes[nodeId]) return undefined;
     let tally = steps.get(nodeId);
-    if (!tally) steps.set(nodeId, (tally = new Tally()));
+    if (!tally) {
+      tally = new Tally();
+      steps.set(nodeId, tally);
+    }
     return tally;
   };
   const both = (nodeId: string | null, key: string, count: number) => {

@@ -170,7 +170,6 @@ export function renderSimulation(report: SimulationReport): string {
         .join(', ') || 'none yet'
     }`,
   );
-  const c = report.channels;
   const { texts, emails, calls, webhooks } = report.channels;
   lines.push(
     `Texts: ${texts.sent} sent, ${texts.delivered} delivered, ${texts.failed} failed, ${texts.replied} replied, ${texts.clicked} clicked, ${texts.optedOut} opted out`,
