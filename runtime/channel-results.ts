@@ -4,9 +4,9 @@ import { sql } from 'kysely';
 import { profilesOfCountries } from './compliance/country.ts';
 import { classifyCall, definitionFor } from './dialer/abandonment.ts';
 import { CallLog } from './dialer/call-records.ts';
-import { loadRunContext } from './engine/run-context.ts';
 import type { Executor } from './store/dialect.ts';
 import { parseJson } from './store/json.ts';
+import { runJourney } from './store/repositories/journeys.ts';
 
 export interface TextResults {
   sent: number;
@@ -217,8 +217,8 @@ class Tally {
  * events, read in pages, since abandonment depends on each call's moments; webhooks come from the steps' counters.
  */
 export async function channelResults(db: Executor, runId: string): Promise<RunChannelResults> {
-  const context = await loadRunContext(db, runId);
-  const nodes = context?.journey.nodes ?? {};
+  const journey = await runJourney(db, runId);
+  const nodes = journey?.nodes ?? {};
   const run = new Tally();
   const steps = new Map<string, Tally>();
   const stepTally = (nodeId: string | null) => {
@@ -267,7 +267,7 @@ export async function channelResults(db: Executor, runId: string): Promise<RunCh
     if (channel === 'sms') both(row.node_id, 'optedOut:sms', 1);
   }
 
-  const settings = context?.journey.settings;
+  const settings = journey?.settings;
   const profile = settings ? (settings.countries ? profilesOfCountries(settings.compliance, settings.countries) : settings.compliance) : 'US';
   const log = new CallLog();
   let after = 0;

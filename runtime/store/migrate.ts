@@ -11,6 +11,7 @@ import { listColumns } from './migrations/2026-12-03-list-columns.ts';
 import { serverSecret } from './migrations/2026-12-03-server-secret.ts';
 import { draftAuthor } from './migrations/2026-12-03-draft-author.ts';
 import { imports } from './migrations/2026-12-03-imports.ts';
+import { runRoomIndexes } from './migrations/2026-12-03-run-room-indexes.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -24,6 +25,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     '2026-12-03-server-secret': serverSecret(dialect),
     '2026-12-03-draft-author': draftAuthor(dialect),
     '2026-12-03-imports': imports(dialect),
+    '2026-12-03-run-room-indexes': runRoomIndexes(dialect),
   };
 }
 
