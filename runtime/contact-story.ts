@@ -201,6 +201,9 @@ export function contactTimeline(
     let message: TimelineEntry['message'] = null;
     let sentence: string;
     switch (event.type) {
+      case 'contact.entered':
+        sentence = `Entered the run at ${at}`;
+        break;
       case 'node.entered':
         visits.set(node, Number(data.visit ?? 1));
         path.push(node);
@@ -346,7 +349,10 @@ function callSentence(
   else if (port === 'failed') parts.push(`not connected${data.disposition ? ` (${words(String(data.disposition))})` : ''}`);
   else if (port === 'machine') parts.push('answered by a machine');
   else if (call?.answered) parts.push('answered by a person');
-  if (call?.agent && call.connectedAt !== undefined) parts.push(`talked ${minutes(endedAt - call.connectedAt)} with ${call.agent}`);
+  if (call?.agent && call.connectedAt !== undefined) {
+    const length = minutes(endedAt - call.connectedAt);
+    parts.push(port === 'machine' ? `${call.agent} listened for ${length}` : `talked ${length} with ${call.agent}`);
+  }
   if (port === 'abandoned') parts.push('abandoned');
   if (typeof data.disposition === 'string' && port !== 'failed' && port !== 'no-answer') parts.push(`outcome: ${words(data.disposition)}`);
   return `Call ended ${localTime(endedAt, zone, call?.placedAt ?? endedAt)}${parts.length ? `: ${parts.join(', ')}` : ''}`;
