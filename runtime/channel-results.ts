@@ -1,6 +1,6 @@
 // What each channel did in a run, per run and per step: texts, emails, calls and webhooks, with rates beside counts.
 // `journey simulate` prints these figures and the API's run metrics carry them, from this one count.
-import { sql } from 'kysely';
+import { eventTypes } from '../schemas/events.ts';
 import { profilesOfCountries } from './compliance/country.ts';
 import { classifyCall, definitionFor } from './dialer/abandonment.ts';
 import { CallLog } from './dialer/call-records.ts';
@@ -101,6 +101,7 @@ const countedTypes = [
   'contact.optedOut',
 ] as const;
 type Counted = (typeof countedTypes)[number];
+const callEventTypes = eventTypes.filter((t) => t.startsWith('call.'));
 
 const rate = (count: number, of: number) => (of > 0 ? Math.round((count / of) * 10_000) / 10_000 : 0);
 
@@ -213,8 +214,8 @@ class Tally {
 }
 
 /**
- * Texts and emails are counted by the store (one grouped query over the run's events); calls are rebuilt from their
- * events, read in pages, since abandonment depends on each call's moments; webhooks come from the steps' counters.
+ * Texts and emails are counted by the store (one grouped query off the events' index by type); calls are rebuilt from
+ * their events, since abandonment depends on each call's moments; webhooks come from the steps' counters.
  */
 export async function channelResults(db: Executor, runId: string): Promise<RunChannelResults> {
   const journey = await runJourney(db, runId);
@@ -269,22 +270,17 @@ export async function channelResults(db: Executor, runId: string): Promise<RunCh
 
   const settings = journey?.settings;
   const profile = settings ? (settings.countries ? profilesOfCountries(settings.compliance, settings.countries) : settings.compliance) : 'US';
+  // Every call event of the run at once, off the index by type; per contact and step they arrive in order.
   const log = new CallLog();
-  let after = 0;
-  for (;;) {
-    const page = await db
-      .selectFrom('events')
-      .select(['seq', 'contact_id', 'node_id', 'type', 'time', 'data'])
-      .where('run_id', '=', runId)
-      .where('seq', '>', after)
-      .where(sql.ref('type'), 'like', 'call.%')
-      .orderBy('seq')
-      .limit(10_000)
-      .execute();
-    for (const row of page) log.add(row);
-    if (page.length < 10_000) break;
-    after = Number(page[page.length - 1]!.seq);
-  }
+  const callRows = await db
+    .selectFrom('events')
+    .select(['seq', 'contact_id', 'node_id', 'type', 'time', 'data'])
+    .where('run_id', '=', runId)
+    .where('type', 'in', callEventTypes)
+    .execute();
+  // Sorted here: ordered by seq, the store would read the run's whole log in order instead of the index by type.
+  callRows.sort((a, b) => Number(a.seq) - Number(b.seq));
+  for (const row of callRows) log.add(row);
   for (const call of log.calls) {
     const node = nodes[call.nodeId];
     const maxRate = node?.type === 'dialer' ? node.config.maxAbandonRate : undefined;

@@ -180,36 +180,30 @@ export async function sendsOfContacts(db: Executor, runId: string, contactIds: r
 
 /**
  * How long contacts stayed at a step, in milliseconds, one figure per visit that left it: from its `node.entered` to
- * the `node.exited` of the same visit. Read in pages of the run's log.
+ * the `node.exited` of the same visit. Read off the events' index by type and step, not the run's whole log.
  */
 export async function stepStays(db: Executor, runId: string, nodeId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['seq', 'contact_id', 'type', 'time', 'data'])
+    .where('run_id', '=', runId)
+    .where('type', 'in', ['node.entered', 'node.exited'])
+    .where('node_id', '=', nodeId)
+    .execute();
+  // Sorted here: ordered by seq, the store would read the run's log in order instead of the index by type.
+  rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   const entered = new Map<string, number>();
   const stays: number[] = [];
-  let after = 0;
-  for (;;) {
-    const page = await db
-      .selectFrom('events')
-      .select(['seq', 'contact_id', 'type', 'time', 'data'])
-      .where('run_id', '=', runId)
-      .where('node_id', '=', nodeId)
-      .where('type', 'in', ['node.entered', 'node.exited'])
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(10_000)
-      .execute();
-    for (const row of page) {
-      const visit = /"visit":(\d+)/.exec(row.data)?.[1] ?? '';
-      const key = `${row.contact_id}\u0000${visit}`;
-      if (row.type === 'node.entered') entered.set(key, Number(row.time));
-      else {
-        const at = entered.get(key);
-        if (at === undefined) continue;
-        stays.push(Number(row.time) - at);
-        entered.delete(key);
-      }
+  for (const row of rows) {
+    const visit = /"visit":(\d+)/.exec(row.data)?.[1] ?? '';
+    const key = `${row.contact_id}\u0000${visit}`;
+    if (row.type === 'node.entered') entered.set(key, Number(row.time));
+    else {
+      const at = entered.get(key);
+      if (at === undefined) continue;
+      stays.push(Number(row.time) - at);
+      entered.delete(key);
     }
-    if (page.length < 10_000) break;
-    after = Number(page[page.length - 1]!.seq);
   }
   return stays;
 }
