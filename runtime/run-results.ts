@@ -2,7 +2,7 @@
 // read in pages so that an export of a large run streams without holding the run in memory.
 import type { Executor } from './store/dialect.ts';
 import { parseJson } from './store/json.ts';
-import { contactsAt, eventsOfContacts, sendCounts } from './store/repositories/run-contacts.ts';
+import { contactsAt, eventsOfContacts } from './store/repositories/run-contacts.ts';
 
 export interface ContactResult {
   contactId: string;
@@ -21,6 +21,7 @@ export interface ContactResult {
   endedAt: string | null;
   /** The last call's disposition (or its exit when it had none); null without a call. */
   lastCallOutcome: string | null;
+  /** Texts and emails that went, calls placed, webhook calls made (each retry too). */
   texts: number;
   emails: number;
   calls: number;
@@ -47,6 +48,8 @@ export const resultColumns = [
 ] as const satisfies readonly (keyof ContactResult)[];
 
 const pageSize = 500;
+const endTypes = ['contact.completed', 'contact.released'] as const;
+const sendTypes = ['sms.sent', 'email.sent', 'call.placed', 'webhook.called'] as const;
 
 /** Yields the run's contacts in contact id order, a page at a time. */
 export async function* runResults(db: Executor, runId: string): AsyncGenerator<ContactResult> {
@@ -56,10 +59,18 @@ export async function* runResults(db: Executor, runId: string): AsyncGenerator<C
     if (!page.length) return;
     const ids = page.map((c) => c.contactId);
     const ends = new Map<string, { type: string; time: number; data: Record<string, unknown> }>();
-    for (const e of await eventsOfContacts(db, runId, ids, ['contact.completed', 'contact.released'])) {
-      if (e.contactId) ends.set(e.contactId, { type: e.type, time: e.time, data: parseJson(e.data) });
+    // Sends counted from the events: texts and emails that went, calls placed, webhook calls made (retries included).
+    const sends = new Map<string, Record<string, number>>();
+    for (const e of await eventsOfContacts(db, runId, ids, [...endTypes, ...sendTypes])) {
+      if (!e.contactId) continue;
+      if (e.type === 'contact.completed' || e.type === 'contact.released') ends.set(e.contactId, { type: e.type, time: e.time, data: parseJson(e.data) });
+      // HELP answers belong to no step: they are not sends of the journey.
+      else if (e.nodeId) {
+        const counts = sends.get(e.contactId) ?? {};
+        counts[e.type] = (counts[e.type] ?? 0) + 1;
+        sends.set(e.contactId, counts);
+      }
     }
-    const sends = await sendCounts(db, runId, ids);
     for (const c of page) {
       const end = c.status === 'done' ? ends.get(c.contactId) : undefined;
       const lastCall = parseJson(c.results).lastCall;
@@ -78,10 +89,10 @@ export async function* runResults(db: Executor, runId: string): AsyncGenerator<C
         converted: null,
         endedAt: end ? new Date(end.time).toISOString() : null,
         lastCallOutcome: typeof callOutcome === 'string' ? callOutcome : null,
-        texts: sent.sms ?? 0,
-        emails: sent.email ?? 0,
-        calls: sent.voice ?? 0,
-        webhooks: sent.webhook ?? 0,
+        texts: sent['sms.sent'] ?? 0,
+        emails: sent['email.sent'] ?? 0,
+        calls: sent['call.placed'] ?? 0,
+        webhooks: sent['webhook.called'] ?? 0,
       };
     }
     if (page.length < pageSize) return;

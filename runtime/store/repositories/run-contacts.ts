@@ -113,8 +113,12 @@ const toEvent = (row: Omit<StoredEvent, 'seq' | 'time'> & { seq: number | string
   time: Number(row.time),
 });
 
-/** The events of these contacts of a run, of these types, in the order they were recorded. */
+/**
+ * The events of these contacts of a run, of these types, in the order they were recorded. Read by contact and sorted
+ * here: filtered by type or ordered by seq in the store, the query would walk the run's whole log for each page.
+ */
 export async function eventsOfContacts(db: Executor, runId: string, contactIds: readonly string[], types: readonly EventType[]): Promise<StoredEvent[]> {
+  const wanted = new Set<string>(types);
   const events: StoredEvent[] = [];
   for (let i = 0; i < contactIds.length; i += 500) {
     const rows = await db
@@ -122,10 +126,8 @@ export async function eventsOfContacts(db: Executor, runId: string, contactIds: 
       .select(eventColumns)
       .where('run_id', '=', runId)
       .where('contact_id', 'in', contactIds.slice(i, i + 500))
-      .where('type', 'in', types)
-      .orderBy('seq')
       .execute();
-    events.push(...rows.map(toEvent));
+    for (const row of rows) if (wanted.has(row.type)) events.push(toEvent(row));
   }
   return events.sort((a, b) => a.seq - b.seq);
 }
@@ -222,22 +224,4 @@ export async function stepNow(db: Executor, runId: string, nodeId: string) {
     .where('node_id', '=', nodeId)
     .groupBy(['status', 'wait_event', sql`case when attempt > 0 then 1 else 0 end`])
     .execute();
-}
-
-/** Per contact and channel, the sends that went (texts, emails, webhooks) and the calls the dialer placed. */
-export async function sendCounts(db: Executor, runId: string, contactIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
-  const counts = new Map<string, Record<string, number>>();
-  if (!contactIds.length) return counts;
-  const rows = await db
-    .selectFrom('outbox')
-    .select(['contact_id', 'channel', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .where('contact_id', 'in', contactIds)
-    .where('status', '=', 'sent')
-    // HELP answers belong to no step: they are not sends of the journey.
-    .where('node_id', '!=', '')
-    .groupBy(['contact_id', 'channel'])
-    .execute();
-  for (const row of rows) counts.set(row.contact_id, { ...counts.get(row.contact_id), [row.channel]: Number(row.n) });
-  return counts;
 }
