@@ -65,7 +65,7 @@ const ContactAtStepSchema = z
   })
   .openapi('ContactAtStep');
 
-const ContactPageSchema = z
+export const ContactPageSchema = z
   .object({
     contacts: z.array(ContactAtStepSchema),
     nextAfter: z.string().nullable().openapi({ description: 'Pass as `after` for the next page; null on the last page' }),
@@ -83,7 +83,7 @@ const StepNowSchema = z.object({
   awaitingProvider: z.number().int(),
 });
 
-const StepDetailSchema = z
+export const StepDetailSchema = z
   .object({
     nodeId: z.string(),
     type: z.string(),
@@ -115,7 +115,7 @@ const TimelineEntrySchema = z
   })
   .openapi('TimelineEntry');
 
-const TimelineSchema = z
+export const TimelineSchema = z
   .object({
     runId: z.string(),
     contact: z.object(ContactFields),

@@ -9,7 +9,7 @@ import { requireRole } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { errors, router, security } from '../http/openapi.ts';
 
-const ContactResultSchema = z
+export const ContactResultSchema = z
   .object({
     contactId: z.string(),
     externalId: z.string().nullable(),
