@@ -9,8 +9,8 @@ import { PacedDialer } from './dialer/paced-dialer.ts';
 import { Interpreter } from './engine/interpreter.ts';
 import type { RunOptions } from './engine/run-context.ts';
 import { startRun } from './engine/runs.ts';
+import { channelResults, type RunChannelResults } from './channel-results.ts';
 import { runMetrics, type StepMetrics } from './metrics.ts';
-import { parseJson } from './store/json.ts';
 import { openStore, type Store } from './store/dialect.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureContactList, publishJourney } from './store/repositories/journeys.ts';
@@ -47,13 +47,8 @@ export interface SimulationReport {
   import: Pick<ImportReport, 'rows' | 'imported' | 'merged' | 'skipped'> & { problems: number };
   steps: ({ id: string; type: string; label?: string } & StepMetrics)[];
   outcomes: Record<string, number>;
-  channels: {
-    sms: { sent: number; failed: number; delivered: number; replies: number };
-    email: { sent: number; bounced: number; opened: number };
-    calls: { placed: number; connected: number; machines: number; noAnswer: number; abandoned: number; failed: number; minutes: number };
-    clicks: number;
-    optOuts: number;
-  };
+  /** The run's channel results, as the API's run metrics give them (runtime/channel-results.ts). */
+  channels: RunChannelResults['run'];
 }
 
 export const defaultSimulationStart = '2026-01-05T09:00:00';
@@ -122,7 +117,7 @@ export async function simulateJourney(request: SimulationRequest): Promise<Simul
         ...(metrics.steps[node.id] ?? { entered: 0, waiting: 0, ports: {}, outcomes: {} }),
       })),
       outcomes: metrics.outcomes,
-      channels: await channelTotals(store, run.id),
+      channels: (await channelResults(store.db, run.id)).run,
     };
   } finally {
     if (ownStore) await store.close();
@@ -138,39 +133,6 @@ function journeyOrder(journey: Journey) {
   }
   for (const id of Object.keys(journey.nodes)) if (!order.includes(id)) order.push(id);
   return order.map((id) => journey.nodes[id]!);
-}
-
-async function channelTotals(store: Store, runId: string): Promise<SimulationReport['channels']> {
-  const rows = await store.db
-    .selectFrom('events')
-    .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .groupBy('type')
-    .execute();
-  const n = (type: string) => Number(rows.find((r) => r.type === type)?.n ?? 0);
-  const ended = await store.db.selectFrom('events').select('data').where('run_id', '=', runId).where('type', '=', 'call.ended').execute();
-  const ports: Record<string, number> = {};
-  let seconds = 0;
-  for (const e of ended) {
-    const { port, billableSeconds } = parseJson(e.data);
-    if (typeof port === 'string' && port) ports[port] = (ports[port] ?? 0) + 1;
-    if (typeof billableSeconds === 'number') seconds += billableSeconds;
-  }
-  return {
-    sms: { sent: n('sms.sent'), failed: n('sms.failed'), delivered: n('sms.delivered'), replies: n('sms.replied') },
-    email: { sent: n('email.sent'), bounced: n('email.bounced'), opened: n('email.opened') },
-    calls: {
-      placed: n('call.placed'),
-      connected: ports.connected ?? 0,
-      machines: ports.machine ?? 0,
-      noAnswer: ports['no-answer'] ?? 0,
-      abandoned: ports.abandoned ?? 0,
-      failed: ports.failed ?? 0,
-      minutes: Math.round((seconds / 60) * 10) / 10,
-    },
-    clicks: n('link.clicked'),
-    optOuts: n('contact.optedOut'),
-  };
 }
 
 /** The report as a table a manager can read in a terminal. */
@@ -208,12 +170,17 @@ export function renderSimulation(report: SimulationReport): string {
         .join(', ') || 'none yet'
     }`,
   );
-  const c = report.channels;
-  lines.push(`SMS: ${c.sms.sent} sent, ${c.sms.delivered} delivered, ${c.sms.failed} failed, ${c.sms.replies} replies`);
-  lines.push(`Email: ${c.email.sent} sent, ${c.email.bounced} bounced, ${c.email.opened} opened`);
+  const { texts, emails, calls, webhooks } = report.channels;
   lines.push(
-    `Calls: ${c.calls.placed} placed, ${c.calls.connected} connected, ${c.calls.machines} answering machines, ${c.calls.noAnswer} no answer, ${c.calls.abandoned} abandoned, ${c.calls.failed} failed; ${c.calls.minutes} call minutes`,
+    `Texts: ${texts.sent} sent, ${texts.delivered} delivered, ${texts.failed} failed, ${texts.replied} replied, ${texts.clicked} clicked, ${texts.optedOut} opted out`,
   );
-  lines.push(`Link clicks: ${c.clicks}; opt-outs: ${c.optOuts}`);
+  lines.push(
+    `Emails: ${emails.sent} sent, ${emails.delivered} delivered, ${emails.bounced} bounced, ${emails.opened} opened (at least), ${emails.clicked} clicked, ${emails.unsubscribed} unsubscribed`,
+  );
+  lines.push(
+    `Calls: ${calls.placed} placed, ${calls.answeredByPeople} answered by people, ${calls.answeredByMachines} by machines, ${calls.noAnswer} no answer, ${calls.busy} busy, ${calls.failed} failed, ${calls.connectedToAgents} connected to agents, ${calls.abandoned} abandoned; ${calls.talkMinutes} talk minutes`,
+  );
+  if (webhooks.ok + webhooks.failed) lines.push(`Webhooks: ${webhooks.ok} ok, ${webhooks.failed} failed`);
+  lines.push(`Link clicks: ${report.channels.clicks}; opt-outs: ${report.channels.optOuts}`);
   return `${lines.join('\n')}\n`;
 }

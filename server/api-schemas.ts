@@ -8,6 +8,7 @@ import type { Problem } from '../schemas/problems.ts';
 import type { ComplianceCheckResult } from '../runtime/compliance/check.ts';
 import type { ImportReport } from '../runtime/contacts/import-csv.ts';
 import type { ImportJobView } from '../runtime/contacts/import-jobs.ts';
+import type { RunChannelResults } from '../runtime/channel-results.ts';
 import type { RunMetrics } from '../runtime/metrics.ts';
 import type { ContactView } from '../runtime/nodes/types.ts';
 import { auditActions } from '../runtime/store/repositories/audit.ts';
@@ -153,6 +154,53 @@ const StepMetrics = z.object({
 export const RunMetricsSchema = z
   .object({ audience: z.number().int(), active: z.number().int(), steps: z.record(z.string(), StepMetrics), outcomes: z.record(z.string(), z.number().int()) })
   .openapi('RunMetrics');
+
+const rates = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number()])) as Record<K, z.ZodNumber>);
+const count = z.number().int();
+const TextResults = z.object({
+  sent: count,
+  delivered: count,
+  failed: count,
+  replied: count,
+  optedOut: count,
+  clicked: count,
+  rates: rates(['delivered', 'failed', 'replied', 'optedOut', 'clicked'] as const),
+});
+const EmailResults = z.object({
+  sent: count,
+  delivered: count,
+  bounced: count,
+  opened: count.openapi({ description: 'A lower bound: mail clients that block images never report an open' }),
+  openedIsLowerBound: z.literal(true),
+  clicked: count,
+  unsubscribed: count,
+  complained: count,
+  rates: rates(['delivered', 'bounced', 'opened', 'clicked', 'unsubscribed'] as const),
+});
+const CallResults = z.object({
+  placed: count,
+  answeredByPeople: count,
+  answeredByMachines: count,
+  noAnswer: count,
+  busy: count,
+  failed: count,
+  connectedToAgents: count,
+  abandoned: count.openapi({ description: 'Inclusive, as runtime/dialer/abandonment.ts counts them' }),
+  talkMinutes: z.number(),
+  cost: z.number().nullable().openapi({ description: 'Null while no carrier of the run reports prices' }),
+  rates: rates(['answeredByPeople', 'answeredByMachines', 'noAnswer', 'busy', 'connectedToAgents', 'abandoned'] as const),
+});
+const WebhookResults = z.object({ ok: count, failed: count, rates: rates(['failed'] as const) });
+export const StepChannelResultsSchema = z
+  .object({ texts: TextResults.optional(), emails: EmailResults.optional(), calls: CallResults.optional(), webhooks: WebhookResults.optional() })
+  .openapi('StepChannelResults');
+export const RunChannelResultsSchema = z
+  .object({
+    run: z.object({ texts: TextResults, emails: EmailResults, calls: CallResults, webhooks: WebhookResults, clicks: count, optOuts: count }),
+    steps: z.record(z.string(), StepChannelResultsSchema),
+  })
+  .openapi('RunChannelResults');
+export const RunMetricsWithChannelsSchema = RunMetricsSchema.extend({ channels: RunChannelResultsSchema }).openapi('RunMetricsWithChannels');
 
 export const RunSchema = z
   .object({
@@ -324,5 +372,6 @@ agree<Same<z.infer<typeof ContactSchema>, ContactView>>();
 agree<Same<z.infer<typeof ImportReportSchema>, ImportReport>>();
 agree<Same<z.infer<typeof ImportJobSchema>, ImportJobView>>();
 agree<Same<z.infer<typeof RunMetricsSchema>, RunMetrics>>();
+agree<Same<z.infer<typeof RunChannelResultsSchema>, RunChannelResults>>();
 agree<Same<z.infer<typeof TokenSchema>, TokenSummary>>();
 agree<Same<z.infer<typeof ComplianceCheckSchema>, ComplianceCheckResult>>();

@@ -56,3 +56,14 @@ export type QueueView = z.infer<typeof QueueSchema>;
 export type DoNotContactView = z.infer<typeof DoNotContactEntrySchema>;
 /** A change to the shared do-not-contact lists (`GET /api/do-not-contact/history`). */
 export type PermissionChangeView = z.infer<typeof PermissionChangeSchema>;
+
+/** `GET /api/runs/:id/metrics`: the counters and what each channel did, per run and per step. */
+export type RunMetricsWithChannels = z.infer<typeof import('./api-schemas.ts').RunMetricsWithChannelsSchema>;
+/** `GET /api/runs/:id/contacts`: a page of the contacts at a step, each with why it is there. */
+export type ContactPage = z.infer<typeof import('./routes/run-contacts.ts').ContactPageSchema>;
+/** `GET /api/runs/:id/steps/:nodeId`: a step's exits, contacts now, time spent and channel results. */
+export type StepDetail = z.infer<typeof import('./routes/run-contacts.ts').StepDetailSchema>;
+/** `GET /api/runs/:id/contacts/:contactId/timeline`: a contact's story. */
+export type ContactTimeline = z.infer<typeof import('./routes/run-contacts.ts').TimelineSchema>;
+/** A line of `GET /api/runs/:id/results?format=ndjson`. */
+export type ContactResult = z.infer<typeof import('./routes/run-results.ts').ContactResultSchema>;

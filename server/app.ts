@@ -22,6 +22,8 @@ import { complianceReportRoutes } from './routes/compliance-report.ts';
 import { contactListRoutes } from './routes/contact-lists.ts';
 import { importRoutes } from './routes/imports.ts';
 import { journeyRoutes } from './routes/journeys.ts';
+import { runContactRoutes } from './routes/run-contacts.ts';
+import { runResultRoutes } from './routes/run-results.ts';
 import { runRoutes } from './routes/runs.ts';
 import { schemaRoutes } from './routes/schemas.ts';
 import { openPixelRoutes, trackedLinkRoutes } from './routes/tracked-links.ts';
@@ -91,6 +93,8 @@ export function createApp({ store, runner, hub, editorDir, throttle = new Failed
     .route('/contact-lists', contactListRoutes(store, now))
     .route('/imports', importRoutes(store, now))
     .route('/runs', runRoutes(store, runner))
+    .route('/runs', runContactRoutes(store, now))
+    .route('/runs', runResultRoutes(store, now))
     .route('/runs', runAgentRoutes(store, now))
     .route('/runs', complianceReportRoutes(store, runner))
     .route('/runs', runAuditRoutes(store, now))

@@ -12,6 +12,7 @@ import { serverSecret } from './migrations/2026-12-03-server-secret.ts';
 import { draftAuthor } from './migrations/2026-12-03-draft-author.ts';
 import { imports } from './migrations/2026-12-03-imports.ts';
 import { carrierCalls } from './migrations/2026-12-03-carrier-calls.ts';
+import { runRoomIndexes } from './migrations/2026-12-03-run-room-indexes.ts';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -26,6 +27,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
     '2026-12-03-draft-author': draftAuthor(dialect),
     '2026-12-03-imports': imports(dialect),
     '2026-12-03-carrier-calls': carrierCalls(dialect),
+    '2026-12-03-run-room-indexes': runRoomIndexes(dialect),
   };
 }
 

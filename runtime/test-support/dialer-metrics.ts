@@ -2,9 +2,8 @@
 import type { ComplianceProfileId } from '../../schemas/compliance-profiles.ts';
 import { loadRunContext } from '../engine/run-context.ts';
 import type { Executor } from '../store/dialect.ts';
-import { parseJson } from '../store/json.ts';
-import type { JsonText } from '../store/schema.ts';
-import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures, type CallRecord } from '../dialer/abandonment.ts';
+import { abandonmentDefinitions, abandonmentFigures, classifyCall, type AbandonmentFigures } from '../dialer/abandonment.ts';
+import { callsFromEvents, type CallOfRun } from '../dialer/call-records.ts';
 import { sql } from 'kysely';
 
 export interface DialerMetricsOptions {
@@ -62,15 +61,7 @@ export interface DialerMetrics {
   cost: number;
 }
 
-interface Call extends CallRecord {
-  contactId: string;
-  agentId?: string;
-  port?: string;
-  billableSeconds: number;
-  /** Dropped for want of an agent, or hung up on after a machine verdict. */
-  dropReason?: string;
-  wrapEndAt?: number;
-}
+type Call = CallOfRun;
 
 export async function dialerMetrics(db: Executor, runId: string, nodeId: string | undefined, options: DialerMetricsOptions): Promise<DialerMetrics> {
   let query = db
@@ -84,64 +75,9 @@ export async function dialerMetrics(db: Executor, runId: string, nodeId: string 
     .orderBy('seq');
   if (nodeId !== undefined) query = query.where('node_id', '=', nodeId);
   const rows = await query.execute();
-  const calls = callsOf(rows);
+  const calls = callsFromEvents(rows);
   const profile = options.profile ?? (await loadRunContext(db, runId))?.journey.settings.compliance ?? 'US';
   return metricsOf(calls, profile, options);
-}
-
-/** Calls of one contact at one step never overlap: each `call.placed` starts the next call of the pair. */
-function callsOf(rows: { contact_id: string | null; node_id: string | null; type: string; time: number; data: JsonText<Record<string, unknown>> }[]): Call[] {
-  const calls: Call[] = [];
-  const open = new Map<string, Call>();
-  for (const row of rows) {
-    const pair = `${row.contact_id}\u0000${row.node_id}`;
-    const at = Number(row.time);
-    const data = parseJson(row.data);
-    if (row.type === 'call.placed') {
-      const call: Call = { contactId: row.contact_id ?? '', placedAt: at, billableSeconds: 0 };
-      calls.push(call);
-      open.set(pair, call);
-      continue;
-    }
-    const call = open.get(pair);
-    if (!call) continue;
-    switch (row.type) {
-      case 'call.answered':
-        call.answeredAt = at;
-        break;
-      case 'call.customerGreetingStart':
-        call.greetingStartAt = at;
-        break;
-      case 'call.customerGreetingStop':
-        call.greetingStopAt = at;
-        break;
-      case 'call.amd':
-        call.amdVerdict = data.verdict === 'machine' ? 'machine' : 'human';
-        break;
-      case 'call.connectedToAgent':
-        call.connectedAt = at;
-        call.agentId = String(data.agentId);
-        break;
-      case 'call.abandoned':
-        call.dropReason = String(data.reason ?? 'no-agent');
-        // The simulated carrier knows who answered: it marks each person the detector took for a machine.
-        if (call.dropReason === 'amd-false-positive') call.answeredBy = 'human';
-        break;
-      case 'call.ended':
-        call.endedAt = at;
-        call.port = String(data.port ?? '');
-        call.billableSeconds = Number(data.billableSeconds ?? 0);
-        call.agentMarkedMachine = call.connectedAt !== undefined && call.port === 'machine';
-        // A machine verdict not marked as a person's mistake was a machine (simulated runs, whose carrier knows).
-        if (call.amdVerdict === 'machine' && call.connectedAt === undefined) call.answeredBy ??= 'machine';
-        if (data.disposition === 'busy') call.port = 'busy';
-        break;
-      case 'call.dispositioned':
-        call.wrapEndAt = at;
-        break;
-    }
-  }
-  return calls;
 }
 
 function metricsOf(calls: Call[], profile: ComplianceProfileId, options: DialerMetricsOptions): DialerMetrics {

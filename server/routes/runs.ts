@@ -6,12 +6,13 @@ import { csvColumns, csvRow, runEvents } from '../../runtime/event-log.ts';
 import { pauseRun, resumeRun, startRun, stopRun, type AlongWith } from '../../runtime/engine/runs.ts';
 import { conflictError } from '../../runtime/errors.ts';
 import { missingAttributeProblems } from '../../runtime/contacts/list-columns.ts';
+import { channelResults } from '../../runtime/channel-results.ts';
 import { runMetrics, type RunMetrics } from '../../runtime/metrics.ts';
 import type { Store } from '../../runtime/store/dialect.ts';
 import { parseJson } from '../../runtime/store/json.ts';
 import { recordAudit, type AuditAction, type AuditActor } from '../../runtime/store/repositories/audit.ts';
 import type { Run } from '../../runtime/store/schema.ts';
-import { RunMetricsSchema as Metrics, RunSchema, StartRunSchema as StartRequest } from '../api-schemas.ts';
+import { RunMetricsWithChannelsSchema as MetricsWithChannels, RunSchema, StartRunSchema as StartRequest } from '../api-schemas.ts';
 import type { RunView } from '../api-types.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, notFound } from '../http/errors.ts';
@@ -230,14 +231,14 @@ export function runRoutes(store: Store, runner: Runner) {
         path: '/{id}/metrics',
         middleware: [viewer],
         security,
-        summary: 'Counts per step and port',
+        summary: 'Counts per step and port, and what each channel did per run and per step',
         request: { params: IdParam },
-        responses: { 200: json(Metrics, 'The metrics'), 401: errors[401], 403: errors[403], 404: errors[404] },
+        responses: { 200: json(MetricsWithChannels, 'The metrics'), 401: errors[401], 403: errors[403], 404: errors[404] },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
         await load(id);
-        return c.json(await runMetrics(db, id), 200);
+        return c.json({ ...(await runMetrics(db, id)), channels: await channelResults(db, id) }, 200);
       },
     )
     .openapi(
