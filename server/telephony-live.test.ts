@@ -117,9 +117,10 @@ describe.each(testDialects)('live calls through Twilio on %s', (dialect) => {
   it('routes answers to the agent the dialer chose, abandons with the message when none is free, and hears every outcome', { timeout: 60_000 }, async () => {
     // The first two calls go out together and both reach a person; the rest, one at a time, a machine, a busy line
     // and a number the carrier refuses.
+    // They ring for 2 s: Bob must have stepped away before they are answered, even on a loaded machine.
     const fates: Fate[] = [
-      { kind: 'human', ringMs: 400 },
-      { kind: 'human', ringMs: 400 },
+      { kind: 'human', ringMs: 2000 },
+      { kind: 'human', ringMs: 2000 },
       { kind: 'machine', ringMs: 100 },
       { kind: 'busy', ringMs: 100 },
       { kind: 'failed', ringMs: 100, errorCode: '13227' },
