@@ -284,7 +284,10 @@ export async function channelResults(db: Executor, runId: string): Promise<RunCh
   for (const call of log.calls) {
     const node = nodes[call.nodeId];
     const maxRate = node?.type === 'dialer' ? node.config.maxAbandonRate : undefined;
-    const verdict = classifyCall(call, definitionFor(profile, maxRate));
+    const judged = classifyCall(call, definitionFor(profile, maxRate));
+    // An agentless step plays its message to whoever answers and never means to connect an agent: its people are
+    // reached as intended, not abandoned (the pacing's ledger leaves them out too).
+    const verdict = node?.type === 'dialer' && node.config.mode === 'agentless' ? { ...judged, abandoned: false } : judged;
     for (const tally of [run, stepTally(call.nodeId)]) {
       if (!tally) continue;
       const c = tally.calls;

@@ -31,7 +31,8 @@ describe.each(testDialects)('GET /api/runs/:id/compliance-report on %s', (dialec
   beforeAll(async () => {
     t = await testApp(dialect);
     await simulateJourney({ document: journey, contactsCsv: contacts, seed: 21, store: t.store, options: { agents: { team: 3 } } });
-  });
+    // A whole simulated run on PostgreSQL: over the default 10 s with the rest of the suite beside it.
+  }, 60_000);
   afterAll(() => t.close());
 
   it('answers the report as JSON to a viewer', async () => {
