@@ -2,17 +2,7 @@
 // templates as a journey file, laid out for the canvas, with a report of what became of each activity and setting.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  convertPinpointJourney,
-  readPinpointJourney,
-  readPinpointTemplate,
-  renderReport,
-  type PinpointTemplate,
-} from '../../../schemas/convert/pinpoint/index.ts';
-import { formatJourney } from '../../../schemas/format.ts';
-import { layoutJourney } from '../../../schemas/layout.ts';
-import { parseJsonText } from '../../../schemas/parse.ts';
-import { validateJourney } from '../../../schemas/validate.ts';
+import type { PinpointTemplate } from '../../../schemas/convert/pinpoint/index.ts';
 import { readText, UsageError, type Io } from '../io.ts';
 
 export const convertHelp = `journey convert --from pinpoint JOURNEY.json [--templates DIR] [--out FILE] [--json]
@@ -24,6 +14,12 @@ export const convertHelp = `journey convert --from pinpoint JOURNEY.json [--temp
 const sources = ['pinpoint'] as const;
 
 export async function convertCommand(args: string[], io: Io): Promise<number> {
+  // Loaded here, not at the top: `journey --help` reads every command's help and should load none of this.
+  const { convertPinpointJourney, readPinpointJourney, readPinpointTemplate, renderReport } = await import('../../../schemas/convert/pinpoint/index.ts');
+  const { formatJourney } = await import('../../../schemas/format.ts');
+  const { layoutJourney } = await import('../../../schemas/layout.ts');
+  const { parseJsonText } = await import('../../../schemas/parse.ts');
+  const { validateJourney } = await import('../../../schemas/validate.ts');
   const { values, positionals } = parseArgs({
     args,
     options: { from: { type: 'string' }, templates: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },

@@ -2,18 +2,12 @@
 import { formatJourney } from '../../../schemas/format.ts';
 import { journeyJsonSchemaText } from '../../../schemas/json-schema.ts';
 import { journeySchemaPath } from '../../routes/schemas.ts';
+import { initLayout } from './init-layout.ts';
 
 /**
  * The same layout as this repository's (journeys/ beside schemas/), so that `"$schema": "../schemas/journey.schema.json"`,
  * which the editor's exports and `journey pull` write, resolves in the new repository too.
  */
-export const initLayout = {
-  readme: 'README.md',
-  schema: 'schemas/journey.schema.json',
-  firstJourney: 'journeys/first-journey.journey.json',
-  hook: '.githooks/pre-commit',
-  workflow: '.github/workflows/journeys.yml',
-} as const;
 
 /** A journey with no errors and no warnings: a text to everyone on the list the gate lets through. */
 const firstJourney = {

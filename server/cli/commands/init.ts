@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { UsageError, type Io } from '../io.ts';
-import { initFiles, initLayout } from './init-files.ts';
+import { initLayout } from './init-layout.ts';
 
 const run = promisify(execFile);
 
@@ -14,6 +14,8 @@ export const initHelp = `journey init DIR
   journeys, and a CI workflow (${initLayout.workflow}). DIR must be new or empty.`;
 
 export async function initCommand(args: string[], io: Io): Promise<number> {
+  // Loaded here, not at the top: `journey --help` reads every command's help and should load none of this.
+  const { initFiles } = await import('./init-files.ts');
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('journey init needs one folder, e.g. journey init journeys-repo');
   const dir = positionals[0]!;
